@@ -1,0 +1,275 @@
+package io.hadr.frontdoor;
+
+import io.hadr.frontdoor.internal.AzureRefs;
+import io.hadr.frontdoor.internal.FrontDoorMetrics;
+import io.hadr.frontdoor.internal.HealthProber;
+import io.hadr.frontdoor.internal.OriginGroup;
+import io.hadr.frontdoor.internal.OriginProxyHandler;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One global HTTP endpoint in front of an origin group, with Azure Front Door Standard/Premium's
+ * rules: health probes, priority, latency band, weights, session affinity, Azure's request and
+ * response headers and error answers. See {@link FrontDoorConfig} for the settings and
+ * {@code DESIGN.md} ("Front Door (origin groups)") for the behaviour reproduced.
+ *
+ * <pre>{@code
+ * try (FrontDoor frontDoor = FrontDoor.start(FrontDoorConfig.builder()
+ *         .port(8080)
+ *         .probePath("/health")
+ *         .probeInterval(Duration.ofSeconds(1))
+ *         .origin("centralindia", URI.create("http://127.0.0.1:8081"), 1, 1000)
+ *         .origin("southindia", URI.create("http://127.0.0.1:8082"), 2, 1000)
+ *         .build())) {
+ *     URI endpoint = frontDoor.endpoint();
+ *     frontDoor.updateOrigin("centralindia", OriginUpdate.disable());
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start(FrontDoorConfig)} is deterministic for its caller: it probes every origin once
+ * and waits for the answers before it accepts requests, so an origin that is up at start is
+ * healthy from the first request on and one that is down is not (the first result fills the
+ * whole sample window). {@link #close()} stops the server, the probes and the client pools and
+ * leaves no thread behind.
+ *
+ * <p>Thread-safe.
+ */
+public final class FrontDoor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+
+    /** The response header holding the {@link ErrorInfo} of an answer the front door made itself. */
+    public static final String ERROR_INFO_HEADER = OriginProxyHandler.ERROR_INFO_HEADER;
+
+    private final FrontDoorConfig config;
+    private final OriginGroup group;
+    private final FrontDoorMetrics metrics;
+    private final QueuedThreadPool threadPool;
+    private final ScheduledExecutorScheduler scheduler;
+    private final ByteBufferPool bufferPool;
+    private final HttpClient proxyClient;
+    private final HttpClient probeClient;
+    private final HealthProber prober;
+    private final Server server;
+    private final ServerConnector connector;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private FrontDoor(FrontDoorConfig config) {
+        this.config = config;
+        this.group = new OriginGroup(config);
+        this.metrics = new FrontDoorMetrics(group);
+        this.threadPool = new QueuedThreadPool(200, 8);
+        threadPool.setName("hadr-frontdoor");
+        this.scheduler = new ScheduledExecutorScheduler("hadr-frontdoor-scheduler", true);
+        this.bufferPool = new ArrayByteBufferPool();
+
+        this.proxyClient = newClient("proxy");
+        proxyClient.setMaxConnectionsPerDestination(config.maxConnectionsPerOrigin());
+        // Close pooled connections before typical origins close idle keep-alive connections themselves
+        // (Jetty 30 s, Tomcat 20 s), so that a request rarely meets a connection the origin just closed.
+        proxyClient.setIdleTimeout(15_000);
+        proxyClient.setConnectTimeout(Math.max(1, Math.min(config.originResponseTimeout().toMillis(), 10_000)));
+        this.probeClient = newClient("probe");
+        probeClient.setConnectTimeout(config.probeInterval().toMillis());
+        this.prober = new HealthProber(group, probeClient, config);
+
+        this.server = new Server(threadPool, scheduler, bufferPool);
+        server.setStopTimeout(0);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setSendXPoweredBy(false);
+        // The origin's Date passes through; a second one would be added otherwise.
+        httpConfig.setSendDateHeader(false);
+        httpConfig.setRequestHeaderSize(16 * 1024);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        // Longer than the origin response timeout, so that a client waiting for a slow origin gets 504, not a cut.
+        connector.setIdleTimeout(config.originResponseTimeout().plusSeconds(30).toMillis());
+        server.addConnector(connector);
+        server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, new AzureRefs(config.clock()), config));
+    }
+
+    private HttpClient newClient(String role) {
+        ClientConnector clientConnector = new ClientConnector();
+        clientConnector.setSelectors(1);
+        clientConnector.setExecutor(threadPool);
+        clientConnector.setScheduler(scheduler);
+        clientConnector.setByteBufferPool(bufferPool);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+        client.setName("hadr-frontdoor-" + role + "-client");
+        client.setExecutor(threadPool);
+        client.setScheduler(scheduler);
+        client.setByteBufferPool(bufferPool);
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        // Requests pass through as the client sent them: no added User-Agent or Accept-Encoding.
+        client.setUserAgentField(null);
+        return client;
+    }
+
+    /**
+     * Starts a front door: probes every origin once (waiting at most one probe interval plus a
+     * second), then listens, then probes every interval.
+     *
+     * @throws FrontDoorException when it cannot start, e.g. because the port is taken
+     */
+    public static FrontDoor start(FrontDoorConfig config) {
+        FrontDoor frontDoor = new FrontDoor(config);
+        try {
+            frontDoor.doStart();
+            return frontDoor;
+        } catch (Exception e) {
+            frontDoor.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw FrontDoorException.cannotStart(config.host(), config.port(), e);
+        }
+    }
+
+    private void doStart() throws Exception {
+        threadPool.start();
+        scheduler.start();
+        probeClient.start();
+        proxyClient.start();
+        // No redirects, authentication or 100-continue handling between the front door and origins.
+        proxyClient.getProtocolHandlers().clear();
+        proxyClient.getContentDecoderFactories().clear();
+        probeClient.getContentDecoderFactories().clear();
+        prober.probeAllNow();
+        server.start();
+        prober.start();
+        LOG.info("front door listening on {} with origins {}", endpoint(), group.statuses().stream()
+                .map(status -> status.name() + "(priority " + status.priority() + ", weight " + status.weight()
+                        + (status.enabled() ? "" : ", disabled") + ", " + status.health() + ")")
+                .toList());
+        for (String note : config.nonAzureSettings()) {
+            LOG.info("not like Azure: {}", note);
+        }
+    }
+
+    /** The configuration the front door was started with (origin settings may have changed since; see {@link #origins()}). */
+    public FrontDoorConfig config() {
+        return config;
+    }
+
+    /** The URL clients use, e.g. {@code http://127.0.0.1:8080}, with the actual port when the configured one was 0. */
+    public URI endpoint() {
+        return URI.create("http://" + hostForUri(config.host()) + ":" + connector.getLocalPort());
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** A snapshot of every origin, in configuration order. */
+    public List<OriginStatus> origins() {
+        return group.statuses();
+    }
+
+    /** A snapshot of one origin; {@link UnknownOriginException} if there is none by that name. */
+    public OriginStatus origin(String name) {
+        return group.origin(name).status();
+    }
+
+    /**
+     * Changes an origin's enabled state, priority or weight at once, without restart, like an ARM
+     * {@code PATCH} of an Azure Front Door origin. Requests already on their way are not moved.
+     *
+     * @return the origin's status after the change
+     * @throws UnknownOriginException if there is no origin by that name
+     */
+    public OriginStatus updateOrigin(String name, OriginUpdate update) {
+        return group.update(name, update);
+    }
+
+    /** Calls {@code listener} on every change of an origin's health, on the thread that recorded the probe. */
+    public void addHealthListener(Consumer<HealthTransition> listener) {
+        group.addListener(listener);
+    }
+
+    public void removeHealthListener(Consumer<HealthTransition> listener) {
+        group.removeListener(listener);
+    }
+
+    /** The front door's metrics in Prometheus text format 0.0.4. */
+    public String prometheusMetrics() {
+        return metrics.render();
+    }
+
+    /**
+     * A Jetty handler that answers {@code GET} (and {@code HEAD}) with {@link #prometheusMetrics()},
+     * for mounting at a metrics path of a control server, e.g. in a {@code ContextHandler("/metrics")}.
+     */
+    public Handler metricsHandler() {
+        return new Handler.Abstract.NonBlocking() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+                    response.setStatus(HttpStatus.METHOD_NOT_ALLOWED_405);
+                    response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                    callback.succeeded();
+                    return true;
+                }
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                Content.Sink.write(response, true, prometheusMetrics(), callback);
+                return true;
+            }
+        };
+    }
+
+    /** Stops listening, probing and every connection; leaves no thread behind. Safe to call twice. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        prober.close();
+        stopQuietly(server);
+        stopQuietly(proxyClient);
+        stopQuietly(probeClient);
+        stopQuietly(scheduler);
+        stopQuietly(threadPool);
+        LOG.info("front door on {}:{} stopped", config.host(), connector.getLocalPort() > 0 ? connector.getLocalPort() : config.port());
+    }
+
+    private static void stopQuietly(LifeCycle component) {
+        try {
+            component.stop();
+        } catch (Exception e) {
+            LOG.warn("could not stop {}", component, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FrontDoor{" + (closed.get() ? "closed" : endpoint()) + ", origins=" + group.origins() + "}";
+    }
+}
