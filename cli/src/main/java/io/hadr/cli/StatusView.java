@@ -1,0 +1,77 @@
+package io.hadr.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders {@code hadr status --json} as a table for people. */
+final class StatusView {
+
+    private StatusView() {}
+
+    static void print(JsonNode status, PrintWriter out) {
+        out.printf("hadr · %s · %s · topology: %s · pid %s · up since %s%n",
+                status.path("name").asText(), status.path("strategy").asText(), status.path("topology").asText(),
+                status.path("pid").asText(), status.path("startedAt").asText());
+        String endpoint = status.path("endpoint").asText(null);
+        out.println("endpoint: " + (endpoint == null ? "(none)" : endpoint));
+        out.println();
+
+        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "RESTARTS");
+        List<String> notes = new ArrayList<>();
+        for (JsonNode region : status.path("regions")) {
+            JsonNode apps = region.path("apps");
+            if (apps.isEmpty()) {
+                table.row(region.path("id").asText(), region.path("displayName").asText(), region.path("role").asText(),
+                        "-", "-", "-", "-", "-");
+            }
+            for (JsonNode app : apps) {
+                table.row(region.path("id").asText(), region.path("displayName").asText(), region.path("role").asText(),
+                        app.path("id").asText(), app.path("state").asText(), app.path("url").asText(),
+                        app.path("pid").isNull() ? "-" : app.path("pid").asText(), app.path("restarts").asText());
+                if (app.path("state").asText().equals("crashed")) {
+                    notes.add("app " + app.path("id").asText() + " " + app.path("lastExit").asText("crashed")
+                            + "; 'hadr app start " + region.path("id").asText() + "' starts it again; log: " + app.path("log").asText());
+                }
+            }
+        }
+        table.print(out);
+        for (String note : notes) {
+            out.println("! " + note);
+        }
+        for (JsonNode note : status.path("nonAzureSettings")) {
+            out.println("note: " + note.asText());
+        }
+        out.flush();
+    }
+
+    /** A plain text table with columns as wide as their widest cell. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            rows.add(header);
+        }
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintWriter out) {
+            int[] widths = new int[rows.get(0).length];
+            for (String[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    widths[i] = Math.max(widths[i], row[i].length());
+                }
+            }
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < row.length; i++) {
+                    line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
+                }
+                out.println(line.toString().stripTrailing());
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package io.hadr.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control API of a running environment, on loopback only, protected by a bearer token that
+ * is written (owner-readable only) into the state directory's control file. Other {@code hadr}
+ * commands use it through {@link ControlClient}.
+ *
+ * <pre>
+ * GET  /v1/status                      the environment's status (EnvironmentStatus as JSON)
+ * POST /v1/apps/{region}/{action}      stop | start | restart | kill every app instance of a region
+ * POST /v1/shutdown                    stop the environment (answers at once, stops afterwards)
+ * </pre>
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalEnvironment environment;
+    private final Runnable shutdownRequested;
+    private final String token;
+    private final Server server;
+
+    private ControlServer(LocalEnvironment environment, Runnable shutdownRequested, int port) {
+        this.environment = environment;
+        this.shutdownRequested = shutdownRequested;
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        this.token = HexFormat.of().formatHex(secret);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("hadr-control");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost(InetAddress.getLoopbackAddress().getHostAddress());
+        connector.setPort(port);
+        // An app start waits up to 90 s for health; the connection must outlive that silence.
+        connector.setIdleTimeout(600_000);
+        server.addConnector(connector);
+        server.setHandler(new Router());
+    }
+
+    /**
+     * Starts the API and publishes its address and token in the state directory.
+     *
+     * @param shutdownRequested called (on another thread) when a client asks the environment to stop
+     */
+    public static ControlServer start(LocalEnvironment environment, int port, Runnable shutdownRequested) {
+        ControlServer control = new ControlServer(environment, shutdownRequested, port);
+        try {
+            control.server.start();
+        } catch (Exception e) {
+            throw new LocalEnvironmentException("cannot start the control API on port " + port + ": " + e.getMessage()
+                    + (port != 0 ? "; set local.controlPort to a free port, or 0" : ""), e);
+        }
+        environment.stateDir().writeControl(new StateDir.ControlFile(ProcessHandle.current().pid(),
+                control.url(), control.token, Instant.now().toString()));
+        log.info("control API on {}", control.url());
+        return control;
+    }
+
+    public String url() {
+        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        environment.stateDir().deleteControl();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("stopping the control API: {}", e.getMessage());
+        }
+    }
+
+    private final class Router extends Handler.Abstract {
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String method = request.getMethod();
+            try {
+                if (!authorized(request)) {
+                    reply(response, callback, HttpStatus.UNAUTHORIZED_401,
+                            error("missing or wrong token; read it from the state directory's control.json"));
+                    return true;
+                }
+                List<String> parts = List.of(path.replaceFirst("^/", "").split("/"));
+                if (method.equals("GET") && path.equals("/v1/status")) {
+                    reply(response, callback, HttpStatus.OK_200, environment.status());
+                } else if (method.equals("POST") && parts.size() == 4 && parts.get(0).equals("v1") && parts.get(1).equals("apps")) {
+                    AppAction action = AppAction.parse(parts.get(3));
+                    List<String> results = environment.app(parts.get(2), action);
+                    reply(response, callback, HttpStatus.OK_200, Map.of("results", results));
+                } else if (method.equals("POST") && path.equals("/v1/shutdown")) {
+                    reply(response, callback, HttpStatus.ACCEPTED_202, Map.of("message", "environment stopping"));
+                    Thread stopper = new Thread(shutdownRequested, "hadr-shutdown-request");
+                    stopper.start();
+                } else {
+                    reply(response, callback, HttpStatus.NOT_FOUND_404, error("no such control operation: " + method + " " + path));
+                }
+            } catch (LocalEnvironmentException e) {
+                reply(response, callback, HttpStatus.CONFLICT_409, error(e.getMessage()));
+            } catch (RuntimeException e) {
+                log.warn("control request {} {} failed", method, path, e);
+                reply(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, error(e.toString()));
+            }
+            return true;
+        }
+
+        private boolean authorized(Request request) {
+            String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+            String expected = "Bearer " + token;
+            return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+                    expected.getBytes(StandardCharsets.UTF_8));
+        }
+
+        private Map<String, Object> error(String message) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", message);
+            return body;
+        }
+
+        private void reply(Response response, Callback callback, int status, Object body) {
+            try {
+                byte[] bytes = JSON.writeValueAsBytes(body);
+                response.setStatus(status);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
+            } catch (Exception e) {
+                callback.failed(e);
+            }
+        }
+    }
+}
