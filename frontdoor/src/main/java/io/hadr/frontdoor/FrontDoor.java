@@ -79,6 +79,7 @@ public final class FrontDoor implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile URI startedEndpoint;
 
     private FrontDoor(FrontDoorConfig config) {
         this.config = config;
@@ -165,6 +166,7 @@ public final class FrontDoor implements AutoCloseable {
         probeClient.getContentDecoderFactories().clear();
         prober.probeAllNow();
         server.start();
+        startedEndpoint = endpoint();
         prober.start();
         LOG.info("front door listening on {} with origins {}", endpoint(), group.statuses().stream()
                 .map(status -> status.name() + "(priority " + status.priority() + ", weight " + status.weight()
@@ -257,7 +259,7 @@ public final class FrontDoor implements AutoCloseable {
         stopQuietly(probeClient);
         stopQuietly(scheduler);
         stopQuietly(threadPool);
-        LOG.info("front door on {}:{} stopped", config.host(), connector.getLocalPort() > 0 ? connector.getLocalPort() : config.port());
+        LOG.info("front door {} stopped", startedEndpoint == null ? config.host() + ":" + config.port() : startedEndpoint);
     }
 
     private static void stopQuietly(LifeCycle component) {

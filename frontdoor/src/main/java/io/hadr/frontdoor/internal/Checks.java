@@ -70,7 +70,7 @@ public final class Checks {
         if (millis < 1000) {
             return millis + " ms";
         }
-        if (millis % 60_000 == 0 && millis >= 120_000) {
+        if (millis % 60_000 == 0 && millis >= 600_000) {
             return millis / 60_000 + " min";
         }
         if (millis % 1000 == 0) {
