@@ -1,0 +1,255 @@
+package io.hadr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hadr command end to end: real processes, real HTTP, as a user runs it. */
+class HadrCommandIT {
+
+    private static final String TOPOLOGY = """
+            name: clitest
+            local:
+              endpointPort: 0
+              appBasePort: 0
+              databaseBasePort: 0
+              controlPort: 0
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    Path workDir;
+
+    private Cli cli;
+    private final List<Long> startedPids = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cli = new Cli(workDir);
+        Files.writeString(workDir.resolve("hadr.yaml"), TOPOLOGY);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        cli.run("down");
+        for (long pid : startedPids) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void upStartsBothRegionsAndStatusShowsThem() throws Exception {
+        Cli.Result up = cli.run("up", "--detach");
+
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        assertThat(up.out()).contains("starting app centralindia-0").contains("healthy after").contains("running in the background");
+        JsonNode status = status();
+        assertThat(status.path("regions")).hasSize(2);
+        assertThat(status.path("regions").get(0).path("displayName").asText()).isEqualTo("Central India");
+        assertThat(status.path("regions").get(0).path("role").asText()).isEqualTo("primary");
+        assertThat(status.path("regions").get(1).path("displayName").asText()).isEqualTo("South India");
+        assertThat(get(appUrl(status, 0))).contains("\"region\":\"Central India\"");
+        assertThat(get(appUrl(status, 1))).contains("\"region\":\"South India\"");
+        Cli.Result table = cli.run("status");
+        assertThat(table.out()).contains("centralindia").contains("South India").contains("running");
+    }
+
+    @Test
+    void appStopRefusesConnectionsWhileTheOtherRegionAnswersAndStartBringsItBack() throws Exception {
+        up();
+        JsonNode status = status();
+        URI central = appUrl(status, 0);
+        URI south = appUrl(status, 1);
+
+        Cli.Result stop = cli.run("app", "stop", "centralindia");
+
+        assertThat(stop.exitCode()).as(stop.toString()).isZero();
+        assertThat(stop.out()).startsWith("stopped app centralindia-0");
+        assertRefused(central);
+        assertThat(get(south)).contains("South India");
+
+        Cli.Result start = cli.run("app", "start", "centralindia");
+
+        assertThat(start.exitCode()).as(start.toString()).isZero();
+        assertThat(get(central)).contains("Central India");
+    }
+
+    @Test
+    void killIsNoticedByStatus() throws Exception {
+        up();
+
+        Cli.Result kill = cli.run("app", "kill", "southindia");
+
+        assertThat(kill.exitCode()).as(kill.toString()).isZero();
+        JsonNode app = status().path("regions").get(1).path("apps").get(0);
+        assertThat(app.path("state").asText()).isEqualTo("crashed");
+        assertThat(app.path("lastExit").asText()).contains("killed by signal 9");
+        assertThat(cli.run("status").out()).contains("crashed").contains("hadr app start southindia");
+    }
+
+    @Test
+    void downLeavesNoProcessBehind() throws Exception {
+        up();
+        List<Long> pids = pids(status());
+
+        Cli.Result down = cli.run("down");
+
+        assertThat(down.exitCode()).as(down.toString()).isZero();
+        assertThat(down.out()).contains("stopped in");
+        assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
+        Cli.Result status = cli.run("status");
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.err()).contains("no environment is running");
+    }
+
+    @Test
+    void killingTheEnvironmentWithSigkillLeavesNoAppBehind() throws Exception {
+        up();
+        JsonNode status = status();
+        long environmentPid = status.path("pid").asLong();
+        List<Long> appPids = pids(status);
+        assertThat(appPids).hasSize(2);
+
+        ProcessHandle.of(environmentPid).orElseThrow().destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(appPids).allSatisfy(pid -> assertThat(alive(pid)).as("app pid " + pid).isFalse()));
+        Cli.Result after = cli.run("status");
+        assertThat(after.exitCode()).isEqualTo(1);
+        assertThat(after.err()).contains("no environment is running");
+    }
+
+    @Test
+    void secondUpInTheSameStateDirectoryIsRefused() throws Exception {
+        up();
+
+        Cli.Result second = cli.run("up", "--detach");
+
+        assertThat(second.exitCode()).isEqualTo(1);
+        assertThat(second.err()).contains("an environment is already running from").contains("hadr down");
+    }
+
+    @Test
+    void commandsWithoutARunningEnvironmentSaySoPlainly() throws Exception {
+        Cli.Result status = cli.run("status");
+        Cli.Result app = cli.run("app", "stop", "centralindia");
+        Cli.Result down = cli.run("down");
+
+        assertThat(status.exitCode()).isEqualTo(1);
+        assertThat(status.err().strip()).startsWith("hadr: no environment is running from").doesNotContain("Exception");
+        assertThat(app.exitCode()).isEqualTo(1);
+        assertThat(app.err()).contains("no environment is running");
+        assertThat(down.exitCode()).isZero();
+        assertThat(down.out()).contains("nothing to stop");
+    }
+
+    @Test
+    void validateReportsEveryProblemWithFileAndLine() throws Exception {
+        Files.writeString(workDir.resolve("bad.yaml"), """
+                regions:
+                  - id: centralindia
+                    role: primary
+                  - id: southindia
+                    role: primary
+                frontDoor:
+                  origins:
+                    southindia: {priority: 9}
+                """);
+
+        Cli.Result result = cli.run("validate", "-f", "bad.yaml");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err())
+                .contains("bad.yaml:5: regions[1].role: a second primary")
+                .contains("bad.yaml:8: frontDoor.origins.southindia.priority: 9 is out of range")
+                .contains("2 problems; nothing was started")
+                .doesNotContain("Exception");
+        assertThat(cli.run("validate").out()).contains("hadr.yaml is valid");
+    }
+
+    @Test
+    void badUsageExitsWithTwoAndErrorsExitWithOne() throws Exception {
+        Cli.Result usage = cli.run("app", "explode", "centralindia");
+        Cli.Result missing = cli.run("up", "-f", "nope.yaml");
+        Cli.Result verbose = cli.run("up", "-f", "nope.yaml", "--verbose");
+
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.err()).contains("Try 'hadr app --help'");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err().strip()).isEqualTo("hadr: nope.yaml: no such file; check the path, or leave out -f to use the built-in topology");
+        assertThat(verbose.err()).contains("TopologyException").contains("\tat ");
+    }
+
+    @Test
+    void versionAndHelpWork() throws Exception {
+        assertThat(cli.run("version").out()).startsWith("hadr 0.");
+        Cli.Result help = cli.run("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("up").contains("status").contains("down").contains("app").contains("validate");
+    }
+
+    private void up() throws Exception {
+        Cli.Result up = cli.run("up", "--detach");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        JsonNode status = status();
+        startedPids.add(status.path("pid").asLong());
+        startedPids.addAll(pids(status));
+    }
+
+    private JsonNode status() throws Exception {
+        Cli.Result result = cli.run("status", "--json");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return JSON.readTree(result.out());
+    }
+
+    private static URI appUrl(JsonNode status, int region) {
+        return URI.create(status.path("regions").get(region).path("apps").get(0).path("url").asText() + "/");
+    }
+
+    private static List<Long> pids(JsonNode status) {
+        List<Long> pids = new ArrayList<>();
+        status.path("regions").forEach(r -> r.path("apps").forEach(a -> {
+            if (!a.path("pid").isNull()) {
+                pids.add(a.path("pid").asLong());
+            }
+        }));
+        return pids;
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static String get(URI uri) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void assertRefused(URI uri) {
+        try {
+            get(uri);
+            throw new AssertionError(uri + " still answers");
+        } catch (ConnectException expected) {
+            // refused: nothing listens any more
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(uri + " failed with " + e + " instead of refusing the connection");
+        }
+    }
+}
