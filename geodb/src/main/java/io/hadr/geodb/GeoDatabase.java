@@ -103,6 +103,8 @@ public final class GeoDatabase implements AutoCloseable {
     private volatile Instant primaryUnreachableSince;
     private volatile boolean synchronousCommit;
     private volatile FailoverReport lastFailover;
+    /** The primary's name for readers: flips at promotion, so it is never empty mid-failover. */
+    private volatile String primaryName;
     private boolean automaticFailoverBlockedLogged;
 
     /** Creates the group object; nothing runs before {@link #start(ProgressListener)}. */
@@ -203,6 +205,7 @@ public final class GeoDatabase implements AutoCloseable {
                 + " (read-only)");
 
         PostgresServer primary = primaryServer();
+        primaryName = primary.name();
         startPrimary(primary, steps);
         PostgresServer secondary = other(primary);
         startSecondary(secondary, primary, steps);
@@ -420,9 +423,19 @@ public final class GeoDatabase implements AutoCloseable {
 
     private FailoverReport doFailover(FailoverMode mode, ProgressListener progress, String reason) {
         Instant startedAt = config.clock().instant();
-        PostgresServer oldPrimary = primaryServer();
+        PostgresServer oldPrimary = servers.get(primaryName);
         emit(GeoDbEvent.Kind.FAILOVER, oldPrimary.name(), mode, null, "begins: " + reason);
         Steps steps = new Steps(progress);
+        try {
+            return runFailover(mode, reason, startedAt, oldPrimary, steps);
+        } catch (RuntimeException e) {
+            emit(GeoDbEvent.Kind.FAILOVER, oldPrimary.name(), mode, null, "failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private FailoverReport runFailover(FailoverMode mode, String reason, Instant startedAt, PostgresServer oldPrimary,
+            Steps steps) {
         FailoverReport report;
         switch (mode) {
             case PLANNED -> {
@@ -458,7 +471,7 @@ public final class GeoDatabase implements AutoCloseable {
 
     private FailoverReport report(FailoverMode requested, FailoverMode performed, PostgresServer oldPrimary,
             Instant startedAt, Steps steps, String fallback, String reason) {
-        return new FailoverReport(requested, performed, oldPrimary.name(), primaryServer().name(), startedAt,
+        return new FailoverReport(requested, performed, oldPrimary.name(), primaryName, startedAt,
                 List.copyOf(steps.phases), performed == FailoverMode.FORCED, fallback, reason);
     }
 
@@ -539,6 +552,7 @@ public final class GeoDatabase implements AutoCloseable {
 
         // 4. Promote. Roles are saved right after, so a restart resumes the new roles.
         promote(newPrimary);
+        primaryName = newPrimary.name();
         newPrimary.role(ServerRole.PRIMARY, "planned failover");
         if (canFollow) {
             oldPrimary.role(ServerRole.SECONDARY, "planned failover: follows the new primary");
@@ -599,15 +613,20 @@ public final class GeoDatabase implements AutoCloseable {
      * promote the secondary and move the listeners. Writes the secondary had not replayed are lost.
      */
     private void forced(Steps steps, String reason) {
-        PostgresServer oldPrimary = primaryServer();
         PostgresServer newPrimary = requirePromotableSecondary();
+        PostgresServer oldPrimary = other(newPrimary);
         readWrite.hold();
         readOnly.hold();
         boolean oldWasRunning = oldPrimary.processAlive();
         oldPrimary.markFenced("forced failover: " + reason);
-        oldPrimary.role(ServerRole.FENCED, "forced failover");
+        if (oldPrimary.role() != ServerRole.FENCED) {
+            oldPrimary.role(ServerRole.FENCED, "forced failover");
+        }
+        // Persist the outcome before acting: a crash from here on resumes with the old primary
+        // fenced and completes the promotion of the new one (it still has standby.signal).
         state.primary(newPrimary.name());
         state.role(oldPrimary.name(), ServerRole.FENCED);
+        state.role(newPrimary.name(), ServerRole.PRIMARY);
         state.save();
         if (oldWasRunning) {
             oldPrimary.kill("fenced by a forced failover");
@@ -617,6 +636,7 @@ public final class GeoDatabase implements AutoCloseable {
         steps.done("old primary fenced");
 
         promote(newPrimary);
+        primaryName = newPrimary.name();
         newPrimary.role(ServerRole.PRIMARY, "forced failover");
         saveRoles(newPrimary);
         configureNewPrimary(newPrimary, oldPrimary);
@@ -643,7 +663,7 @@ public final class GeoDatabase implements AutoCloseable {
     private PostgresServer requirePromotableSecondary() {
         PostgresServer secondary = secondaryServer();
         if (secondary == null) {
-            PostgresServer other = other(primaryServer());
+            PostgresServer other = other(servers.get(primaryName));
             throw FailoverRefusedException.noSecondary(other.name(), "its role is " + other.role()
                     + " (it must be reseeded and streaming first)");
         }
@@ -974,7 +994,7 @@ public final class GeoDatabase implements AutoCloseable {
         for (PostgresServer server : servers.values()) {
             list.add(serverStatus(server));
         }
-        PostgresServer primary = primaryServer();
+        PostgresServer primary = servers.get(primaryName);
         PostgresServer secondary = secondaryServer();
         Long lagBytes = null;
         Long lagMillis = null;
@@ -1043,7 +1063,7 @@ public final class GeoDatabase implements AutoCloseable {
     /** The server holding the primary role. */
     public String primary() {
         requireStarted();
-        return primaryServer().name();
+        return primaryName;
     }
 
     /** The server holding the secondary role, or null while there is none. */

@@ -83,6 +83,8 @@ public final class PostgresServer {
     private final StateMachine<ServerState> state;
     private volatile int port;
     private volatile Process process;
+    /** Set when hadr itself ends the process, so its exit is not reported as a crash. */
+    private volatile boolean exitExpected;
 
     public PostgresServer(String name, Path dataRoot, int port, ServerRole initialRole, ProcessLauncher launcher,
             Path binDir, String adminPassword, int maxConnections, Map<String, String> extraSettings, EventSink events) {
@@ -328,6 +330,7 @@ public final class PostgresServer {
         long started = System.nanoTime();
         try {
             appendToLog("---- hadr: starting server '" + name + "' (" + why + ") ----");
+            exitExpected = false;
             Process p = launcher.startServer(List.of(binDir.resolve("postgres").toString(), "-D", dataDir.toString()),
                     logFile);
             process = p;
@@ -355,7 +358,7 @@ public final class PostgresServer {
     }
 
     private void onExit(Process p) {
-        if (p != process) {
+        if (p != process || exitExpected) {
             return;
         }
         if (state.get() == ServerState.RUNNING) {
@@ -378,6 +381,7 @@ public final class PostgresServer {
             return;
         }
         state.moveTo(ServerState.STOPPING, why);
+        exitExpected = true;
         try {
             launcher.signal(p.pid(), "INT");
             if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -420,6 +424,7 @@ public final class PostgresServer {
     }
 
     private void killProcess(Process p) {
+        exitExpected = true;
         List<ProcessHandle> children = p.descendants().toList();
         p.destroyForcibly();
         try {
@@ -442,16 +447,28 @@ public final class PostgresServer {
     private void awaitChildrenGone(List<ProcessHandle> children) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         for (ProcessHandle child : children) {
-            while (child.isAlive() && System.nanoTime() < end) {
+            while (alive(child.pid()) && System.nanoTime() < end) {
                 try {
-                    child.onExit().get(100, TimeUnit.MILLISECONDS);
+                    Thread.sleep(5);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
-                } catch (Exception e) {
-                    // Not yet gone: loop until the deadline.
                 }
             }
+        }
+    }
+
+    /**
+     * Whether a process still runs. Reads {@code /proc} rather than {@link ProcessHandle#onExit()},
+     * which polls slowly for processes that are not our children, and counts a zombie as gone.
+     */
+    static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char processState = stat.charAt(stat.lastIndexOf(')') + 2);
+            return processState != 'Z' && processState != 'X';
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
