@@ -2,6 +2,7 @@ package io.hadr.app;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -12,9 +13,11 @@ import org.springframework.web.util.HtmlUtils;
 class InfoController {
 
     private final AppIdentity identity;
+    private final ObjectProvider<DatabaseMonitor> database;
 
-    InfoController(AppIdentity identity) {
+    InfoController(AppIdentity identity, ObjectProvider<DatabaseMonitor> database) {
         this.identity = identity;
+        this.database = database;
     }
 
     @GetMapping(path = "/", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -27,6 +30,8 @@ class InfoController {
         body.put("siteHostname", identity.siteHostname());
         body.put("version", identity.version());
         body.put("startedAt", identity.startedAt().toString());
+        DatabaseMonitor monitor = database.getIfAvailable();
+        body.put("database", monitor == null ? Map.of("role", "not configured") : monitor.snapshot().toMap());
         return body;
     }
 

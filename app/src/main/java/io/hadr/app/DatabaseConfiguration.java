@@ -1,0 +1,81 @@
+package io.hadr.app;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The database, when {@code HADR_DB_URL} is set: one connection string for both regions, the
+ * failover group's read-write listener, as on Azure. Every wait is bounded so that during a
+ * failover requests fail fast with 503 instead of hanging, and the app starts even while the
+ * database is down (liveness stays up, readiness says why).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "hadr.db.url")
+class DatabaseConfiguration {
+
+    @Bean
+    Dialect dialect(Environment environment) {
+        return Dialect.fromJdbcUrl(environment.getRequiredProperty("hadr.db.url"));
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(Environment environment) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("hadr-db");
+        config.setJdbcUrl(environment.getRequiredProperty("hadr.db.url"));
+        config.setUsername(environment.getProperty("hadr.db.user"));
+        config.setPassword(environment.getProperty("hadr.db.password"));
+        config.setMaximumPoolSize(environment.getProperty("hadr.db.pool-size", Integer.class, 10));
+        // A request waits at most this long for a connection: the bound on a failover's 503s.
+        config.setConnectionTimeout(environment.getProperty("hadr.db.connection-timeout-ms", Long.class, 2000L));
+        config.setValidationTimeout(1000);
+        config.setKeepaliveTime(30_000);
+        config.setMaxLifetime(600_000);
+        // Start without a database; the pool connects when one answers.
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    @Bean
+    JdbcTemplate jdbcTemplate(DataSource dataSource) {
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        template.setQueryTimeout(5);
+        return template;
+    }
+
+    @Bean
+    DataSourceTransactionManager transactionManager(DataSource dataSource) {
+        return new DataSourceTransactionManager(dataSource);
+    }
+
+    @Bean
+    TransactionTemplate transactionTemplate(DataSourceTransactionManager transactionManager) {
+        TransactionTemplate template = new TransactionTemplate(transactionManager);
+        template.setTimeout(10);
+        return template;
+    }
+
+    @Bean
+    SchemaMigrator schemaMigrator(DataSource dataSource, Dialect dialect) {
+        return new SchemaMigrator(dataSource, dialect);
+    }
+
+    @Bean
+    DatabaseMonitor databaseMonitor(JdbcTemplate jdbc, Dialect dialect) {
+        return new DatabaseMonitor(jdbc, dialect);
+    }
+
+    @Bean
+    RecordStore recordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource,
+                            Dialect dialect, AppIdentity identity, SchemaMigrator schema) {
+        return new RecordStore(jdbc, transactions, dataSource, dialect, identity.region(), schema);
+    }
+}

@@ -1,0 +1,62 @@
+package io.hadr.app;
+
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * What differs between the two databases the app runs on: PostgreSQL locally, Azure SQL on Azure.
+ * Everything else is plain JDBC.
+ */
+enum Dialect {
+    POSTGRESQL("postgresql",
+            "SELECT CASE WHEN pg_is_in_recovery() THEN 'secondary' ELSE 'primary' END, current_setting('cluster_name')"),
+    SQLSERVER("sqlserver",
+            "SELECT CASE WHEN CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS NVARCHAR(20)) = 'READ_WRITE'"
+                    + " THEN 'primary' ELSE 'secondary' END, CAST(@@SERVERNAME AS NVARCHAR(128))");
+
+    private final String flywayFolder;
+    private final String roleQuery;
+
+    Dialect(String flywayFolder, String roleQuery) {
+        this.flywayFolder = flywayFolder;
+        this.roleQuery = roleQuery;
+    }
+
+    static Dialect fromJdbcUrl(String url) {
+        String lower = url.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("jdbc:postgresql:")) {
+            return POSTGRESQL;
+        }
+        if (lower.startsWith("jdbc:sqlserver:")) {
+            return SQLSERVER;
+        }
+        throw new IllegalArgumentException("HADR_DB_URL must be a PostgreSQL (jdbc:postgresql:) or Azure SQL"
+                + " (jdbc:sqlserver:) JDBC URL, but starts with '" + url.substring(0, Math.min(url.length(), 20)) + "'");
+    }
+
+    String flywayLocation() {
+        return "classpath:db/migration/" + flywayFolder;
+    }
+
+    /** Returns the role ('primary' or 'secondary') and the server's name, in that order. */
+    String roleQuery() {
+        return roleQuery;
+    }
+
+    /**
+     * Whether a failure means "this connection leads to a read-only server": after a failover, a
+     * session opened before promotion stays read-only, so the pool must drop it.
+     */
+    boolean isReadOnlyError(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if (this == POSTGRESQL && "25006".equals(s.getSQLState())) {
+                return true;
+            }
+            // 3906: failed to update database because the database is read-only (geo-secondary).
+            if (this == SQLSERVER && s.getErrorCode() == 3906) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
