@@ -228,7 +228,9 @@ public final class FrontDoor implements AutoCloseable {
 
     /**
      * A Jetty handler that answers {@code GET} (and {@code HEAD}) with {@link #prometheusMetrics()},
-     * for mounting at a metrics path of a control server, e.g. in a {@code ContextHandler("/metrics")}.
+     * for mounting at a metrics path of a control server, e.g. in a {@code ContextHandler("/metrics")}
+     * with {@code setAllowNullPathInContext(true)} so that {@code /metrics} is not redirected to
+     * {@code /metrics/}.
      */
     public Handler metricsHandler() {
         return new Handler.Abstract.NonBlocking() {

@@ -17,6 +17,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -98,7 +99,7 @@ public final class TestOrigin implements AutoCloseable {
             return;
         }
         server = null;
-        hanging.keySet().forEach(callback -> callback.failed(new IllegalStateException("origin stopped")));
+        hanging.keySet().forEach(callback -> callback.failed(new QuietException.Exception("origin stopped")));
         hanging.clear();
         try {
             running.stop();
