@@ -551,7 +551,17 @@ public final class GeoDatabase implements AutoCloseable {
         steps.done("old primary stopped");
 
         // 4. Promote. Roles are saved right after, so a restart resumes the new roles.
-        promote(newPrimary);
+        try {
+            promote(newPrimary);
+        } catch (RuntimeException e) {
+            // Which server would accept writes is unknown now: lead nowhere rather than risk two
+            // primaries, and let the operator decide (forced failover, or bring the old one up).
+            clearListener(readWrite, "planned failover: promotion failed");
+            clearListener(readOnly, "planned failover: promotion failed");
+            throw new GeoDbException("planned failover: writes were stopped and '" + oldPrimary.name()
+                    + "' was shut down, but promoting '" + newPrimary.name() + "' failed: " + e.getMessage()
+                    + "; both listeners lead nowhere until a forced failover or bringUp(\"" + oldPrimary.name() + "\")", e);
+        }
         primaryName = newPrimary.name();
         newPrimary.role(ServerRole.PRIMARY, "planned failover");
         if (canFollow) {

@@ -22,7 +22,8 @@ class SynchronousReplicationIT {
                 .replicationMode(ReplicationMode.SYNC).build())) {
             db.start();
             GeoDbHarness.createTable(db);
-            assertThat(db.status().synchronousCommit()).isTrue();
+            // On within one health check of the primary seeing the secondary as streaming.
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.status().synchronousCommit());
             assertThat(db.status().nonAzureDeviations()).containsExactly(
                     "replicationMode SYNC: Azure SQL geo-replication is asynchronous");
             NavigableSet<Long> acknowledged;
@@ -46,7 +47,8 @@ class SynchronousReplicationIT {
                 .replicationMode(ReplicationMode.SYNC).build())) {
             db.start();
             GeoDbHarness.createTable(db);
-            assertThat(db.status().synchronousCommit()).isTrue();
+            // On within one health check of the primary seeing the secondary as streaming.
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.status().synchronousCommit());
 
             db.kill(SOUTH);
 
@@ -58,7 +60,7 @@ class SynchronousReplicationIT {
 
             db.bringUp(SOUTH);
 
-            assertThat(db.status().synchronousCommit()).isTrue();
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.status().synchronousCommit());
             assertThat(db.status().readOnlyTarget()).isEqualTo(SOUTH);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 3);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
