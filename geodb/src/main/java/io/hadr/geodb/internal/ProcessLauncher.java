@@ -145,9 +145,4 @@ public final class ProcessLauncher implements AutoCloseable {
     public void signal(long pid, String signal) {
         runAsSelf(List.of("kill", "-s", signal, Long.toString(pid)), Duration.ofSeconds(10));
     }
-
-    /** Wraps an IOException for callers that cannot recover from it. */
-    static GeoDbException io(String what, IOException e) {
-        return new GeoDbException(what + ": " + e, e);
-    }
 }
