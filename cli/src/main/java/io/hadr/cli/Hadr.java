@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
             StatusCommand.class,
             DownCommand.class,
             AppCommand.class,
+            FrontDoorCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         })

@@ -18,18 +18,25 @@ final class StatusView {
         out.println("endpoint: " + (endpoint == null ? "(none)" : endpoint));
         out.println();
 
-        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "RESTARTS");
+        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "ORIGIN", "PROBES", "SERVED");
         List<String> notes = new ArrayList<>();
         for (JsonNode region : status.path("regions")) {
             JsonNode apps = region.path("apps");
+            JsonNode origin = region.path("origin");
+            String originText = origin.isObject()
+                    ? "p" + origin.path("priority").asText() + " w" + origin.path("weight").asText() + " "
+                            + (!origin.path("enabled").asBoolean() ? "disabled" : origin.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY")
+                    : "-";
+            String probes = origin.isObject() ? String.join(" ", textList(origin.path("probes"))) : "-";
+            String served = origin.isObject() ? origin.path("requestsServed").asText() : "-";
             if (apps.isEmpty()) {
                 table.row(region.path("id").asText(), region.path("displayName").asText(), region.path("role").asText(),
-                        "-", "-", "-", "-", "-");
+                        "-", "-", "-", "-", originText, probes, served);
             }
             for (JsonNode app : apps) {
                 table.row(region.path("id").asText(), region.path("displayName").asText(), region.path("role").asText(),
                         app.path("id").asText(), app.path("state").asText(), app.path("url").asText(),
-                        app.path("pid").isNull() ? "-" : app.path("pid").asText(), app.path("restarts").asText());
+                        app.path("pid").isNull() ? "-" : app.path("pid").asText(), originText, probes, served);
                 if (app.path("state").asText().equals("crashed")) {
                     notes.add("app " + app.path("id").asText() + " " + app.path("lastExit").asText("crashed")
                             + "; 'hadr app start " + region.path("id").asText() + "' starts it again; log: " + app.path("log").asText());
@@ -44,6 +51,12 @@ final class StatusView {
             out.println("note: " + note.asText());
         }
         out.flush();
+    }
+
+    private static List<String> textList(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(n -> values.add(n.asText()));
+        return values;
     }
 
     /** A plain text table with columns as wide as their widest cell. */

@@ -39,12 +39,14 @@ class HadrCommandIT {
     Path workDir;
 
     private Cli cli;
+    private String frontDoorId;
     private final List<Long> startedPids = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
         cli = new Cli(workDir);
         Files.writeString(workDir.resolve("hadr.yaml"), TOPOLOGY);
+        frontDoorId = io.hadr.core.topology.TopologyLoader.parse("t", TOPOLOGY).frontDoor().frontDoorId();
     }
 
     @AfterEach
@@ -90,6 +92,29 @@ class HadrCommandIT {
 
         assertThat(start.exitCode()).as(start.toString()).isZero();
         assertThat(get(central)).contains("Central India");
+    }
+
+    @Test
+    void endpointKeepsAnsweringFromSouthIndiaWhileCentralIndiaIsStopped() throws Exception {
+        up();
+        URI endpoint = URI.create(status().path("endpoint").asText() + "/");
+        assertThat(get(endpoint)).contains("Central India");
+
+        cli.run("app", "stop", "centralindia");
+
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("South India");
+        }
+        Cli.Result disable = cli.run("frontdoor", "origin", "southindia", "--weight", "2000");
+        assertThat(disable.exitCode()).isEqualTo(1);
+        assertThat(disable.err()).contains("weight must be between 1 and 1000, but was 2000");
+        JsonNode origin = status().path("regions").get(0).path("origin");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(status().path("regions").get(0).path("origin").path("healthy").asBoolean()).isFalse());
+        assertThat(origin.path("priority").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -238,11 +263,16 @@ class HadrCommandIT {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private static String get(URI uri) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    /** Apps are locked to their front door: send its id, as the front door does. */
+    private String get(URI uri) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
+        if (frontDoorId != null) {
+            request.header("X-Azure-FDID", frontDoorId);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static void assertRefused(URI uri) {
+    private void assertRefused(URI uri) {
         try {
             get(uri);
             throw new AssertionError(uri + " still answers");

@@ -61,6 +61,29 @@ public final class ControlClient {
         return results;
     }
 
+    /**
+     * Changes a region's front door origin; null values stay as they are.
+     *
+     * @return one line describing the origin afterwards
+     */
+    public List<String> updateOrigin(String region, Boolean enabled, Integer priority, Integer weight) {
+        StringBuilder query = new StringBuilder();
+        if (enabled != null) {
+            query.append("&enabled=").append(enabled);
+        }
+        if (priority != null) {
+            query.append("&priority=").append(priority);
+        }
+        if (weight != null) {
+            query.append("&weight=").append(weight);
+        }
+        String path = "/v1/frontdoor/origins/" + region + (query.length() == 0 ? "" : "?" + query.substring(1));
+        JsonNode reply = call("POST", path, Duration.ofSeconds(30));
+        List<String> results = new ArrayList<>();
+        reply.path("results").forEach(n -> results.add(n.asText()));
+        return results;
+    }
+
     /** Asks the environment to stop and waits until its process is gone. */
     public Duration shutdown(Duration deadline) {
         Deadline wait = Deadline.after(deadline);

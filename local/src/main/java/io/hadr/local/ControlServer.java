@@ -18,7 +18,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import io.hadr.frontdoor.OriginUpdate;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /v1/status                      the environment's status (EnvironmentStatus as JSON)
  * POST /v1/apps/{region}/{action}      stop | start | restart | kill every app instance of a region
+ * POST /v1/frontdoor/origins/{region}  ?enabled=true|false&amp;priority=N&amp;weight=N, like an ARM origin update
  * POST /v1/shutdown                    stop the environment (answers at once, stops afterwards)
+ * GET  /metrics                        Prometheus metrics (no token: read-only, loopback only)
  * </pre>
  */
 public final class ControlServer implements AutoCloseable {
@@ -104,6 +108,13 @@ public final class ControlServer implements AutoCloseable {
             String path = Request.getPathInContext(request);
             String method = request.getMethod();
             try {
+                if (method.equals("GET") && path.equals("/metrics")) {
+                    byte[] text = environment.metrics().getBytes(StandardCharsets.UTF_8);
+                    response.setStatus(HttpStatus.OK_200);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                    response.write(true, java.nio.ByteBuffer.wrap(text), callback);
+                    return true;
+                }
                 if (!authorized(request)) {
                     reply(response, callback, HttpStatus.UNAUTHORIZED_401,
                             error("missing or wrong token; read it from the state directory's control.json"));
@@ -116,6 +127,10 @@ public final class ControlServer implements AutoCloseable {
                     AppAction action = AppAction.parse(parts.get(3));
                     List<String> results = environment.app(parts.get(2), action);
                     reply(response, callback, HttpStatus.OK_200, Map.of("results", results));
+                } else if (method.equals("POST") && parts.size() == 4 && parts.get(0).equals("v1")
+                        && parts.get(1).equals("frontdoor") && parts.get(2).equals("origins")) {
+                    String result = environment.updateOrigin(parts.get(3), originUpdate(Request.extractQueryParameters(request)));
+                    reply(response, callback, HttpStatus.OK_200, Map.of("results", List.of(result)));
                 } else if (method.equals("POST") && path.equals("/v1/shutdown")) {
                     reply(response, callback, HttpStatus.ACCEPTED_202, Map.of("message", "environment stopping"));
                     Thread stopper = new Thread(shutdownRequested, "hadr-shutdown-request");
@@ -130,6 +145,32 @@ public final class ControlServer implements AutoCloseable {
                 reply(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, error(e.toString()));
             }
             return true;
+        }
+
+        private OriginUpdate originUpdate(Fields query) {
+            OriginUpdate update = OriginUpdate.none();
+            String enabled = query.getValue("enabled");
+            if (enabled != null) {
+                if (!enabled.equals("true") && !enabled.equals("false")) {
+                    throw new LocalEnvironmentException("enabled must be true or false, but was '" + enabled + "'");
+                }
+                update = update.withEnabled(Boolean.parseBoolean(enabled));
+            }
+            try {
+                String priority = query.getValue("priority");
+                if (priority != null) {
+                    update = update.withPriority(Integer.parseInt(priority));
+                }
+                String weight = query.getValue("weight");
+                if (weight != null) {
+                    update = update.withWeight(Integer.parseInt(weight));
+                }
+            } catch (NumberFormatException e) {
+                throw new LocalEnvironmentException("priority and weight are whole numbers: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new LocalEnvironmentException(e.getMessage());
+            }
+            return update;
         }
 
         private boolean authorized(Request request) {

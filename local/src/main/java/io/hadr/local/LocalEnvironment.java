@@ -22,6 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import io.hadr.frontdoor.FrontDoor;
+import io.hadr.frontdoor.FrontDoorException;
+import io.hadr.frontdoor.OriginStatus;
+import io.hadr.frontdoor.OriginUpdate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +56,7 @@ public final class LocalEnvironment implements AutoCloseable {
         return t;
     });
     private final Instant startedAt;
+    private volatile FrontDoor frontDoor;
     private volatile boolean closed;
 
     private LocalEnvironment(Topology topology, StateDir stateDir, Clock clock) {
@@ -72,6 +77,7 @@ public final class LocalEnvironment implements AutoCloseable {
         try {
             environment.createApps(appJar);
             environment.startApps(progress);
+            environment.startFrontDoor(progress);
             return environment;
         } catch (RuntimeException e) {
             environment.close();
@@ -100,8 +106,13 @@ public final class LocalEnvironment implements AutoCloseable {
                 command.addAll(APP_JVM_OPTIONS);
                 command.addAll(topology.app().jvmOptions());
                 command.addAll(List.of("-jar", appJar.toString()));
-                AppInstance.Launch launch = new AppInstance.Launch(command, appEnvironment(region, i, port),
-                        stateDir.logs().resolve("app-" + id + ".log"), topology.app().healthCheckPath(), "");
+                String lockedTo = topology.app().lockToFrontDoor() ? topology.frontDoor().frontDoorId() : "";
+                Map<String, String> env = appEnvironment(region, i, port);
+                if (!lockedTo.isEmpty()) {
+                    env.put("HADR_FRONT_DOOR_ID", lockedTo);
+                }
+                AppInstance.Launch launch = new AppInstance.Launch(command, env,
+                        stateDir.logs().resolve("app-" + id + ".log"), topology.app().healthCheckPath(), lockedTo);
                 instances.add(new AppInstance(id, region, port, launch, launcher, clock));
             }
             appsByRegion.put(region.id(), instances);
@@ -162,6 +173,59 @@ public final class LocalEnvironment implements AutoCloseable {
         });
     }
 
+    private void startFrontDoor(Consumer<String> progress) {
+        int port = topology.local().endpointPort();
+        try {
+            frontDoor = FrontDoor.start(FrontDoors.config(topology, port, appsByRegion));
+        } catch (FrontDoorException e) {
+            throw new LocalEnvironmentException(e.getMessage() + (port != 0
+                    ? "; stop whatever listens on " + port + ", or set local.endpointPort in hadr.yaml" : ""), e);
+        }
+        String origins = frontDoor.origins().stream()
+                .map(o -> o.name() + " p" + o.priority() + "/w" + o.weight() + (o.healthy() ? " healthy" : " unhealthy"))
+                .collect(java.util.stream.Collectors.joining(", "));
+        progress.accept("front door on " + frontDoor.endpoint() + " (" + origins + ")");
+    }
+
+    /** The front door's endpoint, where all traffic should go. */
+    public java.net.URI endpoint() {
+        return frontDoor.endpoint();
+    }
+
+    /**
+     * Changes a region's origin at runtime, like an ARM update of an Azure Front Door origin.
+     *
+     * @return one line saying what the origin looks like now
+     */
+    public String updateOrigin(String regionId, OriginUpdate update) {
+        List<AppInstance> apps = appsByRegion.get(regionId);
+        if (apps == null) {
+            throw LocalEnvironmentException.unknownRegion(regionId, List.copyOf(appsByRegion.keySet()));
+        }
+        if (update.isEmpty()) {
+            throw new LocalEnvironmentException("nothing to change: say enable, disable, --priority N or --weight N");
+        }
+        OriginStatus last = null;
+        for (AppInstance app : apps) {
+            try {
+                last = frontDoor.updateOrigin(app.id(), update);
+            } catch (IllegalArgumentException e) {
+                throw new LocalEnvironmentException(e.getMessage(), e);
+            }
+        }
+        if (last == null) {
+            throw new LocalEnvironmentException("region " + regionId + " has no origin (appInstances: 0)");
+        }
+        log.info("origin {} updated: {}", regionId, update);
+        return "origin " + regionId + ": priority " + last.priority() + ", weight " + last.weight() + ", "
+                + (last.enabled() ? "enabled" : "disabled") + ", " + (last.healthy() ? "healthy" : "unhealthy");
+    }
+
+    /** Prometheus metrics of the front door. */
+    public String metrics() {
+        return frontDoor == null ? "" : frontDoor.prometheusMetrics();
+    }
+
     private void checkPortFree(AppInstance app) {
         try (ServerSocket socket = new ServerSocket(app.port(), 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
@@ -220,12 +284,18 @@ public final class LocalEnvironment implements AutoCloseable {
 
     public EnvironmentStatus status() {
         List<EnvironmentStatus.Region> regions = new ArrayList<>();
+        FrontDoor fd = frontDoor;
+        List<OriginStatus> origins = fd == null ? List.of() : fd.origins();
         for (Region region : topology.regions()) {
-            List<EnvironmentStatus.App> apps = appsByRegion.get(region.id()).stream().map(AppInstance::status).toList();
-            regions.add(new EnvironmentStatus.Region(region.id(), region.displayName(), region.role().id(), apps, null));
+            List<AppInstance> instances = appsByRegion.get(region.id());
+            List<EnvironmentStatus.App> apps = instances.stream().map(AppInstance::status).toList();
+            List<String> ids = instances.stream().map(AppInstance::id).toList();
+            Object origin = FrontDoors.regionOrigin(origins.stream().filter(o -> ids.contains(o.name())).toList());
+            regions.add(new EnvironmentStatus.Region(region.id(), region.displayName(), region.role().id(), apps, origin));
         }
         return new EnvironmentStatus(topology.name(), topology.strategy().id(), topology.source(),
-                ProcessHandle.current().pid(), startedAt.toString(), null, regions, null, topology.nonAzureSettings());
+                ProcessHandle.current().pid(), startedAt.toString(), fd == null ? null : fd.endpoint().toString(),
+                regions, null, topology.nonAzureSettings());
     }
 
     /** Runs {@code action} on every item in parallel; rethrows the first failure after all finished. */
@@ -271,6 +341,9 @@ public final class LocalEnvironment implements AutoCloseable {
             return;
         }
         closed = true;
+        if (frontDoor != null) {
+            frontDoor.close();
+        }
         List<AppInstance> all = appsByRegion.values().stream().flatMap(List::stream).toList();
         try {
             runAll(all, AppInstance::stop);

@@ -107,6 +107,53 @@ class LocalEnvironmentIT {
     }
 
     @Test
+    void appsRefuseRequestsThatBypassTheFrontDoor() throws Exception {
+        HttpResponse<String> direct = HTTP.send(HttpRequest.newBuilder(appUrl("centralindia")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(direct.statusCode()).isEqualTo(403);
+        assertThat(viaFrontDoor().statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void frontDoorSendsTrafficToThePrimaryAndMovesItWhenThePrimaryStops() throws Exception {
+        assertThat(viaFrontDoor().body()).contains("\"region\":\"Central India\"");
+        assertThat(environment.status().endpoint()).isEqualTo(environment.endpoint().toString());
+
+        environment.app("centralindia", AppAction.STOP);
+        try {
+            // Retry on the next origin hides the stop even before the probes notice it.
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> response = viaFrontDoor();
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).contains("South India");
+            }
+        } finally {
+            environment.app("centralindia", AppAction.START);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(viaFrontDoor().body()).contains("Central India"));
+    }
+
+    @Test
+    void disablingAnOriginTakesItOutOfRotation() throws Exception {
+        String line = environment.updateOrigin("centralindia", io.hadr.frontdoor.OriginUpdate.disable());
+        try {
+            assertThat(line).contains("disabled");
+            assertThat(environment.status().regions().get(0).origin()).asString().contains("enabled=false");
+            for (int i = 0; i < 5; i++) {
+                assertThat(viaFrontDoor().body()).contains("South India");
+            }
+        } finally {
+            environment.updateOrigin("centralindia", io.hadr.frontdoor.OriginUpdate.enable());
+        }
+        // Other tests stop Central India; its probes may still be catching up.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(viaFrontDoor().body()).contains("Central India"));
+        assertThatThrownBy(() -> environment.updateOrigin("centralindia", io.hadr.frontdoor.OriginUpdate.none()))
+                .hasMessageContaining("nothing to change");
+    }
+
+    @Test
     void unknownRegionIsNamedWithTheRegionsThatExist() {
         assertThatThrownBy(() -> environment.app("mars", AppAction.STOP))
                 .hasMessage("no region 'mars'; the regions are centralindia, southindia");
@@ -156,9 +203,16 @@ class LocalEnvironmentIT {
                 .map(EnvironmentStatus.App::pid).filter(p -> p != null).toList();
     }
 
+    /** A request as the front door sends it: apps are locked to their front door's id. */
     static String get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                        .header("X-Azure-FDID", environment.topology().frontDoor().frontDoorId()).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
+    }
+
+    static HttpResponse<String> viaFrontDoor() throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(environment.endpoint().resolve("/")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
