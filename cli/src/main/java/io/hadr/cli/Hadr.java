@@ -24,6 +24,8 @@ import picocli.CommandLine.ScopeType;
             DownCommand.class,
             AppCommand.class,
             FrontDoorCommand.class,
+            DbCommand.class,
+            RegionCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         })

@@ -44,6 +44,10 @@ final class StatusView {
             }
         }
         table.print(out);
+        if (status.path("database").isObject()) {
+            out.println();
+            printDatabase(status.path("database"), out);
+        }
         for (String note : notes) {
             out.println("! " + note);
         }
@@ -51,6 +55,45 @@ final class StatusView {
             out.println("note: " + note.asText());
         }
         out.flush();
+    }
+
+    /** The failover group: listeners, lag, one line per server. */
+    static void printDatabase(JsonNode db, PrintWriter out) {
+        out.printf("database: primary %s, secondary %s, %s replication, lag %s, failover policy %s%n",
+                db.path("primary").asText(), db.path("secondary").isNull() ? "(none)" : db.path("secondary").asText(),
+                db.path("replication").asText(), lag(db), db.path("failoverPolicy").asText());
+        out.printf("  read-write listener %s -> %s, read-only listener %s -> %s%n",
+                db.path("readWriteListener").asText(), orNone(db.path("readWriteTarget")),
+                db.path("readOnlyListener").asText(), orNone(db.path("readOnlyTarget")));
+        Table table = new Table("  SERVER", "ROLE", "STATE", "PORT", "PID", "TIMELINE", "REPLAY LSN", "STREAMING");
+        for (JsonNode server : db.path("servers")) {
+            table.row("  " + server.path("region").asText(), server.path("role").asText(), server.path("state").asText(),
+                    server.path("port").asText(), orDash(server.path("pid")), orDash(server.path("timeline")),
+                    orDash(server.path("replayLsn")), orDash(server.path("streaming")));
+        }
+        table.print(out);
+        JsonNode last = db.path("lastFailover");
+        if (last.isObject()) {
+            out.printf("  last failover: %s, %s -> %s: %s%n", last.path("performed").asText(), last.path("oldPrimary").asText(),
+                    last.path("newPrimary").asText(), last.path("summary").asText());
+        }
+    }
+
+    private static String lag(JsonNode db) {
+        JsonNode bytes = db.path("replicationLagBytes");
+        JsonNode millis = db.path("replicationLagMs");
+        if (bytes.isNull() && millis.isNull()) {
+            return "unknown";
+        }
+        return (bytes.isNull() ? "?" : bytes.asText()) + " bytes / " + (millis.isNull() ? "?" : millis.asText()) + " ms";
+    }
+
+    private static String orNone(JsonNode node) {
+        return node.isNull() || node.isMissingNode() ? "(none)" : node.asText();
+    }
+
+    private static String orDash(JsonNode node) {
+        return node.isNull() || node.isMissingNode() ? "-" : node.asText();
     }
 
     private static List<String> textList(JsonNode array) {

@@ -43,6 +43,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Start in the background and return once everything is up.")
     boolean detach;
 
+    @Option(names = "--pg-bin", paramLabel = "DIR",
+            description = "Use this PostgreSQL's bin directory (initdb, postgres) instead of the bundled PostgreSQL 17.")
+    Path pgBin;
+
     /** Set on the background process that --detach starts. */
     @Option(names = "--detached-child", hidden = true)
     boolean detachedChild;
@@ -69,7 +73,9 @@ final class UpCommand implements Callable<Integer> {
         out.flush();
 
         Path appJar = AppJar.locate(dir);
-        LocalEnvironment environment = LocalEnvironment.start(t, dir, appJar, line -> {
+        io.hadr.geodb.PostgresBinaries binaries = pgBin == null
+                ? io.hadr.geodb.PostgresBinaries.bundled() : io.hadr.geodb.PostgresBinaries.system(pgBin.toAbsolutePath());
+        LocalEnvironment environment = LocalEnvironment.start(t, dir, appJar, binaries, line -> {
             out.println("  ▸ " + line);
             out.flush();
         });
@@ -154,6 +160,9 @@ final class UpCommand implements Callable<Integer> {
                 "--detached-child", "--state-dir", dir.root().toString()));
         if (topology.file != null) {
             command.addAll(List.of("-f", topology.file.toAbsolutePath().toString()));
+        }
+        if (pgBin != null) {
+            command.addAll(List.of("--pg-bin", pgBin.toAbsolutePath().toString()));
         }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)

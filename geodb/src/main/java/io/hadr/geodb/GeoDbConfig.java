@@ -42,7 +42,7 @@ public final class GeoDbConfig {
     private static final Set<String> MANAGED_SETTINGS = Set.of("port", "listen_addresses",
             "unix_socket_directories", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
             "synchronous_standby_names", "hot_standby", "wal_level", "logging_collector",
-            "default_transaction_read_only", "max_connections", "data_directory", "hba_file", "config_file");
+            "default_transaction_read_only", "max_connections", "cluster_name", "data_directory", "hba_file", "config_file");
 
     private final Path dataRoot;
     private final List<ServerSpec> servers;

@@ -84,6 +84,23 @@ public final class ControlClient {
         return results;
     }
 
+    public JsonNode databaseStatus() {
+        return call("GET", "/v1/db/status", Duration.ofSeconds(30));
+    }
+
+    /** Fails the database over; mode is planned, forced or try-planned. Returns the report. */
+    public JsonNode failover(String mode) {
+        return call("POST", "/v1/db/failover?mode=" + mode, Duration.ofMinutes(5));
+    }
+
+    /** Takes a region down (SIGKILL of its apps and database server) or brings it back. */
+    public List<String> region(String region, boolean up) {
+        JsonNode reply = call("POST", "/v1/regions/" + region + "/" + (up ? "up" : "down"), Duration.ofMinutes(5));
+        List<String> results = new ArrayList<>();
+        reply.path("results").forEach(n -> results.add(n.asText()));
+        return results;
+    }
+
     /** Asks the environment to stop and waits until its process is gone. */
     public Duration shutdown(Duration deadline) {
         Deadline wait = Deadline.after(deadline);

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/status                      the environment's status (EnvironmentStatus as JSON)
  * POST /v1/apps/{region}/{action}      stop | start | restart | kill every app instance of a region
  * POST /v1/frontdoor/origins/{region}  ?enabled=true|false&amp;priority=N&amp;weight=N, like an ARM origin update
+ * GET  /v1/db/status                   the failover group: roles, listeners, lag
+ * POST /v1/db/failover                 ?mode=planned|forced|try-planned
+ * POST /v1/regions/{region}/{down|up}  take a whole region away (SIGKILL) or bring it back
  * POST /v1/shutdown                    stop the environment (answers at once, stops afterwards)
  * GET  /metrics                        Prometheus metrics (no token: read-only, loopback only)
  * </pre>
@@ -131,6 +134,16 @@ public final class ControlServer implements AutoCloseable {
                         && parts.get(1).equals("frontdoor") && parts.get(2).equals("origins")) {
                     String result = environment.updateOrigin(parts.get(3), originUpdate(Request.extractQueryParameters(request)));
                     reply(response, callback, HttpStatus.OK_200, Map.of("results", List.of(result)));
+                } else if (method.equals("GET") && path.equals("/v1/db/status")) {
+                    reply(response, callback, HttpStatus.OK_200, environment.databaseStatus());
+                } else if (method.equals("POST") && path.equals("/v1/db/failover")) {
+                    String mode = Request.extractQueryParameters(request).getValue("mode");
+                    reply(response, callback, HttpStatus.OK_200, environment.failover(failoverMode(mode)));
+                } else if (method.equals("POST") && parts.size() == 4 && parts.get(0).equals("v1") && parts.get(1).equals("regions")
+                        && (parts.get(3).equals("down") || parts.get(3).equals("up"))) {
+                    List<String> results = parts.get(3).equals("down")
+                            ? environment.regionDown(parts.get(2)) : environment.regionUp(parts.get(2));
+                    reply(response, callback, HttpStatus.OK_200, Map.of("results", results));
                 } else if (method.equals("POST") && path.equals("/v1/shutdown")) {
                     reply(response, callback, HttpStatus.ACCEPTED_202, Map.of("message", "environment stopping"));
                     Thread stopper = new Thread(shutdownRequested, "hadr-shutdown-request");
@@ -145,6 +158,17 @@ public final class ControlServer implements AutoCloseable {
                 reply(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, error(e.toString()));
             }
             return true;
+        }
+
+        private io.hadr.geodb.FailoverMode failoverMode(String mode) {
+            if (mode == null || mode.equals("planned")) {
+                return io.hadr.geodb.FailoverMode.PLANNED;
+            }
+            return switch (mode) {
+                case "forced" -> io.hadr.geodb.FailoverMode.FORCED;
+                case "try-planned" -> io.hadr.geodb.FailoverMode.TRY_PLANNED;
+                default -> throw new LocalEnvironmentException("unknown failover mode '" + mode + "'; use planned, forced or try-planned");
+            };
         }
 
         private OriginUpdate originUpdate(Fields query) {

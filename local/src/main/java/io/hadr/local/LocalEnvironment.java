@@ -23,6 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import io.hadr.frontdoor.FrontDoor;
+import io.hadr.geodb.FailoverMode;
+import io.hadr.geodb.FailoverReport;
+import io.hadr.geodb.GeoDatabase;
+import io.hadr.geodb.GeoDbException;
+import io.hadr.geodb.GeoDbStatus;
+import io.hadr.geodb.ListenerEndpoint;
+import io.hadr.geodb.PostgresBinaries;
 import io.hadr.frontdoor.FrontDoorException;
 import io.hadr.frontdoor.OriginStatus;
 import io.hadr.frontdoor.OriginUpdate;
@@ -57,6 +64,7 @@ public final class LocalEnvironment implements AutoCloseable {
     });
     private final Instant startedAt;
     private volatile FrontDoor frontDoor;
+    private volatile GeoDatabase database;
     private volatile boolean closed;
 
     private LocalEnvironment(Topology topology, StateDir stateDir, Clock clock) {
@@ -73,8 +81,18 @@ public final class LocalEnvironment implements AutoCloseable {
      * @param progress receives one line per step, for people watching
      */
     public static LocalEnvironment start(Topology topology, StateDir stateDir, Path appJar, Consumer<String> progress) {
+        return start(topology, stateDir, appJar, PostgresBinaries.bundled(), progress);
+    }
+
+    /**
+     * Like {@link #start(Topology, StateDir, Path, Consumer)}, with PostgreSQL binaries of one's
+     * choice (e.g. a system installation given with {@code --pg-bin}).
+     */
+    public static LocalEnvironment start(Topology topology, StateDir stateDir, Path appJar, PostgresBinaries binaries,
+                                         Consumer<String> progress) {
         LocalEnvironment environment = new LocalEnvironment(topology, stateDir, Clock.systemUTC());
         try {
+            environment.startDatabase(binaries, progress);
             environment.createApps(appJar);
             environment.startApps(progress);
             environment.startFrontDoor(progress);
@@ -111,6 +129,11 @@ public final class LocalEnvironment implements AutoCloseable {
                 if (!lockedTo.isEmpty()) {
                     env.put("HADR_FRONT_DOOR_ID", lockedTo);
                 }
+                // One connection string in every region: the failover group's read-write listener.
+                ListenerEndpoint readWrite = database.readWriteListener();
+                env.put("HADR_DB_URL", readWrite.jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"));
+                env.put("HADR_DB_USER", Databases.APP_USER);
+                env.put("HADR_DB_PASSWORD", Databases.appPassword(stateDir));
                 AppInstance.Launch launch = new AppInstance.Launch(command, env,
                         stateDir.logs().resolve("app-" + id + ".log"), topology.app().healthCheckPath(), lockedTo);
                 instances.add(new AppInstance(id, region, port, launch, launcher, clock));
@@ -171,6 +194,101 @@ public final class LocalEnvironment implements AutoCloseable {
             Duration took = app.start(APP_START_DEADLINE);
             progress.accept("app " + app.id() + " healthy after " + Deadline.seconds(took));
         });
+    }
+
+    private void startDatabase(PostgresBinaries binaries, Consumer<String> progress) {
+        GeoDatabase db;
+        try {
+            db = new GeoDatabase(Databases.config(topology, stateDir, binaries));
+            database = db;
+            db.addEventListener(event -> log.info("database event: {}", event));
+            db.start((step, elapsed) -> progress.accept("database: " + step + " (" + Deadline.seconds(elapsed) + ")"));
+        } catch (GeoDbException | IllegalArgumentException | IllegalStateException e) {
+            throw new LocalEnvironmentException("the database could not start: " + e.getMessage(), e);
+        }
+        GeoDbStatus status = db.status();
+        progress.accept("database: primary " + status.primary() + ", secondary " + status.secondary()
+                + "; read-write listener " + status.readWriteListener().address()
+                + ", read-only listener " + status.readOnlyListener().address());
+    }
+
+    /** The database part of the status (what {@code hadr db status} shows). */
+    public Map<String, Object> databaseStatus() {
+        return Databases.status(database.status());
+    }
+
+    /**
+     * Fails the database over, with Azure SQL failover group semantics.
+     *
+     * @return the report: phases with timings, who is primary now
+     */
+    public Map<String, Object> failover(FailoverMode mode) {
+        FailoverReport report;
+        try {
+            report = database.failover(mode, (step, elapsed) -> log.info("failover: {} ({})", step, Deadline.seconds(elapsed)));
+        } catch (GeoDbException e) {
+            throw new LocalEnvironmentException(e.getMessage(), e);
+        }
+        log.info("{}", report);
+        return Databases.report(report);
+    }
+
+    /**
+     * Takes a whole region away at once, the way a region disappears: every app instance and the
+     * database server are SIGKILLed.
+     */
+    public List<String> regionDown(String regionId) {
+        List<AppInstance> apps = regionApps(regionId);
+        List<String> lines = new ArrayList<>();
+        for (AppInstance app : apps) {
+            AppState state = app.state();
+            if (state == AppState.RUNNING || state == AppState.STARTING) {
+                app.kill();
+                lines.add("killed app " + app.id() + " (SIGKILL)");
+            } else {
+                lines.add("app " + app.id() + " was already " + state.id());
+            }
+        }
+        try {
+            String role = database.role(regionId).name().toLowerCase(java.util.Locale.ROOT);
+            database.kill(regionId);
+            lines.add("killed database server " + regionId + " (" + role + ", SIGKILL)");
+        } catch (GeoDbException e) {
+            lines.add("database server " + regionId + ": " + e.getMessage());
+        }
+        log.info("region {} down: {}", regionId, lines);
+        return lines;
+    }
+
+    /**
+     * Brings a region back: its database server first (a former primary that was failed over
+     * away from rejoins as the secondary), then its app instances.
+     */
+    public List<String> regionUp(String regionId) {
+        List<AppInstance> apps = regionApps(regionId);
+        List<String> lines = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            database.bringUp(regionId);
+        } catch (GeoDbException e) {
+            throw new LocalEnvironmentException("database server " + regionId + " could not come back: " + e.getMessage(), e);
+        }
+        lines.add("database server " + regionId + " is back as " + database.role(regionId).name().toLowerCase(java.util.Locale.ROOT)
+                + " after " + Deadline.seconds(java.time.Duration.ofNanos(System.nanoTime() - started)));
+        boolean runs = topology.region(regionId).isPrimary() || topology.strategy().secondaryAppsRunning();
+        if (runs) {
+            lines.addAll(app(regionId, AppAction.START));
+        }
+        log.info("region {} up: {}", regionId, lines);
+        return lines;
+    }
+
+    private List<AppInstance> regionApps(String regionId) {
+        List<AppInstance> apps = appsByRegion.get(regionId);
+        if (apps == null) {
+            throw LocalEnvironmentException.unknownRegion(regionId, List.copyOf(appsByRegion.keySet()));
+        }
+        return apps;
     }
 
     private void startFrontDoor(Consumer<String> progress) {
@@ -285,17 +403,19 @@ public final class LocalEnvironment implements AutoCloseable {
     public EnvironmentStatus status() {
         List<EnvironmentStatus.Region> regions = new ArrayList<>();
         FrontDoor fd = frontDoor;
+        GeoDatabase db = database;
         List<OriginStatus> origins = fd == null ? List.of() : fd.origins();
         for (Region region : topology.regions()) {
             List<AppInstance> instances = appsByRegion.get(region.id());
             List<EnvironmentStatus.App> apps = instances.stream().map(AppInstance::status).toList();
             List<String> ids = instances.stream().map(AppInstance::id).toList();
             Object origin = FrontDoors.regionOrigin(origins.stream().filter(o -> ids.contains(o.name())).toList());
-            regions.add(new EnvironmentStatus.Region(region.id(), region.displayName(), region.role().id(), apps, origin));
+            String role = db == null ? region.role().id() : db.role(region.id()).name().toLowerCase(java.util.Locale.ROOT);
+            regions.add(new EnvironmentStatus.Region(region.id(), region.displayName(), role, apps, origin));
         }
         return new EnvironmentStatus(topology.name(), topology.strategy().id(), topology.source(),
                 ProcessHandle.current().pid(), startedAt.toString(), fd == null ? null : fd.endpoint().toString(),
-                regions, null, topology.nonAzureSettings());
+                regions, db == null ? null : Databases.status(db.status()), topology.nonAzureSettings());
     }
 
     /** Runs {@code action} on every item in parallel; rethrows the first failure after all finished. */
@@ -349,6 +469,13 @@ public final class LocalEnvironment implements AutoCloseable {
             runAll(all, AppInstance::stop);
         } catch (RuntimeException e) {
             log.warn("stopping apps: {}", e.getMessage());
+        }
+        if (database != null) {
+            try {
+                database.close();
+            } catch (RuntimeException e) {
+                log.warn("stopping the database: {}", e.getMessage());
+            }
         }
         workers.shutdownNow();
         launcher.close();

@@ -257,6 +257,9 @@ public final class PostgresServer {
             setting(conf, e.getKey(), e.getValue());
         }
         setting(conf, "port", Integer.toString(port));
+        // Names the server in `ps` and to clients (current_setting('cluster_name')), so an app can
+        // tell which region's server its connection leads to.
+        setting(conf, "cluster_name", name);
         setting(conf, "max_connections", Integer.toString(maxConnections));
         for (Map.Entry<String, String> e : extraSettings.entrySet()) {
             setting(conf, e.getKey(), e.getValue());

@@ -1,0 +1,99 @@
+package io.hadr.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr.local.ControlClient;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "db", mixinStandardHelpOptions = true,
+        description = "The geo-replicated database: status and failover, like an Azure SQL failover group.",
+        subcommands = {DbCommand.Status.class, DbCommand.Failover.class})
+final class DbCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "say what to do: status or failover");
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Each server's role, state, timeline, and the replication lag.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        StateDirOption stateDir;
+
+        @Option(names = "--json", description = "Print JSON for programs instead of a table.")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode db = ControlClient.connect(stateDir.get()).databaseStatus();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(db));
+            } else {
+                StatusView.printDatabase(db, out);
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = {"Make the secondary the primary.",
+                "planned (default): no data loss, needs the primary; --forced: at once, may lose data, the old",
+                "primary is fenced and reseeded; --try-planned: planned, forced if planned cannot complete."})
+    static final class Failover implements Callable<Integer> {
+        @Mixin
+        StateDirOption stateDir;
+
+        @ArgGroup(exclusive = true)
+        Mode mode;
+
+        static final class Mode {
+            @Option(names = "--forced", description = "forceFailoverAllowDataLoss: switch at once.")
+            boolean forced;
+
+            @Option(names = "--try-planned", description = "tryPlannedBeforeForcedFailover.")
+            boolean tryPlanned;
+        }
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String requested = mode == null ? "planned" : mode.forced ? "forced" : "try-planned";
+            ControlClient client = ControlClient.connect(stateDir.get());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(requested + " failover...");
+            out.flush();
+            JsonNode report = client.failover(requested);
+            out.printf("%s failover: %s is now primary (was %s)%n", report.path("performed").asText(),
+                    report.path("newPrimary").asText(), report.path("oldPrimary").asText());
+            out.println("  " + report.path("summary").asText());
+            if (!report.path("fallbackReason").isNull() && !report.path("fallbackReason").asText().isEmpty()) {
+                out.println("  planned failover was not possible: " + report.path("fallbackReason").asText());
+            }
+            if (report.path("dataLossPossible").asBoolean()) {
+                out.println("  writes not yet replicated from " + report.path("oldPrimary").asText()
+                        + " may be lost; it is fenced and rejoins as the secondary when it comes back");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+}
