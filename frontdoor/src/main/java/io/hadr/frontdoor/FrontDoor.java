@@ -6,9 +6,11 @@ import io.hadr.frontdoor.internal.HealthProber;
 import io.hadr.frontdoor.internal.OriginGroup;
 import io.hadr.frontdoor.internal.OriginProxyHandler;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
@@ -28,6 +30,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -63,6 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class FrontDoor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+    private static final Duration MAX_POOLED_CONNECTION_AGE = Duration.ofSeconds(15);
 
     /** The response header holding the {@link ErrorInfo} of an answer the front door made itself. */
     public static final String ERROR_INFO_HEADER = OriginProxyHandler.ERROR_INFO_HEADER;
@@ -92,9 +96,21 @@ public final class FrontDoor implements AutoCloseable {
 
         this.proxyClient = newClient("proxy");
         proxyClient.setMaxConnectionsPerDestination(config.maxConnectionsPerOrigin());
-        // Close pooled connections before typical origins close idle keep-alive connections themselves
-        // (Jetty 30 s, Tomcat 20 s), so that a request rarely meets a connection the origin just closed.
-        proxyClient.setIdleTimeout(15_000);
+        // Azure's origin response timeout is a send/receive timeout: it limits each wait for the origin,
+        // not the whole transfer, so it is the connections' idle timeout. Setting it on the client, not per
+        // request, spares a timer reschedule per request.
+        proxyClient.setIdleTimeout(config.originResponseTimeout().toMillis());
+        // A pooled connection is never reused once it is 15 s old, so it cannot have sat idle for as long
+        // as typical origins keep idle connections open (Tomcat 20 s, Jetty 30 s): a request then never
+        // meets a connection the origin is just closing, which would fail a non-idempotent request.
+        proxyClient.getTransport().setConnectionPoolFactory(destination -> {
+            DuplexConnectionPool pool = new DuplexConnectionPool(destination, config.maxConnectionsPerOrigin());
+            pool.setMaxDuration(MAX_POOLED_CONNECTION_AGE.toMillis());
+            return pool;
+        });
+        // The proxy's response listeners never block (every write to the client is asynchronous), so
+        // origin responses may be handled on the selector thread without a hand-off to another thread.
+        proxyClient.getTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         proxyClient.setConnectTimeout(Math.max(1, Math.min(config.originResponseTimeout().toMillis(), 10_000)));
         this.probeClient = newClient("probe");
         probeClient.setConnectTimeout(config.probeInterval().toMillis());

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,7 +63,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
     private final FrontDoorMetrics metrics;
     private final AzureRefs azureRefs;
     private final String frontDoorId;
-    private final long originResponseTimeoutMillis;
     private final boolean sessionAffinity;
     private final boolean retryOnNextOrigin;
 
@@ -75,7 +73,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         this.metrics = metrics;
         this.azureRefs = azureRefs;
         this.frontDoorId = config.frontDoorId();
-        this.originResponseTimeoutMillis = config.originResponseTimeout().toMillis();
         this.sessionAffinity = config.sessionAffinity();
         this.retryOnNextOrigin = config.retryOnNextOrigin();
     }
@@ -137,9 +134,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                     .method(clientToProxyRequest.getMethod())
                     .path(clientToProxyRequest.getHttpURI().getPathQuery())
                     .version(HttpVersion.HTTP_1_1)
-                    // Azure's origin response timeout is a send/receive timeout: it limits each wait for the
-                    // origin, not the whole transfer, so large bodies that keep flowing are not cut.
-                    .idleTimeout(originResponseTimeoutMillis, TimeUnit.MILLISECONDS)
                     .headers(this::copyRequestHeaders);
             RetryGuardedContent body = hasBody ? new RetryGuardedContent(clientToProxyRequest) : null;
             if (body != null) {
