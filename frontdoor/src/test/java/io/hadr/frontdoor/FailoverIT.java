@@ -4,11 +4,14 @@ import static io.hadr.frontdoor.testing.TestConfigs.PROBE_INTERVAL;
 import static io.hadr.frontdoor.testing.TestConfigs.fast;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import io.hadr.frontdoor.testing.Http;
 import io.hadr.frontdoor.testing.SteadyTraffic;
 import io.hadr.frontdoor.testing.SteadyTraffic.Outcome;
 import io.hadr.frontdoor.testing.TestOrigin;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -90,8 +93,8 @@ class FailoverIT {
         assertThat(outcomes.get(outcomes.size() - 1).body()).isEqualTo("centralindia");
         assertThat(outcomes.stream().map(Outcome::body).distinct()).contains("centralindia", "southindia");
         assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("centralindia", OriginHealth.UNHEALTHY),
-                org.assertj.core.groups.Tuple.tuple("centralindia", OriginHealth.HEALTHY));
+                tuple("centralindia", OriginHealth.UNHEALTHY),
+                tuple("centralindia", OriginHealth.HEALTHY));
         assertThat(frontDoor.prometheusMetrics())
                 .containsPattern("hadr_frontdoor_retries_total\\{origin=\"centralindia\"} [1-9]")
                 .contains("hadr_frontdoor_error_responses_total{error_info=\"OriginConnectionRefused\"} 0");
@@ -130,6 +133,25 @@ class FailoverIT {
         assertThat(refused + aborted).isEqualTo(failed.size());
         assertThat(frontDoor.origin("centralindia").failures()).isEqualTo(failed.size());
         assertThat(metrics).contains("hadr_frontdoor_retries_total{origin=\"centralindia\"} 0");
+    }
+
+    @Test
+    void shouldTakeAnOriginOutAtItsFirstRefusedConnectionWithPassiveHealth() {
+        frontDoor = FrontDoor.start(fast().passiveHealthOnConnectionRefused(true)
+                // Probes far apart, so that only the refused connection can explain the change.
+                .probeInterval(Duration.ofSeconds(30))
+                .origin(origin(primary, 1, 1000)).origin(origin(secondary, 2, 1000)).build());
+        frontDoor.addHealthListener(transitions::add);
+        primary.stop();
+
+        HttpResponse<String> first = Http.get(frontDoor.endpoint());
+        HttpResponse<String> second = Http.get(frontDoor.endpoint());
+
+        assertThat(first.body()).isEqualTo("southindia");
+        assertThat(second.body()).isEqualTo("southindia");
+        assertThat(frontDoor.origin("centralindia").healthy()).isFalse();
+        assertThat(frontDoor.origin("centralindia").failures()).as("only the first request tried the stopped origin").isEqualTo(1);
+        assertThat(transitions).singleElement().satisfies(transition -> assertThat(transition.reason()).contains("passive"));
     }
 
     private static long counter(String metrics, String series) {

@@ -212,6 +212,30 @@ class ProxyingIT {
     }
 
     @Test
+    void shouldRetryOnlyIdempotentRequestsWhenTheConnectionClosesBeforeAnyAnswer() {
+        TestOrigin closing = newOrigin("closing").closeConnections(true);
+        TestOrigin healthy = newOrigin("healthy");
+        FrontDoor frontDoor = start(fast().origin(origin(closing, 1, 50)).origin(origin(healthy, 2, 50)).build());
+        URI upload = frontDoor.endpoint().resolve("/upload");
+
+        HttpResponse<String> get = Http.get(frontDoor.endpoint());
+        HttpResponse<String> delete = Http.send(HttpRequest.newBuilder(frontDoor.endpoint()).DELETE().build());
+        HttpResponse<String> post = Http.send(HttpRequest.newBuilder(upload)
+                .POST(HttpRequest.BodyPublishers.ofString("once only")).build());
+        HttpResponse<String> patch = Http.send(HttpRequest.newBuilder(frontDoor.endpoint())
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo("healthy");
+        assertThat(delete.statusCode()).isEqualTo(200);
+        assertThat(post.statusCode()).isEqualTo(503);
+        assertThat(post.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginConnectionAborted");
+        assertThat(patch.statusCode()).isEqualTo(503);
+        assertThat(healthy.requests()).isEqualTo(2);
+        assertThat(frontDoor.prometheusMetrics()).contains("hadr_frontdoor_retries_total{origin=\"closing\"} 2");
+    }
+
+    @Test
     void shouldAnswer503NoEligibleOriginWhenEveryOriginIsDisabled() {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50).withEnabled(false)).build());

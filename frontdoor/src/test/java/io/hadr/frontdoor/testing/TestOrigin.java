@@ -48,6 +48,7 @@ public final class TestOrigin implements AutoCloseable {
     private volatile int healthStatus = 200;
     private volatile Duration probeDelay = Duration.ZERO;
     private volatile Duration probeBodyDelay = Duration.ZERO;
+    private volatile boolean closeConnections;
     private final AtomicLong requests = new AtomicLong();
     private final List<ProbeRecord> probes = new CopyOnWriteArrayList<>();
     private final AtomicReference<HttpFields> lastRequestHeaders = new AtomicReference<>();
@@ -154,6 +155,12 @@ public final class TestOrigin implements AutoCloseable {
         return this;
     }
 
+    /** When true, every request other than a probe gets its connection closed without an answer. */
+    public TestOrigin closeConnections(boolean close) {
+        this.closeConnections = close;
+        return this;
+    }
+
     /** Requests other than probes that reached this origin. */
     public long requests() {
         return requests.get();
@@ -185,6 +192,11 @@ public final class TestOrigin implements AutoCloseable {
                 return probe(request, response, callback, path);
             }
             requests.incrementAndGet();
+            if (closeConnections) {
+                request.getConnectionMetaData().getConnection().getEndPoint().close();
+                callback.failed(new QuietException.Exception("connection closed on purpose"));
+                return true;
+            }
             lastRequestHeaders.set(HttpFields.build(request.getHeaders()).asImmutable());
             lastRequestTarget.set(request.getHttpURI().getPathQuery());
             response.getHeaders().put("X-Origin-Name", name);
