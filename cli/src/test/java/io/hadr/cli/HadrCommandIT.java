@@ -44,6 +44,8 @@ class HadrCommandIT {
 
     @BeforeEach
     void setUp() throws IOException {
+        // PostgreSQL runs as nobody when tests run as root: it must be able to reach the state directory.
+        java.nio.file.Files.setPosixFilePermissions(workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         cli = new Cli(workDir);
         Files.writeString(workDir.resolve("hadr.yaml"), TOPOLOGY);
         frontDoorId = io.hadr.core.topology.TopologyLoader.parse("t", TOPOLOGY).frontDoor().frontDoorId();
@@ -62,7 +64,7 @@ class HadrCommandIT {
         Cli.Result up = cli.run("up", "--detach");
 
         assertThat(up.exitCode()).as(up.toString()).isZero();
-        assertThat(up.out()).contains("starting app centralindia-0").contains("healthy after").contains("running in the background");
+        assertThat(up.out()).contains("starting app centralindia-0").contains("ready after").contains("running in the background");
         JsonNode status = status();
         assertThat(status.path("regions")).hasSize(2);
         assertThat(status.path("regions").get(0).path("displayName").asText()).isEqualTo("Central India");

@@ -29,6 +29,8 @@ final class AppInstance {
 
     private static final Logger log = LoggerFactory.getLogger(AppInstance.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** The app's readiness: 200 once its database answers and the schema is in place. */
+    static final String READY_PATH = "/health/ready";
 
     /** What {@code start} and its callers need to build and watch the process. */
     record Launch(List<String> command, Map<String, String> environment, Path logFile, String healthPath,
@@ -91,6 +93,15 @@ final class AppInstance {
      * Does nothing if the instance is already starting or running.
      */
     synchronized Duration start(Duration deadline) {
+        return start(deadline, false);
+    }
+
+    /**
+     * Like {@link #start(Duration)}; with {@code awaitReady}, also waits until {@code /health/ready}
+     * answers 200 (the app reaches its database and its schema is in place), so that the first
+     * write after {@code hadr up} succeeds.
+     */
+    synchronized Duration start(Duration deadline, boolean awaitReady) {
         AppState current = state.get();
         if (current == AppState.RUNNING || current == AppState.STARTING) {
             return Duration.ZERO;
@@ -118,7 +129,10 @@ final class AppInstance {
         starts++;
         startedAt = clock.instant();
         started.onExit().thenAccept(this::onExit);
-        awaitHealthy(started, wait);
+        awaitAnswer(started, wait, launch.healthPath());
+        if (awaitReady) {
+            awaitAnswer(started, wait, READY_PATH);
+        }
         moveTo(AppState.RUNNING);
         log.info("app {} running on port {} (pid {}) after {}", id, port, started.pid(), Deadline.seconds(wait.elapsed()));
         return wait.elapsed();
@@ -191,12 +205,12 @@ final class AppInstance {
         }
     }
 
-    private void awaitHealthy(Process started, Deadline wait) {
-        URI health = url().resolve(launch.healthPath());
+    private void awaitAnswer(Process started, Deadline wait, String path) {
+        URI health = url().resolve(path);
         Exception lastCause = null;
         while (!wait.expired()) {
             if (!started.isAlive()) {
-                throw failedStart("exited with code " + started.exitValue() + " before answering " + launch.healthPath(), null);
+                throw failedStart("exited with code " + started.exitValue() + " before answering " + path, null);
             }
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET();
@@ -207,18 +221,18 @@ final class AppInstance {
                 if (response.statusCode() == 200) {
                     return;
                 }
-                lastCause = new IOException(launch.healthPath() + " answered " + response.statusCode());
+                lastCause = new IOException(path + " answered " + response.statusCode());
             } catch (ConnectException e) {
                 lastCause = e;
             } catch (IOException e) {
                 lastCause = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw failedStart("interrupted while waiting for " + launch.healthPath(), e);
+                throw failedStart("interrupted while waiting for " + path, e);
             }
             wait.pause(Duration.ofMillis(100));
         }
-        throw failedStart("not healthy after " + Deadline.seconds(wait.elapsed()) + " (last: "
+        throw failedStart(path + " not 200 after " + Deadline.seconds(wait.elapsed()) + " (last: "
                 + (lastCause == null ? "no answer" : lastCause.getClass().getSimpleName() + " " + lastCause.getMessage()) + ")",
                 lastCause);
     }

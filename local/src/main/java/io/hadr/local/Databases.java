@@ -36,7 +36,7 @@ final class Databases {
         DatabaseSpec spec = topology.database();
         int base = topology.local().databaseBasePort();
         GeoDbConfig.Builder builder = GeoDbConfig.custom()
-                .dataRoot(stateDir.root().resolve("db"))
+                .dataRoot(dataRoot(stateDir))
                 .server(topology.primary().id(), base == 0 ? 0 : base)
                 .server(topology.secondary().id(), base == 0 ? 0 : base + 1)
                 .initialPrimary(topology.primary().id())
@@ -54,6 +54,55 @@ final class Databases {
                     .failoverGracePeriod(spec.gracePeriod());
         }
         return builder.build();
+    }
+
+    /**
+     * Where the database servers keep their data: {@code <state dir>/db}. When hadr runs as root,
+     * PostgreSQL runs as {@code nobody}, which cannot reach a state directory below a private
+     * directory such as {@code /root}; then the data goes to {@code /var/lib/hadr/<id>/db} (one id
+     * per state directory, so that every environment keeps its own data between runs) and the
+     * state directory records where, in {@code db-location}.
+     */
+    static Path dataRoot(StateDir stateDir) {
+        Path inside = stateDir.root().resolve("db");
+        if (!"root".equals(System.getProperty("user.name")) || reachableByOthers(stateDir.root())) {
+            return inside;
+        }
+        String id = HexFormat.of().formatHex(sha256(stateDir.root().toString())).substring(0, 16);
+        Path outside = Path.of("/var/lib/hadr", id, "db");
+        try {
+            Files.createDirectories(outside);
+            for (Path p = outside; p != null && !p.equals(Path.of("/var/lib")); p = p.getParent()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.createDirectories(stateDir.root());
+            Files.writeString(stateDir.root().resolve("db-location"), outside + System.lineSeparator());
+        } catch (IOException e) {
+            throw new LocalEnvironmentException("PostgreSQL (running as nobody) cannot reach " + inside + " and " + outside
+                    + " cannot be prepared (" + e.getMessage() + "); use a --state-dir outside private directories such as /root", e);
+        }
+        return outside;
+    }
+
+    private static boolean reachableByOthers(Path dir) {
+        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            try {
+                if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The app's password: random, made on first start, readable only by its owner. */

@@ -191,8 +191,8 @@ public final class LocalEnvironment implements AutoCloseable {
             progress.accept("starting app " + app.id() + " (" + app.region().displayName() + ") on " + app.url());
         }
         runAll(toStart, app -> {
-            Duration took = app.start(APP_START_DEADLINE);
-            progress.accept("app " + app.id() + " healthy after " + Deadline.seconds(took));
+            Duration took = app.start(APP_START_DEADLINE, true);
+            progress.accept("app " + app.id() + " ready after " + Deadline.seconds(took));
         });
     }
 
@@ -201,7 +201,6 @@ public final class LocalEnvironment implements AutoCloseable {
         try {
             db = new GeoDatabase(Databases.config(topology, stateDir, binaries));
             database = db;
-            db.addEventListener(event -> log.info("database event: {}", event));
             db.start((step, elapsed) -> progress.accept("database: " + step + " (" + Deadline.seconds(elapsed) + ")"));
         } catch (GeoDbException | IllegalArgumentException | IllegalStateException e) {
             throw new LocalEnvironmentException("the database could not start: " + e.getMessage(), e);

@@ -46,7 +46,7 @@ class LocalEnvironmentIT {
     @BeforeAll
     static void start() {
         Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY);
-        StateDir stateDir = new StateDir(stateRoot);
+        StateDir stateDir = new StateDir(TestDirs.reachable(stateRoot));
         environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {});
     }
 
@@ -164,7 +164,7 @@ class LocalEnvironmentIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY.replace("appBasePort: 0", "appBasePort: " + taken.getLocalPort())
                     );
-            StateDir stateDir = new StateDir(otherState);
+            StateDir stateDir = new StateDir(TestDirs.reachable(otherState));
 
             assertThatThrownBy(() -> LocalEnvironment.start(topology, stateDir, AppJar.locate(new StateDir(stateRoot)), line -> {}))
                     .hasMessageContaining("port " + taken.getLocalPort() + " for app centralindia-0 is in use");
@@ -174,7 +174,7 @@ class LocalEnvironmentIT {
     @Test
     void warmStandbyKeepsTheSecondaryAppStopped(@TempDir Path otherState) throws Exception {
         Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY + "strategy: warm-standby\n");
-        StateDir stateDir = new StateDir(otherState);
+        StateDir stateDir = new StateDir(TestDirs.reachable(otherState));
         List<String> progress = new ArrayList<>();
 
         try (LocalEnvironment warm = LocalEnvironment.start(topology, stateDir, AppJar.locate(new StateDir(stateRoot)), progress::add)) {

@@ -1,0 +1,251 @@
+package io.hadr.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr.core.topology.Topology;
+import io.hadr.core.topology.TopologyLoader;
+import io.hadr.geodb.FailoverMode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The app and the geo-replicated database together, through the front door: what a user sees of
+ * writes, reads and failovers. Real app processes, real PostgreSQL, real HTTP.
+ */
+class LocalDatabaseIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    static Path stateRoot;
+
+    private static LocalEnvironment environment;
+    private static URI endpoint;
+
+    @BeforeAll
+    static void start() {
+        Topology topology = TopologyLoader.parse("test.yaml", LocalEnvironmentIT.TOPOLOGY);
+        StateDir stateDir = new StateDir(TestDirs.reachable(stateRoot));
+        environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {});
+        endpoint = environment.endpoint();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (environment != null) {
+            environment.close();
+        }
+    }
+
+    /** Every test leaves Central India primary, as it found it. */
+    @AfterEach
+    void restoreRoles() {
+        Map<String, Object> db = environment.databaseStatus();
+        if (!"centralindia".equals(db.get("primary"))) {
+            environment.failover(FailoverMode.PLANNED);
+        }
+    }
+
+    @Test
+    void writeIsAcknowledgedOnceAndARetryNeverDuplicates() throws Exception {
+        HttpResponse<String> first = post("{\"id\":\"idem-1\",\"writer\":\"idem\",\"seq\":1}");
+        HttpResponse<String> retry = post("{\"id\":\"idem-1\",\"writer\":\"idem\",\"seq\":1}");
+        HttpResponse<String> clash = post("{\"id\":\"idem-1\",\"writer\":\"idem\",\"seq\":2}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(first.body()).path("region").asText()).isEqualTo("Central India");
+        assertThat(JSON.readTree(first.body()).path("committedAt").asText()).isNotEmpty();
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(clash.statusCode()).isEqualTo(409);
+        assertThat(records("idem")).hasSize(1);
+    }
+
+    @Test
+    void badRequestsGet400AndWriteNothing() throws Exception {
+        List<String> bad = List.of(
+                "{\"writer\":\"bad\",\"seq\":1}",
+                "{\"id\":\"bad-1\",\"seq\":1}",
+                "{\"id\":\"bad-1\",\"writer\":\"bad\"}",
+                "{\"id\":\"bad-1\",\"writer\":\"bad\",\"seq\":\"one\"}",
+                "{\"id\":\"bad-1\",\"writer\":\"bad\",\"seq\":-1}",
+                "{\"id\":1,\"writer\":\"bad\",\"seq\":1}",
+                "[1,2,3]",
+                "not json",
+                "{\"id\":\"" + "x".repeat(1024 * 1024) + "\",\"writer\":\"bad\",\"seq\":1}");
+
+        for (String body : bad) {
+            HttpResponse<String> response = post(body);
+            assertThat(response.statusCode()).as(body.length() > 80 ? "1 MB body" : body).isEqualTo(400);
+            assertThat(response.body()).contains("\"message\"").doesNotContain("Exception");
+        }
+
+        assertThat(records("bad")).isEmpty();
+    }
+
+    @Test
+    void rootShowsWhichDatabaseRoleTheAppReaches() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode database = JSON.readTree(get("/").body()).path("database");
+            assertThat(database.path("role").asText()).isEqualTo("primary");
+            assertThat(database.path("server").asText()).isEqualTo("centralindia");
+        });
+    }
+
+    @Test
+    void plannedFailoverUnderSteadyWritesLosesNoAcknowledgedWrite() throws Exception {
+        List<String> acknowledged;
+        long failures;
+        Map<String, Object> report;
+        try (RecordWriter writer = new RecordWriter(endpoint, "planned", Duration.ofMillis(20))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedIds().size() >= 20);
+
+            report = environment.failover(FailoverMode.PLANNED);
+
+            int before = writer.acknowledgedIds().size();
+            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledgedIds().size() >= before + 20);
+            writer.close();
+            acknowledged = writer.acknowledgedIds();
+            failures = writer.failures();
+        }
+
+        assertThat(report.get("newPrimary")).isEqualTo("southindia");
+        assertThat(report.get("dataLossPossible")).isEqualTo(false);
+        Set<String> stored = ids(records("planned"));
+        assertThat(stored).containsAll(acknowledged);
+        // The app keeps serving: a failover costs at most a few seconds of 503s, never a hang.
+        assertThat(failures).isLessThan(150);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(JSON.readTree(get("/").body()).path("database").path("server").asText()).isEqualTo("southindia"));
+    }
+
+    @Test
+    void forcedFailoverAfterTheRegionGoesDownKeepsWhatTheNewPrimaryAcknowledged() throws Exception {
+        List<String> lines = environment.regionDown("centralindia");
+        assertThat(lines).anyMatch(l -> l.contains("killed database server centralindia (primary"));
+        try {
+            Map<String, Object> report = environment.failover(FailoverMode.FORCED);
+            assertThat(report.get("newPrimary")).isEqualTo("southindia");
+            assertThat(report.get("dataLossPossible")).isEqualTo(true);
+
+            List<String> acknowledged;
+            try (RecordWriter writer = new RecordWriter(endpoint, "forced", Duration.ofMillis(20))) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledgedIds().size() >= 30);
+                writer.close();
+                acknowledged = writer.acknowledgedIds();
+            }
+            assertThat(ids(records("forced"))).containsAll(acknowledged);
+
+            List<String> up = environment.regionUp("centralindia");
+
+            assertThat(up).anyMatch(l -> l.contains("database server centralindia is back as secondary"));
+            Map<String, Object> db = environment.databaseStatus();
+            assertThat(db.get("primary")).isEqualTo("southindia");
+            assertThat(db.get("secondary")).isEqualTo("centralindia");
+            assertThat(ids(records("forced"))).containsAll(acknowledged);
+        } finally {
+            environment.regionUp("centralindia");
+        }
+    }
+
+    @Test
+    void readinessFailsWhileTheDatabaseIsUnreachableAndLivenessStaysUp() throws Exception {
+        long primaryPid = ((Number) server("centralindia").get("pid")).longValue();
+        ProcessHandle.of(primaryPid).orElseThrow().destroyForcibly();
+        try {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                HttpResponse<String> ready = get("/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+            });
+            assertThat(get("/health").statusCode()).isEqualTo(200);
+            long started = System.nanoTime();
+            HttpResponse<String> write = post("{\"id\":\"down-1\",\"writer\":\"down\",\"seq\":1}");
+            assertThat(write.statusCode()).isEqualTo(503);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+        } finally {
+            environment.regionUp("centralindia");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/health/ready").statusCode()).isEqualTo(200));
+        assertThat(post("{\"id\":\"down-2\",\"writer\":\"down\",\"seq\":2}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aHundredThousandRecordsStreamBack() throws Exception {
+        Map<String, Object> db = environment.databaseStatus();
+        String url = "jdbc:postgresql://" + db.get("readWriteListener") + "/hadr";
+        try (Connection connection = DriverManager.getConnection(url, Databases.APP_USER, Databases.appPassword(environment.stateDir()))) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO records (id, writer, seq, region) VALUES (?, 'bulk', ?, 'Central India')")) {
+                for (int i = 1; i <= 100_000; i++) {
+                    insert.setString(1, "bulk-" + i);
+                    insert.setLong(2, i);
+                    insert.addBatch();
+                    if (i % 5000 == 0) {
+                        insert.executeBatch();
+                    }
+                }
+            }
+            connection.commit();
+        }
+
+        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=bulk"))
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (java.io.InputStream body = response.body()) {
+            JsonNode rows = JSON.readTree(body);
+            assertThat(rows).hasSize(100_000);
+            assertThat(rows.get(99_999).path("seq").asLong()).isEqualTo(100_000);
+        }
+    }
+
+    private static Map<String, Object> server(String region) {
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> servers = (List<Map<String, Object>>) environment.databaseStatus().get("servers");
+        return servers.stream().filter(s -> s.get("region").equals(region)).findFirst().orElseThrow();
+    }
+
+    private static HttpResponse<String> post(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records")).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode records(String writer) throws Exception {
+        HttpResponse<String> response = get("/api/records?writer=" + writer);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static Set<String> ids(JsonNode records) {
+        Set<String> ids = new HashSet<>();
+        records.forEach(r -> ids.add(r.path("id").asText()));
+        return ids;
+    }
+}
