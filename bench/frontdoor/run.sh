@@ -13,7 +13,9 @@ DURATION="${DURATION:-15s}"
 WARMUP="${WARMUP:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
 THREADS="${THREADS:-2}"
-ROUNDS="${ROUNDS:-2}"
+# A second, light load: one connection, so latency shows each hop's own cost without CPU queueing.
+LIGHT_CONNECTIONS="${LIGHT_CONNECTIONS:-1}"
+ROUNDS="${ROUNDS:-3}"
 PRIMARY_PORT="${PRIMARY_PORT:-18081}"
 BACKUP_PORT="${BACKUP_PORT:-18082}"
 FRONTDOOR_PORT="${FRONTDOOR_PORT:-18080}"
@@ -108,38 +110,59 @@ to_ms() { # wrk latency like 512.00us, 1.23ms, 2.01s -> milliseconds
 }
 
 declare -A RPS P50 P99
-run() { # name url
-  local name="$1" url="$2" round="$3"
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$OUT/wrk-$name-$round.txt"
-  local rps p50 p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$OUT/wrk-$name-$round.txt")
-  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$OUT/wrk-$name-$round.txt")")
-  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$OUT/wrk-$name-$round.txt")")
-  errors=$(grep -E "Non-2xx|Socket errors" "$OUT/wrk-$name-$round.txt" || true)
-  [ -n "$errors" ] && echo "  $name round $round: $errors" >&2
-  # keep the best round of each (least disturbed by other work on the machine)
-  if [ -z "${RPS[$name]:-}" ] || awk -v a="$rps" -v b="${RPS[$name]}" 'BEGIN {exit !(a > b)}'; then
-    RPS[$name]=$rps; P50[$name]=$p50; P99[$name]=$p99
-  fi
-  printf '  round %s %-10s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms\n' "$round" "$name" "$rps" "$p50" "$p99" >&2
+run() { # load name url round connections threads
+  local load="$1" name="$2" url="$3" round="$4" connections="$5" threads="$6" file
+  file="$OUT/wrk-$load-$name-$round.txt"
+  wrk -t"$threads" -c"$connections" -d"$WARMUP" "$url" >/dev/null
+  wrk -t"$threads" -c"$connections" -d"$DURATION" --latency "$url" >"$file"
+  local rps p50 p99 errors key="$load/$name"
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$file")
+  p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
+  p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
+  errors=$(grep -E "Non-2xx|Socket errors" "$file" || true)
+  [ -n "$errors" ] && echo "  $key round $round: $errors" >&2
+  RPS[$key]="${RPS[$key]:-} $rps"; P50[$key]="${P50[$key]:-} $p50"; P99[$key]="${P99[$key]:-} $p99"
+  printf '  round %s %-6s %-10s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms\n' "$round" "$load" "$name" "$rps" "$p50" "$p99" >&2
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS rounds, on $(nproc) cores" >&2
+median() { # numbers... -> their median
+  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+echo "wrk, $DURATION per run after $WARMUP warm-up, $ROUNDS rounds, on $(nproc) cores" >&2
 for round in $(seq 1 "$ROUNDS"); do
-  run direct    "http://127.0.0.1:$PRIMARY_PORT/" "$round"
-  run frontdoor "http://127.0.0.1:$FRONTDOOR_PORT/" "$round"
-  run haproxy   "http://127.0.0.1:$HAPROXY_PORT/" "$round"
+  for target in direct frontdoor haproxy; do
+    case $target in
+      direct) port=$PRIMARY_PORT ;; frontdoor) port=$FRONTDOOR_PORT ;; haproxy) port=$HAPROXY_PORT ;;
+    esac
+    run full  "$target" "http://127.0.0.1:$port/" "$round" "$CONNECTIONS" "$THREADS"
+    run light "$target" "http://127.0.0.1:$port/" "$round" "$LIGHT_CONNECTIONS" 1
+  done
 done
 
-{
+table() { # load title
+  local load="$1" target rps p50 p99 label
   echo
-  echo "GET / — wrk -t$THREADS -c$CONNECTIONS -d$DURATION, best of $ROUNDS rounds, $(nproc) cores"
-  printf '%-24s %12s %10s %10s\n' "" "requests/s" "p50 ms" "p99 ms"
-  printf '%-24s %12.0f %10.3f %10.3f\n' "(a) origin directly" "${RPS[direct]}" "${P50[direct]}" "${P99[direct]}"
-  printf '%-24s %12.0f %10.3f %10.3f\n' "(b) hadr front door" "${RPS[frontdoor]}" "${P50[frontdoor]}" "${P99[frontdoor]}"
-  printf '%-24s %12.0f %10.3f %10.3f\n' "(c) HAProxy $(haproxy -v | awk 'NR==1 {print $3}')" "${RPS[haproxy]}" "${P50[haproxy]}" "${P99[haproxy]}"
-  awk -v f="${RPS[frontdoor]}" -v h="${RPS[haproxy]}" -v fp="${P99[frontdoor]}" -v hp="${P99[haproxy]}" 'BEGIN {
+  echo "$2"
+  printf '%-28s %12s %10s %10s\n' "" "requests/s" "p50 ms" "p99 ms"
+  for target in direct frontdoor haproxy; do
+    # shellcheck disable=SC2086
+    rps=$(median ${RPS[$load/$target]}); p50=$(median ${P50[$load/$target]}); p99=$(median ${P99[$load/$target]})
+    eval "${target}_rps=$rps ${target}_p99=$p99"
+    case $target in
+      direct) label="(a) origin directly" ;;
+      frontdoor) label="(b) hadr front door" ;;
+      haproxy) label="(c) HAProxy $(haproxy -v | awk 'NR==1 {print $3}' | cut -d- -f1)" ;;
+    esac
+    printf '%-28s %12.0f %10.3f %10.3f\n' "$label" "$rps" "$p50" "$p99"
+  done
+  # shellcheck disable=SC2154
+  awk -v f="$frontdoor_rps" -v h="$haproxy_rps" -v fp="$frontdoor_p99" -v hp="$haproxy_p99" 'BEGIN {
     printf "front door / HAProxy: throughput %.2f (aim >= 0.50), p99 %.2f (aim <= 2.00)\n", f / h, fp / hp }'
+}
+
+{
+  table full "GET / at full load: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, median of $ROUNDS rounds, $(nproc) cores"
+  table light "GET / at light load: wrk -t1 -c$LIGHT_CONNECTIONS -d$DURATION, median of $ROUNDS rounds"
 } | tee "$OUT/summary.txt"
 echo "raw wrk output and logs: $OUT" >&2

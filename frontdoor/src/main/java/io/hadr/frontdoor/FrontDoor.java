@@ -152,8 +152,9 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     /**
-     * Starts a front door: probes every origin once (waiting at most one probe interval plus a
-     * second), then listens, then probes every interval.
+     * Starts a front door: probes every origin once and waits for the answers (at most the probe
+     * interval, capped at 10 s, plus a second; an origin still unanswered then starts unhealthy),
+     * then listens, then probes every interval.
      *
      * @throws FrontDoorException when it cannot start, e.g. because the port is taken
      */
@@ -228,7 +229,11 @@ public final class FrontDoor implements AutoCloseable {
         return group.update(name, update);
     }
 
-    /** Calls {@code listener} on every change of an origin's health, on the thread that recorded the probe. */
+    /**
+     * Calls {@code listener} on every change of an origin's health. It runs on the front door's
+     * own threads (the one that recorded the probe or the refused connection), so it must return
+     * quickly and never block; hand longer work to another thread.
+     */
     public void addHealthListener(Consumer<HealthTransition> listener) {
         group.addListener(listener);
     }

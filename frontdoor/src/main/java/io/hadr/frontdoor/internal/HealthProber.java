@@ -32,6 +32,7 @@ public final class HealthProber implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthProber.class);
     static final String USER_AGENT = "Edge Health Probe";
+    private static final Duration FIRST_ROUND_CAP = Duration.ofSeconds(10);
 
     private final OriginGroup group;
     private final HttpClient probeClient;
@@ -50,15 +51,18 @@ public final class HealthProber implements AutoCloseable {
     }
 
     /**
-     * Probes every origin once and waits for the answers (at most one probe interval plus a
-     * second), so that every origin's health is known when the front door starts serving.
+     * Probes every origin once and waits for the answers, so that every origin's health is known
+     * when the front door starts serving. Waits at most the probe interval, but no more than 10 s
+     * (Azure's default interval is 240 s), plus a second: an origin whose probe is still unanswered
+     * then starts unhealthy, and its probe result counts when it comes.
      */
     public void probeAllNow() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(group.origins().size());
         for (OriginState origin : group.origins()) {
             probe(origin, done::countDown);
         }
-        Duration deadline = config.probeInterval().plusSeconds(1);
+        Duration interval = config.probeInterval();
+        Duration deadline = (interval.compareTo(FIRST_ROUND_CAP) < 0 ? interval : FIRST_ROUND_CAP).plusSeconds(1);
         if (!done.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("first probe round did not complete within {}; origins without an answer start unhealthy",
                     Checks.human(deadline));

@@ -98,7 +98,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         private final AtomicBoolean completed = new AtomicBoolean();
         private volatile org.eclipse.jetty.client.Request proxyToOriginRequest;
         private volatile boolean clientFailed;
-        private boolean retried;
+        private volatile boolean retried;
 
         Exchange(Request clientToProxyRequest, Response proxyToClientResponse, Callback proxyToClientCallback) {
             this.clientToProxyRequest = clientToProxyRequest;
