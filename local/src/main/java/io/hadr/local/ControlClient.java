@@ -35,7 +35,10 @@ public final class ControlClient {
      * @throws LocalEnvironmentException saying plainly that none runs, when none does
      */
     public static ControlClient connect(StateDir stateDir) {
-        StateDir.ControlFile control = stateDir.readControl().orElseThrow(() -> LocalEnvironmentException.notRunning(stateDir));
+        StateDir.ControlFile control = stateDir.readControl().orElseThrow(() -> stateDir.isLocked()
+                ? new LocalEnvironmentException("the environment in " + stateDir.root() + " is still starting (or stopping);"
+                        + " try again in a moment, or follow " + stateDir.logs().resolve("environment.log"))
+                : LocalEnvironmentException.notRunning(stateDir));
         boolean alive = ProcessHandle.of(control.pid()).map(ProcessHandle::isAlive).orElse(false);
         if (!alive || !stateDir.isLocked()) {
             // The environment died without cleaning up (e.g. SIGKILL); its children died with it.
