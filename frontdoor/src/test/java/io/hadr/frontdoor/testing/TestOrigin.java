@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * A real HTTP origin on loopback for front door tests: answers with its name, and can be stopped,
@@ -83,7 +85,8 @@ public final class TestOrigin implements AutoCloseable {
         connector.setReuseAddress(true);
         newServer.addConnector(connector);
         newServer.setHandler(new OriginHandler());
-        newServer.setStopTimeout(1000);
+        // Stop at once, like a stopped app: open connections are closed, not drained.
+        newServer.setStopTimeout(0);
         try {
             newServer.start();
         } catch (Exception e) {
@@ -234,24 +237,32 @@ public final class TestOrigin implements AutoCloseable {
             return true;
         }
 
-        private boolean probe(Request request, Response response, Callback callback, String path) throws Exception {
+        private boolean probe(Request request, Response response, Callback callback, String path) {
             probes.add(new ProbeRecord(request.getMethod(), path, HttpFields.build(request.getHeaders()).asImmutable(),
                     Request.getRemotePort(request)));
+            // Delays are timers, not sleeps, so that a slow answer holds no thread and never delays a stop.
+            Scheduler scheduler = request.getComponents().getScheduler();
+            Runnable answer = () -> {
+                response.setStatus(healthStatus);
+                byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+                Duration bodyDelay = probeBodyDelay;
+                if (bodyDelay.isZero() || "HEAD".equals(request.getMethod())) {
+                    response.write(true, ByteBuffer.wrap(body), callback);
+                    return;
+                }
+                // Status and headers now, the body later: latency must be measured to the last byte.
+                response.write(false, ByteBuffer.allocate(0), Callback.from(
+                        () -> scheduler.schedule(() -> response.write(true, ByteBuffer.wrap(body), callback),
+                                bodyDelay.toMillis(), TimeUnit.MILLISECONDS),
+                        callback::failed));
+            };
             Duration delay = probeDelay;
-            if (!delay.isZero()) {
-                Thread.sleep(delay.toMillis());
+            if (delay.isZero()) {
+                answer.run();
+            } else {
+                scheduler.schedule(answer, delay.toMillis(), TimeUnit.MILLISECONDS);
             }
-            response.setStatus(healthStatus);
-            byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
-            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-            Duration bodyDelay = probeBodyDelay;
-            if (!bodyDelay.isZero() && !"HEAD".equals(request.getMethod())) {
-                Callback.Completable headersSent = new Callback.Completable();
-                response.write(false, ByteBuffer.allocate(0), headersSent);
-                headersSent.get();
-                Thread.sleep(bodyDelay.toMillis());
-            }
-            response.write(true, ByteBuffer.wrap(body), callback);
             return true;
         }
 
