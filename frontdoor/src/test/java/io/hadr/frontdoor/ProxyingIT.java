@@ -187,7 +187,11 @@ class ProxyingIT {
         HttpResponse<String> response = Http.get(frontDoor.endpoint());
         HttpResponse<String> post = Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
                 .POST(HttpRequest.BodyPublishers.ofString("data")).build());
+        HttpResponse<String> debug = Http.get(frontDoor.endpoint(), "X-Azure-DebugInfo", "1");
 
+        assertThat(response.headers().firstValue("X-Azure-ExternalError")).as("only on request").isEmpty();
+        assertThat(debug.headers().firstValue("X-Azure-ExternalError")).hasValueSatisfying(
+                error -> assertThat(error).contains("Connection refused"));
         assertThat(frontDoor.origin("gone").healthy()).isFalse();
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginConnectionRefused");
