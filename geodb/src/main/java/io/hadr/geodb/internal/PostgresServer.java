@@ -201,18 +201,9 @@ public final class PostgresServer {
 
     /** Deletes the data directory (a fenced server's data before a reseed, or a half-made one). */
     public void wipeData() {
-        if (!Files.exists(dataDir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dataDir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            Trees.delete(dataDir);
+        } catch (IOException e) {
             throw new GeoDbException("cannot delete the data directory " + dataDir + " of '" + name + "': " + e, e);
         }
     }
