@@ -235,7 +235,7 @@ public final class TopologyLoader {
                 Duration.ofSeconds(1), "allowed: 0ms to 1000ms");
         lb.finish();
 
-        Duration timeout = fd.duration("originResponseTimeout", azureTimings ? Duration.ofSeconds(60) : Duration.ofSeconds(30),
+        Duration timeout = fd.duration("originResponseTimeout", Duration.ofSeconds(30),
                 Duration.ofSeconds(1), AZURE_MAX_ORIGIN_TIMEOUT, "allowed: 1s to 240s (Azure allows 16s to 240s)");
         if (timeout.compareTo(AZURE_MIN_ORIGIN_TIMEOUT) < 0) {
             nonAzure.add("frontDoor.originResponseTimeout " + Durations.format(timeout)
