@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 final class ProcessLauncher implements AutoCloseable {
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hadr-process-launcher");
@@ -37,6 +38,12 @@ final class ProcessLauncher implements AutoCloseable {
 
     Process start(ProcessBuilder builder) throws IOException {
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // A session of its own: Ctrl-C in hadr's terminal reaches hadr, which stops the apps
+            // gracefully and in order, instead of every process of the terminal's group at once.
+            // (setsid does not fork here: a child of the JVM is not a process group leader.)
+            command.add(SETSID.toString());
+        }
         if (parentDeathSignal) {
             command.addAll(List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--"));
         }

@@ -73,6 +73,11 @@ public final class PgAccount {
         if (!setprivAvailable) {
             return prefix;
         }
+        if (dieWithParent && findOnPath("setsid")) {
+            // A session of its own: Ctrl-C in hadr's terminal reaches hadr, which stops the
+            // servers in order, instead of every process of the terminal's group at once.
+            prefix.add("setsid");
+        }
         prefix.add("setpriv");
         if (switchUser) {
             prefix.add("--reuid=" + user);
