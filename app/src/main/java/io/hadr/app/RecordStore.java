@@ -10,6 +10,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -57,6 +58,25 @@ class RecordStore {
     WriteResult write(String id, String writer, long seq) {
         requireSchema();
         try {
+            return insert(id, writer, seq);
+        } catch (DataAccessException | TransactionException first) {
+            if (!isStaleConnection(first)) {
+                throw unavailable(first);
+            }
+            // A connection the pool handed out was cut by a failover (or leads to a server that is
+            // read-only now). The write is idempotent on its id, so one retry on a fresh
+            // connection is safe and spares the client a 503 once the new primary serves.
+            dataSource.getHikariPoolMXBean().softEvictConnections();
+            try {
+                return insert(id, writer, seq);
+            } catch (DataAccessException | TransactionException second) {
+                throw unavailable(second);
+            }
+        }
+    }
+
+    private WriteResult insert(String id, String writer, long seq) {
+        try {
             StoredRecord stored = transactions.execute(tx -> {
                 jdbc.update("INSERT INTO records (id, writer, seq, region) VALUES (?, ?, ?, ?)", id, writer, seq, region);
                 return jdbc.queryForObject("SELECT " + COLUMNS + " FROM records WHERE id = ?", MAPPER, id);
@@ -68,9 +88,29 @@ class RecordStore {
                 throw new RecordConflictException(id, existing);
             }
             return new WriteResult(existing, false);
-        } catch (DataAccessException | TransactionException e) {
-            throw unavailable(e);
         }
+    }
+
+    /**
+     * Whether the failure came from a pooled connection that no longer leads to a writable
+     * primary: cut (SQLState class 08, PostgreSQL's 57P01–57P03 shutdown codes) or read-only.
+     * When the rollback after such a failure fails too (the pool already closed the connection),
+     * Spring reports the rollback's failure and keeps the first one aside: look at both.
+     */
+    private boolean isStaleConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransactionSystemException tx && tx.getOriginalException() != null
+                    && tx.getOriginalException() != t && isStaleConnection(tx.getOriginalException())) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P") || dialect.isReadOnlyError(sql)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Streams a writer's records in sequence order. */

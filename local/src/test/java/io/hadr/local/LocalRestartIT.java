@@ -47,8 +47,12 @@ class LocalRestartIT {
     }
 
     private static int post(URI endpoint, int seq) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records")).timeout(Duration.ofSeconds(15))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records")).timeout(Duration.ofSeconds(15))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"keep-" + seq + "\",\"writer\":\"keep\",\"seq\":" + seq + "}"))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            System.out.println("POST keep-" + seq + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.statusCode();
     }
 }
