@@ -53,9 +53,11 @@ final class DbCommand implements Runnable {
     }
 
     @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = {"Make the secondary the primary.",
-                "planned (default): no data loss, needs the primary; --forced: at once, may lose data, the old",
-                "primary is fenced and reseeded; --try-planned: planned, forced if planned cannot complete."})
+            description = {"Make the secondary the primary, like an Azure SQL failover group.",
+                "  planned (default)  no data loss; needs a reachable primary",
+                "  --forced           at once, may lose data; the old primary is fenced",
+                "                     and rejoins as the secondary (reseeded)",
+                "  --try-planned      planned, or forced if planned cannot complete"})
     static final class Failover implements Callable<Integer> {
         @Mixin
         StateDirOption stateDir;
