@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,15 +27,24 @@ class NoOrphansIT {
     void shouldLeaveNoPostgresBehindWhenTheOwningJvmIsKilled() throws Exception {
         Path dataRoot = GeoDbHarness.dataRoot(tempDir);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        // The child's log goes to a file of its own: merged into stdout, a log line written by another
+        // thread could land in the middle of the PIDS line and hide it.
+        Path childLog = tempDir.resolve("child.log");
         Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 GeoDbChild.class.getName(), dataRoot.toString())
-                .redirectErrorStream(true)
+                .redirectError(childLog.toFile())
                 .start();
         List<Long> pids = new ArrayList<>();
         List<Long> backends = new ArrayList<>();
         try {
             CompletableFuture<String> pidLine = CompletableFuture.supplyAsync(() -> readPidLine(child));
-            String line = pidLine.get(180, TimeUnit.SECONDS);
+            String line;
+            try {
+                line = pidLine.get(180, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the child JVM printed no pids within 180 s; its log:\n"
+                        + Files.readString(childLog), e);
+            }
             Arrays.stream(line.substring("PIDS ".length()).split(" ")).map(Long::parseLong).forEach(pids::add);
             for (long pid : pids) {
                 ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> backends.add(d.pid())));
@@ -57,7 +68,10 @@ class NoOrphansIT {
     }
 
     private static String readPidLine(Process child) {
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        // Not closed here: once the pids are read, the drain thread owns the reader (closing it
+        // would wait for the drain's lock, which it holds while the child stays silent).
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        try {
             String line;
             StringBuilder seen = new StringBuilder();
             while ((line = out.readLine()) != null) {
