@@ -1,7 +1,6 @@
 package io.hadr.app;
 
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -29,9 +28,5 @@ class StartupLogger {
         log.info("hadr-app {} ready: region='{}' instance={} port={} started in {} ms (JVM up {} ms)",
                 identity.version(), identity.region(), identity.instance(), port,
                 event.getTimeTaken() == null ? -1 : event.getTimeTaken().toMillis(), jvmUptime);
-    }
-
-    static String seconds(Duration duration) {
-        return String.format("%.2f s", duration.toMillis() / 1000.0);
     }
 }

@@ -1,7 +1,6 @@
 package io.hadr.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hadr.local.ControlClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -43,7 +42,7 @@ final class DbCommand implements Runnable {
             JsonNode db = ControlClient.connect(stateDir.get()).databaseStatus();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(db));
+                StatusView.printJson(db, out);
             } else {
                 StatusView.printDatabase(db, out);
             }

@@ -1,6 +1,5 @@
 package io.hadr.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hadr.local.ControlClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -28,8 +27,7 @@ final class StatusCommand implements Callable<Integer> {
         ControlClient client = ControlClient.connect(stateDir.get());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(client.status()));
-            out.flush();
+            StatusView.printJson(client.status(), out);
         } else {
             StatusView.print(client.status(), out);
         }

@@ -57,6 +57,12 @@ final class StatusView {
         out.flush();
     }
 
+    /** What {@code --json} prints: the control API's answer, indented. */
+    static void printJson(JsonNode json, PrintWriter out) throws java.io.IOException {
+        out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+        out.flush();
+    }
+
     /** The failover group: listeners, lag, one line per server. */
     static void printDatabase(JsonNode db, PrintWriter out) {
         out.printf("database: primary %s, secondary %s, %s replication, lag %s, failover policy %s%n",

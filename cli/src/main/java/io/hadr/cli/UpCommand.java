@@ -67,7 +67,7 @@ final class UpCommand implements Callable<Integer> {
     private int runForeground(Topology t, StateDir dir) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        FileLock lock = acquireLock(dir);
+        FileLock lock = dir.lock();
         Logging.toFile(dir.logs().resolve("hadr.log"));
         out.printf("hadr %s · %s · topology: %s · state: %s%n", Hadr.version(), t.strategy().id(), t.source(), dir.root());
         out.flush();
@@ -132,10 +132,6 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private static FileLock acquireLock(StateDir dir) {
-        return dir.lock();
-    }
-
     /**
      * Starts {@code hadr up} again as a background process in its own session (so that closing the
      * terminal or Ctrl-C does not reach it), shows its progress, and returns once it is ready.
@@ -143,9 +139,7 @@ final class UpCommand implements Callable<Integer> {
     private int startDetached(Topology t, StateDir dir) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (dir.isLocked()) {
-            long pid = dir.readControl().map(StateDir.ControlFile::pid).orElse(-1L);
-            throw new LocalEnvironmentException("an environment is already running from " + dir.root() + " (pid " + pid
-                    + "); stop it with 'hadr down', or use another --state-dir");
+            throw LocalEnvironmentException.alreadyRunning(dir, dir.readControl().map(StateDir.ControlFile::pid).orElse(-1L));
         }
         Files.createDirectories(dir.logs());
         Path log = dir.logs().resolve("environment.log");

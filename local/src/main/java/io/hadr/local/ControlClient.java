@@ -58,10 +58,7 @@ public final class ControlClient {
 
     /** Runs an app action on a region; returns one line per instance. */
     public List<String> app(String region, AppAction action) {
-        JsonNode reply = call("POST", "/v1/apps/" + region + "/" + action.id(), Duration.ofMinutes(5));
-        List<String> results = new ArrayList<>();
-        reply.path("results").forEach(n -> results.add(n.asText()));
-        return results;
+        return lines(call("POST", "/v1/apps/" + region + "/" + action.id(), Duration.ofMinutes(5)));
     }
 
     /**
@@ -81,10 +78,7 @@ public final class ControlClient {
             query.append("&weight=").append(weight);
         }
         String path = "/v1/frontdoor/origins/" + region + (query.length() == 0 ? "" : "?" + query.substring(1));
-        JsonNode reply = call("POST", path, Duration.ofSeconds(30));
-        List<String> results = new ArrayList<>();
-        reply.path("results").forEach(n -> results.add(n.asText()));
-        return results;
+        return lines(call("POST", path, Duration.ofSeconds(30)));
     }
 
     public JsonNode databaseStatus() {
@@ -98,7 +92,11 @@ public final class ControlClient {
 
     /** Takes a region down (SIGKILL of its apps and database server) or brings it back. */
     public List<String> region(String region, boolean up) {
-        JsonNode reply = call("POST", "/v1/regions/" + region + "/" + (up ? "up" : "down"), Duration.ofMinutes(5));
+        return lines(call("POST", "/v1/regions/" + region + "/" + (up ? "up" : "down"), Duration.ofMinutes(5)));
+    }
+
+    /** The one-line-per-result answer of an action. */
+    private static List<String> lines(JsonNode reply) {
         List<String> results = new ArrayList<>();
         reply.path("results").forEach(n -> results.add(n.asText()));
         return results;

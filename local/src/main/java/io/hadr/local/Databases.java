@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -173,9 +172,5 @@ final class Databases {
         map.put("fallbackReason", report.fallbackReason());
         map.put("reason", report.reason());
         return map;
-    }
-
-    static List<String> lines(FailoverReport report) {
-        return List.of(report.toString());
     }
 }

@@ -6,11 +6,11 @@ import java.time.Duration;
  * A point in time a wait must not pass. Loops ask for what is {@link #remaining()} each round, so
  * that a slow step early on leaves less time later rather than extending the whole wait.
  */
-record Deadline(long deadlineNanos, Duration budget, long startNanos) {
+record Deadline(long deadlineNanos, long startNanos) {
 
     static Deadline after(Duration budget) {
         long now = System.nanoTime();
-        return new Deadline(now + budget.toNanos(), budget, now);
+        return new Deadline(now + budget.toNanos(), now);
     }
 
     Duration remaining() {

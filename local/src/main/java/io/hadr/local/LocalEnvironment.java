@@ -28,7 +28,6 @@ import io.hadr.geodb.FailoverReport;
 import io.hadr.geodb.GeoDatabase;
 import io.hadr.geodb.GeoDbException;
 import io.hadr.geodb.GeoDbStatus;
-import io.hadr.geodb.ListenerEndpoint;
 import io.hadr.geodb.PostgresBinaries;
 import io.hadr.frontdoor.FrontDoorException;
 import io.hadr.frontdoor.OriginStatus;
@@ -114,6 +113,10 @@ public final class LocalEnvironment implements AutoCloseable {
     private void createApps(Path appJar) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int nextPort = topology.local().appBasePort();
+        String lockedTo = topology.app().lockToFrontDoor() ? topology.frontDoor().frontDoorId() : "";
+        // One connection string in every region: the failover group's read-write listener.
+        String databaseUrl = database.readWriteListener().jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true");
+        String databasePassword = Databases.appPassword(stateDir);
         for (Region region : topology.regions()) {
             List<AppInstance> instances = new ArrayList<>();
             for (int i = 0; i < region.appInstances(); i++) {
@@ -124,16 +127,13 @@ public final class LocalEnvironment implements AutoCloseable {
                 command.addAll(APP_JVM_OPTIONS);
                 command.addAll(topology.app().jvmOptions());
                 command.addAll(List.of("-jar", appJar.toString()));
-                String lockedTo = topology.app().lockToFrontDoor() ? topology.frontDoor().frontDoorId() : "";
                 Map<String, String> env = appEnvironment(region, i, port);
                 if (!lockedTo.isEmpty()) {
                     env.put("HADR_FRONT_DOOR_ID", lockedTo);
                 }
-                // One connection string in every region: the failover group's read-write listener.
-                ListenerEndpoint readWrite = database.readWriteListener();
-                env.put("HADR_DB_URL", readWrite.jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"));
+                env.put("HADR_DB_URL", databaseUrl);
                 env.put("HADR_DB_USER", Databases.APP_USER);
-                env.put("HADR_DB_PASSWORD", Databases.appPassword(stateDir));
+                env.put("HADR_DB_PASSWORD", databasePassword);
                 AppInstance.Launch launch = new AppInstance.Launch(command, env,
                         stateDir.logs().resolve("app-" + id + ".log"), topology.app().healthCheckPath(), lockedTo);
                 instances.add(new AppInstance(id, region, port, launch, launcher, clock));

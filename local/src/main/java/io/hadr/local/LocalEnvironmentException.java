@@ -14,7 +14,7 @@ public final class LocalEnvironmentException extends RuntimeException {
         super(message, cause);
     }
 
-    static LocalEnvironmentException alreadyRunning(StateDir stateDir, long pid) {
+    public static LocalEnvironmentException alreadyRunning(StateDir stateDir, long pid) {
         return new LocalEnvironmentException("an environment is already running from " + stateDir.root()
                 + " (pid " + pid + "); stop it with 'hadr down', or use another --state-dir");
     }
