@@ -1,0 +1,94 @@
+package io.hadr.core.platform;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An environment as it is now: what {@code hadr status --json} and {@code hadr azure status --json}
+ * print (field names are a contract, see DESIGN.md). Values a platform does not have are null,
+ * never absent.
+ *
+ * @param platform {@code local} or {@code azure}
+ * @param name the topology's name
+ * @param strategy the DR strategy's word, e.g. {@code active-passive}
+ * @param topology where the topology came from
+ * @param endpoint the front door URL
+ * @param frontDoorId what an app's lockdown expects in {@code X-Azure-FDID}
+ * @param startedAt when the environment started (local) or was deployed (Azure)
+ * @param pid the local supervisor's process id; null on Azure
+ * @param regions both regions, the primary of the topology first
+ * @param database the failover group, or null before it exists
+ * @param nonAzureSettings settings Azure itself would not accept, one sentence each
+ */
+public record EnvironmentStatus(String platform, String name, String strategy, String topology, String endpoint,
+        String frontDoorId, Instant startedAt, Long pid, List<RegionStatus> regions, DatabaseStatus database,
+        List<String> nonAzureSettings) {
+
+    /** The region with this id. */
+    public RegionStatus region(String id) {
+        return regions.stream().filter(r -> r.id().equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no region '" + id + "' in the status"));
+    }
+
+    /**
+     * One region.
+     *
+     * @param role the database role of its server: primary or secondary (or fenced, restoring)
+     * @param origin its front door origin, or null before there is a front door
+     */
+    public record RegionStatus(String id, String displayName, String role, List<AppStatus> apps, OriginStatus origin) {}
+
+    /**
+     * One app instance.
+     *
+     * @param state stopped, starting, running, stopping, crashed (or Azure's state word)
+     * @param pid the process id while it runs (local)
+     * @param restarts how many times it was started again after the first start (by hand or by healing)
+     * @param lastExit how the previous process ended, e.g. "was killed by signal 9 at ...", or null
+     * @param log its log file (local), or null
+     */
+    public record AppStatus(String id, String url, String state, Long pid, Instant startedAt, int restarts,
+            String lastExit, String log) {}
+
+    /**
+     * A region's origin: its app instances taken together.
+     *
+     * @param probes each instance's recent probe results, e.g. {@code ✓✓✗✓}
+     * @param latencyMs the last probe's latency
+     * @param requestsServed requests the front door sent to the region
+     * @param failures requests that failed at the region
+     */
+    public record OriginStatus(int priority, int weight, boolean enabled, boolean healthy, List<String> probes,
+            Double latencyMs, long requestsServed, long failures) {}
+
+    /**
+     * The failover group.
+     *
+     * @param primary the region whose server is primary
+     * @param secondary the region whose server is the geo-secondary, or null while there is none
+     * @param state the group's own state, e.g. steady, failing-over, degraded
+     * @param readWriteListener host:port of the read-write listener
+     * @param readWriteTarget the server it leads to, or null while held
+     * @param readOnlyListener host:port of the read-only listener
+     * @param readOnlyTarget the server it leads to, or null
+     * @param replication async or sync
+     * @param replicationLagBytes WAL not yet replayed by the secondary; null when unknown
+     * @param replicationLagMs how far behind the secondary's replay is in time; null when unknown
+     * @param failoverPolicy manual or automatic
+     * @param lastFailover the latest failover, or null
+     */
+    public record DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
+            String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
+            boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
+            Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover) {}
+
+    /**
+     * One database server.
+     *
+     * @param name the server name (its region id)
+     * @param role primary, secondary, fenced, restoring
+     * @param state running, stopped, down, unresponsive, ...
+     */
+    public record ServerStatus(String name, String role, String state, Integer port, Long pid, Integer timeline,
+            String currentLsn, String replayLsn, Boolean streaming, int restarts, String log, String error) {}
+}
