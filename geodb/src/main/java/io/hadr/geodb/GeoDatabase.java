@@ -1,19 +1,18 @@
 package io.hadr.geodb;
 
+import io.hadr.toolkit.FreePorts;
+import io.hadr.toolkit.Threads;
 import io.hadr.geodb.internal.BaseBackup;
 import io.hadr.geodb.internal.ControlFile;
 import io.hadr.geodb.internal.Deadline;
 import io.hadr.geodb.internal.Lsn;
 import io.hadr.geodb.internal.PgAccount;
 import io.hadr.geodb.internal.PostgresServer;
-import io.hadr.geodb.internal.ProcessLauncher;
+import io.hadr.geodb.internal.PgProcesses;
 import io.hadr.geodb.internal.RoleSettings;
 import io.hadr.geodb.internal.StateFile;
 import io.hadr.geodb.internal.TcpListener;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -93,7 +92,7 @@ public final class GeoDatabase implements AutoCloseable {
     private final List<Consumer<GeoDbEvent>> eventListeners = new CopyOnWriteArrayList<>();
     private final Map<String, PostgresServer> servers = new LinkedHashMap<>();
     private PgAccount account;
-    private ProcessLauncher launcher;
+    private PgProcesses launcher;
     private StateFile state;
     private TcpListener readWrite;
     private TcpListener readOnly;
@@ -163,7 +162,7 @@ public final class GeoDatabase implements AutoCloseable {
         Path dataRoot = config.dataRoot();
         Path binDir = config.binaries().binDir();
         account = PgAccount.forCurrentProcess(config.unprivilegedUser());
-        launcher = new ProcessLauncher(account, dataRoot.getFileName() == null ? "geodb" : dataRoot.getFileName().toString());
+        launcher = new PgProcesses(account, dataRoot.getFileName() == null ? "geodb" : dataRoot.getFileName().toString());
         checkBinaries(binDir);
         steps.done("PostgreSQL binaries ready");
         createDataRoot(dataRoot);
@@ -219,7 +218,7 @@ public final class GeoDatabase implements AutoCloseable {
         StateFile created = StateFile.create(config.dataRoot());
         created.adminPassword(randomPassword());
         for (ServerSpec spec : config.servers()) {
-            created.port(spec.name(), spec.port() != 0 ? spec.port() : freePort());
+            created.port(spec.name(), spec.port() != 0 ? spec.port() : FreePorts.pick());
             // The secondary does not exist yet: it is made by a base backup, like a reseed.
             created.role(spec.name(), spec.name().equals(config.initialPrimary()) ? ServerRole.PRIMARY : ServerRole.RESEEDING);
         }
@@ -923,11 +922,7 @@ public final class GeoDatabase implements AutoCloseable {
     // ===== watcher / automatic failover ==========================================================
 
     private void startWatcher() {
-        watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hadr-geodb-watcher");
-            t.setDaemon(true);
-            return t;
-        });
+        watcher = Executors.newSingleThreadScheduledExecutor(Threads.daemon("hadr-geodb-watcher"));
         long interval = config.healthCheckInterval().toMillis();
         watcher.scheduleWithFixedDelay(this::watch, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -1210,14 +1205,6 @@ public final class GeoDatabase implements AutoCloseable {
         return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new GeoDbException("cannot find a free port on 127.0.0.1: " + e, e);
-        }
-    }
 
     private static String randomPassword() {
         String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";

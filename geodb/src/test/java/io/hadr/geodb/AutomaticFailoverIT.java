@@ -1,5 +1,7 @@
 package io.hadr.geodb;
 
+import io.hadr.toolkit.MutableClock;
+
 import static io.hadr.geodb.GeoDbHarness.CENTRAL;
 import static io.hadr.geodb.GeoDbHarness.SOUTH;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,10 @@
 package io.hadr.local;
 
+import io.hadr.toolkit.Deadline;
+import io.hadr.toolkit.LogTail;
+import io.hadr.toolkit.ProcessException;
+import io.hadr.toolkit.ProcessLauncher;
+import io.hadr.toolkit.RunAs;
 import io.hadr.core.topology.Region;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -12,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -119,8 +123,8 @@ final class AppInstance {
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().clear();
             builder.environment().putAll(launch.environment());
-            started = launcher.start(builder);
-        } catch (IOException e) {
+            started = launcher.start(builder, RunAs.SELF);
+        } catch (IOException | ProcessException e) {
             moveTo(AppState.CRASHED);
             lastExit = "could not start: " + e.getMessage();
             throw new LocalEnvironmentException("cannot start app " + id + ": " + e.getMessage(), e);
@@ -245,7 +249,7 @@ final class AppInstance {
         state.set(AppState.CRASHED);
         lastExit = "failed to start: " + why;
         return new LocalEnvironmentException("app " + id + " " + why + "; its log " + launch.logFile()
-                + " ends with:\n" + tail(launch.logFile(), 15), cause);
+                + " ends with:\n" + LogTail.of(launch.logFile(), 15), cause);
     }
 
     private void moveTo(AppState target) {
@@ -264,15 +268,6 @@ final class AppInstance {
         return code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code;
     }
 
-    static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file);
-            List<String> last = new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));
-            return "  " + String.join("\n  ", last);
-        } catch (IOException e) {
-            return "  (log unreadable: " + e.getMessage() + ")";
-        }
-    }
 
     private static void sleepQuietly(long millis) {
         try {

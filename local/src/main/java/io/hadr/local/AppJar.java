@@ -1,14 +1,12 @@
 package io.hadr.local;
 
+import io.hadr.toolkit.Hashes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Finds the app jar that each region runs: the one named by the {@code hadr.app.jar} system
@@ -41,7 +39,7 @@ public final class AppJar {
                         + " or point HADR_APP_JAR at app/target/hadr-app.jar");
             }
             byte[] bytes = in.readAllBytes();
-            String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+            String hash = Hashes.sha256Hex(bytes).substring(0, 16);
             Path target = cache.resolve("hadr-app-" + hash + ".jar");
             if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
                 return target;
@@ -57,8 +55,6 @@ public final class AppJar {
             return target;
         } catch (IOException e) {
             throw new LocalEnvironmentException("cannot extract the app jar into " + cache + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

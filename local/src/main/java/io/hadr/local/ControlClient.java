@@ -1,5 +1,6 @@
 package io.hadr.local;
 
+import io.hadr.toolkit.Deadline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.hadr.local;
 
+import io.hadr.toolkit.Hashes;
 import io.hadr.core.topology.DatabaseSpec;
 import io.hadr.core.topology.Topology;
 import io.hadr.geodb.FailoverPolicy;
@@ -67,7 +68,7 @@ final class Databases {
         if (!"root".equals(System.getProperty("user.name")) || reachableByOthers(stateDir.root())) {
             return inside;
         }
-        String id = HexFormat.of().formatHex(sha256(stateDir.root().toString())).substring(0, 16);
+        String id = Hashes.sha256Hex(stateDir.root().toString()).substring(0, 16);
         Path outside = Path.of("/var/lib/hadr", id, "db");
         try {
             Files.createDirectories(outside);
@@ -96,13 +97,6 @@ final class Databases {
         return true;
     }
 
-    private static byte[] sha256(String text) {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** The app's password: random, made on first start, readable only by its owner. */
     static String appPassword(StateDir stateDir) {

@@ -1,19 +1,20 @@
 package io.hadr.local;
 
+import io.hadr.toolkit.Deadline;
+import io.hadr.toolkit.FreePorts;
+import io.hadr.toolkit.Hashes;
+import io.hadr.toolkit.ProcessLauncher;
+import io.hadr.toolkit.Threads;
 import io.hadr.core.topology.Region;
 import io.hadr.core.topology.Topology;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +55,9 @@ public final class LocalEnvironment implements AutoCloseable {
     private final Topology topology;
     private final StateDir stateDir;
     private final Clock clock;
-    private final ProcessLauncher launcher = new ProcessLauncher();
+    private final ProcessLauncher launcher = new ProcessLauncher("apps");
     private final Map<String, List<AppInstance>> appsByRegion = new LinkedHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "hadr-env-worker");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = Executors.newCachedThreadPool(Threads.daemon("hadr-env-worker"));
     private final Instant startedAt;
     private volatile FrontDoor frontDoor;
     private volatile GeoDatabase database;
@@ -121,7 +118,7 @@ public final class LocalEnvironment implements AutoCloseable {
             List<AppInstance> instances = new ArrayList<>();
             for (int i = 0; i < region.appInstances(); i++) {
                 String id = region.id() + "-" + i;
-                int port = topology.local().appBasePort() == 0 ? freePort() : nextPort++;
+                int port = topology.local().appBasePort() == 0 ? FreePorts.pick() : nextPort++;
                 List<String> command = new ArrayList<>();
                 command.add(java);
                 command.addAll(APP_JVM_OPTIONS);
@@ -165,12 +162,7 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /** Like App Service's: 64 hex characters, stable for a site and instance number. */
     static String instanceId(String site, int index) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((site + "#" + index).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(site + "#" + index);
     }
 
     private void startApps(Consumer<String> progress) {
@@ -480,11 +472,4 @@ public final class LocalEnvironment implements AutoCloseable {
         launcher.close();
     }
 
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new LocalEnvironmentException("cannot find a free port: " + e.getMessage(), e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package io.hadr.geodb.internal;
 
+import io.hadr.toolkit.ProcessLauncher;
+import io.hadr.toolkit.RunAs;
 import io.hadr.geodb.GeoDbException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +14,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.attribute.UserPrincipalLookupService;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -27,22 +27,20 @@ public final class PgAccount {
     private final boolean switchUser;
     private final String user;
     private final String group;
-    private final boolean setprivAvailable;
 
-    private PgAccount(boolean switchUser, String user, String group, boolean setprivAvailable) {
+    private PgAccount(boolean switchUser, String user, String group) {
         this.switchUser = switchUser;
         this.user = user;
         this.group = group;
-        this.setprivAvailable = setprivAvailable;
     }
 
     /**
      * The account for this JVM: {@code unprivilegedUser} when running as root, else the JVM's user.
      */
     public static PgAccount forCurrentProcess(String unprivilegedUser) {
-        boolean setpriv = findOnPath("setpriv");
+        boolean setpriv = ProcessLauncher.onPath("setpriv").isPresent();
         if (!OsAccount.current().isRoot()) {
-            return new PgAccount(false, System.getProperty("user.name"), null, setpriv);
+            return new PgAccount(false, System.getProperty("user.name"), null);
         }
         if (!setpriv) {
             throw new GeoDbException("hadr runs as root, and PostgreSQL must then run as '" + unprivilegedUser
@@ -50,7 +48,7 @@ public final class PgAccount {
                     + "ordinary user");
         }
         String group = primaryGroupOf(unprivilegedUser);
-        return new PgAccount(true, unprivilegedUser, group, true);
+        return new PgAccount(true, unprivilegedUser, group);
     }
 
     /** Whether processes are started under another account than the JVM's. */
@@ -62,33 +60,9 @@ public final class PgAccount {
         return user;
     }
 
-    /**
-     * The prefix that runs a program as this account and, when {@code dieWithParent}, makes the
-     * kernel SIGKILL it when the thread that started it dies, so a killed JVM leaves no
-     * PostgreSQL behind. setpriv applies the parent-death signal after switching user, because
-     * a credential change would clear it.
-     */
-    public List<String> prefix(boolean dieWithParent) {
-        List<String> prefix = new ArrayList<>();
-        if (!setprivAvailable) {
-            return prefix;
-        }
-        if (dieWithParent && findOnPath("setsid")) {
-            // A session of its own: Ctrl-C in hadr's terminal reaches hadr, which stops the
-            // servers in order, instead of every process of the terminal's group at once.
-            prefix.add("setsid");
-        }
-        prefix.add("setpriv");
-        if (switchUser) {
-            prefix.add("--reuid=" + user);
-            prefix.add("--regid=" + group);
-            prefix.add("--clear-groups");
-        }
-        if (dieWithParent) {
-            prefix.add("--pdeathsig");
-            prefix.add("KILL");
-        }
-        return prefix;
+    /** The account as the toolkit's launcher takes it. */
+    public RunAs runAs() {
+        return switchUser ? RunAs.user(user, group) : RunAs.SELF;
     }
 
     /** Gives {@code path} and everything below it to this account (no-op when not switching). */
@@ -177,16 +151,4 @@ public final class PgAccount {
         }
     }
 
-    private static boolean findOnPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            path = "/usr/bin:/bin:/usr/sbin:/sbin";
-        }
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -1,15 +1,14 @@
 package io.hadr.geodb.internal;
 
+import io.hadr.toolkit.LogTail;
 import io.hadr.geodb.GeoDbEvent;
 import io.hadr.geodb.GeoDbException;
 import io.hadr.geodb.ServerRole;
 import io.hadr.geodb.ServerState;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +72,7 @@ public final class PostgresServer {
     private final Path serverDir;
     private final Path dataDir;
     private final Path logFile;
-    private final ProcessLauncher launcher;
+    private final PgProcesses launcher;
     private final Path binDir;
     private final String adminPassword;
     private final int maxConnections;
@@ -86,7 +84,7 @@ public final class PostgresServer {
     /** Set when hadr itself ends the process, so its exit is not reported as a crash. */
     private volatile boolean exitExpected;
 
-    public PostgresServer(String name, Path dataRoot, int port, ServerRole initialRole, ProcessLauncher launcher,
+    public PostgresServer(String name, Path dataRoot, int port, ServerRole initialRole, PgProcesses launcher,
             Path binDir, String adminPassword, int maxConnections, Map<String, String> extraSettings, EventSink events) {
         this.name = name;
         this.serverDir = dataRoot.resolve(name);
@@ -546,23 +544,7 @@ public final class PostgresServer {
 
     /** The last {@code lines} lines of the server's log, for error messages. */
     public String logTail(int lines) {
-        try (RandomAccessFile file = new RandomAccessFile(logFile.toFile(), "r")) {
-            long length = file.length();
-            long from = Math.max(0, length - 8192);
-            file.seek(from);
-            byte[] bytes = new byte[(int) (length - from)];
-            file.readFully(bytes);
-            String[] all = new String(bytes, StandardCharsets.UTF_8).split("\n");
-            List<String> tail = new ArrayList<>();
-            for (int i = Math.max(0, all.length - lines); i < all.length; i++) {
-                tail.add("  " + all[i]);
-            }
-            return String.join("\n", tail);
-        } catch (NoSuchFileException e) {
-            return "  (no log yet)";
-        } catch (IOException e) {
-            return "  (cannot read " + logFile + ": " + e + ")";
-        }
+        return LogTail.of(logFile, lines);
     }
 
     /** Appends a marker line to the server log, so a reader sees what hadr did when. */

@@ -1,5 +1,6 @@
 package io.hadr.geodb.internal;
 
+import io.hadr.toolkit.Threads;
 import io.hadr.geodb.GeoDbException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,12 +58,7 @@ public final class TcpListener implements AutoCloseable {
     public TcpListener(String name, Duration holdTimeout) {
         this.name = name;
         this.holdTimeout = holdTimeout;
-        AtomicInteger counter = new AtomicInteger();
-        this.workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "hadr-geodb-" + name + "-" + counter.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newCachedThreadPool(Threads.daemon("hadr-geodb-" + name));
     }
 
     /** Binds 127.0.0.1:{@code port} (0 = any free port) and starts accepting. */
@@ -77,9 +72,7 @@ public final class TcpListener implements AutoCloseable {
             throw new GeoDbException("the " + name + " listener cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
                     + (port != 0 ? "; is another process using that port? choose another port or 0 for any free port" : ""), e);
         }
-        acceptor = new Thread(this::acceptLoop, "hadr-geodb-" + name + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptor = Threads.startDaemon("hadr-geodb-" + name + "-accept", this::acceptLoop);
     }
 
     public int port() {
