@@ -114,8 +114,9 @@ public final class DrillParser {
         Duration rpo = objectives.duration("rpo").orElse(null);
         objectives.finish();
 
+        int problemsBefore = problems.size();
         List<Step> method = steps(top, "method", traffic);
-        if (method.isEmpty() && top.has("method")) {
+        if (method.isEmpty() && top.has("method") && problems.size() == problemsBefore) {
             problem(top.lineOf("method"), "method", "has no steps; a drill needs at least one");
         } else if (!top.has("method")) {
             problem(rootMapping.line(), "method", "missing; list the drill's steps under method:");
@@ -300,8 +301,8 @@ public final class DrillParser {
             return switch (verb) {
                 case "app" -> app(t);
                 case "region" -> {
-                    need(t, 3, "region down|up REGION");
-                    yield new Action.RegionChange(RegionAction.fromWord(t.get(1)), region(t.get(2)));
+                    need(t, 3, "region down|up REGION", true);
+                    yield new Action.RegionChange(RegionAction.fromWord(t.get(1)), region(String.join(" ", t.subList(2, t.size()))));
                 }
                 case "db" -> db(t);
                 case "frontdoor" -> frontDoor(t);
@@ -322,12 +323,13 @@ public final class DrillParser {
 
     private Action app(List<String> t) {
         if (t.size() >= 2 && t.get(1).equals("scale")) {
-            need(t, 4, "app scale REGION N (N instances, or full for the topology's count)");
-            Integer instances = t.get(3).equals("full") ? null : integer(t.get(3), 0, 30, "an instance count from 0 to 30, or full");
-            return new Action.Scale(region(t.get(2)), instances);
+            need(t, 4, "app scale REGION N (N instances, or full for the topology's count)", true);
+            String last = t.get(t.size() - 1);
+            Integer instances = last.equals("full") ? null : integer(last, 0, 30, "an instance count from 0 to 30, or full");
+            return new Action.Scale(region(String.join(" ", t.subList(2, t.size() - 1))), instances);
         }
-        need(t, 3, "app stop|kill|start|restart REGION, or app scale REGION N");
-        return new Action.App(AppAction.fromWord(t.get(1)), region(t.get(2)));
+        need(t, 3, "app stop|kill|start|restart REGION, or app scale REGION N", true);
+        return new Action.App(AppAction.fromWord(t.get(1)), region(String.join(" ", t.subList(2, t.size()))));
     }
 
     private Action db(List<String> t) {
@@ -438,25 +440,34 @@ public final class DrillParser {
         if (t.size() < 4 || !t.get(1).equals("origin")) {
             throw new IllegalArgumentException("write " + usage);
         }
-        RegionRef region = region(t.get(2));
-        OriginChange change = switch (t.get(3)) {
-            case "enable" -> {
-                need(t, 4, usage);
-                yield OriginChange.enable();
-            }
-            case "disable" -> {
-                need(t, 4, usage);
-                yield OriginChange.disable();
+        int verb = 3;
+        while (verb < t.size() && !List.of("enable", "disable", "priority", "weight").contains(t.get(verb))) {
+            verb++;
+        }
+        if (verb == t.size()) {
+            throw new IllegalArgumentException("write " + usage);
+        }
+        RegionRef region = region(String.join(" ", t.subList(2, verb)));
+        int rest = t.size() - verb;
+        OriginChange change = switch (t.get(verb)) {
+            case "enable", "disable" -> {
+                if (rest != 1) {
+                    throw new IllegalArgumentException("write " + usage);
+                }
+                yield t.get(verb).equals("enable") ? OriginChange.enable() : OriginChange.disable();
             }
             case "priority" -> {
-                need(t, 5, usage);
-                yield OriginChange.priority(integer(t.get(4), 1, 5, "Azure Front Door's priority 1 to 5"));
+                if (rest != 2) {
+                    throw new IllegalArgumentException("write " + usage);
+                }
+                yield OriginChange.priority(integer(t.get(verb + 1), 1, 5, "Azure Front Door's priority 1 to 5"));
             }
-            case "weight" -> {
-                need(t, 5, usage);
-                yield OriginChange.weight(integer(t.get(4), 1, 1000, "Azure Front Door's weight 1 to 1000"));
+            default -> {
+                if (rest != 2) {
+                    throw new IllegalArgumentException("write " + usage);
+                }
+                yield OriginChange.weight(integer(t.get(verb + 1), 1, 1000, "Azure Front Door's weight 1 to 1000"));
             }
-            default -> throw new IllegalArgumentException("write " + usage);
         };
         return new Action.Origin(region, change);
     }
