@@ -310,7 +310,10 @@ public final class DrillEngine {
     private record ReadBack(Set<String> present, String error) {}
 
     private ReadBack readBack(LoadGenerator traffic, List<String> writers) throws InterruptedException {
-        RecordsReader reader = new RecordsReader(traffic.client(), platform.endpoint(), Duration.ofSeconds(60));
+        // A client of its own: the load generator's is closed with its threads once the traffic has stopped.
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        RecordsReader reader = new RecordsReader(client, platform.endpoint(), Duration.ofSeconds(60));
         Set<String> present = new HashSet<>();
         for (String writer : writers) {
             say("reading back " + writer + " through the endpoint");
