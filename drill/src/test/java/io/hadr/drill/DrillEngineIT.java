@@ -99,7 +99,7 @@ class DrillEngineIT {
             assertThat(json.get("topology").get("regions")).hasSize(2);
             JsonNode rto = json.get("objectives").get(0);
             assertThat(rto.get("name").asText()).isEqualTo("rto");
-            assertThat(rto.get("target").asText()).isEqualTo("60s");
+            assertThat(rto.get("target").asText()).isEqualTo("1m");
             assertThat(rto.has("measured") && rto.has("measuredMs") && rto.has("verdict")).isTrue();
             JsonNode fault = json.get("phases").get(0);
             assertThat(fault.get("name").asText()).isEqualTo("fault injected");

@@ -238,7 +238,9 @@ final class StepExecutor {
         RestoreResult result = platform.restore(new RestoreRequest(target, action.as(),
                 action.from() == null ? null : action.from().id()));
         lastRestore = result.name();
-        if (lo == Long.MIN_VALUE && result.reachedCommitTime() != null) {
+        // A restore to "now" (the latest a geo-restore can reach) is judged by the point it reached:
+        // what it could not reach is data lost, which the RPO counts, not an inexact restore.
+        if ((lo == Long.MIN_VALUE || point instanceof RestorePoint.Now) && result.reachedCommitTime() != null) {
             lo = hi = base.originNanos() + Duration.between(base.originWall(), result.reachedCommitTime()).toNanos();
             targetTime = result.reachedCommitTime();
         }

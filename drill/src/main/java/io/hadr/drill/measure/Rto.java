@@ -25,7 +25,8 @@ import java.util.List;
  *
  * @param rtoNanos the RTO, or null when service never came back
  * @param failedRequests counted failures sent before the recovery (all of them when never recovered)
- * @param firstFailureNanos send time of the first counted failure, or null
+ * @param firstFailureNanos when the first counted failure was seen (its answer or error arrived), or null; a
+ *     request in flight when the fault came fails after it, so this is never before the fault
  * @param firstSuccessNanos send time of the first success after it, or null
  * @param recoveredNanos start of the first sustained run, or null
  * @param steadyNanos when that run became sustained, or null
@@ -84,10 +85,15 @@ public record Rto(Long rtoNanos, int failedRequests, Long firstFailureNanos, Lon
             }
             if (s.sendNanos() - runStart >= sustainedNanos) {
                 long rto = Math.max(0, runStart - faultNanos);
-                return new Rto(rto, failed, sorted.get(first).sendNanos(), firstSuccess, runStart, s.sendNanos());
+                return new Rto(rto, failed, firstSeen(sorted, faultNanos, nextFaultNanos), firstSuccess, runStart, s.sendNanos());
             }
         }
-        return new Rto(null, failed, sorted.get(first).sendNanos(), firstSuccess, null, null);
+        return new Rto(null, failed, firstSeen(sorted, faultNanos, nextFaultNanos), firstSuccess, null, null);
+    }
+
+    private static long firstSeen(List<Sample> sorted, long faultNanos, long nextFaultNanos) {
+        return sorted.stream().filter(s -> counts(s, faultNanos, nextFaultNanos)).mapToLong(s -> Math.max(s.endNanos(), faultNanos))
+                .min().orElseThrow();
     }
 
     private static boolean counts(Sample s, long faultNanos, long nextFaultNanos) {

@@ -372,7 +372,9 @@ public final class ReportWriter {
                 ctx.font = (10 * devicePixelRatio) + 'px sans-serif';
                 ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
                 var seen = {};
+                var other = u.hadrKind === 'reads' ? '(writes)' : '(reads)';
                 phases.forEach(function (p, i) {
+                  if (p.name.indexOf(other) >= 0) return;
                   var x = Math.round(u.valToPos(p.atMs / 1000, 'x', true));
                   if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
                   ctx.strokeStyle = p.name.indexOf('fault') === 0 ? '#c62828' : '#888';
@@ -402,13 +404,13 @@ public final class ReportWriter {
                 series.push({label: kind + ' failed', stroke: '#c62828', fill: 'rgba(198,40,40,0.15)', width: 2});
                 columns.push(s.failed);
                 var width = Math.max(600, Math.min(1060, el.clientWidth || 1000));
-                new uPlot({
+                var plot = new uPlot({
                   title: kind + ' per ' + data.bucketMs + ' ms',
                   width: width, height: 300,
                   scales: {x: {time: false}},
                   axes: [{label: 'seconds after the fault'}, {label: 'requests'}],
                   series: series,
-                  hooks: {draw: [function (u) {
+                  hooks: {init: [function (u) { u.hadrKind = kind; }], draw: [function (u) {
                     phaseMarks(u);
                     drawn++;
                     document.body.setAttribute('data-charts-drawn', String(drawn));

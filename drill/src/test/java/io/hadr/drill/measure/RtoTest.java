@@ -39,7 +39,7 @@ class RtoTest {
 
         assertThat(rto.rtoMs()).isEqualTo(3_200);
         assertThat(rto.failedRequests()).isEqualTo(32);
-        assertThat(rto.firstFailureNanos()).isEqualTo(FAULT);
+        assertThat(rto.firstFailureNanos()).isEqualTo(10_005 * MS);
         assertThat(rto.recoveredNanos()).isEqualTo(13_200 * MS);
         assertThat(rto.steadyNanos()).isEqualTo(14_200 * MS);
     }
@@ -79,7 +79,7 @@ class RtoTest {
 
         Rto rto = Rto.compute(samples, FAULT, Long.MAX_VALUE, SUSTAINED);
 
-        assertThat(rto.firstFailureNanos()).isEqualTo(9_950 * MS);
+        assertThat(rto.firstFailureNanos()).as("seen when the first failure arrived").isEqualTo(10_005 * MS);
         assertThat(rto.rtoMs()).isEqualTo(500);
         assertThat(rto.failedRequests()).isEqualTo(6);
     }
