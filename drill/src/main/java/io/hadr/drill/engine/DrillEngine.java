@@ -155,6 +155,12 @@ public final class DrillEngine {
             status.close();
             traffic.close();
         }
+        LoadGenerator.Lag lag = traffic.lag();
+        if (lag.sends() > 0 && lag.lateSends() * 100 > lag.sends()) {
+            notes.add(String.format(Locale.ROOT, "the load generator fell behind its schedule: %d of %d requests went out more"
+                    + " than 50 ms late (at worst %.0f ms); the machine was too busy for these rates, so times are"
+                    + " coarser than the request interval", lag.lateSends(), lag.sends(), lag.maxLagNanos() / 1e6));
+        }
         if (status.failures() > 0) {
             notes.add(status.failures() + " status samples failed (last: " + status.lastError() + "); detection and"
                     + " failover times come from the samples that answered");

@@ -44,6 +44,8 @@ public final class LoadGenerator implements AutoCloseable {
     /** Past this many requests of one kind without an answer, a slot fails at once instead of piling up. */
     static final int MAX_IN_FLIGHT = 2000;
     private static final int RECENT = 256;
+    /** A send this much behind its slot in the schedule counts as late. */
+    static final long LATE_NANOS = 50_000_000L;
 
     private final URI endpoint;
     private final Traffic traffic;
@@ -57,6 +59,9 @@ public final class LoadGenerator implements AutoCloseable {
     private final Map<TrafficKind, AtomicInteger> inFlight = new EnumMap<>(TrafficKind.class);
     private final Map<String, AtomicLong> sequences = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong writeTurn = new AtomicLong();
+    private final AtomicLong sends = new AtomicLong();
+    private final AtomicLong lateSends = new AtomicLong();
+    private final AtomicLong maxLagNanos = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean();
     private final List<Thread> schedulers = new ArrayList<>();
 
@@ -174,6 +179,16 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
+    /**
+     * How far the generator fell behind its own schedule: sends made, sends more than 50 ms late,
+     * the latest any send was. A starved machine shows here before it bends the measurements.
+     */
+    public record Lag(long sends, long lateSends, long maxLagNanos) {}
+
+    public Lag lag() {
+        return new Lag(sends.get(), lateSends.get(), maxLagNanos.get());
+    }
+
     /** Requests sent so far but not yet answered. */
     public int inFlight(TrafficKind kind) {
         return inFlight.get(kind).get();
@@ -189,6 +204,12 @@ public final class LoadGenerator implements AutoCloseable {
                 continue;
             }
             if (!paused.get(kind).get()) {
+                long lag = time.nanos() - next;
+                sends.incrementAndGet();
+                if (lag > LATE_NANOS) {
+                    lateSends.incrementAndGet();
+                }
+                maxLagNanos.accumulateAndGet(lag, Math::max);
                 send(kind);
             }
             next += interval;
