@@ -49,7 +49,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DrillEngine {
 
-    private static final DateTimeFormatter WRITER_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    /** How long an aborted step may take to return before the rollbacks start regardless. */
+    private static final Duration ABORT_GRACE = Duration.ofMinutes(2);
+
+    private static final DateTimeFormatter WRITER_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(ZoneOffset.UTC);
 
     private final Drill drill;
     private final Platform platform;
@@ -205,7 +208,19 @@ public final class DrillEngine {
             thread.interrupt();
         });
         thread.start();
-        thread.join();
+        long trippedAt = 0;
+        while (thread.isAlive()) {
+            thread.join(200);
+            if (watch.tripped() != null) {
+                trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
+                if (time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
+                    // A platform call that ignores the interrupt must not keep the rollbacks waiting for ever.
+                    notes.add("the step running when the safeguard was crossed had not returned " + Durations.format(ABORT_GRACE)
+                            + " later; the rollbacks ran while it was still going");
+                    break;
+                }
+            }
+        }
         watch.disarm();
         return failure.get();
     }
