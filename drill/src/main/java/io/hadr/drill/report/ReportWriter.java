@@ -192,7 +192,9 @@ public final class ReportWriter {
         }
         h.raw("</table>\n");
         h.raw("<h2>Timeline</h2>\n<p class=\"hint\">Requests per ").text(String.valueOf(r.timeline().bucketMs()))
-                .raw(" ms by the region that answered, and failures; seconds after the fault. Dashed lines mark the phases.</p>\n");
+                .raw(" ms, counted at the time each was sent, by the region that answered, and failures; seconds after the fault."
+                        + " A request in flight when the fault came and failing after it shows just before the fault."
+                        + " Dashed lines mark the phases.</p>\n");
         h.raw("<div id=\"chart-reads\" class=\"chart\"></div>\n<div id=\"chart-writes\" class=\"chart\"></div>\n");
 
         h.raw("<h2>Traffic</h2>\n<table><tr><th></th><th>sent</th><th>ok</th><th>failed</th><th>RTO</th><th>by region</th><th>latency p50 / p99 / max</th></tr>\n");
@@ -370,10 +372,12 @@ public final class ReportWriter {
                 var ctx = u.ctx;
                 ctx.save();
                 ctx.font = (10 * devicePixelRatio) + 'px sans-serif';
+                ctx.textAlign = 'left';
+                ctx.textBaseline = 'alphabetic';
                 ctx.setLineDash([4 * devicePixelRatio, 4 * devicePixelRatio]);
-                var seen = {};
                 var other = u.hadrKind === 'reads' ? '(writes)' : '(reads)';
-                phases.forEach(function (p, i) {
+                var rowEnds = [];
+                phases.forEach(function (p) {
                   if (p.name.indexOf(other) >= 0) return;
                   var x = Math.round(u.valToPos(p.atMs / 1000, 'x', true));
                   if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
@@ -382,9 +386,13 @@ public final class ReportWriter {
                   ctx.moveTo(x, u.bbox.top);
                   ctx.lineTo(x, u.bbox.top + u.bbox.height);
                   ctx.stroke();
-                  var row = seen[x] = (seen[x] || 0) + 1;
+                  // Each label takes the first row where it does not run into the previous one.
+                  var width = ctx.measureText(p.name).width + 6 * devicePixelRatio;
+                  var row = 0;
+                  while (rowEnds[row] !== undefined && rowEnds[row] > x) row++;
+                  rowEnds[row] = x + width;
                   ctx.fillStyle = '#444';
-                  ctx.fillText(p.name, x + 3 * devicePixelRatio, u.bbox.top + row * 12 * devicePixelRatio);
+                  ctx.fillText(p.name, x + 3 * devicePixelRatio, u.bbox.top + (row + 1) * 12 * devicePixelRatio);
                 });
                 ctx.restore();
               }
