@@ -182,7 +182,9 @@ final class StepExecutor {
                 throw new StepFailedException("'" + expect.condition().text() + "' did not hold within "
                         + Durations.format(expect.within()) + "; " + last.observed());
             }
-            Thread.sleep(Math.max(1, Math.min(100, (deadline - now) / 1_000_000)));
+            // The status may cost a call to a cloud API (rate-limited on Azure): ask it less often than the traffic.
+            long pause = expect.condition().needsStatus() ? 500 : 100;
+            Thread.sleep(Math.max(1, Math.min(pause, (deadline - now) / 1_000_000)));
         }
     }
 
