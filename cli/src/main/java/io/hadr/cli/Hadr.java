@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             FrontDoorCommand.class,
             DbCommand.class,
             RegionCommand.class,
+            DrillCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         })

@@ -6,9 +6,10 @@ import java.util.Map;
 
 /**
  * A YAML value that remembers where it was written, so that validation errors can name the line.
- * Jackson's tree model drops locations; topology errors without a line number are unkind.
+ * Jackson's tree model drops locations; topology errors without a line number are unkind. Public
+ * because drill files are read the same way.
  */
-sealed interface YamlNode {
+public sealed interface YamlNode {
 
     int line();
 
@@ -35,7 +36,7 @@ sealed interface YamlNode {
             return "a mapping";
         }
 
-        Map<String, Entry> asMap() {
+        public Map<String, Entry> asMap() {
             return entries;
         }
     }

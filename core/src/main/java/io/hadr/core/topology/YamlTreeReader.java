@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** Reads a YAML document into {@link YamlNode}s with line numbers, rejecting duplicate keys. */
-final class YamlTreeReader {
+/**
+ * Reads a YAML document into {@link YamlNode}s with line numbers, rejecting duplicate keys. Used
+ * for topology files and drill files alike.
+ */
+public final class YamlTreeReader {
 
     private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
 
@@ -26,7 +29,7 @@ final class YamlTreeReader {
      *
      * @throws TopologyException when the text is not YAML, naming the line
      */
-    static YamlNode read(String source, String text) {
+    public static YamlNode read(String source, String text) {
         YamlTreeReader reader = new YamlTreeReader(source);
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
@@ -36,7 +39,7 @@ final class YamlTreeReader {
             YamlNode root = reader.readValue(parser);
             if (parser.nextToken() != null) {
                 throw TopologyException.single(source, line(parser.currentLocation()),
-                        "the file holds more than one YAML document; put the whole topology in one");
+                        "the file holds more than one YAML document; put everything in one");
             }
             return root;
         } catch (JsonProcessingException e) {

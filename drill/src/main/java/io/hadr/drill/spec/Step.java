@@ -1,0 +1,29 @@
+package io.hadr.drill.spec;
+
+import io.hadr.core.topology.Strategy;
+import java.util.Set;
+
+/**
+ * One step of a drill's method or rollbacks.
+ *
+ * @param line where the step is written
+ * @param name the step's name, for references such as {@code db restore to time before NAME}; null when unnamed
+ * @param action what it does
+ * @param fault whether RTO is measured from this step
+ * @param strategies the strategies this step belongs to; empty for all
+ * @param onlyIf a condition checked just before; when false the step is skipped and says so; null for none
+ */
+public record Step(int line, String name, Action action, boolean fault, Set<Strategy> strategies, Condition onlyIf) {
+
+    public Step {
+        strategies = Set.copyOf(strategies);
+    }
+
+    public boolean appliesTo(Strategy strategy) {
+        return strategies.isEmpty() || strategies.contains(strategy);
+    }
+
+    public String text() {
+        return action.text();
+    }
+}
