@@ -16,6 +16,10 @@ public final class Durations {
         if (s < 60) {
             return s + " s";
         }
-        return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        if (s < 3600 || s % 3600 != 0) {
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        }
+        long h = s / 3600;
+        return h % 24 == 0 ? h / 24 + " d" : h + " h";
     }
 }

@@ -85,6 +85,11 @@ public final class SpecExamples {
         return body.deepCopy();
     }
 
+    /** Parses JSON text (for tests of the repair). */
+    public static JsonNode parseForTest(String text) {
+        return parse("(text)", text);
+    }
+
     static JsonNode parse(String file, String text) {
         try {
             return JSON.readTree(text);
