@@ -108,6 +108,7 @@ public final class AzureDeployer {
      */
     public AzureResources up(Path appJar, String sqlPassword, Duration deadline) {
         Instant start = arm.clock().instant();
+        refuseWhenFailedOver();
         ensureResourceGroup();
         TemplateFiles files = ArmTemplate.generate(topology);
         for (TopologyMapping adjusted : files.adjusted()) {
@@ -130,6 +131,27 @@ public final class AzureDeployer {
         awaitServing(resources, deadline);
         out.accept("  ▸ deployed and serving after " + Durations.words(Duration.between(start, arm.clock().instant())));
         return resources;
+    }
+
+    /**
+     * The template declares the failover group on the topology's primary server, and Azure takes
+     * changes to a group only on its primary: after a failover a redeployment would fail half-way
+     * with FailoverGroupUpdateOrDeleteRequestOnSecondary. Say so before touching anything.
+     */
+    private void refuseWhenFailedOver() {
+        Optional<AzureResources> existing = readDeployment(arm, target, topology);
+        if (existing.isEmpty() || existing.get().failoverGroup() == null) {
+            return;
+        }
+        AzureResources resources = existing.get();
+        String primary = topology.primary().id();
+        Optional<JsonNode> group = arm.find(resources.failoverGroupPath(primary), AzureApi.SQL);
+        if (group.isPresent() && !"Primary".equalsIgnoreCase(group.get().path("properties").path("replicationRole").asText())) {
+            throw new PlatformException("the failover group " + resources.failoverGroup() + " has its primary in "
+                    + topology.secondary().id() + " now, but the topology makes " + primary + " primary, and Azure changes a failover"
+                    + " group only through its primary: fail back first (a planned failover), or make " + topology.secondary().id()
+                    + " the primary region in the topology, then run 'hadr azure up' again");
+        }
     }
 
     private boolean runs(Region region) {

@@ -543,8 +543,14 @@ public final class FakeArm implements AutoCloseable {
 
     /** 202 with {@code Location}: poll it until it stops answering 202; its last answer is the result. */
     private Answer location(Supplier<Answer> completion) {
+        return location(completion, false);
+    }
+
+    /** As the SQL examples show, {@code relative} Location headers carry only the path. */
+    private Answer location(Supplier<Answer> completion, boolean relative) {
         String id = newOperation(completion);
-        return new Answer(202, Map.of("Location", armEndpoint() + "/fake/results/" + id, "Retry-After", "1"), null);
+        String url = (relative ? "" : armEndpoint().toString()) + "/fake/results/" + id;
+        return new Answer(202, Map.of("Location", url, "Retry-After", "1"), null);
     }
 
     private Answer operationStatus(String id) {
@@ -642,7 +648,7 @@ public final class FakeArm implements AutoCloseable {
                 store(created);
                 return Answer.of(200, type.equals("Microsoft.Sql/servers/failoverGroups")
                         ? failoverGroupBody(failoverGroups.get(key(nameOf(id))), serverOf(id)) : view(created));
-            });
+            }, true);
             default -> {
                 store(created);
                 yield Answer.of(exists ? 200 : 201, view(created));
@@ -1164,7 +1170,7 @@ public final class FakeArm implements AutoCloseable {
             group.primary = group.secondary;
             group.secondary = old;
             return Answer.of(200, failoverGroupBody(group, server));
-        });
+        }, true);
     }
 
     // ---- deployments -----------------------------------------------------------------------------------
