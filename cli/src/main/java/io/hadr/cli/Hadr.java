@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
             FrontDoorCommand.class,
             DbCommand.class,
             RegionCommand.class,
+            AzureCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         })

@@ -165,6 +165,7 @@ public final class ArmClient {
         Instant start = clock.instant();
         Instant end = start.plus(deadline);
         AzureException lastCause = null;
+        int attempt = 0;
         while (true) {
             try {
                 T value = check.get();
@@ -179,9 +180,11 @@ public final class ArmClient {
                 throw new AzureException(what + " did not happen within " + Durations.words(Duration.between(start, now))
                         + (lastCause == null ? "" : "; last error: " + lastCause.getMessage()), lastCause);
             }
+            // Quick changes are seen quickly, long ones are not polled harder than the default interval.
+            Duration wait = Duration.ofMillis(Math.min(poll.defaultInterval().toMillis(), 250L << Math.min(attempt++, 10)));
             Duration left = Duration.between(now, end);
             try {
-                sleeper.sleep(poll.defaultInterval().compareTo(left) > 0 ? left : poll.defaultInterval());
+                sleeper.sleep(wait.compareTo(left) > 0 ? left : wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AzureException("interrupted while waiting until " + what, e);
@@ -202,6 +205,10 @@ public final class ArmClient {
             BinaryData data = response.getBodyAsBinaryData();
             byte[] bytes = data == null ? new byte[0] : data.toBytes();
             return new Reply(response.getStatusCode(), response.getHeaders(), bytes);
+        } catch (com.azure.core.exception.ClientAuthenticationException e) {
+            throw new AzureException("no Azure credentials for " + url.getHost() + ": run 'az login' (and 'az account set"
+                    + " --subscription ...'), or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, or run where a managed"
+                    + " identity is available (" + describe(e) + ")", e);
         } catch (UncheckedIOException e) {
             throw new AzureException(method + " " + url.getHost() + url.getPath() + " failed: " + describe(e.getCause()), e);
         } catch (RuntimeException e) {

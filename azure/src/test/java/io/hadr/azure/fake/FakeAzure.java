@@ -50,7 +50,11 @@ public final class FakeAzure implements AutoCloseable {
     }
 
     public AzureTarget target() {
-        return new AzureTarget(FakeArm.SUBSCRIPTION, GROUP, "centralindia", arm.armEndpoint());
+        return target(GROUP);
+    }
+
+    public AzureTarget target(String group) {
+        return new AzureTarget(FakeArm.SUBSCRIPTION, group, "centralindia", arm.armEndpoint());
     }
 
     /** A credential that hands out the fake's token, as azure-identity would hand out Azure's. */
