@@ -139,11 +139,23 @@ public final class AzureDeployer {
      * with FailoverGroupUpdateOrDeleteRequestOnSecondary. Say so before touching anything.
      */
     private void refuseWhenFailedOver() {
-        Optional<AzureResources> existing = readDeployment(arm, target, topology);
-        if (existing.isEmpty() || existing.get().failoverGroup() == null) {
+        Optional<JsonNode> deployment;
+        try {
+            deployment = arm.find(deploymentPath(), AzureApi.RESOURCES);
+        } catch (AzureException e) {
+            if ("ResourceGroupNotFound".equals(e.code())) {
+                return;
+            }
+            throw e;
+        }
+        // A deployment that failed part-way is simply deployed again.
+        if (deployment.isEmpty() || !"Succeeded".equalsIgnoreCase(deployment.get().path("properties").path("provisioningState").asText())) {
             return;
         }
-        AzureResources resources = existing.get();
+        AzureResources resources = AzureResources.fromDeployment(target.resourceGroupId(), deployment.get(), topology);
+        if (resources.failoverGroup() == null) {
+            return;
+        }
         String primary = topology.primary().id();
         Optional<JsonNode> group = arm.find(resources.failoverGroupPath(primary), AzureApi.SQL);
         if (group.isPresent() && !"Primary".equalsIgnoreCase(group.get().path("properties").path("replicationRole").asText())) {

@@ -94,6 +94,14 @@ public final class AzurePlatform implements Platform {
         return new AzurePlatform(topology, target, ArmClient.create(target, credential, new JdkHttpClientBuilder().build()), progress);
     }
 
+    /**
+     * Connects with azure-identity's default credential chain ({@code az login}, environment
+     * variables, managed identity, ...), as the {@code hadr} command does.
+     */
+    public static AzurePlatform connect(Topology topology, AzureTarget target, Consumer<String> progress) {
+        return connect(topology, target, new com.azure.identity.DefaultAzureCredentialBuilder().build(), progress);
+    }
+
     /** For tests and callers that build their own {@link ArmClient} (e.g. another pipeline). */
     public AzurePlatform(Topology topology, AzureTarget target, ArmClient arm, Consumer<String> progress) {
         this.topology = topology;

@@ -149,6 +149,10 @@ class AzureDeployerIT {
                 .hasMessageContaining("Azure answered 400 InvalidRequestContent")
                 .hasMessageContaining("administratorLoginPassword");
         assertThat(azure.output()).anyMatch(line -> line.contains("FAILED Microsoft.Sql/servers"));
+
+        AzureResources resources = deployer.up(FakeAzure.appJar(dir), "Test-Passw0rd!", Duration.ofMinutes(1));
+
+        assertThat(resources.failoverGroup()).as("a failed deployment is deployed again").isNotNull();
     }
 
     @Test

@@ -172,12 +172,13 @@ final class AzureCommand implements Runnable {
             }
             Files.createDirectories(file.getParent());
             String password = newPassword();
-            Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
             try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                // Created owner-only from the start: the password is never readable by others, not even briefly.
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
-                // Not a POSIX file system: the file keeps the directory's permissions.
+                Files.createFile(file);
             }
+            Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
             out.println("  ▸ SQL administrator password generated and kept in " + file + " (set " + PASSWORD_ENV + " to choose one)");
             return password;
         }

@@ -141,6 +141,8 @@ class AzureCommandIT {
                 .contains("endpoint https://127.0.0.1:").contains("answers from Central India")
                 .contains("REGION").contains("centralindia").contains("p2 w1000 enabled");
         assertThat(Files.readString(workDir.resolve(".hadr/azure-sql-password")).strip()).hasSize(24);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workDir.resolve(".hadr/azure-sql-password"))))
+                .isEqualTo("rw-------");
 
         Result status = hadr(env, "azure", "status", "--json");
         assertThat(status.exitCode()).as(status.toString()).isZero();

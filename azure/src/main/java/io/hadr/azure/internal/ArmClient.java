@@ -198,8 +198,6 @@ public final class ArmClient {
         if (body != null) {
             request.setHeader(HttpHeaderName.CONTENT_TYPE, contentType);
             request.setBody(body);
-            // The JDK's HttpClient computes Content-Length itself and warns about a preset one.
-            request.getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
         }
         try (HttpResponse response = pipeline.sendSync(request, Context.NONE)) {
             BinaryData data = response.getBodyAsBinaryData();

@@ -52,18 +52,16 @@ public final class TestCertificate {
         return shared;
     }
 
-    /** Creates the key pair and a trust store holding only its certificate. */
+    /**
+     * Creates the key pair. The same PKCS12 file serves as trust store: the JDK's trust manager
+     * trusts the certificate of a key entry, and one keytool run is enough.
+     */
     public static TestCertificate create(Path dir) throws IOException, InterruptedException {
         Path keyStore = dir.resolve("fake-arm.p12");
-        Path cert = dir.resolve("fake-arm.cer");
-        Path trustStore = dir.resolve("fake-arm-trust.p12");
         keytool("-genkeypair", "-alias", "fake-arm", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
                 "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
                 "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "fake-arm", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "fake-arm", "-file", cert.toString(), "-keystore", trustStore.toString(),
-                "-storetype", "PKCS12", "-storepass", PASSWORD);
-        return new TestCertificate(keyStore, trustStore);
+        return new TestCertificate(keyStore, keyStore);
     }
 
     private static void keytool(String... args) throws IOException, InterruptedException {
@@ -85,7 +83,7 @@ public final class TestCertificate {
         return keyStore;
     }
 
-    /** A PKCS12 trust store with only this certificate (for {@code -Djavax.net.ssl.trustStore}). */
+    /** A PKCS12 store whose only entry is this certificate's (for {@code -Djavax.net.ssl.trustStore}). */
     public Path trustStore() {
         return trustStore;
     }
