@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
             DbCommand.class,
             RegionCommand.class,
             DrillCommand.class,
+            AzureCommand.class,
             ValidateCommand.class,
             VersionCommand.class
         })
