@@ -1,17 +1,23 @@
 package io.hadr.frontdoor;
 
 import io.hadr.frontdoor.internal.AzureRefs;
+import io.hadr.frontdoor.internal.Checks;
 import io.hadr.frontdoor.internal.FrontDoorMetrics;
 import io.hadr.frontdoor.internal.HealthProber;
 import io.hadr.frontdoor.internal.OriginGroup;
 import io.hadr.frontdoor.internal.OriginProxyHandler;
+import io.hadr.frontdoor.internal.OriginState;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
@@ -227,6 +233,64 @@ public final class FrontDoor implements AutoCloseable {
      */
     public OriginStatus updateOrigin(String name, OriginUpdate update) {
         return group.update(name, update);
+    }
+
+    /**
+     * Adds an origin at runtime, like creating an Azure Front Door origin in the origin group (e.g.
+     * when an app is scaled out). The new origin starts unhealthy and without probe results; it is
+     * probed at once and then every probe interval, and gets traffic once
+     * {@code successfulSamplesRequired} probes have succeeded. Its health change is reported to
+     * health listeners.
+     *
+     * @return the origin's status right after it was added (unhealthy, no probes yet)
+     * @throws IllegalArgumentException if an origin with the same name or address exists
+     */
+    public OriginStatus addOrigin(OriginConfig origin) {
+        Checks.notNull("origin", origin);
+        OriginState added = group.add(origin);
+        OriginStatus status = added.status();
+        prober.probeNow(added);
+        return status;
+    }
+
+    /**
+     * Removes an origin at runtime, like deleting an Azure Front Door origin (e.g. when an app is
+     * scaled in): from now on no request is routed to it and it is no longer probed; requests
+     * already on their way to it finish undisturbed. The returned future completes with the
+     * origin's final status once the last of them has finished, and the pooled connections to the
+     * origin are closed then; wait for it (with a deadline) before stopping the origin, so that no
+     * client sees the stop.
+     *
+     * @throws UnknownOriginException if there is no origin by that name
+     */
+    public CompletableFuture<OriginStatus> removeOrigin(String name) {
+        Checks.notNull("origin name", name);
+        return group.remove(name).thenApply(status -> {
+            // The last request may complete on a selector thread of the very pool to be closed: close it from another.
+            try {
+                threadPool.execute(() -> closeConnectionsTo(status.address()));
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("front door closing; connections to removed origin '{}' close with it", name);
+            }
+            return status;
+        });
+    }
+
+    private void closeConnectionsTo(URI address) {
+        if (group.origins().stream().anyMatch(origin -> origin.address().equals(address))) {
+            return; // an origin added since uses the same address and its connections
+        }
+        int port = address.getPort() >= 0 ? address.getPort() : "https".equals(address.getScheme()) ? 443 : 80;
+        for (Destination destination : proxyClient.getDestinations()) {
+            Origin origin = destination.getOrigin();
+            if (origin.getScheme().equalsIgnoreCase(address.getScheme())
+                    && origin.getAddress().getHost().equals(address.getHost()) && origin.getAddress().getPort() == port) {
+                proxyClient.removeDestination(destination);
+                if (destination instanceof LifeCycle lifeCycle) {
+                    stopQuietly(lifeCycle);
+                }
+            }
+        }
     }
 
     /**

@@ -75,6 +75,11 @@ public final class HealthProber implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::probeAll, interval, interval, TimeUnit.NANOSECONDS);
     }
 
+    /** Probes one origin at once, e.g. one just added, instead of waiting for the next round. */
+    public void probeNow(OriginState origin) {
+        probe(origin, () -> { });
+    }
+
     private void probeAll() {
         for (OriginState origin : group.origins()) {
             probe(origin, () -> { });

@@ -112,7 +112,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
         void start() {
             clientToProxyRequest.addFailureListener(this::onClientFailure);
-            Optional<OriginState> origin = group.select(affinityToken, Set.of());
+            Optional<OriginState> origin = group.acquire(affinityToken, Set.of());
             if (origin.isEmpty()) {
                 writeError(ErrorInfo.NoEligibleOrigin, null, null);
                 return;
@@ -192,7 +192,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             boolean bodyTouched = body != null && body.touched();
             if (retryOnNextOrigin && !retried
                     && Failures.isRetryable(clientToProxyRequest.getMethod(), failure, responseBegun, bodyTouched)) {
-                Optional<OriginState> next = group.select(null, tried);
+                Optional<OriginState> next = group.acquire(null, tried);
                 if (next.isPresent()) {
                     retried = true;
                     origin.countRetriedAway(info);
@@ -328,6 +328,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
             @Override
             public void onComplete(Result result) {
+                origin.release();
                 if (result.isSucceeded()) {
                     whenComplete((ignored, failure) -> {
                         if (failure == null) {

@@ -34,7 +34,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * restarted on the same port, made to fail its health probe, to answer probes slowly, or to hang.
  *
  * <p>Paths: {@code /health} (probe path; status and delay settable), {@code /} and anything else
- * (200, body = name), {@code /hang} (never answers), {@code /slow?ms=N}, {@code /download?bytes=N}
+ * (200, body = name), {@code /hang} (never answers), {@code /held} (answers 200 with its name when
+ * the test calls {@link #releaseHeld()}), {@code /slow?ms=N}, {@code /download?bytes=N}
  * (N pattern bytes, see {@link #pattern(long)}), {@code /upload} (reads the body, answers
  * {@code bytes=N crc=C}), {@code /headers} (answers with extra hop-by-hop and custom headers).
  */
@@ -56,6 +57,7 @@ public final class TestOrigin implements AutoCloseable {
     private final AtomicReference<HttpFields> lastRequestHeaders = new AtomicReference<>();
     private final AtomicReference<String> lastRequestTarget = new AtomicReference<>();
     private final Map<Callback, Boolean> hanging = new ConcurrentHashMap<>();
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
     private TestOrigin(String name) {
         this.name = name;
@@ -164,6 +166,19 @@ public final class TestOrigin implements AutoCloseable {
         return this;
     }
 
+    /** Requests to {@code /held} waiting for {@link #releaseHeld()}. */
+    public int heldRequests() {
+        return held.size();
+    }
+
+    /** Answers every request waiting on {@code /held}. */
+    public void releaseHeld() {
+        for (Runnable answer : held) {
+            held.remove(answer);
+            answer.run();
+        }
+    }
+
     /** Requests other than probes that reached this origin. */
     public long requests() {
         return requests.get();
@@ -207,6 +222,11 @@ public final class TestOrigin implements AutoCloseable {
             switch (path) {
                 case "/hang" -> {
                     hanging.put(callback, Boolean.TRUE);
+                    return true;
+                }
+                case "/held" -> {
+                    Content.Source.consumeAll(request);
+                    held.add(() -> Content.Sink.write(response, true, name, callback));
                     return true;
                 }
                 case "/slow" -> Thread.sleep(Long.parseLong(query.getValue("ms")));
