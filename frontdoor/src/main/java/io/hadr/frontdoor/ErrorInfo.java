@@ -21,10 +21,12 @@ public enum ErrorInfo {
     OriginConnectionError(503),
     /** The origin did not answer (or stopped sending) within the origin response timeout. */
     OriginTimeout(504),
-    /** The origin answered with something that is not a valid HTTP response. */
+    /**
+     * The origin answered with something that is not a valid HTTP response, including response
+     * headers larger than the front door accepts (Azure names that case {@code ResponseHeaderTooBig};
+     * Jetty's parser does not tell the two apart by type, and both are answered with 502).
+     */
     OriginInvalidResponse(502),
-    /** The origin's response headers were larger than the front door accepts. */
-    ResponseHeaderTooBig(502),
     /** hadr's value: no origin is enabled, so there is nowhere to send the request. */
     NoEligibleOrigin(503),
     /** The client went away before the response was delivered; no response is sent. */

@@ -73,6 +73,15 @@ public final class FrontDoor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
     private static final Duration MAX_POOLED_CONNECTION_AGE = Duration.ofSeconds(15);
+    /**
+     * The most request line and headers a client may send (else 431, or 414 for the request line).
+     * Azure documents 32 KB per header; hadr takes it as the limit for all of them together.
+     */
+    static final int MAX_REQUEST_HEADERS_BYTES = 32 * 1024;
+    /** The most response headers an origin may send (else 502 {@code OriginInvalidResponse}). */
+    static final int MAX_RESPONSE_HEADERS_BYTES = 32 * 1024;
+    /** Room for the headers the front door adds on either leg (Via, X-Azure-*, X-Forwarded-*, X-Cache...). */
+    private static final int ADDED_HEADERS_BYTES = 8 * 1024;
 
     /** The response header holding the {@link ErrorInfo} of an answer the front door made itself. */
     public static final String ERROR_INFO_HEADER = OriginProxyHandler.ERROR_INFO_HEADER;
@@ -102,6 +111,10 @@ public final class FrontDoor implements AutoCloseable {
 
         this.proxyClient = newClient("proxy");
         proxyClient.setMaxConnectionsPerDestination(config.maxConnectionsPerOrigin());
+        // Whatever the server accepted from a client can be forwarded: the client's own header limit is never
+        // the reason a request fails, so a client's large request is never blamed on an origin.
+        proxyClient.setMaxRequestHeadersSize(MAX_REQUEST_HEADERS_BYTES + ADDED_HEADERS_BYTES);
+        proxyClient.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
         // Azure's origin response timeout is a send/receive timeout: it limits each wait for the origin,
         // not the whole transfer, so it is the connections' idle timeout. Setting it on the client, not per
         // request, spares a timer reschedule per request.
@@ -129,7 +142,9 @@ public final class FrontDoor implements AutoCloseable {
         httpConfig.setSendXPoweredBy(false);
         // The origin's Date passes through; a second one would be added otherwise.
         httpConfig.setSendDateHeader(false);
-        httpConfig.setRequestHeaderSize(16 * 1024);
+        httpConfig.setRequestHeaderSize(MAX_REQUEST_HEADERS_BYTES);
+        // Whatever an origin may send (checked by the proxy client) can be relayed with the front door's own headers.
+        httpConfig.setMaxResponseHeaderSize(MAX_RESPONSE_HEADERS_BYTES + ADDED_HEADERS_BYTES);
         this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
         connector.setHost(config.host());
         connector.setPort(config.port());

@@ -1,6 +1,5 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.PROBE_INTERVAL;
 import static io.hadr.frontdoor.testing.TestConfigs.fast;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,10 +26,6 @@ class FailoverIT {
 
     private static final int SAMPLE_SIZE = 4;
     private static final int REQUIRED = 3;
-    /** Azure needs (sampleSize − successfulSamplesRequired + 1) failed probes to take an origin out. */
-    private static final Duration DETECTION_BOUND = PROBE_INTERVAL.multipliedBy(SAMPLE_SIZE - REQUIRED + 1)
-            // the stop falls anywhere within a probe interval, and the machine is shared: a generous margin
-            .plus(PROBE_INTERVAL).plus(Duration.ofMillis(1500));
 
     private TestOrigin primary;
     private TestOrigin secondary;
@@ -69,17 +64,13 @@ class FailoverIT {
         traffic = SteadyTraffic.start(frontDoor.endpoint(), 50, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests() >= 25);
 
-        long stoppedAt = System.nanoTime();
         primary.stop();
         await().atMost(Duration.ofSeconds(15)).until(() -> !frontDoor.origin("centralindia").healthy());
-        Duration detection = Duration.ofNanos(System.nanoTime() - stoppedAt);
         long secondaryBefore = secondary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> secondary.requests() >= secondaryBefore + 25);
 
         primary.restart();
-        long restartedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(15)).until(() -> frontDoor.origin("centralindia").healthy());
-        Duration recovery = Duration.ofNanos(System.nanoTime() - restartedAt);
         long primaryBack = primary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests() >= primaryBack + 25);
         List<Outcome> outcomes = traffic.stop();
@@ -87,14 +78,14 @@ class FailoverIT {
         assertThat(outcomes).hasSizeGreaterThan(100);
         assertThat(outcomes).as("no failed request while the primary stopped and returned")
                 .allSatisfy(outcome -> assertThat(outcome.status()).as(outcome.body()).isEqualTo(200));
-        assertThat(detection).isLessThan(DETECTION_BOUND);
-        // Back after successfulSamplesRequired good probes.
-        assertThat(recovery).isLessThan(PROBE_INTERVAL.multipliedBy(REQUIRED + 1).plus(Duration.ofMillis(1500)));
         assertThat(outcomes.get(outcomes.size() - 1).body()).isEqualTo("centralindia");
         assertThat(outcomes.stream().map(Outcome::body).distinct()).contains("centralindia", "southindia");
-        assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::to).containsExactly(
-                tuple("centralindia", OriginHealth.UNHEALTHY),
-                tuple("centralindia", OriginHealth.HEALTHY));
+        // Out after (sampleSize - successfulSamplesRequired + 1) failed probes, back after successfulSamplesRequired
+        // good ones: counted in probes, not in seconds, so a busy machine cannot change the outcome.
+        assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::to, HealthTransition::reason)
+                .containsExactly(
+                        tuple("centralindia", OriginHealth.UNHEALTHY, "probes ✓✓✗✗ (2 of last 4 succeeded, 3 required)"),
+                        tuple("centralindia", OriginHealth.HEALTHY, "probes ✗✓✓✓ (3 of last 4 succeeded, 3 required)"));
         assertThat(frontDoor.prometheusMetrics())
                 .containsPattern("hadr_frontdoor_retries_total\\{origin=\"centralindia\"} [1-9]")
                 .contains("hadr_frontdoor_error_responses_total{error_info=\"OriginConnectionRefused\"} 0");
@@ -120,7 +111,9 @@ class FailoverIT {
             assertThat(outcome.status()).isEqualTo(503);
             assertThat(outcome.errorInfo()).isIn("OriginConnectionRefused", "OriginConnectionAborted");
             assertThat(outcome.body()).contains(outcome.errorInfo()).contains("origin 'centralindia'");
-            assertThat(outcome.sentNanos()).isBetween(stoppedAt - 1_000_000_000L, detectedAt);
+            // Only requests that were still on their way when the primary stopped, or sent before probes noticed.
+            assertThat(outcome.completedNanos()).isGreaterThanOrEqualTo(stoppedAt);
+            assertThat(outcome.sentNanos()).isLessThanOrEqualTo(detectedAt);
         });
         assertThat(outcomes.stream().filter(o -> o.sentNanos() > detectedAt + 100_000_000L))
                 .as("after detection everything goes to the secondary").allSatisfy(o -> {

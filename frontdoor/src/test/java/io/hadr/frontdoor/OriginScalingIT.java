@@ -51,7 +51,7 @@ class OriginScalingIT {
         FrontDoor frontDoor = start(fast().origin(origin(first, 1, 50)).build());
 
         OriginStatus added = frontDoor.addOrigin(origin(second, 1, 50));
-        await().atMost(Duration.ofSeconds(10)).until(() -> second.probes().size() >= 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.probes().size() >= 2);
         for (int i = 0; i < 10; i++) {
             assertThat(Http.get(frontDoor.endpoint()).body()).isEqualTo("first");
         }
@@ -108,7 +108,7 @@ class OriginScalingIT {
         frontDoor.removeOrigin("leaving").join();
         int leavingProbesAtRemoval = leaving.probes().size();
         int stayingProbesAtRemoval = staying.probes().size();
-        await().atMost(Duration.ofSeconds(10)).until(() -> staying.probes().size() >= stayingProbesAtRemoval + 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> staying.probes().size() >= stayingProbesAtRemoval + 3);
 
         assertThat(leaving.probes().size()).as("at most a probe already on its way").isLessThanOrEqualTo(leavingProbesAtRemoval + 1);
         assertThat(transitions).isEmpty();

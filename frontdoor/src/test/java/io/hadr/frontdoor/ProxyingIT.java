@@ -7,15 +7,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hadr.frontdoor.testing.Http;
 import io.hadr.frontdoor.testing.Http.RawResponse;
 import io.hadr.frontdoor.testing.TestOrigin;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -237,6 +243,64 @@ class ProxyingIT {
         assertThat(patch.statusCode()).isEqualTo(503);
         assertThat(healthy.requests()).isEqualTo(2);
         assertThat(frontDoor.prometheusMetrics()).contains("hadr_frontdoor_retries_total{origin=\"closing\"} 2");
+    }
+
+    @Test
+    void shouldAnswerEveryRequestWhoseOriginConnectionClosesWithAzuresErrorWhateverTheTiming() {
+        TestOrigin closing = newOrigin("closing").closeConnections(true);
+        FrontDoor frontDoor = start(fast().origin(origin(closing, 1, 50)).build());
+        URI upload = frontDoor.endpoint().resolve("/upload");
+        Map<String, Integer> outcomes = new TreeMap<>();
+
+        // Whether the origin's close is noticed while the body is sent or while the answer is awaited depends on
+        // timing; hundreds of tries cover both orders, and every one must get Azure's answer, never a bare 500.
+        for (int i = 0; i < 300; i++) {
+            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(upload)
+                    .method(i % 2 == 0 ? "POST" : "PATCH", HttpRequest.BodyPublishers.ofString("x".repeat(i * 20))).build());
+            outcomes.merge(response.statusCode() + " " + response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER).orElse("-"),
+                    1, Integer::sum);
+        }
+
+        assertThat(outcomes).containsExactly(Map.entry("503 OriginConnectionAborted", 300));
+    }
+
+    @Test
+    void shouldAnswer502OriginInvalidResponseWhenTheOriginDoesNotSpeakHttp() throws Exception {
+        try (ServerSocket garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                while (!garbage.isClosed()) {
+                    try (Socket connection = garbage.accept()) {
+                        connection.getInputStream().read(new byte[4096]);
+                        connection.getOutputStream().write("HELLO THERE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        connection.getOutputStream().flush();
+                        Thread.sleep(100);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "garbage-origin");
+            answering.setDaemon(true);
+            answering.start();
+            FrontDoor frontDoor = start(fast().origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50).build());
+
+            HttpResponse<String> response = Http.get(frontDoor.endpoint());
+
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginInvalidResponse");
+        }
+    }
+
+    @Test
+    void shouldAnswer502WhenTheOriginsResponseHeadersAreLargerThanTheFrontDoorAccepts() {
+        TestOrigin app = newOrigin("app");
+        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+
+        HttpResponse<String> small = Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=30000"));
+        HttpResponse<String> large = Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=40000"), "X-Azure-DebugInfo", "1");
+
+        assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+        assertThat(large.statusCode()).as(large.headers() + " " + large.body()).isEqualTo(502);
+        assertThat(large.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginInvalidResponse");
     }
 
     @Test

@@ -225,6 +225,10 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             headers.put(ERROR_INFO_HEADER, info.name());
             headers.put(HttpHeader.CACHE_CONTROL, "no-store");
             headers.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            if (hasBody) {
+                // The request body may be partly unread; the connection cannot carry another request then.
+                headers.put(HttpHeader.CONNECTION, "close");
+            }
             if (debugHeaders && cause != null) {
                 headers.put("X-Azure-ExternalError", printable(String.valueOf(cause)));
             }
@@ -349,7 +353,13 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
     /**
      * The client's request body as the body of one proxy-to-origin request. It remembers whether
      * the origin side started to read it: until then the body is intact and the request may go to
-     * another origin; a failure of this attempt must then not fail the client's request body.
+     * another origin.
+     *
+     * <p>A failure of the attempt never fails the client's request: the client did nothing wrong,
+     * and a failed client request would make the server answer a bare 500 (or cut the connection)
+     * instead of Azure's error answer, depending on which side noticed the closed origin
+     * connection first. The unread rest of the body is left to the server, which discards it or
+     * closes the connection after the error answer (that answer says {@code Connection: close}).
      */
     static final class RetryGuardedContent implements org.eclipse.jetty.client.Request.Content {
 
@@ -383,9 +393,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
         @Override
         public void fail(Throwable failure) {
-            if (touched) {
-                clientToProxyRequest.fail(failure);
-            }
+            // Deliberately empty: see the class comment.
         }
 
         @Override

@@ -20,6 +20,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -37,7 +39,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * (200, body = name), {@code /hang} (never answers), {@code /held} (answers 200 with its name when
  * the test calls {@link #releaseHeld()}), {@code /slow?ms=N}, {@code /download?bytes=N}
  * (N pattern bytes, see {@link #pattern(long)}), {@code /upload} (reads the body, answers
- * {@code bytes=N crc=C}), {@code /headers} (answers with extra hop-by-hop and custom headers).
+ * {@code bytes=N crc=C}), {@code /headers} (answers with extra hop-by-hop and custom headers),
+ * {@code /bigheaders?bytes=N} (answers with about N bytes of headers).
  */
 public final class TestOrigin implements AutoCloseable {
 
@@ -81,7 +84,11 @@ public final class TestOrigin implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("origin-" + name);
         Server newServer = new Server(threads);
-        ServerConnector connector = new ServerConnector(newServer, 1, 1);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        // Room for /bigheaders and for whatever request headers the front door lets through.
+        httpConfig.setMaxResponseHeaderSize(256 * 1024);
+        httpConfig.setRequestHeaderSize(256 * 1024);
+        ServerConnector connector = new ServerConnector(newServer, 1, 1, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(wantedPort);
         connector.setReuseAddress(true);
@@ -239,6 +246,12 @@ public final class TestOrigin implements AutoCloseable {
                     upload(request, response);
                     callback.succeeded();
                     return true;
+                }
+                case "/bigheaders" -> {
+                    int bytes = Integer.parseInt(query.getValue("bytes"));
+                    for (int i = 0; i * 1000 < bytes; i++) {
+                        response.getHeaders().add("X-Big-" + i, "b".repeat(990));
+                    }
                 }
                 case "/headers" -> {
                     response.getHeaders().put("X-Origin-Header", "yes");
