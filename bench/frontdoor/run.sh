@@ -65,8 +65,8 @@ wait_for "http://127.0.0.1:$BACKUP_PORT/" backup
 
 # Same health rules on both proxies: HEAD /health every second on a new connection, only 200 counts;
 # out after 2 failures, back after 3 successes (Azure: sampleSize 4, successfulSamplesRequired 3).
-java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.FrontDoorMain --port "$FRONTDOOR_PORT" \
-    --probe-path /health --probe-interval 1s --sample-size 4 --successful-samples 3 \
+java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.testing.FrontDoorMain --port "$FRONTDOOR_PORT" \
+    --probe-path /health --probe-interval-ms 1000 --sample-size 4 --successful-samples 3 \
     --origin "primary=http://127.0.0.1:$PRIMARY_PORT,priority=1,weight=1000" \
     --origin "backup=http://127.0.0.1:$BACKUP_PORT,priority=2,weight=1000" >"$OUT/frontdoor.log" 2>&1 &
 PIDS+=($!)

@@ -118,7 +118,7 @@ public final class FrontDoor implements AutoCloseable {
         // Azure's origin response timeout is a send/receive timeout: it limits each wait for the origin,
         // not the whole transfer, so it is the connections' idle timeout. Setting it on the client, not per
         // request, spares a timer reschedule per request.
-        proxyClient.setIdleTimeout(config.originResponseTimeout().toMillis());
+        proxyClient.setIdleTimeout(config.timeouts().originResponse().toMillis());
         // A pooled connection is never reused once it is 15 s old, so it cannot have sat idle for as long
         // as typical origins keep idle connections open (Tomcat 20 s, Jetty 30 s): a request then never
         // meets a connection the origin is just closing, which would fail a non-idempotent request.
@@ -130,9 +130,9 @@ public final class FrontDoor implements AutoCloseable {
         // The proxy's response listeners never block (every write to the client is asynchronous), so
         // origin responses may be handled on the selector thread without a hand-off to another thread.
         proxyClient.getTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-        proxyClient.setConnectTimeout(Math.max(1, Math.min(config.originResponseTimeout().toMillis(), 10_000)));
+        proxyClient.setConnectTimeout(Math.max(1, Math.min(config.timeouts().originResponse().toMillis(), 10_000)));
         this.probeClient = newClient("probe");
-        probeClient.setConnectTimeout(config.probeInterval().toMillis());
+        probeClient.setConnectTimeout(config.healthProbe().interval().toMillis());
         this.prober = new HealthProber(group, probeClient, config);
 
         this.server = new Server(threadPool, scheduler, bufferPool);
@@ -149,7 +149,7 @@ public final class FrontDoor implements AutoCloseable {
         connector.setHost(config.host());
         connector.setPort(config.port());
         // Longer than the origin response timeout, so that a client waiting for a slow origin gets 504, not a cut.
-        connector.setIdleTimeout(config.originResponseTimeout().plusSeconds(30).toMillis());
+        connector.setIdleTimeout(config.timeouts().originResponse().plusSeconds(30).toMillis());
         server.addConnector(connector);
         server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, new AzureRefs(config.clock()), config));
     }
@@ -210,9 +210,6 @@ public final class FrontDoor implements AutoCloseable {
                 .map(status -> status.name() + "(priority " + status.priority() + ", weight " + status.weight()
                         + (status.enabled() ? "" : ", disabled") + ", " + status.health() + ")")
                 .toList());
-        for (String note : config.nonAzureSettings()) {
-            LOG.info("not like Azure: {}", note);
-        }
     }
 
     /** The configuration the front door was started with (origin settings may have changed since; see {@link #origins()}). */

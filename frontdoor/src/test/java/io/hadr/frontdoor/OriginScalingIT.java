@@ -1,6 +1,7 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.fast;
+import static io.hadr.frontdoor.testing.TestConfigs.awaitHealthy;
+import static io.hadr.frontdoor.testing.TestConfigs.probing;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +49,9 @@ class OriginScalingIT {
     void shouldSendTrafficToAnAddedOriginOnlyOnceItsProbesPass() {
         TestOrigin first = newOrigin("first");
         TestOrigin second = newOrigin("second").healthStatus(503);
-        FrontDoor frontDoor = start(fast().origin(origin(first, 1, 50)).build());
+        FrontDoor frontDoor = start(probing().origin(origin(first, 1, 50)).build());
+        awaitHealthy(frontDoor, "first");
+        transitions.clear();
 
         OriginStatus added = frontDoor.addOrigin(origin(second, 1, 50));
         await().atMost(Duration.ofSeconds(10)).until(() -> second.probes().size() >= 2);
@@ -76,7 +79,8 @@ class OriginScalingIT {
     void shouldLetRequestsInFlightFinishWhenAnOriginIsRemovedAndRouteNewOnesElsewhere() {
         TestOrigin leaving = newOrigin("leaving");
         TestOrigin staying = newOrigin("staying");
-        FrontDoor frontDoor = start(fast().origin(origin(leaving, 1, 50)).origin(origin(staying, 2, 50)).build());
+        FrontDoor frontDoor = start(probing().origin(origin(leaving, 1, 50)).origin(origin(staying, 2, 50)).build());
+        awaitHealthy(frontDoor, "leaving", "staying");
         CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(frontDoor.endpoint().resolve("/held"));
         await().atMost(Duration.ofSeconds(10)).until(() -> leaving.heldRequests() == 1);
 
@@ -103,7 +107,9 @@ class OriginScalingIT {
     void shouldStopProbingARemovedOrigin() {
         TestOrigin leaving = newOrigin("leaving");
         TestOrigin staying = newOrigin("staying");
-        FrontDoor frontDoor = start(fast().origin(origin(leaving, 1, 50)).origin(origin(staying, 2, 50)).build());
+        FrontDoor frontDoor = start(probing().origin(origin(leaving, 1, 50)).origin(origin(staying, 2, 50)).build());
+        awaitHealthy(frontDoor, "leaving", "staying");
+        transitions.clear();
 
         frontDoor.removeOrigin("leaving").join();
         int leavingProbesAtRemoval = leaving.probes().size();
@@ -118,7 +124,7 @@ class OriginScalingIT {
     void shouldRefuseAnOriginWhoseNameIsTakenAndAcceptTheNameAgainAfterRemoval() {
         TestOrigin app = newOrigin("app");
         TestOrigin other = newOrigin("other");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = start(probing().origin(origin(app, 1, 50)).build());
 
         assertThatThrownBy(() -> frontDoor.addOrigin(OriginConfig.of("app", other.address())))
                 .isInstanceOf(IllegalArgumentException.class)

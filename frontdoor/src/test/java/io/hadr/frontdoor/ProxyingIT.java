@@ -1,6 +1,6 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.fast;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,7 +55,7 @@ class ProxyingIT {
     @Test
     void shouldAddAzureRequestHeadersAndStripHopByHopAndClientXfdHeaders() throws Exception {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
         RawResponse response = Http.raw(frontDoor.endpoint(), String.join("\r\n",
                 "GET /headers?q=1&x=%20y HTTP/1.1",
@@ -98,7 +98,7 @@ class ProxyingIT {
     @Test
     void shouldReturnOriginHeadersWithAzureRefAndXCacheButNoHopByHopHeaders() throws Exception {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
         RawResponse response = Http.raw(frontDoor.endpoint(), "GET /headers HTTP/1.1\r\nHost: x\r\nX-Azure-DebugInfo: 1");
 
@@ -115,7 +115,7 @@ class ProxyingIT {
     @Test
     void shouldGiveEveryRequestItsOwnAzureRef() {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
         Set<String> refs = new HashSet<>();
         for (int i = 0; i < 100; i++) {
@@ -128,7 +128,7 @@ class ProxyingIT {
     @Test
     void shouldRelayMethodsBodiesAndStatusesUnchanged() {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
         URI upload = frontDoor.endpoint().resolve("/upload");
 
         HttpResponse<String> post = Http.send(HttpRequest.newBuilder(upload)
@@ -152,7 +152,7 @@ class ProxyingIT {
     @Test
     void shouldAnswer504OriginTimeoutWhenTheOriginHangs() {
         TestOrigin hanging = newOrigin("hanging");
-        FrontDoor frontDoor = start(fast().originResponseTimeout(Duration.ofSeconds(1)).origin(origin(hanging, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().originResponseTimeout(Duration.ofSeconds(1)).origin(origin(hanging, 1, 50)).build());
 
         long started = System.nanoTime();
         HttpResponse<String> response = Http.get(frontDoor.endpoint().resolve("/hang"));
@@ -173,7 +173,7 @@ class ProxyingIT {
     void shouldNotRetryATimedOutRequestOnAnotherOrigin() {
         TestOrigin hanging = newOrigin("hanging");
         TestOrigin other = newOrigin("other");
-        FrontDoor frontDoor = start(fast().originResponseTimeout(Duration.ofMillis(500))
+        FrontDoor frontDoor = start(steady().originResponseTimeout(Duration.ofMillis(500))
                 .origin(origin(hanging, 1, 50)).origin(origin(other, 2, 50)).build());
 
         HttpResponse<String> response = Http.get(frontDoor.endpoint().resolve("/hang"));
@@ -188,7 +188,7 @@ class ProxyingIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        FrontDoor frontDoor = start(fast().origin("gone", URI.create("http://127.0.0.1:" + closedPort), 1, 50).build());
+        FrontDoor frontDoor = start(steady().origin("gone", URI.create("http://127.0.0.1:" + closedPort), 1, 50).build());
 
         HttpResponse<String> response = Http.get(frontDoor.endpoint());
         HttpResponse<String> post = Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
@@ -209,7 +209,7 @@ class ProxyingIT {
     void shouldRetryAPostOnTheNextOriginWhenItsConnectionIsRefused() throws Exception {
         TestOrigin down = newOrigin("down");
         TestOrigin up = newOrigin("up");
-        FrontDoor frontDoor = start(fast().origin(origin(down, 1, 50)).origin(origin(up, 2, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(down, 1, 50)).origin(origin(up, 2, 50)).build());
         down.stop();
 
         HttpResponse<String> post = Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
@@ -225,7 +225,7 @@ class ProxyingIT {
     void shouldRetryOnlyIdempotentRequestsWhenTheConnectionClosesBeforeAnyAnswer() {
         TestOrigin closing = newOrigin("closing").closeConnections(true);
         TestOrigin healthy = newOrigin("healthy");
-        FrontDoor frontDoor = start(fast().origin(origin(closing, 1, 50)).origin(origin(healthy, 2, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(closing, 1, 50)).origin(origin(healthy, 2, 50)).build());
         URI upload = frontDoor.endpoint().resolve("/upload");
 
         HttpResponse<String> get = Http.get(frontDoor.endpoint());
@@ -248,7 +248,7 @@ class ProxyingIT {
     @Test
     void shouldAnswerEveryRequestWhoseOriginConnectionClosesWithAzuresErrorWhateverTheTiming() {
         TestOrigin closing = newOrigin("closing").closeConnections(true);
-        FrontDoor frontDoor = start(fast().origin(origin(closing, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(closing, 1, 50)).build());
         URI upload = frontDoor.endpoint().resolve("/upload");
         Map<String, Integer> outcomes = new TreeMap<>();
 
@@ -281,7 +281,7 @@ class ProxyingIT {
             }, "garbage-origin");
             answering.setDaemon(true);
             answering.start();
-            FrontDoor frontDoor = start(fast().origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50).build());
+            FrontDoor frontDoor = start(steady().origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50).build());
 
             HttpResponse<String> response = Http.get(frontDoor.endpoint());
 
@@ -293,7 +293,7 @@ class ProxyingIT {
     @Test
     void shouldAnswer502WhenTheOriginsResponseHeadersAreLargerThanTheFrontDoorAccepts() {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
         HttpResponse<String> small = Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=30000"));
         HttpResponse<String> large = Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=40000"), "X-Azure-DebugInfo", "1");
@@ -306,7 +306,7 @@ class ProxyingIT {
     @Test
     void shouldAnswer503NoEligibleOriginWhenEveryOriginIsDisabled() {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(fast().origin(origin(app, 1, 50).withEnabled(false)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50).withEnabled(false)).build());
 
         HttpResponse<String> response = Http.get(frontDoor.endpoint());
 

@@ -42,14 +42,14 @@ public final class OriginGroup {
     private final List<Consumer<HealthTransition>> listeners = new CopyOnWriteArrayList<>();
 
     public OriginGroup(FrontDoorConfig config) {
-        this.sampleSize = config.sampleSize();
-        this.successfulSamplesRequired = config.successfulSamplesRequired();
+        this.sampleSize = config.loadBalancing().sampleSize();
+        this.successfulSamplesRequired = config.loadBalancing().successfulSamplesRequired();
         List<OriginState> initial = new ArrayList<>();
         for (OriginConfig origin : config.origins()) {
             initial.add(new OriginState(origin, sampleSize, successfulSamplesRequired, null));
         }
         this.origins = List.copyOf(initial);
-        this.selector = new OriginSelector(config.additionalLatency());
+        this.selector = new OriginSelector(config.loadBalancing().additionalLatency());
         this.clock = config.clock();
         this.passiveHealthOnConnectionRefused = config.passiveHealthOnConnectionRefused();
     }
