@@ -1,12 +1,19 @@
 package io.hadr.frontdoor;
 
+import static io.hadr.frontdoor.internal.FrontDoorLimits.ADDED_HEADERS_BYTES;
+import static io.hadr.frontdoor.internal.FrontDoorLimits.MAX_REQUEST_HEADERS_BYTES;
+import static io.hadr.frontdoor.internal.FrontDoorLimits.MAX_RESPONSE_HEADERS_BYTES;
+
 import io.hadr.frontdoor.internal.AzureRefs;
 import io.hadr.frontdoor.internal.Checks;
+import io.hadr.frontdoor.internal.ErrorAnswers;
 import io.hadr.frontdoor.internal.FrontDoorMetrics;
 import io.hadr.frontdoor.internal.HealthProber;
+import io.hadr.frontdoor.internal.JsonErrorHandler;
 import io.hadr.frontdoor.internal.OriginGroup;
 import io.hadr.frontdoor.internal.OriginProxyHandler;
 import io.hadr.frontdoor.internal.OriginState;
+import io.hadr.frontdoor.internal.RequestHeadersDeadline;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +36,6 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -73,18 +79,9 @@ public final class FrontDoor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
     private static final Duration MAX_POOLED_CONNECTION_AGE = Duration.ofSeconds(15);
-    /**
-     * The most request line and headers a client may send (else 431, or 414 for the request line).
-     * Azure documents 32 KB per header; hadr takes it as the limit for all of them together.
-     */
-    static final int MAX_REQUEST_HEADERS_BYTES = 32 * 1024;
-    /** The most response headers an origin may send (else 502 {@code OriginInvalidResponse}). */
-    static final int MAX_RESPONSE_HEADERS_BYTES = 32 * 1024;
-    /** Room for the headers the front door adds on either leg (Via, X-Azure-*, X-Forwarded-*, X-Cache...). */
-    private static final int ADDED_HEADERS_BYTES = 8 * 1024;
 
     /** The response header holding the {@link ErrorInfo} of an answer the front door made itself. */
-    public static final String ERROR_INFO_HEADER = OriginProxyHandler.ERROR_INFO_HEADER;
+    public static final String ERROR_INFO_HEADER = ErrorAnswers.ERROR_INFO_HEADER;
 
     private final FrontDoorConfig config;
     private final OriginGroup group;
@@ -145,13 +142,16 @@ public final class FrontDoor implements AutoCloseable {
         httpConfig.setRequestHeaderSize(MAX_REQUEST_HEADERS_BYTES);
         // Whatever an origin may send (checked by the proxy client) can be relayed with the front door's own headers.
         httpConfig.setMaxResponseHeaderSize(MAX_RESPONSE_HEADERS_BYTES + ADDED_HEADERS_BYTES);
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+        AzureRefs azureRefs = new AzureRefs(config.clock());
+        this.connector = new ServerConnector(server, 1, 1,
+                new RequestHeadersDeadline(httpConfig, config.timeouts().requestHeaders(), azureRefs, metrics));
         connector.setHost(config.host());
         connector.setPort(config.port());
         // Longer than the origin response timeout, so that a client waiting for a slow origin gets 504, not a cut.
         connector.setIdleTimeout(config.timeouts().originResponse().plusSeconds(30).toMillis());
         server.addConnector(connector);
-        server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, new AzureRefs(config.clock()), config));
+        server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, azureRefs, config));
+        server.setErrorHandler(new JsonErrorHandler(azureRefs, metrics));
     }
 
     private HttpClient newClient(String role) {

@@ -161,7 +161,10 @@ class ProxyingIT {
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginTimeout");
         assertThat(response.headers().firstValue("X-Azure-Ref")).isPresent();
-        assertThat(response.body()).startsWith("504 Gateway Timeout: OriginTimeout (origin 'hanging')");
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(response.body()).isEqualTo("{\"status\":504,\"error\":\"Gateway Timeout\",\"errorInfo\":\"OriginTimeout\","
+                + "\"message\":\"the origin did not answer within the origin response timeout\",\"origin\":\"hanging\","
+                + "\"azureRef\":\"" + response.headers().firstValue("X-Azure-Ref").orElseThrow() + "\"}\n");
         assertThat(waited).isBetween(Duration.ofMillis(950), Duration.ofSeconds(4));
         assertThat(frontDoor.prometheusMetrics())
                 .contains("hadr_frontdoor_error_responses_total{error_info=\"OriginTimeout\"} 1")
@@ -201,7 +204,9 @@ class ProxyingIT {
         assertThat(frontDoor.origin("gone").healthy()).isFalse();
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginConnectionRefused");
-        assertThat(response.body()).startsWith("503 Service Unavailable: OriginConnectionRefused (origin 'gone')");
+        assertThat(response.body()).startsWith("{\"status\":503,\"error\":\"Service Unavailable\","
+                + "\"errorInfo\":\"OriginConnectionRefused\",\"message\":\"the front door could not connect to the origin\","
+                + "\"origin\":\"gone\"");
         assertThat(post.statusCode()).isEqualTo(503);
     }
 

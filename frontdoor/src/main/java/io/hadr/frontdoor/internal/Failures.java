@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpRequestException;
 import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.http.HttpException;
 
@@ -46,6 +47,11 @@ public final class Failures {
 
     /** Azure's error info for a failure of the request to an origin. */
     public static ErrorInfo classify(Throwable failure) {
+        if (cause(failure, HttpRequestException.class) != null) {
+            // The request could not be sent as the client made it: the client's doing, not the origin's. The
+            // front door's limits make this unreachable; should it happen anyway, no origin is blamed.
+            return ErrorInfo.InvalidRequest;
+        }
         if (cause(failure, HttpException.class) != null || cause(failure, HttpResponseException.class) != null) {
             // Also when the headers were larger than the front door accepts: Jetty's parser reports that with
             // the same type as any other malformed answer, and Azure answers both with 502.

@@ -3,7 +3,6 @@ package io.hadr.frontdoor.internal;
 import io.hadr.frontdoor.ErrorInfo;
 import io.hadr.frontdoor.FrontDoorConfig;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +16,9 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -43,11 +44,8 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
     private static final Logger LOG = LoggerFactory.getLogger(OriginProxyHandler.class);
 
-    public static final String ERROR_INFO_HEADER = "X-Hadr-Error-Info";
     static final String AFFINITY_COOKIE = "ASLBSA";
     static final String AFFINITY_CORS_COOKIE = "ASLBSACORS";
-    /** Azure's value when caching is not configured on the route. */
-    static final String X_CACHE_VALUE = "CONFIG_NOCACHE";
 
     /** RFC 9110 §7.6.1 hop-by-hop headers, plus Proxy-Connection and Keep-Alive as Jetty's ProxyHandler strips them. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authorization",
@@ -111,6 +109,11 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         }
 
         void start() {
+            String tooLong = tooLong(clientToProxyRequest.getHttpURI());
+            if (tooLong != null) {
+                writeError(ErrorInfo.InvalidRequest, HttpStatus.URI_TOO_LONG_414, tooLong, null, null);
+                return;
+            }
             clientToProxyRequest.addFailureListener(this::onClientFailure);
             Optional<OriginState> origin = group.acquire(affinityToken, Set.of());
             if (origin.isEmpty()) {
@@ -185,7 +188,9 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                 return;
             }
             ErrorInfo info = Failures.classify(failure);
-            origin.countFailure(info);
+            if (info.blamesOrigin()) {
+                origin.countFailure(info);
+            }
             if (info == ErrorInfo.OriginConnectionRefused) {
                 group.recordConnectionRefused(origin);
             }
@@ -214,17 +219,18 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             }
         }
 
-        /** Azure's error answer: the status for the error info, the info in a header and a one-line body. */
         private void writeError(ErrorInfo info, OriginState origin, Throwable cause) {
+            writeError(info, info.httpStatus(), null, origin, cause);
+        }
+
+        /** The front door's error answer (see {@link ErrorAnswers}), with Azure's debug header on request. */
+        private void writeError(ErrorInfo info, int status, String message, OriginState origin, Throwable cause) {
             metrics.countErrorResponse(info);
             proxyToClientResponse.reset();
-            proxyToClientResponse.setStatus(info.httpStatus());
+            proxyToClientResponse.setStatus(status);
             HttpFields.Mutable headers = proxyToClientResponse.getHeaders();
-            headers.put("X-Azure-Ref", azureRef);
-            headers.put("X-Cache", X_CACHE_VALUE);
-            headers.put(ERROR_INFO_HEADER, info.name());
-            headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-            headers.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            ByteBuffer body = ErrorAnswers.prepare(headers, status, info, message, origin == null ? null : origin.name(),
+                    azureRef);
             if (hasBody) {
                 // The request body may be partly unread; the connection cannot carry another request then.
                 headers.put(HttpHeader.CONNECTION, "close");
@@ -232,11 +238,8 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             if (debugHeaders && cause != null) {
                 headers.put("X-Azure-ExternalError", printable(String.valueOf(cause)));
             }
-            String text = info.httpStatus() + " " + HttpStatus.getMessage(info.httpStatus()) + ": " + info.name()
-                    + (origin == null ? "" : " (origin '" + origin.name() + "')") + "\nX-Azure-Ref: " + azureRef + "\n";
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
-            proxyToClientResponse.write(true, ByteBuffer.wrap(bytes), Callback.from(this::succeed, this::fail));
+            boolean head = HttpMethod.HEAD.is(clientToProxyRequest.getMethod());
+            proxyToClientResponse.write(true, head ? null : body, Callback.from(this::succeed, this::fail));
         }
 
         private void succeed() {
@@ -283,7 +286,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                     }
                 }
                 proxyToClientHeaders.put("X-Azure-Ref", azureRef);
-                proxyToClientHeaders.put("X-Cache", X_CACHE_VALUE);
+                proxyToClientHeaders.put("X-Cache", ErrorAnswers.X_CACHE_VALUE);
                 if (debugHeaders) {
                     proxyToClientHeaders.put("X-Azure-OriginStatusCode", String.valueOf(originToProxyResponse.getStatus()));
                 }
@@ -405,6 +408,23 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         public boolean rewind() {
             return false;
         }
+    }
+
+    /**
+     * Why the request's URL is longer than Azure Front Door accepts (8,192 bytes for the whole raw
+     * URL, 4,096 for the query string), or null when it is not.
+     */
+    static String tooLong(HttpURI uri) {
+        String query = uri.getQuery();
+        if (query != null && query.length() > FrontDoorLimits.MAX_QUERY_BYTES) {
+            return "the query string is " + query.length() + " bytes; the front door accepts at most "
+                    + FrontDoorLimits.MAX_QUERY_BYTES;
+        }
+        int length = uri.asString().length();
+        if (length > FrontDoorLimits.MAX_URL_BYTES) {
+            return "the URL is " + length + " bytes; the front door accepts at most " + FrontDoorLimits.MAX_URL_BYTES;
+        }
+        return null;
     }
 
     private static boolean hasBody(Request clientToProxyRequest) {
