@@ -112,6 +112,9 @@ public final class FrontDoor implements AutoCloseable {
         // the reason a request fails, so a client's large request is never blamed on an origin.
         proxyClient.setMaxRequestHeadersSize(MAX_REQUEST_HEADERS_BYTES + ADDED_HEADERS_BYTES);
         proxyClient.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
+        // A proxy relays redirects and never rewrites a request because an origin once redirected it; without
+        // the cache, no per-request lookup either.
+        proxyClient.setRedirectCache(null);
         // Azure's origin response timeout is a send/receive timeout: it limits each wait for the origin,
         // not the whole transfer, so it is the connections' idle timeout. Setting it on the client, not per
         // request, spares a timer reschedule per request.

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,8 @@ public final class OriginGroup {
     private static final Logger LOG = LoggerFactory.getLogger(OriginGroup.class);
 
     private volatile List<OriginState> origins;
+    /** Changes whenever an origin's settings, health or latency may have changed; lets the selector keep its decision. */
+    private final AtomicLong version = new AtomicLong();
     private final OriginSelector selector;
     private final Clock clock;
     private final int sampleSize;
@@ -81,7 +84,7 @@ public final class OriginGroup {
      * @return empty when no origin outside {@code excluded} is enabled
      */
     public Optional<OriginState> select(String affinityToken, Set<OriginState> excluded) {
-        return selector.select(origins, affinityToken, excluded);
+        return selector.select(origins, version.get(), affinityToken, excluded);
     }
 
     /**
@@ -90,7 +93,7 @@ public final class OriginGroup {
      */
     public Optional<OriginState> acquire(String affinityToken, Set<OriginState> excluded) {
         synchronized (selector) {
-            Optional<OriginState> chosen = selector.select(origins, affinityToken, excluded);
+            Optional<OriginState> chosen = selector.select(origins, version.get(), affinityToken, excluded);
             chosen.ifPresent(OriginState::acquire);
             return chosen;
         }
@@ -150,13 +153,17 @@ public final class OriginGroup {
             // A probe that was on its way when the origin was removed: nobody routes by it any more.
             return;
         }
-        fire(origin.recordProbe(success, latency, clock.instant()));
+        HealthTransition transition = origin.recordProbe(success, latency, clock.instant());
+        version.incrementAndGet();
+        fire(transition);
     }
 
     /** A connection to the origin was refused; with passive health on, the origin is down until a probe succeeds. */
     public void recordConnectionRefused(OriginState origin) {
         if (passiveHealthOnConnectionRefused && !origin.isRemoved()) {
-            fire(origin.markPassivelyDown(clock.instant()));
+            HealthTransition transition = origin.markPassivelyDown(clock.instant());
+            version.incrementAndGet();
+            fire(transition);
         }
     }
 
@@ -170,6 +177,7 @@ public final class OriginGroup {
             after = before.apply(update);
             origin.settings(after);
         }
+        version.incrementAndGet();
         LOG.info("origin '{}' updated: enabled {} -> {}, priority {} -> {}, weight {} -> {}", name,
                 before.enabled(), after.enabled(), before.priority(), after.priority(), before.weight(), after.weight());
         return origin.status();

@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.URI;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -26,6 +29,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +96,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         private final String affinityToken;
         private final boolean debugHeaders;
         private final boolean hasBody;
-        private final Set<OriginState> tried = new HashSet<>(4);
         private final AtomicBoolean completed = new AtomicBoolean();
         private volatile org.eclipse.jetty.client.Request proxyToOriginRequest;
         private volatile boolean clientFailed;
@@ -132,7 +135,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         }
 
         private void send(OriginState origin) {
-            tried.add(origin);
             org.eclipse.jetty.client.Request request = proxyClient.newRequest(origin.address())
                     .method(clientToProxyRequest.getMethod())
                     .path(clientToProxyRequest.getHttpURI().getPathQuery())
@@ -146,7 +148,19 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             if (clientFailed) {
                 request.abort(new java.io.IOException("client went away"));
             }
-            request.send(new OriginToProxyResponseListener(origin, body));
+            // Straight to the origin's destination (connection pool), resolved once per origin rather than per request.
+            destination(origin).send(request, new OriginToProxyResponseListener(origin, body));
+        }
+
+        private Destination destination(OriginState origin) {
+            Destination destination = origin.destination;
+            if (destination == null) {
+                URI address = origin.address();
+                destination = proxyClient.resolveDestination(new Origin(address.getScheme(), address.getHost(),
+                        address.getPort() >= 0 ? address.getPort() : URIUtil.getDefaultPortForScheme(address.getScheme())));
+                origin.destination = destination;
+            }
+            return destination;
         }
 
         private void copyRequestHeaders(HttpFields.Mutable proxyToOriginHeaders) {
@@ -197,7 +211,8 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             boolean bodyTouched = body != null && body.touched();
             if (retryOnNextOrigin && !retried
                     && Failures.isRetryable(clientToProxyRequest.getMethod(), failure, responseBegun, bodyTouched)) {
-                Optional<OriginState> next = group.acquire(null, tried);
+                // A request is retried once, so the origin that just failed is the only one tried.
+                Optional<OriginState> next = group.acquire(null, Set.of(origin));
                 if (next.isPresent()) {
                     retried = true;
                     origin.countRetriedAway(info);
@@ -261,6 +276,9 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             private final OriginState origin;
             private final RetryGuardedContent body;
             private volatile boolean responseBegun;
+            /** The origin's Content-Length, or -1; the chunk that completes it is written as the last. */
+            private long contentRemaining = -1;
+            private volatile boolean lastWritten;
 
             OriginToProxyResponseListener(OriginState origin, RetryGuardedContent body) {
                 this.origin = origin;
@@ -277,6 +295,8 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             public void onHeaders(org.eclipse.jetty.client.Response originToProxyResponse) {
                 origin.countServed();
                 HttpFields originToProxyHeaders = originToProxyResponse.getHeaders();
+                contentRemaining = HttpMethod.HEAD.is(clientToProxyRequest.getMethod()) ? -1
+                        : originToProxyHeaders.getLongField(HttpHeader.CONTENT_LENGTH);
                 Set<String> connectionListed = connectionTokens(originToProxyHeaders);
                 HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
                 for (HttpField field : originToProxyHeaders) {
@@ -306,10 +326,19 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             public void onContent(org.eclipse.jetty.client.Response originToProxyResponse, Content.Chunk originToProxyChunk,
                     Runnable demander) {
                 originToProxyChunk.retain();
-                proxyToClientResponse.write(false, originToProxyChunk.getByteBuffer(), new Callback() {
+                ByteBuffer content = originToProxyChunk.getByteBuffer();
+                boolean last = contentRemaining >= 0 && (contentRemaining -= content.remaining()) <= 0;
+                if (last) {
+                    // Writing the last bytes as the last content spares the server a separate empty last write.
+                    lastWritten = true;
+                }
+                proxyToClientResponse.write(last, content, new Callback() {
                     @Override
                     public void succeeded() {
                         originToProxyChunk.release();
+                        if (last) {
+                            OriginToProxyResponseListener.this.succeeded();
+                        }
                         demander.run();
                     }
 
@@ -318,6 +347,9 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                         originToProxyChunk.release();
                         // Cannot write to the client: stop reading from the origin.
                         clientFailed = true;
+                        if (last) {
+                            OriginToProxyResponseListener.this.failed(failure);
+                        }
                         originToProxyResponse.abort(failure);
                     }
 
@@ -330,7 +362,9 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
             @Override
             public void onSuccess(org.eclipse.jetty.client.Response originToProxyResponse) {
-                proxyToClientResponse.write(true, BufferUtil.EMPTY_BUFFER, this);
+                if (!lastWritten) {
+                    proxyToClientResponse.write(true, BufferUtil.EMPTY_BUFFER, this);
+                }
             }
 
             @Override
@@ -420,7 +454,13 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             return "the query string is " + query.length() + " bytes; the front door accepts at most "
                     + FrontDoorLimits.MAX_QUERY_BYTES;
         }
-        int length = uri.asString().length();
+        // scheme://host[:port]path[?query], counted without building the string.
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        String path = uri.getPath();
+        int length = (scheme == null ? 4 : scheme.length()) + 3 + (host == null ? 0 : host.length())
+                + (uri.getPort() > 0 ? 1 + Integer.toString(uri.getPort()).length() : 0)
+                + (path == null ? 0 : path.length()) + (query == null ? 0 : 1 + query.length());
         if (length > FrontDoorLimits.MAX_URL_BYTES) {
             return "the URL is " + length + " bytes; the front door accepts at most " + FrontDoorLimits.MAX_URL_BYTES;
         }
