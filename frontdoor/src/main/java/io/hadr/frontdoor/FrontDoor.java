@@ -1,17 +1,30 @@
 package io.hadr.frontdoor;
 
+import static io.hadr.frontdoor.internal.FrontDoorLimits.ADDED_HEADERS_BYTES;
+import static io.hadr.frontdoor.internal.FrontDoorLimits.MAX_REQUEST_HEADERS_BYTES;
+import static io.hadr.frontdoor.internal.FrontDoorLimits.MAX_RESPONSE_HEADERS_BYTES;
+
 import io.hadr.frontdoor.internal.AzureRefs;
+import io.hadr.frontdoor.internal.Checks;
+import io.hadr.frontdoor.internal.ErrorAnswers;
 import io.hadr.frontdoor.internal.FrontDoorMetrics;
 import io.hadr.frontdoor.internal.HealthProber;
+import io.hadr.frontdoor.internal.JsonErrorHandler;
 import io.hadr.frontdoor.internal.OriginGroup;
 import io.hadr.frontdoor.internal.OriginProxyHandler;
+import io.hadr.frontdoor.internal.OriginState;
+import io.hadr.frontdoor.internal.RequestHeadersDeadline;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
@@ -23,7 +36,6 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -69,7 +81,7 @@ public final class FrontDoor implements AutoCloseable {
     private static final Duration MAX_POOLED_CONNECTION_AGE = Duration.ofSeconds(15);
 
     /** The response header holding the {@link ErrorInfo} of an answer the front door made itself. */
-    public static final String ERROR_INFO_HEADER = OriginProxyHandler.ERROR_INFO_HEADER;
+    public static final String ERROR_INFO_HEADER = ErrorAnswers.ERROR_INFO_HEADER;
 
     private final FrontDoorConfig config;
     private final OriginGroup group;
@@ -96,10 +108,17 @@ public final class FrontDoor implements AutoCloseable {
 
         this.proxyClient = newClient("proxy");
         proxyClient.setMaxConnectionsPerDestination(config.maxConnectionsPerOrigin());
+        // Whatever the server accepted from a client can be forwarded: the client's own header limit is never
+        // the reason a request fails, so a client's large request is never blamed on an origin.
+        proxyClient.setMaxRequestHeadersSize(MAX_REQUEST_HEADERS_BYTES + ADDED_HEADERS_BYTES);
+        proxyClient.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
+        // A proxy relays redirects and never rewrites a request because an origin once redirected it; without
+        // the cache, no per-request lookup either.
+        proxyClient.setRedirectCache(null);
         // Azure's origin response timeout is a send/receive timeout: it limits each wait for the origin,
         // not the whole transfer, so it is the connections' idle timeout. Setting it on the client, not per
         // request, spares a timer reschedule per request.
-        proxyClient.setIdleTimeout(config.originResponseTimeout().toMillis());
+        proxyClient.setIdleTimeout(config.timeouts().originResponse().toMillis());
         // A pooled connection is never reused once it is 15 s old, so it cannot have sat idle for as long
         // as typical origins keep idle connections open (Tomcat 20 s, Jetty 30 s): a request then never
         // meets a connection the origin is just closing, which would fail a non-idempotent request.
@@ -111,9 +130,9 @@ public final class FrontDoor implements AutoCloseable {
         // The proxy's response listeners never block (every write to the client is asynchronous), so
         // origin responses may be handled on the selector thread without a hand-off to another thread.
         proxyClient.getTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-        proxyClient.setConnectTimeout(Math.max(1, Math.min(config.originResponseTimeout().toMillis(), 10_000)));
+        proxyClient.setConnectTimeout(Math.max(1, Math.min(config.timeouts().originResponse().toMillis(), 10_000)));
         this.probeClient = newClient("probe");
-        probeClient.setConnectTimeout(config.probeInterval().toMillis());
+        probeClient.setConnectTimeout(config.healthProbe().interval().toMillis());
         this.prober = new HealthProber(group, probeClient, config);
 
         this.server = new Server(threadPool, scheduler, bufferPool);
@@ -123,14 +142,19 @@ public final class FrontDoor implements AutoCloseable {
         httpConfig.setSendXPoweredBy(false);
         // The origin's Date passes through; a second one would be added otherwise.
         httpConfig.setSendDateHeader(false);
-        httpConfig.setRequestHeaderSize(16 * 1024);
-        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+        httpConfig.setRequestHeaderSize(MAX_REQUEST_HEADERS_BYTES);
+        // Whatever an origin may send (checked by the proxy client) can be relayed with the front door's own headers.
+        httpConfig.setMaxResponseHeaderSize(MAX_RESPONSE_HEADERS_BYTES + ADDED_HEADERS_BYTES);
+        AzureRefs azureRefs = new AzureRefs(config.clock());
+        this.connector = new ServerConnector(server, 1, 1,
+                new RequestHeadersDeadline(httpConfig, config.timeouts().requestHeaders(), azureRefs, metrics));
         connector.setHost(config.host());
         connector.setPort(config.port());
         // Longer than the origin response timeout, so that a client waiting for a slow origin gets 504, not a cut.
-        connector.setIdleTimeout(config.originResponseTimeout().plusSeconds(30).toMillis());
+        connector.setIdleTimeout(config.timeouts().originResponse().plusSeconds(30).toMillis());
         server.addConnector(connector);
-        server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, new AzureRefs(config.clock()), config));
+        server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, azureRefs, config));
+        server.setErrorHandler(new JsonErrorHandler(azureRefs, metrics));
     }
 
     private HttpClient newClient(String role) {
@@ -189,9 +213,6 @@ public final class FrontDoor implements AutoCloseable {
                 .map(status -> status.name() + "(priority " + status.priority() + ", weight " + status.weight()
                         + (status.enabled() ? "" : ", disabled") + ", " + status.health() + ")")
                 .toList());
-        for (String note : config.nonAzureSettings()) {
-            LOG.info("not like Azure: {}", note);
-        }
     }
 
     /** The configuration the front door was started with (origin settings may have changed since; see {@link #origins()}). */
@@ -227,6 +248,64 @@ public final class FrontDoor implements AutoCloseable {
      */
     public OriginStatus updateOrigin(String name, OriginUpdate update) {
         return group.update(name, update);
+    }
+
+    /**
+     * Adds an origin at runtime, like creating an Azure Front Door origin in the origin group (e.g.
+     * when an app is scaled out). The new origin starts unhealthy and without probe results; it is
+     * probed at once and then every probe interval, and gets traffic once
+     * {@code successfulSamplesRequired} probes have succeeded. Its health change is reported to
+     * health listeners.
+     *
+     * @return the origin's status right after it was added (unhealthy, no probes yet)
+     * @throws IllegalArgumentException if an origin with the same name or address exists
+     */
+    public OriginStatus addOrigin(OriginConfig origin) {
+        Checks.notNull("origin", origin);
+        OriginState added = group.add(origin);
+        OriginStatus status = added.status();
+        prober.probeNow(added);
+        return status;
+    }
+
+    /**
+     * Removes an origin at runtime, like deleting an Azure Front Door origin (e.g. when an app is
+     * scaled in): from now on no request is routed to it and it is no longer probed; requests
+     * already on their way to it finish undisturbed. The returned future completes with the
+     * origin's final status once the last of them has finished, and the pooled connections to the
+     * origin are closed then; wait for it (with a deadline) before stopping the origin, so that no
+     * client sees the stop.
+     *
+     * @throws UnknownOriginException if there is no origin by that name
+     */
+    public CompletableFuture<OriginStatus> removeOrigin(String name) {
+        Checks.notNull("origin name", name);
+        return group.remove(name).thenApply(status -> {
+            // The last request may complete on a selector thread of the very pool to be closed: close it from another.
+            try {
+                threadPool.execute(() -> closeConnectionsTo(status.address()));
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("front door closing; connections to removed origin '{}' close with it", name);
+            }
+            return status;
+        });
+    }
+
+    private void closeConnectionsTo(URI address) {
+        if (group.origins().stream().anyMatch(origin -> origin.address().equals(address))) {
+            return; // an origin added since uses the same address and its connections
+        }
+        int port = address.getPort() >= 0 ? address.getPort() : "https".equals(address.getScheme()) ? 443 : 80;
+        for (Destination destination : proxyClient.getDestinations()) {
+            Origin origin = destination.getOrigin();
+            if (origin.getScheme().equalsIgnoreCase(address.getScheme())
+                    && origin.getAddress().getHost().equals(address.getHost()) && origin.getAddress().getPort() == port) {
+                proxyClient.removeDestination(destination);
+                if (destination instanceof LifeCycle lifeCycle) {
+                    stopQuietly(lifeCycle);
+                }
+            }
+        }
     }
 
     /**

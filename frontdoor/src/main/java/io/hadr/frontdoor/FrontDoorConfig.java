@@ -1,106 +1,102 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.internal.Checks.human;
-
 import io.hadr.frontdoor.internal.Checks;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The immutable configuration of a {@link FrontDoor}: where it listens, its Azure Front Door profile
- * id, one origin group (health probe and load-balancing settings and its origins), the origin
- * response timeout, and hadr's own options.
+ * The immutable configuration of a {@link FrontDoor}, grouped like Azure Front Door's resources:
+ * where it listens and the profile's id, the origin group's {@link HealthProbeSettings} and
+ * {@link LoadBalancingSettings}, the {@link Timeouts}, the origins, and hadr's own options.
  *
- * <p>Built by a validating {@link Builder}: every setter rejects a bad value at once with a message
- * that holds the value and what is allowed, {@link Builder#build()} rejects contradictions, and
- * nothing is silently clamped. Ranges and defaults are Azure Front Door Standard/Premium's:
+ * <p>Built by a validating {@link Builder} (or the canonical constructor, which checks the same):
+ * every value is checked at once with a message that holds the value, contradictions fail, and
+ * nothing is silently clamped. Defaults are Azure's. The checks are those the router itself
+ * needs (a positive interval, a sample window that fits); whether a setting is one Azure would
+ * accept, and how a local setup differs from Azure, is decided and reported by the topology that
+ * a front door is configured from, not here.
  *
- * <table>
- *   <caption>Settings, defaults and ranges</caption>
- *   <tr><th>setting</th><th>default</th><th>allowed</th><th>Azure source</th></tr>
- *   <tr><td>{@code probePath}</td><td>{@code /}</td><td>starts with {@code /}</td><td>healthProbeSettings.probePath</td></tr>
- *   <tr><td>{@code probeRequestType}</td><td>{@code HEAD}</td><td>HEAD, GET</td><td>"HEAD for new profiles"</td></tr>
- *   <tr><td>{@code probeProtocol}</td><td>{@code HTTP}</td><td>HTTP, HTTPS</td><td>probeProtocol</td></tr>
- *   <tr><td>{@code probeInterval}</td><td>240 s</td><td>1–255 s (shorter with {@link Builder#allowNonAzureTimings})</td><td>probeIntervalInSeconds, "Default is 240sec"</td></tr>
- *   <tr><td>{@code sampleSize}</td><td>4</td><td>1–255</td><td>loadBalancingSettings.sampleSize</td></tr>
- *   <tr><td>{@code successfulSamplesRequired}</td><td>3</td><td>0–255, at most sampleSize</td><td>loadBalancingSettings</td></tr>
- *   <tr><td>{@code additionalLatency}</td><td>50 ms</td><td>0–1000 ms</td><td>additionalLatencyInMilliseconds</td></tr>
- *   <tr><td>{@code originResponseTimeout}</td><td>30 s</td><td>16–240 s (shorter with {@link Builder#allowNonAzureTimings})</td><td>profile originResponseTimeoutSeconds</td></tr>
- *   <tr><td>{@code sessionAffinity}</td><td>off</td><td></td><td>sessionAffinityState (ASLBSA cookie)</td></tr>
- * </table>
- *
- * <p>hadr's options, which make it behave differently from Azure, are reported by
- * {@link #nonAzureSettings()}: {@code retryOnNextOrigin} (on by default), {@code
- * passiveHealthOnConnectionRefused} (off by default) and timings outside Azure's ranges.
+ * @param host the address to listen on; default {@code 127.0.0.1}
+ * @param port the port to listen on, 0–65535; 0 (default) means an ephemeral port, see
+ *     {@link FrontDoor#endpoint()}
+ * @param frontDoorId the profile's id, sent to origins and on probes as {@code X-Azure-FDID};
+ *     default a random UUID, like Azure's GUID
+ * @param healthProbe the origin group's health probe settings
+ * @param loadBalancing the origin group's load-balancing settings
+ * @param timeouts the origin response timeout and the request headers timeout
+ * @param sessionAffinity keep a client on one origin with the {@code ASLBSA} cookie, as Azure's
+ *     {@code sessionAffinityState}; default off
+ * @param retryOnNextOrigin hadr's improvement, on by default: retry a request once on the next
+ *     eligible origin when the connection to its origin cannot be opened (any method whose body
+ *     has not been read), or when it closes before any response header arrives (GET, HEAD,
+ *     OPTIONS, PUT, DELETE, TRACE whose body has not been read). Nothing is retried after response
+ *     headers arrived or after a timeout. Off behaves like Azure Front Door, which answers with an
+ *     error
+ * @param passiveHealthOnConnectionRefused hadr's option, off by default: an origin that refuses a
+ *     connection counts as unhealthy at once, until one of its probes succeeds. Azure decides
+ *     health from probes only; with retry on, users see no failure anyway, so the default keeps
+ *     Azure's failover timing, which is what drills measure
+ * @param maxConnectionsPerOrigin size of the keep-alive pool towards each origin, 1–10000;
+ *     default 256
+ * @param clock the clock that timestamps probe results and health transitions
+ * @param origins the origins, in the order they were added; at least one, names and addresses
+ *     unique
  */
-public final class FrontDoorConfig {
+public record FrontDoorConfig(
+        String host,
+        int port,
+        String frontDoorId,
+        HealthProbeSettings healthProbe,
+        LoadBalancingSettings loadBalancing,
+        Timeouts timeouts,
+        boolean sessionAffinity,
+        boolean retryOnNextOrigin,
+        boolean passiveHealthOnConnectionRefused,
+        int maxConnectionsPerOrigin,
+        Clock clock,
+        List<OriginConfig> origins) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
-    public static final String DEFAULT_PROBE_PATH = "/";
-    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(240);
-    public static final int DEFAULT_SAMPLE_SIZE = 4;
-    public static final int DEFAULT_SUCCESSFUL_SAMPLES_REQUIRED = 3;
-    public static final Duration DEFAULT_ADDITIONAL_LATENCY = Duration.ofMillis(50);
-    public static final Duration DEFAULT_ORIGIN_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ORIGIN = 256;
 
-    static final Duration AZURE_MIN_PROBE_INTERVAL = Duration.ofSeconds(1);
-    static final Duration AZURE_MAX_PROBE_INTERVAL = Duration.ofSeconds(255);
-    static final Duration AZURE_MIN_ORIGIN_RESPONSE_TIMEOUT = Duration.ofSeconds(16);
-    static final Duration AZURE_MAX_ORIGIN_RESPONSE_TIMEOUT = Duration.ofSeconds(240);
-    static final Duration MIN_PROBE_INTERVAL = Duration.ofMillis(10);
-    static final Duration MAX_PROBE_INTERVAL = Duration.ofHours(1);
-    static final Duration MIN_ORIGIN_RESPONSE_TIMEOUT = Duration.ofMillis(10);
-    static final Duration MAX_ORIGIN_RESPONSE_TIMEOUT = Duration.ofHours(1);
-    static final Duration MAX_ADDITIONAL_LATENCY = Duration.ofMillis(1000);
+    private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]+");
 
-    private final String host;
-    private final int port;
-    private final String frontDoorId;
-    private final String probePath;
-    private final ProbeRequestType probeRequestType;
-    private final ProbeProtocol probeProtocol;
-    private final Duration probeInterval;
-    private final int sampleSize;
-    private final int successfulSamplesRequired;
-    private final Duration additionalLatency;
-    private final Duration originResponseTimeout;
-    private final boolean sessionAffinity;
-    private final boolean retryOnNextOrigin;
-    private final boolean passiveHealthOnConnectionRefused;
-    private final boolean allowNonAzureTimings;
-    private final int maxConnectionsPerOrigin;
-    private final Clock clock;
-    private final List<OriginConfig> origins;
-
-    private FrontDoorConfig(Builder builder) {
-        this.host = builder.host;
-        this.port = builder.port;
-        this.frontDoorId = builder.frontDoorId;
-        this.probePath = builder.probePath;
-        this.probeRequestType = builder.probeRequestType;
-        this.probeProtocol = builder.probeProtocol;
-        this.probeInterval = builder.probeInterval;
-        this.sampleSize = builder.sampleSize;
-        this.successfulSamplesRequired = builder.successfulSamplesRequired;
-        this.additionalLatency = builder.additionalLatency;
-        this.originResponseTimeout = builder.originResponseTimeout;
-        this.sessionAffinity = builder.sessionAffinity;
-        this.retryOnNextOrigin = builder.retryOnNextOrigin;
-        this.passiveHealthOnConnectionRefused = builder.passiveHealthOnConnectionRefused;
-        this.allowNonAzureTimings = builder.allowNonAzureTimings;
-        this.maxConnectionsPerOrigin = builder.maxConnectionsPerOrigin;
-        this.clock = builder.clock;
-        this.origins = List.copyOf(builder.origins.values());
+    public FrontDoorConfig {
+        Checks.notBlank("host", host);
+        Checks.between("port", port, 0, 65535);
+        checkFrontDoorId(frontDoorId);
+        Checks.notNull("healthProbe", healthProbe);
+        Checks.notNull("loadBalancing", loadBalancing);
+        Checks.notNull("timeouts", timeouts);
+        Checks.between("maxConnectionsPerOrigin", maxConnectionsPerOrigin, 1, 10_000);
+        Checks.notNull("clock", clock);
+        origins = List.copyOf(Checks.notNull("origins", origins));
+        if (origins.isEmpty()) {
+            throw new IllegalArgumentException("a front door needs at least one origin, but none was added");
+        }
+        Set<String> names = new HashSet<>();
+        Map<URI, String> byAddress = new HashMap<>();
+        for (OriginConfig origin : origins) {
+            if (!names.add(origin.name())) {
+                long times = origins.stream().filter(o -> o.name().equals(origin.name())).count();
+                throw new IllegalArgumentException("origin names must be unique, but '" + origin.name() + "' was added "
+                        + times + " times");
+            }
+            String other = byAddress.putIfAbsent(origin.address(), origin.name());
+            if (other != null) {
+                throw new IllegalArgumentException("origin addresses must be unique, but '" + other + "' and '"
+                        + origin.name() + "' both use " + origin.address());
+            }
+        }
     }
 
     /** A builder with Azure's defaults and no origins. */
@@ -114,180 +110,46 @@ public final class FrontDoorConfig {
         builder.host = host;
         builder.port = port;
         builder.frontDoorId = frontDoorId;
-        builder.probePath = probePath;
-        builder.probeRequestType = probeRequestType;
-        builder.probeProtocol = probeProtocol;
-        builder.probeInterval = probeInterval;
-        builder.sampleSize = sampleSize;
-        builder.successfulSamplesRequired = successfulSamplesRequired;
-        builder.additionalLatency = additionalLatency;
-        builder.originResponseTimeout = originResponseTimeout;
+        builder.healthProbe = healthProbe.toBuilder();
+        builder.loadBalancing = loadBalancing.toBuilder();
+        builder.timeouts = timeouts;
         builder.sessionAffinity = sessionAffinity;
         builder.retryOnNextOrigin = retryOnNextOrigin;
         builder.passiveHealthOnConnectionRefused = passiveHealthOnConnectionRefused;
-        builder.allowNonAzureTimings = allowNonAzureTimings;
         builder.maxConnectionsPerOrigin = maxConnectionsPerOrigin;
         builder.clock = clock;
-        origins.forEach(origin -> builder.origins.put(origin.name(), origin));
+        builder.origins.addAll(origins);
         return builder;
     }
 
-    /** The address the front door listens on. */
-    public String host() {
-        return host;
-    }
-
-    /** The port the front door listens on; 0 means an ephemeral port (see {@link FrontDoor#endpoint()}). */
-    public int port() {
-        return port;
-    }
-
-    /** The profile's id, sent to origins and on probes as {@code X-Azure-FDID}. */
-    public String frontDoorId() {
+    private static String checkFrontDoorId(String frontDoorId) {
+        Checks.notBlank("frontDoorId", frontDoorId);
+        if (!TOKEN.matcher(frontDoorId).matches()) {
+            throw new IllegalArgumentException(
+                    "frontDoorId must be printable ASCII without spaces, but was '" + frontDoorId + "'");
+        }
         return frontDoorId;
-    }
-
-    public String probePath() {
-        return probePath;
-    }
-
-    public ProbeRequestType probeRequestType() {
-        return probeRequestType;
-    }
-
-    public ProbeProtocol probeProtocol() {
-        return probeProtocol;
-    }
-
-    /** Time between two probes of an origin; also the time a probe may take before it counts as failed. */
-    public Duration probeInterval() {
-        return probeInterval;
-    }
-
-    public int sampleSize() {
-        return sampleSize;
-    }
-
-    public int successfulSamplesRequired() {
-        return successfulSamplesRequired;
-    }
-
-    public Duration additionalLatency() {
-        return additionalLatency;
-    }
-
-    /**
-     * How long the front door waits for the origin to send (the next part of) its answer before it
-     * answers {@code 504 OriginTimeout}: Azure's send/receive timeout, applied to every read, not to
-     * the whole transfer, so a large download that keeps flowing is never cut.
-     */
-    public Duration originResponseTimeout() {
-        return originResponseTimeout;
-    }
-
-    public boolean sessionAffinity() {
-        return sessionAffinity;
-    }
-
-    public boolean retryOnNextOrigin() {
-        return retryOnNextOrigin;
-    }
-
-    public boolean passiveHealthOnConnectionRefused() {
-        return passiveHealthOnConnectionRefused;
-    }
-
-    public boolean allowNonAzureTimings() {
-        return allowNonAzureTimings;
-    }
-
-    /** Size of the keep-alive connection pool towards each origin. */
-    public int maxConnectionsPerOrigin() {
-        return maxConnectionsPerOrigin;
-    }
-
-    /** The clock that timestamps probe results and health transitions. */
-    public Clock clock() {
-        return clock;
-    }
-
-    /** The origins, in the order they were added. */
-    public List<OriginConfig> origins() {
-        return origins;
-    }
-
-    /**
-     * Every way this configuration makes the front door behave unlike Azure Front Door, one
-     * human-readable sentence each; empty when it behaves exactly like Azure (retry off, passive
-     * health off, Azure's timing ranges).
-     */
-    public List<String> nonAzureSettings() {
-        List<String> notes = new ArrayList<>();
-        if (!isAzureTiming(probeInterval, AZURE_MIN_PROBE_INTERVAL, AZURE_MAX_PROBE_INTERVAL)) {
-            notes.add("probeInterval is " + human(probeInterval) + "; Azure allows whole seconds from "
-                    + human(AZURE_MIN_PROBE_INTERVAL) + " to " + human(AZURE_MAX_PROBE_INTERVAL));
-        }
-        if (!isAzureTiming(originResponseTimeout, AZURE_MIN_ORIGIN_RESPONSE_TIMEOUT, AZURE_MAX_ORIGIN_RESPONSE_TIMEOUT)) {
-            notes.add("originResponseTimeout is " + human(originResponseTimeout) + "; Azure allows whole seconds from "
-                    + human(AZURE_MIN_ORIGIN_RESPONSE_TIMEOUT) + " to " + human(AZURE_MAX_ORIGIN_RESPONSE_TIMEOUT));
-        }
-        if (retryOnNextOrigin) {
-            notes.add("retryOnNextOrigin is on: when the connection to an origin cannot be opened (any method), or a pooled "
-                    + "connection closes before response headers (GET, HEAD, OPTIONS, PUT, DELETE), the request is retried "
-                    + "once on the next eligible origin; Azure Front Door answers with an error instead");
-        }
-        if (passiveHealthOnConnectionRefused) {
-            notes.add("passiveHealthOnConnectionRefused is on: an origin that refuses a connection counts as unhealthy "
-                    + "until its next successful probe; Azure Front Door decides health from probes only");
-        }
-        return List.copyOf(notes);
-    }
-
-    private static boolean isAzureTiming(Duration value, Duration min, Duration max) {
-        return value.compareTo(min) >= 0 && value.compareTo(max) <= 0 && value.toNanos() % 1_000_000_000L == 0;
-    }
-
-    @Override
-    public String toString() {
-        return "FrontDoorConfig{" + host + ":" + port
-                + ", frontDoorId=" + frontDoorId
-                + ", probe=" + probeRequestType + " " + probeProtocol.scheme() + " " + probePath + " every " + human(probeInterval)
-                + ", samples=" + successfulSamplesRequired + "/" + sampleSize
-                + ", additionalLatency=" + human(additionalLatency)
-                + ", originResponseTimeout=" + human(originResponseTimeout)
-                + ", sessionAffinity=" + sessionAffinity
-                + ", retryOnNextOrigin=" + retryOnNextOrigin
-                + ", passiveHealthOnConnectionRefused=" + passiveHealthOnConnectionRefused
-                + ", origins=" + origins + "}";
     }
 
     /**
      * Builds a {@link FrontDoorConfig}. Setters check their own value; {@link #build()} checks that
-     * the values fit together.
+     * the values fit together. The probe, load-balancing and timeout setters are shortcuts into
+     * the grouped settings.
      */
     public static final class Builder {
-
-        private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7e]+");
 
         private String host = DEFAULT_HOST;
         private int port = 0;
         private String frontDoorId = UUID.randomUUID().toString();
-        private String probePath = DEFAULT_PROBE_PATH;
-        private ProbeRequestType probeRequestType = ProbeRequestType.HEAD;
-        private ProbeProtocol probeProtocol = ProbeProtocol.HTTP;
-        private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
-        private int sampleSize = DEFAULT_SAMPLE_SIZE;
-        private int successfulSamplesRequired = DEFAULT_SUCCESSFUL_SAMPLES_REQUIRED;
-        private Duration additionalLatency = DEFAULT_ADDITIONAL_LATENCY;
-        private Duration originResponseTimeout = DEFAULT_ORIGIN_RESPONSE_TIMEOUT;
+        private HealthProbeSettings.Builder healthProbe = HealthProbeSettings.builder();
+        private LoadBalancingSettings.Builder loadBalancing = LoadBalancingSettings.builder();
+        private Timeouts timeouts = Timeouts.defaults();
         private boolean sessionAffinity = false;
         private boolean retryOnNextOrigin = true;
         private boolean passiveHealthOnConnectionRefused = false;
-        private boolean allowNonAzureTimings = false;
         private int maxConnectionsPerOrigin = DEFAULT_MAX_CONNECTIONS_PER_ORIGIN;
         private Clock clock = Clock.systemUTC();
-        private final Map<String, OriginConfig> origins = new LinkedHashMap<>();
-        private final Map<String, Integer> duplicateNames = new HashMap<>();
+        private final List<OriginConfig> origins = new ArrayList<>();
 
         private Builder() {
         }
@@ -306,112 +168,97 @@ public final class FrontDoorConfig {
 
         /** The profile id sent as {@code X-Azure-FDID}; default a random UUID, like Azure's GUID. */
         public Builder frontDoorId(String frontDoorId) {
-            Checks.notBlank("frontDoorId", frontDoorId);
-            if (!TOKEN.matcher(frontDoorId).matches()) {
-                throw new IllegalArgumentException(
-                        "frontDoorId must be printable ASCII without spaces, but was '" + frontDoorId + "'");
-            }
-            this.frontDoorId = frontDoorId;
+            this.frontDoorId = checkFrontDoorId(frontDoorId);
             return this;
         }
 
-        /** The path probes request; must start with {@code /}; default {@code /}. */
+        /** All health probe settings at once. */
+        public Builder healthProbe(HealthProbeSettings healthProbe) {
+            this.healthProbe = Checks.notNull("healthProbe", healthProbe).toBuilder();
+            return this;
+        }
+
+        /** All load-balancing settings at once. */
+        public Builder loadBalancing(LoadBalancingSettings loadBalancing) {
+            this.loadBalancing = Checks.notNull("loadBalancing", loadBalancing).toBuilder();
+            return this;
+        }
+
+        /** Both timeouts at once. */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Checks.notNull("timeouts", timeouts);
+            return this;
+        }
+
+        /** See {@link HealthProbeSettings#path()}. */
         public Builder probePath(String probePath) {
-            Checks.notBlank("probePath", probePath);
-            if (!probePath.startsWith("/") || !TOKEN.matcher(probePath).matches() || probePath.contains("#")) {
-                throw new IllegalArgumentException("probePath must start with '/' and hold no spaces or '#', but was '"
-                        + probePath + "'");
-            }
-            this.probePath = probePath;
+            healthProbe.path(probePath);
             return this;
         }
 
-        /** {@code HEAD} (default) or {@code GET}. */
+        /** See {@link HealthProbeSettings#requestType()}. */
         public Builder probeRequestType(ProbeRequestType probeRequestType) {
-            this.probeRequestType = Checks.notNull("probeRequestType", probeRequestType);
+            healthProbe.requestType(probeRequestType);
             return this;
         }
 
-        /** {@code HTTP} (default) or {@code HTTPS}. */
+        /** See {@link HealthProbeSettings#protocol()}. */
         public Builder probeProtocol(ProbeProtocol probeProtocol) {
-            this.probeProtocol = Checks.notNull("probeProtocol", probeProtocol);
+            healthProbe.protocol(probeProtocol);
             return this;
         }
 
-        /**
-         * Time between probes of each origin, also the time a probe may take; default 240 s. Azure
-         * allows whole seconds from 1 to 255; anything else needs {@link #allowNonAzureTimings(boolean)}.
-         */
+        /** See {@link HealthProbeSettings#interval()}. */
         public Builder probeInterval(Duration probeInterval) {
-            this.probeInterval = Checks.between("probeInterval", probeInterval, MIN_PROBE_INTERVAL, MAX_PROBE_INTERVAL);
+            healthProbe.interval(probeInterval);
             return this;
         }
 
-        /** How many recent probes decide health, 1–255; default 4. */
+        /** See {@link LoadBalancingSettings#sampleSize()}. */
         public Builder sampleSize(int sampleSize) {
-            this.sampleSize = Checks.between("sampleSize", sampleSize, 1, 255);
+            loadBalancing.sampleSize(sampleSize);
             return this;
         }
 
-        /** How many of the recent probes must have succeeded, 0–255 and at most sampleSize; default 3. */
+        /** See {@link LoadBalancingSettings#successfulSamplesRequired()}. */
         public Builder successfulSamplesRequired(int successfulSamplesRequired) {
-            this.successfulSamplesRequired = Checks.between("successfulSamplesRequired", successfulSamplesRequired, 0, 255);
+            loadBalancing.successfulSamplesRequired(successfulSamplesRequired);
             return this;
         }
 
-        /** The width of the latency band above the fastest origin, 0–1000 ms; default 50 ms. */
+        /** See {@link LoadBalancingSettings#additionalLatency()}. */
         public Builder additionalLatency(Duration additionalLatency) {
-            this.additionalLatency =
-                    Checks.between("additionalLatency", additionalLatency, Duration.ZERO, MAX_ADDITIONAL_LATENCY);
+            loadBalancing.additionalLatency(additionalLatency);
             return this;
         }
 
-        /**
-         * How long to wait for the origin to send (more of) its answer, default 30 s. Azure allows
-         * whole seconds from 16 to 240; anything else needs {@link #allowNonAzureTimings(boolean)}.
-         */
+        /** See {@link Timeouts#originResponse()}. */
         public Builder originResponseTimeout(Duration originResponseTimeout) {
-            this.originResponseTimeout = Checks.between("originResponseTimeout", originResponseTimeout,
-                    MIN_ORIGIN_RESPONSE_TIMEOUT, MAX_ORIGIN_RESPONSE_TIMEOUT);
+            this.timeouts = timeouts.withOriginResponse(originResponseTimeout);
             return this;
         }
 
-        /** Keep a client on one origin with the {@code ASLBSA} cookie, as Azure's sessionAffinityState; default off. */
+        /** See {@link Timeouts#requestHeaders()}. */
+        public Builder requestHeadersTimeout(Duration requestHeadersTimeout) {
+            this.timeouts = timeouts.withRequestHeaders(requestHeadersTimeout);
+            return this;
+        }
+
+        /** See {@link FrontDoorConfig#sessionAffinity()}. */
         public Builder sessionAffinity(boolean sessionAffinity) {
             this.sessionAffinity = sessionAffinity;
             return this;
         }
 
-        /**
-         * hadr's improvement, on by default: retry a request once on the next eligible origin when
-         * the connection to its origin cannot be opened (any method whose body has not been read),
-         * or when a pooled connection closes before any response header arrives (GET, HEAD,
-         * OPTIONS, PUT, DELETE whose body has not been read). Nothing is retried after response
-         * headers arrived. Off behaves like Azure Front Door, which answers with an error.
-         */
+        /** See {@link FrontDoorConfig#retryOnNextOrigin()}. */
         public Builder retryOnNextOrigin(boolean retryOnNextOrigin) {
             this.retryOnNextOrigin = retryOnNextOrigin;
             return this;
         }
 
-        /**
-         * hadr's option, off by default: an origin that refuses a connection counts as unhealthy at
-         * once, until one of its probes succeeds. Azure decides health from probes only; with
-         * {@link #retryOnNextOrigin(boolean)} on, users see no failure anyway, so the default keeps
-         * Azure's behaviour and its failover timing, which is what drills measure.
-         */
+        /** See {@link FrontDoorConfig#passiveHealthOnConnectionRefused()}. */
         public Builder passiveHealthOnConnectionRefused(boolean passiveHealthOnConnectionRefused) {
             this.passiveHealthOnConnectionRefused = passiveHealthOnConnectionRefused;
-            return this;
-        }
-
-        /**
-         * Allow probe intervals and origin response timeouts outside Azure's ranges (e.g. a 200 ms
-         * probe interval so that local drills run quickly). Such values are listed by
-         * {@link FrontDoorConfig#nonAzureSettings()}.
-         */
-        public Builder allowNonAzureTimings(boolean allowNonAzureTimings) {
-            this.allowNonAzureTimings = allowNonAzureTimings;
             return this;
         }
 
@@ -427,12 +274,9 @@ public final class FrontDoorConfig {
             return this;
         }
 
-        /** Adds an origin; names must be unique (checked by {@link #build()}). */
+        /** Adds an origin; names and addresses must be unique (checked by {@link #build()}). */
         public Builder origin(OriginConfig origin) {
-            Checks.notNull("origin", origin);
-            if (origins.putIfAbsent(origin.name(), origin) != null) {
-                duplicateNames.merge(origin.name(), 2, (count, one) -> count + 1);
-            }
+            origins.add(Checks.notNull("origin", origin));
             return this;
         }
 
@@ -450,7 +294,6 @@ public final class FrontDoorConfig {
         /** Removes every origin added so far. */
         public Builder clearOrigins() {
             origins.clear();
-            duplicateNames.clear();
             return this;
         }
 
@@ -460,67 +303,9 @@ public final class FrontDoorConfig {
          * @throws IllegalArgumentException naming the first contradiction found
          */
         public FrontDoorConfig build() {
-            if (origins.isEmpty()) {
-                throw new IllegalArgumentException("a front door needs at least one origin, but none was added");
-            }
-            if (!duplicateNames.isEmpty()) {
-                Map.Entry<String, Integer> duplicate = duplicateNames.entrySet().iterator().next();
-                throw new IllegalArgumentException("origin names must be unique, but '" + duplicate.getKey()
-                        + "' was added " + duplicate.getValue() + " times");
-            }
-            Map<URI, String> byAddress = new HashMap<>();
-            for (OriginConfig origin : origins.values()) {
-                String other = byAddress.putIfAbsent(origin.address(), origin.name());
-                if (other != null) {
-                    throw new IllegalArgumentException("origin addresses must be unique, but '" + other + "' and '"
-                            + origin.name() + "' both use " + origin.address());
-                }
-            }
-            if (successfulSamplesRequired > sampleSize) {
-                throw new IllegalArgumentException("successfulSamplesRequired (" + successfulSamplesRequired
-                        + ") must not exceed sampleSize (" + sampleSize + ")");
-            }
-            if (!allowNonAzureTimings) {
-                requireAzureTiming("probeInterval", probeInterval, AZURE_MIN_PROBE_INTERVAL, AZURE_MAX_PROBE_INTERVAL);
-                requireAzureTiming("originResponseTimeout", originResponseTimeout,
-                        AZURE_MIN_ORIGIN_RESPONSE_TIMEOUT, AZURE_MAX_ORIGIN_RESPONSE_TIMEOUT);
-            }
-            return new FrontDoorConfig(this);
+            return new FrontDoorConfig(host, port, frontDoorId, healthProbe.build(), loadBalancing.build(), timeouts,
+                    sessionAffinity, retryOnNextOrigin, passiveHealthOnConnectionRefused, maxConnectionsPerOrigin, clock,
+                    origins);
         }
-
-        private static void requireAzureTiming(String name, Duration value, Duration min, Duration max) {
-            if (!isAzureTiming(value, min, max)) {
-                throw new IllegalArgumentException(name + " must be whole seconds between " + human(min) + " and "
-                        + human(max) + " (Azure's range), but was " + human(value)
-                        + "; call allowNonAzureTimings(true) to use it locally");
-            }
-        }
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (this == other) {
-            return true;
-        }
-        if (!(other instanceof FrontDoorConfig that)) {
-            return false;
-        }
-        return port == that.port && sampleSize == that.sampleSize
-                && successfulSamplesRequired == that.successfulSamplesRequired
-                && sessionAffinity == that.sessionAffinity && retryOnNextOrigin == that.retryOnNextOrigin
-                && passiveHealthOnConnectionRefused == that.passiveHealthOnConnectionRefused
-                && allowNonAzureTimings == that.allowNonAzureTimings
-                && maxConnectionsPerOrigin == that.maxConnectionsPerOrigin
-                && host.equals(that.host) && frontDoorId.equals(that.frontDoorId) && probePath.equals(that.probePath)
-                && probeRequestType == that.probeRequestType && probeProtocol == that.probeProtocol
-                && probeInterval.equals(that.probeInterval) && additionalLatency.equals(that.additionalLatency)
-                && originResponseTimeout.equals(that.originResponseTimeout) && clock.equals(that.clock)
-                && origins.equals(that.origins);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(host, port, frontDoorId, probePath, probeInterval, sampleSize, successfulSamplesRequired,
-                origins);
     }
 }

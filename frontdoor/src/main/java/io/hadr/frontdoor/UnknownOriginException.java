@@ -16,7 +16,8 @@ public class UnknownOriginException extends FrontDoorException {
 
     public static UnknownOriginException unknownOrigin(String origin, Collection<String> knownOrigins) {
         return new UnknownOriginException(origin,
-                "no origin named '" + origin + "'; the front door has " + String.join(", ", knownOrigins));
+                "no origin named '" + origin + "'; the front door has "
+                        + (knownOrigins.isEmpty() ? "none" : String.join(", ", knownOrigins)));
     }
 
     /** The name that was not found. */

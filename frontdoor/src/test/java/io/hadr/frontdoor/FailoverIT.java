@@ -1,7 +1,8 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.PROBE_INTERVAL;
-import static io.hadr.frontdoor.testing.TestConfigs.fast;
+import static io.hadr.frontdoor.testing.TestConfigs.awaitHealthy;
+import static io.hadr.frontdoor.testing.TestConfigs.probing;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -27,10 +28,6 @@ class FailoverIT {
 
     private static final int SAMPLE_SIZE = 4;
     private static final int REQUIRED = 3;
-    /** Azure needs (sampleSize − successfulSamplesRequired + 1) failed probes to take an origin out. */
-    private static final Duration DETECTION_BOUND = PROBE_INTERVAL.multipliedBy(SAMPLE_SIZE - REQUIRED + 1)
-            // the stop falls anywhere within a probe interval, and the machine is shared: a generous margin
-            .plus(PROBE_INTERVAL).plus(Duration.ofMillis(1500));
 
     private TestOrigin primary;
     private TestOrigin secondary;
@@ -57,10 +54,13 @@ class FailoverIT {
     }
 
     private void startFrontDoor(boolean retry) {
-        frontDoor = FrontDoor.start(fast().retryOnNextOrigin(retry)
+        frontDoor = FrontDoor.start(probing().retryOnNextOrigin(retry)
                 .sampleSize(SAMPLE_SIZE).successfulSamplesRequired(REQUIRED)
                 .origin(origin(primary, 1, 1000)).origin(origin(secondary, 2, 1000)).build());
         frontDoor.addHealthListener(transitions::add);
+        // Both start healthy unless the machine was too busy for the first probe round; then they soon are.
+        awaitHealthy(frontDoor, "centralindia", "southindia");
+        transitions.clear();
     }
 
     @Test
@@ -69,17 +69,13 @@ class FailoverIT {
         traffic = SteadyTraffic.start(frontDoor.endpoint(), 50, Duration.ofSeconds(60));
         await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests() >= 25);
 
-        long stoppedAt = System.nanoTime();
         primary.stop();
         await().atMost(Duration.ofSeconds(15)).until(() -> !frontDoor.origin("centralindia").healthy());
-        Duration detection = Duration.ofNanos(System.nanoTime() - stoppedAt);
         long secondaryBefore = secondary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> secondary.requests() >= secondaryBefore + 25);
 
         primary.restart();
-        long restartedAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(15)).until(() -> frontDoor.origin("centralindia").healthy());
-        Duration recovery = Duration.ofNanos(System.nanoTime() - restartedAt);
         long primaryBack = primary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests() >= primaryBack + 25);
         List<Outcome> outcomes = traffic.stop();
@@ -87,14 +83,14 @@ class FailoverIT {
         assertThat(outcomes).hasSizeGreaterThan(100);
         assertThat(outcomes).as("no failed request while the primary stopped and returned")
                 .allSatisfy(outcome -> assertThat(outcome.status()).as(outcome.body()).isEqualTo(200));
-        assertThat(detection).isLessThan(DETECTION_BOUND);
-        // Back after successfulSamplesRequired good probes.
-        assertThat(recovery).isLessThan(PROBE_INTERVAL.multipliedBy(REQUIRED + 1).plus(Duration.ofMillis(1500)));
         assertThat(outcomes.get(outcomes.size() - 1).body()).isEqualTo("centralindia");
         assertThat(outcomes.stream().map(Outcome::body).distinct()).contains("centralindia", "southindia");
-        assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::to).containsExactly(
-                tuple("centralindia", OriginHealth.UNHEALTHY),
-                tuple("centralindia", OriginHealth.HEALTHY));
+        // Out after (sampleSize - successfulSamplesRequired + 1) failed probes, back after successfulSamplesRequired
+        // good ones: counted in probes, not in seconds, so a busy machine cannot change the outcome.
+        assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::to, HealthTransition::reason)
+                .containsExactly(
+                        tuple("centralindia", OriginHealth.UNHEALTHY, "probes ✓✓✗✗ (2 of last 4 succeeded, 3 required)"),
+                        tuple("centralindia", OriginHealth.HEALTHY, "probes ✗✓✓✓ (3 of last 4 succeeded, 3 required)"));
         assertThat(frontDoor.prometheusMetrics())
                 .containsPattern("hadr_frontdoor_retries_total\\{origin=\"centralindia\"} [1-9]")
                 .contains("hadr_frontdoor_error_responses_total{error_info=\"OriginConnectionRefused\"} 0");
@@ -119,8 +115,11 @@ class FailoverIT {
         assertThat(failed).allSatisfy(outcome -> {
             assertThat(outcome.status()).isEqualTo(503);
             assertThat(outcome.errorInfo()).isIn("OriginConnectionRefused", "OriginConnectionAborted");
-            assertThat(outcome.body()).contains(outcome.errorInfo()).contains("origin 'centralindia'");
-            assertThat(outcome.sentNanos()).isBetween(stoppedAt - 1_000_000_000L, detectedAt);
+            assertThat(outcome.body()).contains("\"errorInfo\":\"" + outcome.errorInfo() + "\"")
+                    .contains("\"origin\":\"centralindia\"");
+            // Only requests that were still on their way when the primary stopped, or sent before probes noticed.
+            assertThat(outcome.completedNanos()).isGreaterThanOrEqualTo(stoppedAt);
+            assertThat(outcome.sentNanos()).isLessThanOrEqualTo(detectedAt);
         });
         assertThat(outcomes.stream().filter(o -> o.sentNanos() > detectedAt + 100_000_000L))
                 .as("after detection everything goes to the secondary").allSatisfy(o -> {
@@ -137,7 +136,7 @@ class FailoverIT {
 
     @Test
     void shouldTakeAnOriginOutAtItsFirstRefusedConnectionWithPassiveHealth() {
-        frontDoor = FrontDoor.start(fast().passiveHealthOnConnectionRefused(true)
+        frontDoor = FrontDoor.start(steady().passiveHealthOnConnectionRefused(true)
                 // Probes far apart, so that only the refused connection can explain the change.
                 .probeInterval(Duration.ofSeconds(30))
                 .origin(origin(primary, 1, 1000)).origin(origin(secondary, 2, 1000)).build());

@@ -23,14 +23,10 @@ class FrontDoorConfigTest {
 
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isZero();
-        assertThat(config.probePath()).isEqualTo("/");
-        assertThat(config.probeRequestType()).isEqualTo(ProbeRequestType.HEAD);
-        assertThat(config.probeProtocol()).isEqualTo(ProbeProtocol.HTTP);
-        assertThat(config.probeInterval()).isEqualTo(Duration.ofSeconds(240));
-        assertThat(config.sampleSize()).isEqualTo(4);
-        assertThat(config.successfulSamplesRequired()).isEqualTo(3);
-        assertThat(config.additionalLatency()).isEqualTo(Duration.ofMillis(50));
-        assertThat(config.originResponseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.healthProbe()).isEqualTo(
+                new HealthProbeSettings("/", ProbeRequestType.HEAD, ProbeProtocol.HTTP, Duration.ofSeconds(240)));
+        assertThat(config.loadBalancing()).isEqualTo(new LoadBalancingSettings(4, 3, Duration.ofMillis(50)));
+        assertThat(config.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10)));
         assertThat(config.sessionAffinity()).isFalse();
         assertThat(config.retryOnNextOrigin()).isTrue();
         assertThat(config.passiveHealthOnConnectionRefused()).isFalse();
@@ -43,10 +39,10 @@ class FrontDoorConfigTest {
                 bad("sampleSize must be between 1 and 255, but was 0", b -> b.sampleSize(0)),
                 bad("sampleSize must be between 1 and 255, but was 256", b -> b.sampleSize(256)),
                 bad("successfulSamplesRequired must be between 0 and 255, but was -1", b -> b.successfulSamplesRequired(-1)),
-                bad("additionalLatency must be between 0 ms and 1 s, but was 1.001 s", b -> b.additionalLatency(Duration.ofMillis(1001))),
-                bad("additionalLatency must be between 0 ms and 1 s, but was -5 ms", b -> b.additionalLatency(Duration.ofMillis(-5))),
+                bad("additionalLatency must not be negative, but was -5 ms", b -> b.additionalLatency(Duration.ofMillis(-5))),
                 bad("probeInterval must be between 10 ms and 60 min, but was 0 ms", b -> b.probeInterval(Duration.ZERO)),
                 bad("originResponseTimeout must be between 10 ms and 60 min, but was 120 min", b -> b.originResponseTimeout(Duration.ofHours(2))),
+                bad("requestHeadersTimeout must be between 10 ms and 60 min, but was 5 ms", b -> b.requestHeadersTimeout(Duration.ofMillis(5))),
                 bad("port must be between 0 and 65535, but was 70000", b -> b.port(70000)),
                 bad("host must not be blank, but was ' '", b -> b.host(" ")),
                 bad("probePath must start with '/' and hold no spaces or '#', but was 'health'", b -> b.probePath("health")),
@@ -105,52 +101,22 @@ class FrontDoorConfigTest {
         assertThatThrownBy(() -> FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).origin(OriginConfig.of("b", A)).build())
                 .hasMessage("origin addresses must be unique, but 'a' and 'b' both use http://127.0.0.1:8081");
         assertThatThrownBy(() -> FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).sampleSize(4).successfulSamplesRequired(5).build())
-                .hasMessage("successfulSamplesRequired (5) must not exceed sampleSize (4)");
+                .hasMessage("successfulSamplesRequired must not exceed sampleSize (4), but was 5");
+        assertThatThrownBy(() -> new LoadBalancingSettings(0, 0, Duration.ZERO))
+                .hasMessage("sampleSize must be between 1 and 255, but was 0");
+        assertThatThrownBy(() -> new HealthProbeSettings("health", ProbeRequestType.GET, ProbeProtocol.HTTP, Duration.ofSeconds(1)))
+                .hasMessage("probePath must start with '/' and hold no spaces or '#', but was 'health'");
     }
 
     @Test
-    void shouldRejectNonAzureTimingsUnlessAllowed() {
-        FrontDoorConfig.Builder builder = FrontDoorConfig.builder().origin(OriginConfig.of("a", A));
+    void shouldAcceptAnyTimingTheRouterCanUseWhetherOrNotAzureWould() {
+        FrontDoorConfig config = FrontDoorConfig.builder().origin(OriginConfig.of("a", A))
+                .probeInterval(Duration.ofMillis(200)).originResponseTimeout(Duration.ofMillis(16_500))
+                .additionalLatency(Duration.ofSeconds(5)).build();
 
-        assertThatThrownBy(() -> builder.probeInterval(Duration.ofMillis(200)).build())
-                .hasMessage("probeInterval must be whole seconds between 1 s and 255 s (Azure's range), but was 200 ms; "
-                        + "call allowNonAzureTimings(true) to use it locally");
-        assertThatThrownBy(() -> builder.probeInterval(Duration.ofSeconds(1)).originResponseTimeout(Duration.ofSeconds(2)).build())
-                .hasMessage("originResponseTimeout must be whole seconds between 16 s and 240 s (Azure's range), but was 2 s; "
-                        + "call allowNonAzureTimings(true) to use it locally");
-        assertThatThrownBy(() -> builder.originResponseTimeout(Duration.ofMillis(16_500)).build())
-                .hasMessageContaining("but was 16.5 s");
-    }
-
-    @Test
-    void shouldReportEveryNonAzureSetting() {
-        FrontDoorConfig config = FrontDoorConfig.builder()
-                .origin(OriginConfig.of("a", A))
-                .allowNonAzureTimings(true)
-                .probeInterval(Duration.ofMillis(200))
-                .originResponseTimeout(Duration.ofSeconds(2))
-                .passiveHealthOnConnectionRefused(true)
-                .build();
-
-        assertThat(config.nonAzureSettings()).containsExactly(
-                "probeInterval is 200 ms; Azure allows whole seconds from 1 s to 255 s",
-                "originResponseTimeout is 2 s; Azure allows whole seconds from 16 s to 240 s",
-                config.nonAzureSettings().get(2),
-                "passiveHealthOnConnectionRefused is on: an origin that refuses a connection counts as unhealthy until "
-                        + "its next successful probe; Azure Front Door decides health from probes only");
-        assertThat(config.nonAzureSettings().get(2)).startsWith("retryOnNextOrigin is on:");
-    }
-
-    @Test
-    void shouldReportNothingWhenBehavingLikeAzure() {
-        FrontDoorConfig config = FrontDoorConfig.builder()
-                .origin(OriginConfig.of("a", A))
-                .probeInterval(Duration.ofSeconds(1))
-                .originResponseTimeout(Duration.ofSeconds(16))
-                .retryOnNextOrigin(false)
-                .build();
-
-        assertThat(config.nonAzureSettings()).isEmpty();
+        assertThat(config.healthProbe().interval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.timeouts().originResponse()).isEqualTo(Duration.ofMillis(16_500));
+        assertThat(config.loadBalancing().additionalLatency()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -164,9 +130,12 @@ class FrontDoorConfigTest {
 
         FrontDoorConfig copy = config.toBuilder().build();
 
-        assertThat(copy).isEqualTo(config);
+        assertThat(copy).isEqualTo(config).hasSameHashCodeAs(config);
+        assertThat(copy.toString()).isEqualTo(config.toString()).contains("fd-1", "/health", "sampleSize=6", "name=b");
         assertThat(config.toBuilder().port(9090).build().port()).isEqualTo(9090);
         assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.toBuilder().sampleSize(7).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().passiveHealthOnConnectionRefused(true).build().hashCode()).isNotEqualTo(config.hashCode());
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.fast;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,7 +49,7 @@ class LifecycleIT {
     @Test
     void shouldLeaveNoThreadBehindAfterClose() {
         Set<Thread> before = liveThreads();
-        FrontDoor frontDoor = FrontDoor.start(fast().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor = FrontDoor.start(steady().origin(origin(app, 1, 50)).build());
         for (int i = 0; i < 20; i++) {
             assertThat(Http.get(frontDoor.endpoint()).statusCode()).isEqualTo(200);
         }
@@ -73,7 +73,7 @@ class LifecycleIT {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
 
-            assertThatThrownBy(() -> FrontDoor.start(fast().port(port).origin(origin(app, 1, 50)).build()))
+            assertThatThrownBy(() -> FrontDoor.start(steady().port(port).origin(origin(app, 1, 50)).build()))
                     .isInstanceOf(FrontDoorException.class)
                     .hasMessageStartingWith("front door could not start on 127.0.0.1:" + port + ": ");
         }
@@ -91,7 +91,7 @@ class LifecycleIT {
             port = free.getLocalPort();
         }
 
-        try (FrontDoor frontDoor = FrontDoor.start(fast().port(port).origin(origin(app, 1, 50)).build())) {
+        try (FrontDoor frontDoor = FrontDoor.start(steady().port(port).origin(origin(app, 1, 50)).build())) {
 
             assertThat(frontDoor.endpoint()).isEqualTo(URI.create("http://127.0.0.1:" + port));
             assertThat(Http.get(frontDoor.endpoint()).body()).isEqualTo("app");
@@ -100,7 +100,7 @@ class LifecycleIT {
 
     @Test
     void shouldExposePrometheusMetricsThroughAMountableHandler() throws Exception {
-        try (FrontDoor frontDoor = FrontDoor.start(fast().origin(origin(app, 1, 50)).build())) {
+        try (FrontDoor frontDoor = FrontDoor.start(steady().origin(origin(app, 1, 50)).build())) {
             for (int i = 0; i < 3; i++) {
                 Http.get(frontDoor.endpoint());
             }

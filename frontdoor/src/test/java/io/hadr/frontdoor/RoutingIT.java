@@ -1,6 +1,8 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.fast;
+import static io.hadr.frontdoor.testing.TestConfigs.awaitHealthy;
+import static io.hadr.frontdoor.testing.TestConfigs.probing;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,7 +66,7 @@ class RoutingIT {
     void shouldSendEverythingToThePriorityOneOrigin() {
         TestOrigin primary = newOrigin("primary");
         TestOrigin secondary = newOrigin("secondary");
-        FrontDoor frontDoor = start(fast().origin(origin(primary, 1, 50)).origin(origin(secondary, 2, 1000)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(primary, 1, 50)).origin(origin(secondary, 2, 1000)).build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 40, 4);
 
@@ -77,7 +79,7 @@ class RoutingIT {
     void shouldSplitByWeightWithinFivePercentOverTwoThousandRequests() {
         TestOrigin light = newOrigin("light");
         TestOrigin heavy = newOrigin("heavy");
-        FrontDoor frontDoor = start(fast()
+        FrontDoor frontDoor = start(steady()
                 // A wide latency band keeps probe-latency jitter on a busy machine out of the split.
                 .additionalLatency(Duration.ofMillis(1000))
                 .origin(origin(light, 1, 300)).origin(origin(heavy, 1, 700)).build());
@@ -92,8 +94,10 @@ class RoutingIT {
     @Test
     void shouldKeepTrafficOnOriginsWithinTheLatencyBand() {
         TestOrigin near = newOrigin("near");
-        TestOrigin far = newOrigin("far").probeDelay(Duration.ofMillis(300));
-        FrontDoorConfig.Builder config = fast().probeInterval(Duration.ofSeconds(1))
+        // Far enough that a busy machine's jitter on the near origin's probe cannot bridge the gap, and well within
+        // the probe interval, which is also the probe's timeout.
+        TestOrigin far = newOrigin("far").probeDelay(Duration.ofMillis(400));
+        FrontDoorConfig.Builder config = steady().probeInterval(Duration.ofSeconds(3))
                 .origin(origin(near, 1, 50)).origin(origin(far, 1, 50));
         FrontDoor narrowBand = start(config.additionalLatency(Duration.ofMillis(50)).build());
         FrontDoor wideBand = start(config.additionalLatency(Duration.ofMillis(1000)).build());
@@ -102,7 +106,7 @@ class RoutingIT {
         Map<String, Integer> wide = spread(wideBand.endpoint(), 40, 4);
 
         assertThat(narrowBand.origin("far").routingLatency()).hasValueSatisfying(
-                latency -> assertThat(latency).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
+                latency -> assertThat(latency).isGreaterThanOrEqualTo(Duration.ofMillis(400)));
         assertThat(narrow).containsExactly(Map.entry("near", 40));
         assertThat(wide).containsOnly(Map.entry("near", 20), Map.entry("far", 20));
     }
@@ -112,7 +116,7 @@ class RoutingIT {
         TestOrigin a = newOrigin("a").healthStatus(503);
         TestOrigin b = newOrigin("b").healthStatus(503);
         TestOrigin off = newOrigin("off").healthStatus(503);
-        FrontDoor frontDoor = start(fast().origin(origin(a, 1, 50)).origin(origin(b, 2, 50))
+        FrontDoor frontDoor = start(steady().origin(origin(a, 1, 50)).origin(origin(b, 2, 50))
                 .origin(origin(off, 1, 50).withEnabled(false)).build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 40, 1);
@@ -126,7 +130,7 @@ class RoutingIT {
     void shouldNeverSendTrafficToADisabledOrigin() {
         TestOrigin disabled = newOrigin("disabled");
         TestOrigin enabled = newOrigin("enabled");
-        FrontDoor frontDoor = start(fast()
+        FrontDoor frontDoor = start(steady()
                 .origin(origin(disabled, 1, 1000).withEnabled(false)).origin(origin(enabled, 2, 1)).build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 40, 4);
@@ -140,7 +144,7 @@ class RoutingIT {
     void shouldApplyOriginUpdatesAtRuntimeWithoutRestart() {
         TestOrigin a = newOrigin("a");
         TestOrigin b = newOrigin("b");
-        FrontDoor frontDoor = start(fast().additionalLatency(Duration.ofMillis(1000))
+        FrontDoor frontDoor = start(steady().additionalLatency(Duration.ofMillis(1000))
                 .origin(origin(a, 1, 100)).origin(origin(b, 2, 100)).build());
         URI endpoint = frontDoor.endpoint();
 
@@ -168,8 +172,9 @@ class RoutingIT {
     void shouldKeepAClientOnItsOriginWithTheAslbsaCookie() {
         TestOrigin a = newOrigin("a");
         TestOrigin b = newOrigin("b");
-        FrontDoor frontDoor = start(fast().sessionAffinity(true).additionalLatency(Duration.ofMillis(1000))
+        FrontDoor frontDoor = start(probing().sessionAffinity(true).additionalLatency(Duration.ofMillis(1000))
                 .origin(origin(a, 1, 50)).origin(origin(b, 1, 50)).build());
+        awaitHealthy(frontDoor, "a", "b");
 
         HttpResponse<String> first = Http.get(frontDoor.endpoint());
         String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();

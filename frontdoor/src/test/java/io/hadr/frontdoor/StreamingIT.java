@@ -1,6 +1,6 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.fast;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +39,7 @@ class StreamingIT {
         app = TestOrigin.start("app");
         smallHeapFrontDoor = FrontDoorProcess.start(
                 List.of("-Xmx48m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
-                List.of("--port", "0", "--probe-path", "/health", "--probe-interval", "1s",
+                List.of("--port", "0", "--probe-path", "/health", "--probe-interval-ms", "1000",
                         "--origin", "app=" + app.address()));
     }
 
@@ -96,7 +96,7 @@ class StreamingIT {
 
     @Test
     void shouldKeepServingOthersWhileAClientStallsOnALargeDownload() throws Exception {
-        try (FrontDoor frontDoor = FrontDoor.start(fast().origin(origin(app, 1, 50)).build());
+        try (FrontDoor frontDoor = FrontDoor.start(steady().origin(origin(app, 1, 50)).build());
                 Socket stalled = new Socket("127.0.0.1", frontDoor.endpoint().getPort())) {
             OutputStream out = stalled.getOutputStream();
             out.write(("GET /download?bytes=" + (4 * HUNDRED_MB) + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -108,7 +108,8 @@ class StreamingIT {
                 long started = System.nanoTime();
                 HttpResponse<String> response = Http.get(frontDoor.endpoint());
                 assertThat(response.statusCode()).isEqualTo(200);
-                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                // A request blocked behind the stalled one would wait for that client's idle timeout (35 s here).
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
             }
         }
     }

@@ -36,9 +36,7 @@ final class FrontDoors {
                 .additionalLatency(spec.loadBalancing().additionalLatency())
                 .originResponseTimeout(spec.originResponseTimeout())
                 .sessionAffinity(spec.sessionAffinity())
-                .retryOnNextOrigin(spec.retryOnNextOrigin())
-                // The topology already allowed and reported what Azure would refuse.
-                .allowNonAzureTimings(true);
+                .retryOnNextOrigin(spec.retryOnNextOrigin());
         for (FrontDoorSpec.Origin origin : spec.origins()) {
             for (AppInstance app : appsByRegion.get(origin.regionId())) {
                 builder.origin(new OriginConfig(app.id(), app.url(), origin.priority(), origin.weight(), origin.enabled()));

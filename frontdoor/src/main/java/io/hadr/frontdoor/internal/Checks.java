@@ -28,6 +28,14 @@ public final class Checks {
         return value;
     }
 
+    public static Duration notNegative(String name, Duration value) {
+        Objects.requireNonNull(value, () -> name + " must not be null");
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative, but was " + human(value));
+        }
+        return value;
+    }
+
     public static Duration between(String name, Duration value, Duration min, Duration max) {
         Objects.requireNonNull(value, () -> name + " must not be null");
         if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {

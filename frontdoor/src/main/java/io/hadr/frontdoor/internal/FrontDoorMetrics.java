@@ -59,7 +59,7 @@ public final class FrontDoorMetrics {
                 "Requests to each origin that failed, by Azure error info (retried ones included).");
         for (OriginState origin : group.origins()) {
             for (ErrorInfo info : ErrorInfo.values()) {
-                if (info != ErrorInfo.NoEligibleOrigin && info != ErrorInfo.ClientDisconnected) {
+                if (info.blamesOrigin()) {
                     sample(out, "hadr_frontdoor_origin_failures_total", origin, "error_info=\"" + info.name() + "\"",
                             origin.failures(info));
                 }

@@ -61,7 +61,7 @@ public final class HealthProber implements AutoCloseable {
         for (OriginState origin : group.origins()) {
             probe(origin, done::countDown);
         }
-        Duration interval = config.probeInterval();
+        Duration interval = config.healthProbe().interval();
         Duration deadline = (interval.compareTo(FIRST_ROUND_CAP) < 0 ? interval : FIRST_ROUND_CAP).plusSeconds(1);
         if (!done.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warn("first probe round did not complete within {}; origins without an answer start unhealthy",
@@ -71,8 +71,13 @@ public final class HealthProber implements AutoCloseable {
 
     /** Starts probing every origin each probe interval. */
     public void start() {
-        long interval = config.probeInterval().toNanos();
+        long interval = config.healthProbe().interval().toNanos();
         ticker.scheduleAtFixedRate(this::probeAll, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** Probes one origin at once, e.g. one just added, instead of waiting for the next round. */
+    public void probeNow(OriginState origin) {
+        probe(origin, () -> { });
     }
 
     private void probeAll() {
@@ -87,14 +92,14 @@ public final class HealthProber implements AutoCloseable {
             whenDone.run();
             return;
         }
-        URI probeUri = URI.create(config.probeProtocol().scheme() + "://" + origin.address().getRawAuthority()
-                + config.probePath());
+        URI probeUri = URI.create(config.healthProbe().protocol().scheme() + "://" + origin.address().getRawAuthority()
+                + config.healthProbe().path());
         long started = System.nanoTime();
         try {
             Request probe = probeClient.newRequest(probeUri)
-                    .method(config.probeRequestType().name())
+                    .method(config.healthProbe().requestType().name())
                     .agent(USER_AGENT)
-                    .timeout(config.probeInterval().toMillis(), TimeUnit.MILLISECONDS)
+                    .timeout(config.healthProbe().interval().toMillis(), TimeUnit.MILLISECONDS)
                     .headers(headers -> headers
                             .put("X-FD-HealthProbe", "1")
                             .put("X-Azure-FDID", config.frontDoorId())

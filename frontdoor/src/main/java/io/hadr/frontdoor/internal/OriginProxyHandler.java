@@ -3,7 +3,6 @@ package io.hadr.frontdoor.internal;
 import io.hadr.frontdoor.ErrorInfo;
 import io.hadr.frontdoor.FrontDoorConfig;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +11,17 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.URI;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -25,6 +29,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,11 +48,8 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
     private static final Logger LOG = LoggerFactory.getLogger(OriginProxyHandler.class);
 
-    public static final String ERROR_INFO_HEADER = "X-Hadr-Error-Info";
     static final String AFFINITY_COOKIE = "ASLBSA";
     static final String AFFINITY_CORS_COOKIE = "ASLBSACORS";
-    /** Azure's value when caching is not configured on the route. */
-    static final String X_CACHE_VALUE = "CONFIG_NOCACHE";
 
     /** RFC 9110 §7.6.1 hop-by-hop headers, plus Proxy-Connection and Keep-Alive as Jetty's ProxyHandler strips them. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authorization",
@@ -94,7 +96,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         private final String affinityToken;
         private final boolean debugHeaders;
         private final boolean hasBody;
-        private final Set<OriginState> tried = new HashSet<>(4);
         private final AtomicBoolean completed = new AtomicBoolean();
         private volatile org.eclipse.jetty.client.Request proxyToOriginRequest;
         private volatile boolean clientFailed;
@@ -111,8 +112,13 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         }
 
         void start() {
+            String tooLong = tooLong(clientToProxyRequest.getHttpURI());
+            if (tooLong != null) {
+                writeError(ErrorInfo.InvalidRequest, HttpStatus.URI_TOO_LONG_414, tooLong, null, null);
+                return;
+            }
             clientToProxyRequest.addFailureListener(this::onClientFailure);
-            Optional<OriginState> origin = group.select(affinityToken, Set.of());
+            Optional<OriginState> origin = group.acquire(affinityToken, Set.of());
             if (origin.isEmpty()) {
                 writeError(ErrorInfo.NoEligibleOrigin, null, null);
                 return;
@@ -129,7 +135,6 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         }
 
         private void send(OriginState origin) {
-            tried.add(origin);
             org.eclipse.jetty.client.Request request = proxyClient.newRequest(origin.address())
                     .method(clientToProxyRequest.getMethod())
                     .path(clientToProxyRequest.getHttpURI().getPathQuery())
@@ -143,7 +148,19 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             if (clientFailed) {
                 request.abort(new java.io.IOException("client went away"));
             }
-            request.send(new OriginToProxyResponseListener(origin, body));
+            // Straight to the origin's destination (connection pool), resolved once per origin rather than per request.
+            destination(origin).send(request, new OriginToProxyResponseListener(origin, body));
+        }
+
+        private Destination destination(OriginState origin) {
+            Destination destination = origin.destination;
+            if (destination == null) {
+                URI address = origin.address();
+                destination = proxyClient.resolveDestination(new Origin(address.getScheme(), address.getHost(),
+                        address.getPort() >= 0 ? address.getPort() : URIUtil.getDefaultPortForScheme(address.getScheme())));
+                origin.destination = destination;
+            }
+            return destination;
         }
 
         private void copyRequestHeaders(HttpFields.Mutable proxyToOriginHeaders) {
@@ -185,14 +202,17 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                 return;
             }
             ErrorInfo info = Failures.classify(failure);
-            origin.countFailure(info);
+            if (info.blamesOrigin()) {
+                origin.countFailure(info);
+            }
             if (info == ErrorInfo.OriginConnectionRefused) {
                 group.recordConnectionRefused(origin);
             }
             boolean bodyTouched = body != null && body.touched();
             if (retryOnNextOrigin && !retried
                     && Failures.isRetryable(clientToProxyRequest.getMethod(), failure, responseBegun, bodyTouched)) {
-                Optional<OriginState> next = group.select(null, tried);
+                // A request is retried once, so the origin that just failed is the only one tried.
+                Optional<OriginState> next = group.acquire(null, Set.of(origin));
                 if (next.isPresent()) {
                     retried = true;
                     origin.countRetriedAway(info);
@@ -214,25 +234,27 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             }
         }
 
-        /** Azure's error answer: the status for the error info, the info in a header and a one-line body. */
         private void writeError(ErrorInfo info, OriginState origin, Throwable cause) {
+            writeError(info, info.httpStatus(), null, origin, cause);
+        }
+
+        /** The front door's error answer (see {@link ErrorAnswers}), with Azure's debug header on request. */
+        private void writeError(ErrorInfo info, int status, String message, OriginState origin, Throwable cause) {
             metrics.countErrorResponse(info);
             proxyToClientResponse.reset();
-            proxyToClientResponse.setStatus(info.httpStatus());
+            proxyToClientResponse.setStatus(status);
             HttpFields.Mutable headers = proxyToClientResponse.getHeaders();
-            headers.put("X-Azure-Ref", azureRef);
-            headers.put("X-Cache", X_CACHE_VALUE);
-            headers.put(ERROR_INFO_HEADER, info.name());
-            headers.put(HttpHeader.CACHE_CONTROL, "no-store");
-            headers.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            ByteBuffer body = ErrorAnswers.prepare(headers, status, info, message, origin == null ? null : origin.name(),
+                    azureRef);
+            if (hasBody) {
+                // The request body may be partly unread; the connection cannot carry another request then.
+                headers.put(HttpHeader.CONNECTION, "close");
+            }
             if (debugHeaders && cause != null) {
                 headers.put("X-Azure-ExternalError", printable(String.valueOf(cause)));
             }
-            String text = info.httpStatus() + " " + HttpStatus.getMessage(info.httpStatus()) + ": " + info.name()
-                    + (origin == null ? "" : " (origin '" + origin.name() + "')") + "\nX-Azure-Ref: " + azureRef + "\n";
-            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
-            proxyToClientResponse.write(true, ByteBuffer.wrap(bytes), Callback.from(this::succeed, this::fail));
+            boolean head = HttpMethod.HEAD.is(clientToProxyRequest.getMethod());
+            proxyToClientResponse.write(true, head ? null : body, Callback.from(this::succeed, this::fail));
         }
 
         private void succeed() {
@@ -254,6 +276,9 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             private final OriginState origin;
             private final RetryGuardedContent body;
             private volatile boolean responseBegun;
+            /** The origin's Content-Length, or -1; the chunk that completes it is written as the last. */
+            private long contentRemaining = -1;
+            private volatile boolean lastWritten;
 
             OriginToProxyResponseListener(OriginState origin, RetryGuardedContent body) {
                 this.origin = origin;
@@ -270,6 +295,8 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             public void onHeaders(org.eclipse.jetty.client.Response originToProxyResponse) {
                 origin.countServed();
                 HttpFields originToProxyHeaders = originToProxyResponse.getHeaders();
+                contentRemaining = HttpMethod.HEAD.is(clientToProxyRequest.getMethod()) ? -1
+                        : originToProxyHeaders.getLongField(HttpHeader.CONTENT_LENGTH);
                 Set<String> connectionListed = connectionTokens(originToProxyHeaders);
                 HttpFields.Mutable proxyToClientHeaders = proxyToClientResponse.getHeaders();
                 for (HttpField field : originToProxyHeaders) {
@@ -279,7 +306,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                     }
                 }
                 proxyToClientHeaders.put("X-Azure-Ref", azureRef);
-                proxyToClientHeaders.put("X-Cache", X_CACHE_VALUE);
+                proxyToClientHeaders.put("X-Cache", ErrorAnswers.X_CACHE_VALUE);
                 if (debugHeaders) {
                     proxyToClientHeaders.put("X-Azure-OriginStatusCode", String.valueOf(originToProxyResponse.getStatus()));
                 }
@@ -299,10 +326,19 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
             public void onContent(org.eclipse.jetty.client.Response originToProxyResponse, Content.Chunk originToProxyChunk,
                     Runnable demander) {
                 originToProxyChunk.retain();
-                proxyToClientResponse.write(false, originToProxyChunk.getByteBuffer(), new Callback() {
+                ByteBuffer content = originToProxyChunk.getByteBuffer();
+                boolean last = contentRemaining >= 0 && (contentRemaining -= content.remaining()) <= 0;
+                if (last) {
+                    // Writing the last bytes as the last content spares the server a separate empty last write.
+                    lastWritten = true;
+                }
+                proxyToClientResponse.write(last, content, new Callback() {
                     @Override
                     public void succeeded() {
                         originToProxyChunk.release();
+                        if (last) {
+                            OriginToProxyResponseListener.this.succeeded();
+                        }
                         demander.run();
                     }
 
@@ -311,6 +347,9 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
                         originToProxyChunk.release();
                         // Cannot write to the client: stop reading from the origin.
                         clientFailed = true;
+                        if (last) {
+                            OriginToProxyResponseListener.this.failed(failure);
+                        }
                         originToProxyResponse.abort(failure);
                     }
 
@@ -323,11 +362,14 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
             @Override
             public void onSuccess(org.eclipse.jetty.client.Response originToProxyResponse) {
-                proxyToClientResponse.write(true, BufferUtil.EMPTY_BUFFER, this);
+                if (!lastWritten) {
+                    proxyToClientResponse.write(true, BufferUtil.EMPTY_BUFFER, this);
+                }
             }
 
             @Override
             public void onComplete(Result result) {
+                origin.release();
                 if (result.isSucceeded()) {
                     whenComplete((ignored, failure) -> {
                         if (failure == null) {
@@ -348,7 +390,13 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
     /**
      * The client's request body as the body of one proxy-to-origin request. It remembers whether
      * the origin side started to read it: until then the body is intact and the request may go to
-     * another origin; a failure of this attempt must then not fail the client's request body.
+     * another origin.
+     *
+     * <p>A failure of the attempt never fails the client's request: the client did nothing wrong,
+     * and a failed client request would make the server answer a bare 500 (or cut the connection)
+     * instead of Azure's error answer, depending on which side noticed the closed origin
+     * connection first. The unread rest of the body is left to the server, which discards it or
+     * closes the connection after the error answer (that answer says {@code Connection: close}).
      */
     static final class RetryGuardedContent implements org.eclipse.jetty.client.Request.Content {
 
@@ -382,9 +430,7 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
 
         @Override
         public void fail(Throwable failure) {
-            if (touched) {
-                clientToProxyRequest.fail(failure);
-            }
+            // Deliberately empty: see the class comment.
         }
 
         @Override
@@ -396,6 +442,29 @@ public final class OriginProxyHandler extends Handler.Abstract.NonBlocking {
         public boolean rewind() {
             return false;
         }
+    }
+
+    /**
+     * Why the request's URL is longer than Azure Front Door accepts (8,192 bytes for the whole raw
+     * URL, 4,096 for the query string), or null when it is not.
+     */
+    static String tooLong(HttpURI uri) {
+        String query = uri.getQuery();
+        if (query != null && query.length() > FrontDoorLimits.MAX_QUERY_BYTES) {
+            return "the query string is " + query.length() + " bytes; the front door accepts at most "
+                    + FrontDoorLimits.MAX_QUERY_BYTES;
+        }
+        // scheme://host[:port]path[?query], counted without building the string.
+        String scheme = uri.getScheme();
+        String host = uri.getHost();
+        String path = uri.getPath();
+        int length = (scheme == null ? 4 : scheme.length()) + 3 + (host == null ? 0 : host.length())
+                + (uri.getPort() > 0 ? 1 + Integer.toString(uri.getPort()).length() : 0)
+                + (path == null ? 0 : path.length()) + (query == null ? 0 : 1 + query.length());
+        if (length > FrontDoorLimits.MAX_URL_BYTES) {
+            return "the URL is " + length + " bytes; the front door accepts at most " + FrontDoorLimits.MAX_URL_BYTES;
+        }
+        return null;
     }
 
     private static boolean hasBody(Request clientToProxyRequest) {

@@ -29,9 +29,49 @@ final class OriginSelector {
     private final Duration additionalLatency;
     private List<OriginState> lastBand = List.of();
     private long roundRobin;
+    // The decision for requests without affinity or exclusions, kept until the origins or their state change
+    // (a probe result, an update), so that most requests only advance the round robin.
+    private List<OriginState> cachedOrigins;
+    private long cachedVersion = -1;
+    private List<OriginState> cachedEnabled = List.of();
+    private List<OriginState> cachedBand = List.of();
 
     OriginSelector(Duration additionalLatency) {
         this.additionalLatency = additionalLatency;
+    }
+
+    /**
+     * @param version a number that changes whenever an origin's settings, health or latency may
+     *     have changed
+     */
+    synchronized Optional<OriginState> select(List<OriginState> origins, long version, String affinityToken,
+            Set<OriginState> excluded) {
+        if (affinityToken != null || !excluded.isEmpty()) {
+            return select(origins, affinityToken, excluded);
+        }
+        if (origins != cachedOrigins || version != cachedVersion) {
+            List<OriginState> enabled = new ArrayList<>(origins.size());
+            List<OriginState> healthy = new ArrayList<>(origins.size());
+            for (OriginState origin : origins) {
+                if (origin.isEnabled()) {
+                    enabled.add(origin);
+                    if (origin.isHealthy()) {
+                        healthy.add(origin);
+                    }
+                }
+            }
+            cachedEnabled = enabled;
+            cachedBand = healthy.isEmpty() ? List.of() : latencyBand(topPriority(healthy));
+            cachedOrigins = origins;
+            cachedVersion = version;
+        }
+        if (cachedEnabled.isEmpty()) {
+            return Optional.empty();
+        }
+        if (cachedBand.isEmpty()) {
+            return Optional.of(cachedEnabled.get((int) (roundRobin++ % cachedEnabled.size())));
+        }
+        return Optional.of(weighted(cachedBand));
     }
 
     synchronized Optional<OriginState> select(List<OriginState> origins, String affinityToken, Set<OriginState> excluded) {

@@ -15,12 +15,16 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live state of one origin: its current settings (changed at runtime by
- * {@link OriginGroup#update}), its probe window and health, and its counters.
+ * {@link OriginGroup#update}), its probe window and health, its counters, and the requests on
+ * their way to it (so that a removed origin can be drained: it gets no new request, and the
+ * removal completes when the last one has finished).
  */
 public final class OriginState {
 
@@ -39,8 +43,14 @@ public final class OriginState {
     private volatile Instant lastProbeAt;
 
     final AtomicBoolean probeInFlight = new AtomicBoolean();
+    /** The proxy client's connection pool towards this origin, resolved on first use. */
+    volatile org.eclipse.jetty.client.Destination destination;
     // Smooth weighted round robin state, guarded by the OriginSelector.
     int currentWeight;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final CompletableFuture<OriginStatus> drained = new CompletableFuture<>();
+    private volatile boolean removed;
 
     private final LongAdder requestsServed = new LongAdder();
     private final LongAdder probesSucceeded = new LongAdder();
@@ -48,7 +58,14 @@ public final class OriginState {
     private final Map<ErrorInfo, LongAdder> failures = new EnumMap<>(ErrorInfo.class);
     private final Map<ErrorInfo, LongAdder> retriedAway = new EnumMap<>(ErrorInfo.class);
 
-    OriginState(OriginConfig config, int sampleSize, int successfulSamplesRequired) {
+    /**
+     * @param health the health before the first probe: null for an origin of the configuration the
+     *     front door starts with (its first probe seeds the window and sets the health without a
+     *     transition), {@link OriginHealth#UNHEALTHY} for one added at runtime, which must pass its
+     *     probes like any origin that comes back
+     */
+    OriginState(OriginConfig config, int sampleSize, int successfulSamplesRequired, OriginHealth health) {
+        this.health = health;
         this.name = config.name();
         this.address = config.address();
         this.affinityToken = sha256Hex(config.address().toString());
@@ -97,11 +114,12 @@ public final class OriginState {
     }
 
     /**
-     * Records a probe result and returns the health transition it caused, if any. The very first
-     * result seeds the window and sets the initial health without a transition.
+     * Records a probe result and returns the health transition it caused, if any. For an origin the
+     * front door started with, the very first result seeds the window and sets the initial health
+     * without a transition; an origin added at runtime fills its window probe by probe.
      */
     synchronized HealthTransition recordProbe(boolean success, Duration latency, Instant at) {
-        if (window.isEmpty()) {
+        if (window.isEmpty() && health == null) {
             window.seed(success, latency);
         } else {
             window.record(success, latency);
@@ -132,6 +150,39 @@ public final class OriginState {
             return null;
         }
         return new HealthTransition(name, before, after, at, reason);
+    }
+
+    /** A request was routed here; {@link #release()} must follow once its exchange with the origin ended. */
+    void acquire() {
+        inFlight.incrementAndGet();
+    }
+
+    /** A request routed here has finished with the origin (answered, failed or cut). */
+    public void release() {
+        if (inFlight.decrementAndGet() == 0 && removed) {
+            drained.complete(status());
+        }
+    }
+
+    /** Requests routed here whose exchange with the origin has not ended yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Marks the origin as removed from its group (which already stopped routing to it) and returns
+     * a future completed, with the final status, once no request is in flight to it any more.
+     */
+    CompletableFuture<OriginStatus> markRemoved() {
+        removed = true;
+        if (inFlight.get() == 0) {
+            drained.complete(status());
+        }
+        return drained;
+    }
+
+    boolean isRemoved() {
+        return removed;
     }
 
     void countServed() {

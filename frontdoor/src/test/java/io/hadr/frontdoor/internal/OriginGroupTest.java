@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class OriginGroupTest {
@@ -235,5 +236,98 @@ class OriginGroupTest {
         assertThat(status.routingLatency()).contains(Duration.ofNanos(50_000_000L / 3));
         assertThat(status.healthy()).isTrue();
         assertThat(status.lastProbeAt()).contains(T0);
+    }
+
+    @Test
+    void shouldStartAnAddedOriginUnhealthyAndRouteToItOnceRequiredProbesSucceed() {
+        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)));
+        List<HealthTransition> transitions = new ArrayList<>();
+        group.addListener(transitions::add);
+        probeAll(group, true, Duration.ofMillis(5));
+
+        OriginState b = group.add(origin("b", 2, 1, 50));
+        OriginStatus fresh = b.status();
+        Map<String, Integer> beforeProbes = route(group, 10);
+        group.recordProbe(b, true, Duration.ofMillis(5));
+        group.recordProbe(b, true, Duration.ofMillis(5));
+        Map<String, Integer> afterTwoProbes = route(group, 10);
+        clock.advance(Duration.ofSeconds(1));
+        group.recordProbe(b, true, Duration.ofMillis(5));
+        Map<String, Integer> afterThreeProbes = route(group, 10);
+
+        assertThat(fresh.healthy()).isFalse();
+        assertThat(fresh.recentProbes()).isEmpty();
+        assertThat(beforeProbes).containsExactly(Map.entry("a", 10));
+        assertThat(afterTwoProbes).containsExactly(Map.entry("a", 10));
+        assertThat(afterThreeProbes).containsOnly(Map.entry("a", 5), Map.entry("b", 5));
+        assertThat(transitions).containsExactly(new HealthTransition("b", OriginHealth.UNHEALTHY, OriginHealth.HEALTHY,
+                T0.plusSeconds(1), "probes ✓✓✓ (3 of last 3 succeeded, 3 required)"));
+        assertThat(group.origins()).extracting(OriginState::name).containsExactly("a", "b");
+    }
+
+    @Test
+    void shouldRefuseToAddAnOriginWhoseNameOrAddressIsTaken() {
+        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)));
+
+        assertThatThrownBy(() -> group.add(origin("a", 2, 1, 50)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("origin names must be unique, but 'a' already exists");
+        assertThatThrownBy(() -> group.add(origin("b", 1, 1, 50)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("origin addresses must be unique, but 'a' already uses http://127.0.0.1:1 (adding 'b')");
+    }
+
+    @Test
+    void shouldStopRoutingToARemovedOriginAndCompleteItsDrainWhenTheLastRequestEnds() {
+        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
+        probeAll(group, true, Duration.ofMillis(5));
+        OriginState first = group.acquire(null, Set.of()).orElseThrow();
+        OriginState second = group.acquire(null, Set.of()).orElseThrow();
+
+        CompletableFuture<OriginStatus> drained = group.remove("a");
+        boolean doneWithTwoInFlight = drained.isDone();
+        Map<String, Integer> afterRemoval = route(group, 10);
+        first.release();
+        boolean doneWithOneInFlight = drained.isDone();
+        second.release();
+
+        assertThat(first).isSameAs(second);
+        assertThat(first.name()).isEqualTo("a");
+        assertThat(doneWithTwoInFlight).isFalse();
+        assertThat(doneWithOneInFlight).isFalse();
+        assertThat(drained).isCompletedWithValueMatching(status -> status.name().equals("a"));
+        assertThat(afterRemoval).containsExactly(Map.entry("b", 10));
+        assertThat(group.origins()).extracting(OriginState::name).containsExactly("b");
+        assertThatThrownBy(() -> group.origin("a")).isInstanceOf(UnknownOriginException.class);
+    }
+
+    @Test
+    void shouldCompleteTheRemovalAtOnceWhenNoRequestIsInFlightAndLeaveAnEmptyGroupWithoutEligibleOrigin() {
+        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)));
+        probeAll(group, true, Duration.ofMillis(5));
+
+        CompletableFuture<OriginStatus> drained = group.remove("a");
+
+        assertThat(drained).isDone();
+        assertThat(group.select(null, Set.of())).isEmpty();
+        assertThatThrownBy(() -> group.remove("a"))
+                .isInstanceOf(UnknownOriginException.class)
+                .hasMessage("no origin named 'a'; the front door has none");
+    }
+
+    @Test
+    void shouldIgnoreAProbeResultThatArrivesAfterTheOriginWasRemoved() {
+        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 1, 50)));
+        List<HealthTransition> transitions = new ArrayList<>();
+        group.addListener(transitions::add);
+        probeAll(group, true, Duration.ofMillis(5));
+        OriginState a = group.origin("a");
+        group.remove("a");
+
+        for (int i = 0; i < 4; i++) {
+            group.recordProbe(a, false, Duration.ofMillis(5));
+        }
+
+        assertThat(transitions).isEmpty();
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A front door in its own JVM ({@link io.hadr.frontdoor.FrontDoorMain}), started with the test's
+ * A front door in its own JVM ({@link FrontDoorMain}), started with the test's
  * classpath, for tests that need the proxy's memory alone, e.g. under a small heap.
  */
 public final class FrontDoorProcess implements AutoCloseable {
@@ -33,7 +33,7 @@ public final class FrontDoorProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("io.hadr.frontdoor.FrontDoorMain");
+        command.add(FrontDoorMain.class.getName());
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).start();
         StringBuffer stderr = new StringBuffer();

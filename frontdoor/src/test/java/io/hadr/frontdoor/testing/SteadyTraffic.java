@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SteadyTraffic implements AutoCloseable {
 
-    /** One request: when it was sent (nanoTime), its status (-1 for a transport failure), body and error info header. */
-    public record Outcome(long sentNanos, int status, String body, String errorInfo) {
+    /**
+     * One request: when it was sent and when its answer was complete (nanoTime), its status (-1 for
+     * a transport failure), body and error info header.
+     */
+    public record Outcome(long sentNanos, long completedNanos, int status, String body, String errorInfo) {
 
         public boolean ok() {
             return status == 200;
@@ -38,8 +41,8 @@ public final class SteadyTraffic implements AutoCloseable {
             }
             long sent = System.nanoTime();
             pending.add(Http.getAsync(uri).handle((response, failure) -> failure != null
-                    ? new Outcome(sent, -1, String.valueOf(failure), null)
-                    : new Outcome(sent, response.statusCode(), response.body(),
+                    ? new Outcome(sent, System.nanoTime(), -1, String.valueOf(failure), null)
+                    : new Outcome(sent, System.nanoTime(), response.statusCode(), response.body(),
                             response.headers().firstValue("X-Hadr-Error-Info").orElse(null))));
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
     }

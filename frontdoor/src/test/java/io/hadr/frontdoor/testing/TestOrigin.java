@@ -20,6 +20,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.QuietException;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -34,9 +36,11 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * restarted on the same port, made to fail its health probe, to answer probes slowly, or to hang.
  *
  * <p>Paths: {@code /health} (probe path; status and delay settable), {@code /} and anything else
- * (200, body = name), {@code /hang} (never answers), {@code /slow?ms=N}, {@code /download?bytes=N}
+ * (200, body = name), {@code /hang} (never answers), {@code /held} (answers 200 with its name when
+ * the test calls {@link #releaseHeld()}), {@code /slow?ms=N}, {@code /download?bytes=N}
  * (N pattern bytes, see {@link #pattern(long)}), {@code /upload} (reads the body, answers
- * {@code bytes=N crc=C}), {@code /headers} (answers with extra hop-by-hop and custom headers).
+ * {@code bytes=N crc=C}), {@code /headers} (answers with extra hop-by-hop and custom headers),
+ * {@code /bigheaders?bytes=N} (answers with about N bytes of headers).
  */
 public final class TestOrigin implements AutoCloseable {
 
@@ -56,6 +60,7 @@ public final class TestOrigin implements AutoCloseable {
     private final AtomicReference<HttpFields> lastRequestHeaders = new AtomicReference<>();
     private final AtomicReference<String> lastRequestTarget = new AtomicReference<>();
     private final Map<Callback, Boolean> hanging = new ConcurrentHashMap<>();
+    private final List<Runnable> held = new CopyOnWriteArrayList<>();
 
     private TestOrigin(String name) {
         this.name = name;
@@ -79,7 +84,11 @@ public final class TestOrigin implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("origin-" + name);
         Server newServer = new Server(threads);
-        ServerConnector connector = new ServerConnector(newServer, 1, 1);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        // Room for /bigheaders and for whatever request headers the front door lets through.
+        httpConfig.setMaxResponseHeaderSize(256 * 1024);
+        httpConfig.setRequestHeaderSize(256 * 1024);
+        ServerConnector connector = new ServerConnector(newServer, 1, 1, new HttpConnectionFactory(httpConfig));
         connector.setHost("127.0.0.1");
         connector.setPort(wantedPort);
         connector.setReuseAddress(true);
@@ -164,6 +173,19 @@ public final class TestOrigin implements AutoCloseable {
         return this;
     }
 
+    /** Requests to {@code /held} waiting for {@link #releaseHeld()}. */
+    public int heldRequests() {
+        return held.size();
+    }
+
+    /** Answers every request waiting on {@code /held}. */
+    public void releaseHeld() {
+        for (Runnable answer : held) {
+            held.remove(answer);
+            answer.run();
+        }
+    }
+
     /** Requests other than probes that reached this origin. */
     public long requests() {
         return requests.get();
@@ -209,6 +231,11 @@ public final class TestOrigin implements AutoCloseable {
                     hanging.put(callback, Boolean.TRUE);
                     return true;
                 }
+                case "/held" -> {
+                    Content.Source.consumeAll(request);
+                    held.add(() -> Content.Sink.write(response, true, name, callback));
+                    return true;
+                }
                 case "/slow" -> Thread.sleep(Long.parseLong(query.getValue("ms")));
                 case "/download" -> {
                     download(response, Long.parseLong(query.getValue("bytes")));
@@ -219,6 +246,12 @@ public final class TestOrigin implements AutoCloseable {
                     upload(request, response);
                     callback.succeeded();
                     return true;
+                }
+                case "/bigheaders" -> {
+                    int bytes = Integer.parseInt(query.getValue("bytes"));
+                    for (int i = 0; i * 1000 < bytes; i++) {
+                        response.getHeaders().add("X-Big-" + i, "b".repeat(990));
+                    }
                 }
                 case "/headers" -> {
                     response.getHeaders().put("X-Origin-Header", "yes");
