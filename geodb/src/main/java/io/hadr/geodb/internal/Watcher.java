@@ -77,10 +77,14 @@ public final class Watcher implements AutoCloseable {
             sync.update();
             replication.sample();
             GroupProbe.Observation o = probe.observe();
+            if (closed) {
+                // Closing interrupts the probe: what it saw says nothing about the servers.
+                return;
+            }
             PostgresServer primary = context.group().primary();
             context.group().settle(o.primaryServes(), o.secondaryStreams(), o.primaryServes()
                     ? (o.secondaryStreams() ? "the secondary streams" : "no secondary streams")
-                    : "the primary '" + primary.name() + "' is " + primary.state()
+                    : "the primary '" + primary.name() + "' does not serve writes (" + primary.state() + ")"
                     + (context.config().readWriteEndpoint().isAutomatic() && primaryUnreachableSince != null
                     ? "; automatic failover after " + context.config().readWriteEndpoint().gracePeriod() + " of outage"
                     : ""));
