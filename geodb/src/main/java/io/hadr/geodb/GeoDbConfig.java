@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Immutable configuration of a {@link GeoDatabase}: the two servers, and settings grouped the
@@ -35,15 +34,6 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class GeoDbConfig {
-
-    private static final Pattern SERVER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-    private static final Pattern SETTING_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
-    /** Settings that hadr writes itself; letting callers override them would break the group. */
-    private static final Set<String> MANAGED_SETTINGS = Set.of("port", "listen_addresses",
-            "unix_socket_directories", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
-            "synchronous_standby_names", "hot_standby", "wal_level", "logging_collector",
-            "default_transaction_read_only", "max_connections", "superuser_reserved_connections", "cluster_name",
-            "data_directory", "hba_file", "config_file");
 
     private final Path dataRoot;
     private final List<ServerSpec> servers;
@@ -215,7 +205,7 @@ public final class GeoDbConfig {
          * @param port 0 (pick a free port and remember it) or 1024–65535
          */
         public Builder server(String name, int port) {
-            requireServerName("server name", name);
+            Checks.serverName("server name", name);
             Checks.port("port of server '" + name + "'", port);
             if (servers.stream().anyMatch(s -> s.name().equals(name))) {
                 throw new IllegalArgumentException("server names must be unique, but '" + name + "' was given twice");
@@ -226,7 +216,7 @@ public final class GeoDbConfig {
 
         /** The server that is primary on first start. Default: the first server added. */
         public Builder initialPrimary(String name) {
-            requireServerName("initialPrimary", name);
+            Checks.serverName("initialPrimary", name);
             this.initialPrimary = name;
             return this;
         }
@@ -362,18 +352,7 @@ public final class GeoDbConfig {
          * Settings hadr manages itself (port, replication, listeners, connections) are rejected.
          */
         public Builder setting(String name, String value) {
-            Objects.requireNonNull(name, "setting name must not be null");
-            Objects.requireNonNull(value, "value of setting '" + name + "' must not be null");
-            if (!SETTING_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("setting name must match " + SETTING_NAME + ", but was '" + name + "'");
-            }
-            if (MANAGED_SETTINGS.contains(name)) {
-                throw new IllegalArgumentException("setting '" + name + "' is managed by hadr and cannot be set, but was '"
-                        + value + "'");
-            }
-            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException("value of setting '" + name + "' must be one line, but was '" + value + "'");
-            }
+            Checks.setting(name, value);
             settings.put(name, value);
             return this;
         }
@@ -422,10 +401,10 @@ public final class GeoDbConfig {
             }
             Set<Integer> ports = new HashSet<>();
             for (ServerSpec s : servers) {
-                requireUniquePort(ports, s.port(), "server '" + s.name() + "'");
+                Checks.uniquePort(ports, s.port(), "server '" + s.name() + "'");
             }
-            requireUniquePort(ports, listeners.readWritePort(), "readWriteListenerPort");
-            requireUniquePort(ports, listeners.readOnlyPort(), "readOnlyListenerPort");
+            Checks.uniquePort(ports, listeners.readWritePort(), "readWriteListenerPort");
+            Checks.uniquePort(ports, listeners.readOnlyPort(), "readOnlyListenerPort");
             ConnectionLimits limits;
             try {
                 limits = new ConnectionLimits(maxConnections, reservedConnections);
@@ -435,19 +414,5 @@ public final class GeoDbConfig {
             return new GeoDbConfig(this, limits);
         }
 
-        private static void requireUniquePort(Set<Integer> ports, int port, String what) {
-            if (port != 0 && !ports.add(port)) {
-                throw new IllegalStateException("ports must be distinct, but " + what + " uses port " + port
-                        + " which another server or listener uses too");
-            }
-        }
-
-        private static void requireServerName(String what, String name) {
-            Objects.requireNonNull(name, what + " must not be null");
-            if (!SERVER_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(what + " must be lower-case letters, digits and '-', starting with a "
-                        + "letter, at most 40 characters, but was '" + name + "'");
-            }
-        }
     }
 }

@@ -101,9 +101,11 @@ public final class Watcher implements AutoCloseable {
             if (!server.state().processUp() || !server.processAlive()) {
                 continue;
             }
+            long started = System.nanoTime();
             if (server.sql().answers(timeout)) {
                 server.markResponsive("answers again");
-            } else if (server.processAlive()) {
+            } else if (System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(timeout) && server.processAlive()) {
+                // Only silence counts: a quick refusal (starting up, shutting down) is not unresponsiveness.
                 server.markUnresponsive("did not answer within " + context.config().healthChecks().responseTimeout());
             }
         }
