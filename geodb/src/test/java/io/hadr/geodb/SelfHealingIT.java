@@ -45,6 +45,10 @@ class SelfHealingIT {
             assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).containsExactlyInAnyOrder(1L, 2L);
             assertThat(events).anyMatch(e -> e.kind() == GeoDbEvent.Kind.HEALING && e.subject().equals(CENTRAL)
                     && e.reason().contains("restart #1"));
+            // While it restarted, new connections were held rather than refused, then released to it.
+            assertThat(events).anyMatch(e -> e.kind() == GeoDbEvent.Kind.LISTENER
+                    && e.subject().equals(GeoDatabase.READ_WRITE) && e.reason().contains("being restarted"));
+            assertThat(status.readWriteTarget()).isEqualTo(CENTRAL);
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(GeoDbHarness.idsOn(db, SOUTH)).containsExactlyInAnyOrder(1L, 2L));
         }

@@ -27,6 +27,8 @@ public final class SelfHealer {
     private final Map<String, CrashHistory> histories = new ConcurrentHashMap<>();
     private final Map<String, Integer> crashesSeen = new ConcurrentHashMap<>();
     private final Set<String> heldDown = ConcurrentHashMap.newKeySet();
+    /** Primaries whose restart the read-write listener waits for, holding new connections. */
+    private final Set<String> holdingListener = ConcurrentHashMap.newKeySet();
 
     public SelfHealer(GroupContext context, ServerRecovery recovery) {
         this.context = context;
@@ -41,12 +43,22 @@ public final class SelfHealer {
     /** The server was taken down on purpose (region down, stop): it stays down. */
     public void holdDown(PostgresServer server) {
         heldDown.add(server.name());
+        stopHolding(server, "'" + server.name() + "' is taken down on purpose");
     }
 
     /** An operator brought the server up: it is healed again after future crashes, with a fresh history. */
     public void release(PostgresServer server) {
         heldDown.remove(server.name());
+        holdingListener.remove(server.name());
         histories.get(server.name()).reset();
+    }
+
+    /** Leads the read-write listener back to a primary it held connections for (refusing them while it is down). */
+    private void stopHolding(PostgresServer server, String why) {
+        if (holdingListener.remove(server.name()) && context.group().role(server) == ServerRole.PRIMARY) {
+            Listeners listeners = context.listeners();
+            listeners.point(listeners.readWrite(), server, why);
+        }
     }
 
     public CrashHistory history(PostgresServer server) {
@@ -85,21 +97,32 @@ public final class SelfHealer {
                     String.format("%s; %d crashes within %s is more than the %d restarts allowed: it stays down "
                             + "until brought up by hand", what, history.recentCrashes(), policy.window(),
                             policy.maxRestarts()));
+            stopHolding(server, "restarts of '" + server.name() + "' stopped");
         } else {
             context.events().emit(GeoDbEvent.Kind.HEALING, server.name(), ServerState.DOWN, "restart planned",
                     String.format("%s; restart #%d in %s", what, history.restarts() + 1, history.backoff()));
+            if (context.group().role(server) == ServerRole.PRIMARY && holdingListener.add(server.name())) {
+                // A restarted primary is usually back within the hold timeout: clients wait for it
+                // instead of being refused, as they do during a failover.
+                Listeners listeners = context.listeners();
+                listeners.hold(listeners.readWrite(), java.time.Duration.ZERO, "the primary '" + server.name()
+                        + "' crashed and is being restarted");
+            }
         }
     }
 
     private void restart(PostgresServer server, CrashHistory history, Instant now) {
         if (!heals(server) || server.state() != ServerState.DOWN) {
             history.reset();
+            stopHolding(server, "'" + server.name() + "' is no longer restarted by self-healing");
             return;
         }
         history.restarting();
         String why = "self-healing: restart #" + history.restarts() + " after a crash";
         try {
             recovery.bringUp(server, why);
+            // Bringing a primary up leads the read-write listener to it, releasing held connections.
+            holdingListener.remove(server.name());
             context.events().emit(GeoDbEvent.Kind.HEALING, server.name(), ServerState.DOWN, server.state(), why + " done");
         } catch (RuntimeException e) {
             LOG.warn("Restarting the crashed server '{}' failed: {}", server.name(), e.getMessage());

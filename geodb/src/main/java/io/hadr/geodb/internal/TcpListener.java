@@ -143,8 +143,9 @@ public final class TcpListener implements AutoCloseable {
             cut(open, "held");
             return;
         }
+        long start = System.nanoTime();
         open.forEach(Pipe::drain);
-        long end = System.nanoTime() + drain.toNanos();
+        long end = start + drain.toNanos();
         synchronized (lock) {
             while (open.stream().anyMatch(pipes::contains)) {
                 long left = end - System.nanoTime();
@@ -161,8 +162,9 @@ public final class TcpListener implements AutoCloseable {
         }
         int drained = (int) open.stream().filter(p -> !pipes.contains(p)).count();
         List<Pipe> left = open.stream().filter(pipes::contains).toList();
-        LOG.info("{} listener drained {} connection(s) between transactions{}", name, drained,
-                left.isEmpty() ? "" : ", cutting " + left.size() + " still busy after " + drain);
+        LOG.info("{} listener drained {} connection(s) between transactions in {} ms{}", name, drained,
+                (System.nanoTime() - start) / 1_000_000, left.isEmpty() ? "" : ", cutting " + left.size()
+                        + " still busy after " + drain);
         cut(left, "held");
     }
 
