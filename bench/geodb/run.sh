@@ -4,7 +4,9 @@
 # and synchronous replication in one run:
 #   - write throughput and p50/p99 commit latency of POST /api/records (wrk),
 #   - replication lag under that load (sampled from `hadr db status --json`),
-#   - time of a planned and of a forced failover under load, and the writes that failed meanwhile.
+#   - a planned and a forced failover under full write load (WriteLoad.java, every write recorded):
+#     when the listeners moved, the writes that failed, and p99 / max latency of the writes that
+#     overlapped the switch.
 # Loopback only; every process it starts, it stops (hadr down).
 #
 #   bench/geodb/run.sh
@@ -33,6 +35,8 @@ need python3 python3
 
 echo "building hadr.jar..." >&2
 "$ROOT/hadr" version >/dev/null
+mkdir -p "$OUT/classes"
+javac -d "$OUT/classes" "$HERE/WriteLoad.java"
 HADR=(java -jar "$ROOT/cli/target/hadr.jar")
 
 STATE=""
@@ -110,23 +114,47 @@ PY
   read -r lag_b_mean lag_b_max lag_ms_mean lag_ms_max lag_samples <<< "$lag"
 
   for kind in planned forced; do
-    echo "[$mode] $kind failover under load..." >&2
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d10s --latency -s "$HERE/writes.lua" "$endpoint" > "$OUT/wrk-$mode-$kind.txt" &
+    echo "[$mode] $kind failover under full write load..." >&2
+    java -cp "$OUT/classes" WriteLoad "$endpoint" "$CONNECTIONS" 10 "$OUT/writes-$mode-$kind.csv" &
     local pid=$!
+    # The failover comes 3 s into the measured load, whatever the JVM's start took.
+    local waited=0
+    while [ ! -f "$OUT/writes-$mode-$kind.csv.ready" ]; do
+      sleep 0.1; waited=$((waited + 1))
+      if [ $waited -gt 1200 ]; then echo "no write acknowledged within 120 s; giving up" >&2; exit 1; fi
+    done
     sleep 3
-    if [ $kind = planned ]; then
-      "${HADR[@]}" db failover --state-dir "$STATE" > "$OUT/failover-$mode-$kind.txt"
-    else
-      "${HADR[@]}" db failover --forced --state-dir "$STATE" > "$OUT/failover-$mode-$kind.txt"
-    fi
+    local t0
+    t0=$(date +%s%3N)
+    local mode_param=$kind
+    curl -s -X POST -H "Authorization: Bearer $control_token" "$control_url/v1/db/failover?mode=$mode_param" \
+      > "$OUT/failover-$mode-$kind.json"
     wait $pid
-    local moved failed
-    moved=$(grep -o 'listeners moved [0-9.]* s' "$OUT/failover-$mode-$kind.txt" | grep -o '[0-9.]*' | head -1)
-    read -r _ _ _ failed _ <<< "$(parse_wrk "$OUT/wrk-$mode-$kind.txt")"
-    eval "${kind}_moved=\$moved; ${kind}_failed=\$failed"
+    local moved
+    moved=$(json 'next(p["atMs"] for p in d["phases"] if p["name"] == "listeners moved")' < "$OUT/failover-$mode-$kind.json")
+    local result
+    result=$(python3 - "$OUT/writes-$mode-$kind.csv" "$t0" "$moved" <<'PY'
+import sys
+rows = []
+for line in open(sys.argv[1]):
+    start, latency, status = line.strip().split(",")
+    rows.append((int(start), float(latency), int(status)))
+t0, moved = int(sys.argv[2]), float(sys.argv[3])
+failed = [r for r in rows if not 200 <= r[2] < 300]
+# Writes that overlapped the switch: from the request to fail over until the listener moved.
+during = sorted(r[1] for r in rows if r[0] <= t0 + moved and r[0] + r[1] >= t0)
+p99 = during[min(len(during) - 1, int(round(0.99 * (len(during) - 1))))] if during else float("nan")
+statuses = sorted({r[2] for r in failed})
+print(f"{moved / 1000:.2f} {len(failed)} {p99:.0f} {max(during) if during else float('nan'):.0f} {len(during)} {len(rows)} {'/'.join(map(str, statuses)) or '-'}")
+PY
+)
+    local moved_s failed sw_p99 sw_max during total statuses
+    read -r moved_s failed sw_p99 sw_max during total statuses <<< "$result"
+    eval "${kind}_moved=$moved_s ${kind}_failed=$failed ${kind}_p99=$sw_p99 ${kind}_max=$sw_max ${kind}_during=$during"
+    echo "[$mode] $kind: listeners moved after ${moved} ms; $failed of $total writes failed ($statuses); $during writes overlapped the switch, p99 $sw_p99 ms, max $sw_max ms" >&2
   done
 
-  echo "| $mode | $rps | $p50 | $p99 | $non2xx | $lag_b_mean / $lag_b_max | $lag_ms_mean / $lag_ms_max ($lag_samples samples) | $planned_moved s ($planned_failed failed) | $forced_moved s ($forced_failed failed) |" >> "$OUT/summary.md"
+  echo "| $mode | $rps | $p50 | $p99 | $non2xx | $lag_b_mean / $lag_b_max | $lag_ms_mean / $lag_ms_max ($lag_samples samples) | $planned_moved s | $planned_failed | $planned_p99 / $planned_max ($planned_during) | $forced_moved s | $forced_failed | $forced_p99 / $forced_max ($forced_during) |" >> "$OUT/summary.md"
   "${HADR[@]}" down --state-dir "$STATE" >/dev/null
   STATE=""
 }
@@ -134,8 +162,8 @@ PY
 {
   echo "geodb benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, POST /api/records through the front door"
   echo
-  echo "| replication | writes/s | p50 ms | p99 ms | non-2xx | lag bytes mean / max | lag ms mean / max | planned failover: listeners moved (writes failed during 10 s) | forced failover: listeners moved (writes failed) |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| replication | writes/s | p50 ms | p99 ms | non-2xx | lag bytes mean / max | lag ms mean / max | planned: listeners moved | planned: failed writes | planned: p99 / max ms of writes during the switch (count) | forced: listeners moved | forced: failed writes | forced: p99 / max ms during the switch (count) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT/summary.md"
 run_mode async
 run_mode sync

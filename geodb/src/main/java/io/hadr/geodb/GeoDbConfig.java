@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Immutable configuration of a {@link GeoDatabase}: the two servers, the failover group's
- * listeners and policy, the database the application uses and the PostgreSQL binaries.
+ * Immutable configuration of a {@link GeoDatabase}: the two servers, and settings grouped the
+ * way Azure groups a failover group's: the read-write endpoint's failover policy, the listeners,
+ * the application's database, timeouts, health checks, self-healing and connection limits, each a
+ * record that validates itself.
  *
  * <p>Built with {@link #custom()}; every setter rejects a bad value at once with a message that
- * holds the value, and {@link Builder#build()} rejects contradictions. Nothing is clamped.
+ * holds the value, and {@link Builder#build()} rejects contradictions. Nothing is clamped. Whether
+ * a setting is one Azure would accept is not checked here: the topology reports that.
  *
  * <pre>{@code
  * GeoDbConfig config = GeoDbConfig.custom()
@@ -27,65 +29,40 @@ import java.util.regex.Pattern;
  *         .server("centralindia", 0)
  *         .server("southindia", 0)
  *         .initialPrimary("centralindia")
+ *         .readWriteEndpoint(ReadWriteEndpoint.automatic(Duration.ofHours(1)))
  *         .build();
  * }</pre>
  */
 public final class GeoDbConfig {
 
-    /** Azure SQL's minimum {@code failoverWithDataLossGracePeriodMinutes}. */
-    public static final Duration AZURE_MINIMUM_GRACE_PERIOD = Duration.ofMinutes(60);
-
-    private static final Pattern SERVER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-    private static final Pattern SETTING_NAME = Pattern.compile("[a-z_][a-z0-9_.]*");
-    /** Settings that hadr writes itself; letting callers override them would break the group. */
-    private static final Set<String> MANAGED_SETTINGS = Set.of("port", "listen_addresses",
-            "unix_socket_directories", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
-            "synchronous_standby_names", "hot_standby", "wal_level", "logging_collector",
-            "default_transaction_read_only", "max_connections", "cluster_name", "data_directory", "hba_file", "config_file");
-
     private final Path dataRoot;
     private final List<ServerSpec> servers;
     private final String initialPrimary;
     private final ReplicationMode replicationMode;
-    private final FailoverPolicy failoverPolicy;
-    private final Duration failoverGracePeriod;
-    private final boolean nonAzureGracePeriodAllowed;
-    private final int readWriteListenerPort;
-    private final int readOnlyListenerPort;
-    private final String databaseName;
-    private final String user;
-    private final String password;
-    private final Duration plannedFailoverTimeout;
-    private final Duration startupTimeout;
-    private final Duration shutdownTimeout;
-    private final Duration listenerHoldTimeout;
-    private final Duration healthCheckInterval;
-    private final int maxConnections;
+    private final ReadWriteEndpoint readWriteEndpoint;
+    private final ListenerSettings listeners;
+    private final AppDatabase database;
+    private final Timeouts timeouts;
+    private final HealthChecks healthChecks;
+    private final SelfHealing selfHealing;
+    private final ConnectionLimits connections;
     private final Map<String, String> settings;
     private final PostgresBinaries binaries;
     private final String unprivilegedUser;
     private final Clock clock;
 
-    private GeoDbConfig(Builder b) {
+    private GeoDbConfig(Builder b, ConnectionLimits connections) {
         this.dataRoot = b.dataRoot;
         this.servers = List.copyOf(b.servers);
         this.initialPrimary = b.initialPrimary != null ? b.initialPrimary : b.servers.get(0).name();
         this.replicationMode = b.replicationMode;
-        this.failoverPolicy = b.failoverPolicy;
-        this.failoverGracePeriod = b.failoverGracePeriod != null ? b.failoverGracePeriod : AZURE_MINIMUM_GRACE_PERIOD;
-        this.nonAzureGracePeriodAllowed = b.nonAzureGracePeriodAllowed;
-        this.readWriteListenerPort = b.readWriteListenerPort;
-        this.readOnlyListenerPort = b.readOnlyListenerPort;
-        this.databaseName = b.databaseName;
-        this.user = b.user;
-        this.password = b.password;
-        this.plannedFailoverTimeout = b.plannedFailoverTimeout;
-        this.startupTimeout = b.startupTimeout;
-        this.shutdownTimeout = b.shutdownTimeout;
-        this.listenerHoldTimeout = b.listenerHoldTimeout;
-        this.healthCheckInterval = b.healthCheckInterval;
-        this.maxConnections = b.maxConnections;
+        this.readWriteEndpoint = b.readWriteEndpoint;
+        this.listeners = b.listeners;
+        this.database = b.database;
+        this.timeouts = b.timeouts;
+        this.healthChecks = b.healthChecks;
+        this.selfHealing = b.selfHealing;
+        this.connections = connections;
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
         this.binaries = b.binaries != null ? b.binaries : PostgresBinaries.bundled();
         this.unprivilegedUser = b.unprivilegedUser;
@@ -107,6 +84,11 @@ public final class GeoDbConfig {
         return servers;
     }
 
+    /** Looks a server up by name. */
+    public Optional<ServerSpec> server(String name) {
+        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
     /** The server that is primary when the group is created (later the state file decides). */
     public String initialPrimary() {
         return initialPrimary;
@@ -116,68 +98,47 @@ public final class GeoDbConfig {
         return replicationMode;
     }
 
+    /** The failover policy: manual, or automatic with a grace period. */
+    public ReadWriteEndpoint readWriteEndpoint() {
+        return readWriteEndpoint;
+    }
+
+    /** Shorthand for {@code readWriteEndpoint().failoverPolicy()}. */
     public FailoverPolicy failoverPolicy() {
-        return failoverPolicy;
+        return readWriteEndpoint.failoverPolicy();
     }
 
-    /** Primary outage after which an {@link FailoverPolicy#AUTOMATIC} group forces a failover. */
-    public Duration failoverGracePeriod() {
-        return failoverGracePeriod;
+    public ListenerSettings listeners() {
+        return listeners;
     }
 
-    public boolean nonAzureGracePeriodAllowed() {
-        return nonAzureGracePeriodAllowed;
+    /** The application's database and login. */
+    public AppDatabase database() {
+        return database;
     }
 
-    /** Port of the read-write listener on 127.0.0.1; 0 means a free port chosen on first start. */
-    public int readWriteListenerPort() {
-        return readWriteListenerPort;
-    }
-
-    /** Port of the read-only listener on 127.0.0.1; 0 means a free port chosen on first start. */
-    public int readOnlyListenerPort() {
-        return readOnlyListenerPort;
-    }
-
+    /** Shorthand for {@code database().name()}. */
     public String databaseName() {
-        return databaseName;
+        return database.name();
     }
 
-    public String user() {
-        return user;
+    public Timeouts timeouts() {
+        return timeouts;
     }
 
-    public String password() {
-        return password;
+    public HealthChecks healthChecks() {
+        return healthChecks;
     }
 
-    /** Deadline of a planned failover's synchronisation, after which it is refused (or forced). */
-    public Duration plannedFailoverTimeout() {
-        return plannedFailoverTimeout;
+    public SelfHealing selfHealing() {
+        return selfHealing;
     }
 
-    public Duration startupTimeout() {
-        return startupTimeout;
+    public ConnectionLimits connections() {
+        return connections;
     }
 
-    public Duration shutdownTimeout() {
-        return shutdownTimeout;
-    }
-
-    /** How long a new listener connection waits for a target while a failover moves it. */
-    public Duration listenerHoldTimeout() {
-        return listenerHoldTimeout;
-    }
-
-    public Duration healthCheckInterval() {
-        return healthCheckInterval;
-    }
-
-    public int maxConnections() {
-        return maxConnections;
-    }
-
-    /** Extra {@code postgresql.conf} settings (e.g. {@code archive_mode}), written to every server. */
+    /** Extra {@code postgresql.conf} settings (e.g. {@code work_mem}), written to every server. */
     public Map<String, String> settings() {
         return settings;
     }
@@ -191,37 +152,20 @@ public final class GeoDbConfig {
         return unprivilegedUser;
     }
 
+    /** The clock of the failover policy, self-healing and events. */
     public Clock clock() {
         return clock;
     }
 
-    /** Looks a server up by name. */
-    public Optional<ServerSpec> server(String name) {
-        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
-    }
-
-    /**
-     * What in this configuration Azure SQL would not do, one sentence each; empty when the
-     * group behaves like an Azure SQL failover group.
-     */
-    public List<String> nonAzureDeviations() {
-        List<String> deviations = new ArrayList<>();
-        if (failoverPolicy == FailoverPolicy.AUTOMATIC && failoverGracePeriod.compareTo(AZURE_MINIMUM_GRACE_PERIOD) < 0) {
-            deviations.add("failoverGracePeriod " + failoverGracePeriod + " is below Azure's minimum of 60 minutes");
-        }
-        if (replicationMode == ReplicationMode.SYNC) {
-            deviations.add("replicationMode SYNC: Azure SQL geo-replication is asynchronous");
-        }
-        return deviations;
-    }
-
+    /** Every setting (the password hidden). */
     @Override
     public String toString() {
         return "GeoDbConfig{dataRoot=" + dataRoot + ", servers=" + servers + ", initialPrimary=" + initialPrimary
-                + ", replicationMode=" + replicationMode + ", failoverPolicy=" + failoverPolicy
-                + (failoverPolicy == FailoverPolicy.AUTOMATIC ? ", failoverGracePeriod=" + failoverGracePeriod : "")
-                + ", readWriteListenerPort=" + readWriteListenerPort + ", readOnlyListenerPort=" + readOnlyListenerPort
-                + ", databaseName=" + databaseName + ", user=" + user + ", binaries=" + binaries + "}";
+                + ", replicationMode=" + replicationMode + ", readWriteEndpoint=" + readWriteEndpoint
+                + ", listeners=" + listeners + ", database=" + database + ", timeouts=" + timeouts
+                + ", healthChecks=" + healthChecks + ", selfHealing=" + selfHealing + ", connections=" + connections
+                + ", settings=" + settings + ", binaries=" + binaries + ", unprivilegedUser=" + unprivilegedUser
+                + ", clock=" + clock + "}";
     }
 
     /** Validating builder of {@link GeoDbConfig}. */
@@ -231,20 +175,14 @@ public final class GeoDbConfig {
         private final List<ServerSpec> servers = new ArrayList<>();
         private String initialPrimary;
         private ReplicationMode replicationMode = ReplicationMode.ASYNC;
-        private FailoverPolicy failoverPolicy = FailoverPolicy.MANUAL;
-        private Duration failoverGracePeriod;
-        private boolean nonAzureGracePeriodAllowed;
-        private int readWriteListenerPort;
-        private int readOnlyListenerPort;
-        private String databaseName = "hadr";
-        private String user = "hadr";
-        private String password = "hadr";
-        private Duration plannedFailoverTimeout = Duration.ofSeconds(30);
-        private Duration startupTimeout = Duration.ofSeconds(60);
-        private Duration shutdownTimeout = Duration.ofSeconds(30);
-        private Duration listenerHoldTimeout = Duration.ofSeconds(2);
-        private Duration healthCheckInterval = Duration.ofSeconds(1);
-        private int maxConnections = 50;
+        private ReadWriteEndpoint readWriteEndpoint = ReadWriteEndpoint.manual();
+        private ListenerSettings listeners = ListenerSettings.DEFAULT;
+        private AppDatabase database = AppDatabase.DEFAULT;
+        private Timeouts timeouts = Timeouts.DEFAULT;
+        private HealthChecks healthChecks = HealthChecks.DEFAULT;
+        private SelfHealing selfHealing = SelfHealing.DEFAULT;
+        private int maxConnections = ConnectionLimits.DEFAULT.maxConnections();
+        private int reservedConnections = ConnectionLimits.DEFAULT.reservedConnections();
         private final Map<String, String> settings = new LinkedHashMap<>();
         private PostgresBinaries binaries;
         private String unprivilegedUser = "nobody";
@@ -267,8 +205,8 @@ public final class GeoDbConfig {
          * @param port 0 (pick a free port and remember it) or 1024–65535
          */
         public Builder server(String name, int port) {
-            requireServerName("server name", name);
-            requirePort("port of server '" + name + "'", port);
+            Checks.serverName("server name", name);
+            Checks.port("port of server '" + name + "'", port);
             if (servers.stream().anyMatch(s -> s.name().equals(name))) {
                 throw new IllegalArgumentException("server names must be unique, but '" + name + "' was given twice");
             }
@@ -278,7 +216,7 @@ public final class GeoDbConfig {
 
         /** The server that is primary on first start. Default: the first server added. */
         public Builder initialPrimary(String name) {
-            requireServerName("initialPrimary", name);
+            Checks.serverName("initialPrimary", name);
             this.initialPrimary = name;
             return this;
         }
@@ -289,140 +227,132 @@ public final class GeoDbConfig {
             return this;
         }
 
-        /** Default {@link FailoverPolicy#MANUAL}. */
-        public Builder failoverPolicy(FailoverPolicy policy) {
-            this.failoverPolicy = Objects.requireNonNull(policy, "failoverPolicy must not be null");
+        /** The failover policy. Default {@link ReadWriteEndpoint#manual()}. */
+        public Builder readWriteEndpoint(ReadWriteEndpoint endpoint) {
+            this.readWriteEndpoint = Objects.requireNonNull(endpoint, "readWriteEndpoint must not be null");
             return this;
         }
 
-        /**
-         * Primary outage after which an AUTOMATIC group forces a failover. Default 60 minutes, Azure's
-         * minimum; shorter needs {@link #allowNonAzureGracePeriod(boolean)}. Only with AUTOMATIC.
-         */
-        public Builder failoverGracePeriod(Duration gracePeriod) {
-            Objects.requireNonNull(gracePeriod, "failoverGracePeriod must not be null");
-            if (gracePeriod.isNegative() || gracePeriod.isZero()) {
-                throw new IllegalArgumentException("failoverGracePeriod must be positive, but was " + gracePeriod);
-            }
-            this.failoverGracePeriod = gracePeriod;
-            return this;
-        }
-
-        /** Allows a grace period below Azure's 60 minutes; the group then reports itself as non-Azure. */
-        public Builder allowNonAzureGracePeriod(boolean allow) {
-            this.nonAzureGracePeriodAllowed = allow;
+        /** Both listeners at once; see the single setters for the defaults. */
+        public Builder listeners(ListenerSettings listeners) {
+            this.listeners = Objects.requireNonNull(listeners, "listeners must not be null");
             return this;
         }
 
         /** Default 0: a free port, chosen on first start and kept in the state file. */
         public Builder readWriteListenerPort(int port) {
-            requirePort("readWriteListenerPort", port);
-            this.readWriteListenerPort = port;
+            listeners = listeners.withReadWritePort(port);
             return this;
         }
 
         /** Default 0: a free port, chosen on first start and kept in the state file. */
         public Builder readOnlyListenerPort(int port) {
-            requirePort("readOnlyListenerPort", port);
-            this.readOnlyListenerPort = port;
+            listeners = listeners.withReadOnlyPort(port);
+            return this;
+        }
+
+        /**
+         * How long a new listener connection waits while a failover moves the listener; then it is
+         * released to the new primary or, after this time, closed. Default 5 s; 0 closes at once.
+         */
+        public Builder listenerHoldTimeout(Duration timeout) {
+            listeners = listeners.withHoldTimeout(timeout);
+            return this;
+        }
+
+        /** The application's database, login and password at once. */
+        public Builder database(AppDatabase database) {
+            this.database = Objects.requireNonNull(database, "database must not be null");
             return this;
         }
 
         /** The application's database. Default {@code hadr}. */
         public Builder databaseName(String name) {
-            requireIdentifier("databaseName", name);
-            if (name.equals("postgres") || name.startsWith("template")) {
-                throw new IllegalArgumentException("databaseName must not be a system database, but was '" + name + "'");
-            }
-            this.databaseName = name;
+            database = database.withName(name);
             return this;
         }
 
         /** The application's login, owner of the database. Default {@code hadr}. */
         public Builder user(String user) {
-            requireIdentifier("user", user);
-            if (user.equals("postgres") || user.startsWith("pg_")) {
-                throw new IllegalArgumentException(
-                        "user must not be 'postgres' or start with 'pg_' (reserved for the administrator), but was '"
-                                + user + "'");
-            }
-            this.user = user;
+            database = database.withUser(user);
             return this;
         }
 
         /** The application's password (SCRAM-SHA-256 over loopback TCP). Default {@code hadr}. */
         public Builder password(String password) {
-            Objects.requireNonNull(password, "password must not be null");
-            if (password.isEmpty() || password.length() > 100 || password.chars().anyMatch(c -> c < 32 || c == 127)) {
-                throw new IllegalArgumentException(
-                        "password must be 1 to 100 printable characters, but had length " + password.length()
-                                + (password.chars().anyMatch(c -> c < 32 || c == 127) ? " and control characters" : ""));
-            }
-            this.password = password;
+            database = database.withPassword(password);
+            return this;
+        }
+
+        /** All deadlines at once. */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Objects.requireNonNull(timeouts, "timeouts must not be null");
             return this;
         }
 
         /** Deadline for a planned failover to synchronise. Default 30 s. */
         public Builder plannedFailoverTimeout(Duration timeout) {
-            this.plannedFailoverTimeout = requireBetween("plannedFailoverTimeout", timeout,
-                    Duration.ofMillis(100), Duration.ofHours(1));
+            timeouts = timeouts.withPlannedFailover(timeout);
             return this;
         }
 
         /** Deadline for a server to accept connections after it is started. Default 60 s. */
         public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = requireBetween("startupTimeout", timeout, Duration.ofSeconds(1), Duration.ofHours(1));
+            timeouts = timeouts.withStartup(timeout);
             return this;
         }
 
         /** Deadline for a fast shutdown before the server is killed. Default 30 s. */
         public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = requireBetween("shutdownTimeout", timeout, Duration.ofSeconds(1), Duration.ofHours(1));
+            timeouts = timeouts.withShutdown(timeout);
             return this;
         }
 
-        /**
-         * How long a new listener connection waits while a failover moves the listener; after it,
-         * or at once when there is no target, the connection is closed. Default 2 s; 0 refuses at once.
-         */
-        public Builder listenerHoldTimeout(Duration timeout) {
-            this.listenerHoldTimeout = requireBetween("listenerHoldTimeout", timeout, Duration.ZERO, Duration.ofMinutes(1));
+        /** Health check interval and response timeout at once. */
+        public Builder healthChecks(HealthChecks checks) {
+            this.healthChecks = Objects.requireNonNull(checks, "healthChecks must not be null");
             return this;
         }
 
-        /** How often the watcher checks the servers (process alive, primary reachable). Default 1 s. */
+        /** How often the watcher checks the servers. Default 1 s. */
         public Builder healthCheckInterval(Duration interval) {
-            this.healthCheckInterval = requireBetween("healthCheckInterval", interval,
-                    Duration.ofMillis(50), Duration.ofMinutes(5));
+            healthChecks = healthChecks.withInterval(interval);
             return this;
         }
 
-        /** PostgreSQL {@code max_connections} of each server. Default 50 (a 2-core machine). */
+        /** A server not answering within this is unresponsive. Default 2 s, whole seconds. */
+        public Builder responseTimeout(Duration timeout) {
+            healthChecks = healthChecks.withResponseTimeout(timeout);
+            return this;
+        }
+
+        /** Restarting crashed servers. Default {@link SelfHealing#DEFAULT}; {@link SelfHealing#off()} disables it. */
+        public Builder selfHealing(SelfHealing selfHealing) {
+            this.selfHealing = Objects.requireNonNull(selfHealing, "selfHealing must not be null");
+            return this;
+        }
+
+        /** PostgreSQL {@code max_connections} of each server. Default 50. */
         public Builder maxConnections(int maxConnections) {
-            if (maxConnections < 10 || maxConnections > 10_000) {
-                throw new IllegalArgumentException("maxConnections must be between 10 and 10000, but was " + maxConnections);
+            this.maxConnections = Checks.between("maxConnections", maxConnections, 10, 10_000);
+            return this;
+        }
+
+        /** Of {@link #maxConnections}, those only the administrator may use. Default 10. */
+        public Builder reservedConnections(int reservedConnections) {
+            if (reservedConnections < 1) {
+                throw new IllegalArgumentException("reservedConnections must be at least 1, but was " + reservedConnections);
             }
-            this.maxConnections = maxConnections;
+            this.reservedConnections = reservedConnections;
             return this;
         }
 
         /**
-         * An extra {@code postgresql.conf} setting for every server, e.g. {@code archive_mode = on}.
-         * Settings hadr manages itself (port, replication, listeners) are rejected.
+         * An extra {@code postgresql.conf} setting for every server, e.g. {@code work_mem = 8MB}.
+         * Settings hadr manages itself (port, replication, listeners, connections) are rejected.
          */
         public Builder setting(String name, String value) {
-            Objects.requireNonNull(name, "setting name must not be null");
-            Objects.requireNonNull(value, "value of setting '" + name + "' must not be null");
-            if (!SETTING_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("setting name must match " + SETTING_NAME + ", but was '" + name + "'");
-            }
-            if (MANAGED_SETTINGS.contains(name)) {
-                throw new IllegalArgumentException("setting '" + name + "' is managed by hadr and cannot be set, but was '"
-                        + value + "'");
-            }
-            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException("value of setting '" + name + "' must be one line, but was '" + value + "'");
-            }
+            Checks.setting(name, value);
             settings.put(name, value);
             return this;
         }
@@ -446,7 +376,7 @@ public final class GeoDbConfig {
             return this;
         }
 
-        /** The clock of the failover policy and of events. Default the system clock (UTC). */
+        /** The clock of the failover policy, self-healing and events. Default the system clock (UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock must not be null");
             return this;
@@ -466,68 +396,23 @@ public final class GeoDbConfig {
                         + "but " + servers.size() + " were given: " + servers);
             }
             if (initialPrimary != null && servers.stream().noneMatch(s -> s.name().equals(initialPrimary))) {
-                throw new IllegalStateException("initialPrimary must be one of the servers " + names()
-                        + ", but was '" + initialPrimary + "'");
-            }
-            if (failoverGracePeriod != null && failoverPolicy != FailoverPolicy.AUTOMATIC) {
-                throw new IllegalStateException("failoverGracePeriod " + failoverGracePeriod
-                        + " applies only to failoverPolicy AUTOMATIC, but the policy is " + failoverPolicy);
-            }
-            Duration grace = failoverGracePeriod != null ? failoverGracePeriod : AZURE_MINIMUM_GRACE_PERIOD;
-            if (failoverPolicy == FailoverPolicy.AUTOMATIC && grace.compareTo(AZURE_MINIMUM_GRACE_PERIOD) < 0
-                    && !nonAzureGracePeriodAllowed) {
-                throw new IllegalStateException("failoverGracePeriod must be at least " + AZURE_MINIMUM_GRACE_PERIOD
-                        + " (Azure's minimum) unless allowNonAzureGracePeriod(true) is set, but was " + grace);
+                throw new IllegalStateException("initialPrimary must be one of the servers "
+                        + servers.stream().map(ServerSpec::name).toList() + ", but was '" + initialPrimary + "'");
             }
             Set<Integer> ports = new HashSet<>();
             for (ServerSpec s : servers) {
-                requireUniquePort(ports, s.port(), "server '" + s.name() + "'");
+                Checks.uniquePort(ports, s.port(), "server '" + s.name() + "'");
             }
-            requireUniquePort(ports, readWriteListenerPort, "readWriteListenerPort");
-            requireUniquePort(ports, readOnlyListenerPort, "readOnlyListenerPort");
-            return new GeoDbConfig(this);
+            Checks.uniquePort(ports, listeners.readWritePort(), "readWriteListenerPort");
+            Checks.uniquePort(ports, listeners.readOnlyPort(), "readOnlyListenerPort");
+            ConnectionLimits limits;
+            try {
+                limits = new ConnectionLimits(maxConnections, reservedConnections);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(e.getMessage() + " (maxConnections " + maxConnections + ")", e);
+            }
+            return new GeoDbConfig(this, limits);
         }
 
-        private List<String> names() {
-            return servers.stream().map(ServerSpec::name).toList();
-        }
-
-        private static void requireUniquePort(Set<Integer> ports, int port, String what) {
-            if (port != 0 && !ports.add(port)) {
-                throw new IllegalStateException("ports must be distinct, but " + what + " uses port " + port
-                        + " which another server or listener uses too");
-            }
-        }
-
-        private static void requireServerName(String what, String name) {
-            Objects.requireNonNull(name, what + " must not be null");
-            if (!SERVER_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException(what + " must be lower-case letters, digits and '-', starting with a "
-                        + "letter, at most 40 characters, but was '" + name + "'");
-            }
-        }
-
-        private static void requireIdentifier(String what, String value) {
-            Objects.requireNonNull(value, what + " must not be null");
-            if (!IDENTIFIER.matcher(value).matches()) {
-                throw new IllegalArgumentException(what + " must be a lower-case SQL identifier (letters, digits, '_'), "
-                        + "but was '" + value + "'");
-            }
-        }
-
-        private static void requirePort(String what, int port) {
-            if (port != 0 && (port < 1024 || port > 65535)) {
-                throw new IllegalArgumentException(what + " must be 0 (any free port) or between 1024 and 65535, but was "
-                        + port);
-            }
-        }
-
-        private static Duration requireBetween(String what, Duration value, Duration min, Duration max) {
-            Objects.requireNonNull(value, what + " must not be null");
-            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", but was " + value);
-            }
-            return value;
-        }
     }
 }

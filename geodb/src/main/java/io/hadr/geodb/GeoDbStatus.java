@@ -1,5 +1,6 @@
 package io.hadr.geodb;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,6 +10,7 @@ import java.util.List;
  * @param primary the server holding the primary role
  * @param secondary the server holding the secondary role, or null while there is none (after a
  *     forced failover until the old primary is reseeded)
+ * @param state the group's own state: steady, degraded, leaderless, failing over, ...
  * @param servers every server
  * @param readWriteListener the read-write listener's endpoint
  * @param readWriteTarget the server the read-write listener leads to, or null (failover in progress)
@@ -16,18 +18,26 @@ import java.util.List;
  * @param readOnlyTarget the server the read-only listener leads to, or null when there is no readable secondary
  * @param replicationMode ASYNC or SYNC as configured
  * @param synchronousCommit whether commits currently wait for the secondary (SYNC with a secondary attached)
- * @param replicationLagBytes WAL the secondary has not replayed yet; null when unknown
- * @param replicationLagMillis how far behind the secondary's replay is in time: 0 when it has
- *     replayed everything, else PostgreSQL's {@code replay_lag}; null when unknown
+ * @param replicationLagBytes WAL the secondary has not replayed yet, measured on the primary
+ *     (see {@link ReplicationStatus#lagBytes()}); null when unknown
+ * @param replicationLagMillis how far behind the secondary is in time (see
+ *     {@link ReplicationStatus#lagMillis()}); null when unknown
+ * @param replication the full measurement from the primary's side, or null without a primary
+ *     that answers or without a secondary
  * @param failoverPolicy MANUAL or AUTOMATIC
+ * @param failoverGracePeriod with AUTOMATIC, the primary outage after which the group fails over; else null
  * @param primaryUnreachableSince when the watcher first found the primary unreachable, or null
- * @param nonAzureDeviations what in this configuration Azure SQL would not do
  * @param lastFailover the report of the latest failover of this instance, or null
  */
-public record GeoDbStatus(String primary, String secondary, List<ServerStatus> servers, ListenerEndpoint readWriteListener,
-        String readWriteTarget, ListenerEndpoint readOnlyListener, String readOnlyTarget, ReplicationMode replicationMode,
-        boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMillis, FailoverPolicy failoverPolicy,
-        Instant primaryUnreachableSince, List<String> nonAzureDeviations, FailoverReport lastFailover) {
+public record GeoDbStatus(String primary, String secondary, GroupState state, List<ServerStatus> servers,
+        ListenerEndpoint readWriteListener, String readWriteTarget, ListenerEndpoint readOnlyListener,
+        String readOnlyTarget, ReplicationMode replicationMode, boolean synchronousCommit, Long replicationLagBytes,
+        Long replicationLagMillis, ReplicationStatus replication, FailoverPolicy failoverPolicy,
+        Duration failoverGracePeriod, Instant primaryUnreachableSince, FailoverReport lastFailover) {
+
+    public GeoDbStatus {
+        servers = List.copyOf(servers);
+    }
 
     /** The status of one server. */
     public ServerStatus server(String name) {

@@ -1,8 +1,8 @@
 package io.hadr.geodb;
 
 /**
- * A server was asked to move to a role or state that its transition table forbids, for example
- * a fenced server to become primary. This is a programming or operator error, never retried.
+ * A server or the group was asked to move to a role or state that its transition table forbids,
+ * for example a fenced server to become primary. This is a programming or operator error, never retried.
  */
 public class IllegalTransitionException extends GeoDbException {
 
@@ -25,6 +25,9 @@ public class IllegalTransitionException extends GeoDbException {
         }
         if (from instanceof ServerState state) {
             return state.allowedNext().toString();
+        }
+        if (from instanceof GroupState group) {
+            return group.allowedNext().toString();
         }
         return "?";
     }

@@ -12,17 +12,19 @@ class FailoverReportTest {
     @Test
     void shouldSummarisePhasesWithCumulativeSeconds() {
         FailoverReport report = new FailoverReport(FailoverMode.PLANNED, FailoverMode.PLANNED, "centralindia", "southindia",
-                Instant.EPOCH, List.of(new FailoverReport.Phase("writes stopped", Duration.ofMillis(20)),
-                        new FailoverReport.Phase("secondary caught up", Duration.ofMillis(310)),
-                        new FailoverReport.Phase("promoted", Duration.ofMillis(450)),
-                        new FailoverReport.Phase("listeners moved", Duration.ofMillis(460))),
+                Instant.EPOCH, List.of(new FailoverReport.Phase(FailoverPhase.WRITES_STOPPED, Duration.ofMillis(20)),
+                        new FailoverReport.Phase(FailoverPhase.SECONDARY_CAUGHT_UP, Duration.ofMillis(310)),
+                        new FailoverReport.Phase(FailoverPhase.PROMOTED, Duration.ofMillis(450)),
+                        new FailoverReport.Phase(FailoverPhase.LISTENERS_MOVED, Duration.ofMillis(460))),
                 false, null, "operator");
 
         assertThat(report.summary())
                 .isEqualTo("writes stopped 0.02 s, secondary caught up 0.31 s, promoted 0.45 s, listeners moved 0.46 s");
         assertThat(report.total()).isEqualTo(Duration.ofMillis(460));
+        assertThat(report.phase(FailoverPhase.PROMOTED)).contains(Duration.ofMillis(450));
         assertThat(report.phase("promoted")).contains(Duration.ofMillis(450));
-        assertThat(report.phase("old primary fenced")).isEmpty();
+        assertThat(report.phase(FailoverPhase.OLD_PRIMARY_FENCED)).isEmpty();
+        assertThat(report.phases()).extracting(FailoverReport.Phase::name).first().isEqualTo("writes stopped");
     }
 
     @Test

@@ -19,17 +19,33 @@ class GeoDbConfigTest {
 
         assertThat(config.initialPrimary()).isEqualTo("centralindia");
         assertThat(config.replicationMode()).isEqualTo(ReplicationMode.ASYNC);
-        assertThat(config.failoverPolicy()).isEqualTo(FailoverPolicy.MANUAL);
-        assertThat(config.failoverGracePeriod()).isEqualTo(Duration.ofMinutes(60));
-        assertThat(config.readWriteListenerPort()).isZero();
-        assertThat(config.readOnlyListenerPort()).isZero();
-        assertThat(config.databaseName()).isEqualTo("hadr");
-        assertThat(config.user()).isEqualTo("hadr");
-        assertThat(config.plannedFailoverTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.listenerHoldTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.maxConnections()).isEqualTo(50);
+        assertThat(config.readWriteEndpoint()).isEqualTo(ReadWriteEndpoint.manual());
+        assertThat(config.readWriteEndpoint().gracePeriod()).isNull();
+        assertThat(config.listeners()).isEqualTo(new ListenerSettings(0, 0, Duration.ofSeconds(5)));
+        assertThat(config.database()).isEqualTo(new AppDatabase("hadr", "hadr", "hadr"));
+        assertThat(config.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(30),
+                Duration.ofSeconds(30)));
+        assertThat(config.healthChecks()).isEqualTo(new HealthChecks(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        assertThat(config.selfHealing().enabled()).isTrue();
+        assertThat(config.connections()).isEqualTo(new ConnectionLimits(50, 10));
         assertThat(config.unprivilegedUser()).isEqualTo("nobody");
-        assertThat(config.nonAzureDeviations()).isEmpty();
+    }
+
+    @Test
+    void shouldGroupTheFailoverPolicyLikeAzuresReadWriteEndpoint() {
+        assertThat(ReadWriteEndpoint.automatic(Duration.ofMinutes(5)).gracePeriod()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(ReadWriteEndpoint.automatic(Duration.ofMinutes(5))).hasToString("automatic after PT5M");
+        assertThatThrownBy(() -> new ReadWriteEndpoint(FailoverPolicy.MANUAL, Duration.ofMinutes(90)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a grace period applies only to the automatic failover policy (Azure refuses one with "
+                        + "Manual), but the manual policy was given PT1H30M");
+        assertThatThrownBy(() -> new ReadWriteEndpoint(FailoverPolicy.AUTOMATIC, null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("needs a grace period");
+        assertThatThrownBy(() -> ReadWriteEndpoint.automatic(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was PT-1S");
+        // Azure's 60-minute minimum is the topology's to report, not a validity rule of the library.
+        assertThat(valid().readWriteEndpoint(ReadWriteEndpoint.automatic(Duration.ofSeconds(30))).build()
+                .failoverPolicy()).isEqualTo(FailoverPolicy.AUTOMATIC);
     }
 
     @Test
@@ -46,8 +62,6 @@ class GeoDbConfigTest {
         assertThatThrownBy(() -> valid().plannedFailoverTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("plannedFailoverTimeout must be between PT0.1S and PT1H, but was PT0S");
-        assertThatThrownBy(() -> valid().failoverGracePeriod(Duration.ofSeconds(-1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was PT-1S");
         assertThatThrownBy(() -> valid().user("postgres"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 'postgres'");
         assertThatThrownBy(() -> valid().databaseName("My-DB"))
@@ -55,12 +69,19 @@ class GeoDbConfigTest {
         assertThatThrownBy(() -> valid().password(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but had length 0");
         assertThatThrownBy(() -> valid().maxConnections(5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 5");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxConnections must be between 10 and 10000, but was 5");
+        assertThatThrownBy(() -> valid().responseTimeout(Duration.ofMillis(1500)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole number of seconds");
         assertThatThrownBy(() -> valid().setting("port", "5432"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("setting 'port' is managed by hadr and cannot be set, but was '5432'");
+        assertThatThrownBy(() -> valid().setting("superuser_reserved_connections", "3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("managed by hadr");
         assertThatThrownBy(() -> valid().unprivilegedUser("root"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("but was 'root'");
+        assertThatThrownBy(() -> new SelfHealing(true, 0, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("maxRestarts must be between 1 and 100, but was 0");
     }
 
     @Test
@@ -71,33 +92,41 @@ class GeoDbConfigTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly 2 servers").hasMessageContaining("1 were given");
         assertThatThrownBy(() -> valid().initialPrimary("westindia").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("but was 'westindia'");
-        assertThatThrownBy(() -> valid().failoverGracePeriod(Duration.ofMinutes(90)).build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("failoverGracePeriod PT1H30M applies only to failoverPolicy AUTOMATIC, but the policy is MANUAL");
-        assertThatThrownBy(() -> valid().failoverPolicy(FailoverPolicy.AUTOMATIC).failoverGracePeriod(Duration.ofMinutes(5)).build())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("failoverGracePeriod must be at least PT1H (Azure's minimum) unless allowNonAzureGracePeriod(true) "
-                        + "is set, but was PT5M");
         assertThatThrownBy(() -> GeoDbConfig.custom().dataRoot(Path.of("/tmp/x")).server("a", 5433).server("b", 0)
                 .readOnlyListenerPort(5433).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("readOnlyListenerPort uses port 5433");
+        assertThatThrownBy(() -> valid().maxConnections(12).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("reservedConnections must be between 1 and maxConnections - 5 (7), leaving the application "
+                        + "at least 5, but was 10 (maxConnections 12)");
+        assertThatThrownBy(() -> new SelfHealing(true, 3, Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBackoff must be between PT10S");
     }
 
     @Test
-    void shouldReportAShortGracePeriodAndSynchronousModeAsNonAzure() {
-        GeoDbConfig config = valid().failoverPolicy(FailoverPolicy.AUTOMATIC).failoverGracePeriod(Duration.ofSeconds(30))
-                .allowNonAzureGracePeriod(true).replicationMode(ReplicationMode.SYNC).build();
+    void shouldDoubleTheSelfHealingBackoffUpToItsMaximum() {
+        SelfHealing healing = new SelfHealing(true, 5, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(5));
 
-        assertThat(config.nonAzureDeviations()).containsExactly(
-                "failoverGracePeriod PT30S is below Azure's minimum of 60 minutes",
-                "replicationMode SYNC: Azure SQL geo-replication is asynchronous");
+        assertThat(healing.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(healing.backoff(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(healing.backoff(3)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(healing.backoff(4)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(healing.backoff(60)).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
-    void shouldAcceptTheAzureMinimumGracePeriodWithoutTheNonAzureFlag() {
-        GeoDbConfig config = valid().failoverPolicy(FailoverPolicy.AUTOMATIC).failoverGracePeriod(Duration.ofMinutes(60)).build();
+    void shouldPrintEverySettingButThePassword() {
+        GeoDbConfig config = valid().password("t0p-secret").maxConnections(120).reservedConnections(10)
+                .readWriteEndpoint(ReadWriteEndpoint.automatic(Duration.ofHours(2))).build();
 
-        assertThat(config.failoverGracePeriod()).isEqualTo(Duration.ofHours(1));
-        assertThat(config.nonAzureDeviations()).isEmpty();
+        assertThat(config.toString()).doesNotContain("t0p-secret")
+                .contains("readWriteEndpoint=automatic after PT2H")
+                .contains("ConnectionLimits[maxConnections=120, reservedConnections=10]")
+                .contains("Timeouts[startup=PT1M")
+                .contains("HealthChecks[interval=PT1S, responseTimeout=PT2S]")
+                .contains("SelfHealing[enabled=true")
+                .contains("ListenerSettings[readWritePort=0, readOnlyPort=0, holdTimeout=PT5S]")
+                .contains("AppDatabase[name=hadr, user=hadr, password=(hidden)]")
+                .contains("unprivilegedUser=nobody");
     }
 }

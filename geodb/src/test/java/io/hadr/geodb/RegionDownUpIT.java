@@ -48,7 +48,8 @@ class RegionDownUpIT {
             long started = System.nanoTime();
             assertThatThrownBy(() -> GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 3))
                     .isInstanceOf(java.sql.SQLException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            // A ceiling well below the client's own 20 s socket timeout: the point is that it does not hang.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
             assertThat(db.status().primary()).isEqualTo(CENTRAL);
             db.bringUp(CENTRAL);
 

@@ -24,8 +24,6 @@ class SynchronousReplicationIT {
             GeoDbHarness.createTable(db);
             // On within one health check of the primary seeing the secondary as streaming.
             await().atMost(Duration.ofSeconds(30)).until(() -> db.status().synchronousCommit());
-            assertThat(db.status().nonAzureDeviations()).containsExactly(
-                    "replicationMode SYNC: Azure SQL geo-replication is asynchronous");
             NavigableSet<Long> acknowledged;
             try (Writer writer = new Writer(db.readWriteListener().jdbcUrl(), 1)) {
                 writer.awaitMore(300, Duration.ofSeconds(60));
@@ -53,9 +51,9 @@ class SynchronousReplicationIT {
             db.kill(SOUTH);
 
             assertThat(db.status().synchronousCommit()).isFalse();
-            long started = System.nanoTime();
+            // A commit waiting for the missing secondary would hang until the client's 20 s socket
+            // timeout and fail: that these inserts return is the proof, however slow the machine.
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 1, 2);
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
             assertThat(db.status().readOnlyTarget()).isNull();
 
             db.bringUp(SOUTH);

@@ -3,11 +3,11 @@ package io.hadr.local;
 import io.hadr.toolkit.Hashes;
 import io.hadr.core.topology.DatabaseSpec;
 import io.hadr.core.topology.Topology;
-import io.hadr.geodb.FailoverPolicy;
 import io.hadr.geodb.FailoverReport;
 import io.hadr.geodb.GeoDbConfig;
 import io.hadr.geodb.GeoDbStatus;
 import io.hadr.geodb.PostgresBinaries;
+import io.hadr.geodb.ReadWriteEndpoint;
 import io.hadr.geodb.ReplicationMode;
 import io.hadr.geodb.ServerStatus;
 import java.io.IOException;
@@ -30,6 +30,9 @@ final class Databases {
     /** The application's database account; its password is made once and kept in the state directory. */
     static final String APP_USER = "hadr";
 
+    /** The app setting that sizes each app instance's connection pool; see {@link #poolSize}. */
+    static final String POOL_SIZE_VARIABLE = "HADR_DB_POOL_SIZE";
+
     private Databases() {}
 
     static GeoDbConfig config(Topology topology, StateDir stateDir, PostgresBinaries binaries) {
@@ -47,13 +50,20 @@ final class Databases {
                 .databaseName(spec.name())
                 .user(APP_USER)
                 .password(appPassword(stateDir))
+                // Sized by the topology, whose validation made sure every app's pool fits; the
+                // sessions of hadr and operators are reserved so the pools can never take them.
+                .maxConnections(spec.maxConnections())
+                .reservedConnections(topology.connectionBudget().reservedConnections())
                 .binaries(binaries);
         if (spec.failoverPolicy() == io.hadr.core.topology.FailoverPolicy.AUTOMATIC) {
-            builder.failoverPolicy(FailoverPolicy.AUTOMATIC)
-                    .allowNonAzureGracePeriod(true)
-                    .failoverGracePeriod(spec.gracePeriod());
+            builder.readWriteEndpoint(ReadWriteEndpoint.automatic(spec.gracePeriod()));
         }
         return builder.build();
+    }
+
+    /** Each app instance's pool size, to be given to the app as {@link #POOL_SIZE_VARIABLE}. */
+    static int poolSize(Topology topology) {
+        return topology.app().databasePoolSize();
     }
 
     /**

@@ -12,6 +12,8 @@ import java.util.Map;
  * @param environment extra app settings given to every instance as environment variables
  * @param jvmOptions options for each instance's JVM (local only)
  * @param lockToFrontDoor whether instances answer 403 to requests without the front door's id
+ * @param databasePoolSize connections each instance's pool may open to the database (the app's
+ *     {@code HADR_DB_POOL_SIZE}); counted in the {@link ConnectionBudget}
  */
 public record AppSpec(
         int instancesPerRegion,
@@ -19,7 +21,8 @@ public record AppSpec(
         int healthCheckMaxPingFailures,
         Map<String, String> environment,
         List<String> jvmOptions,
-        boolean lockToFrontDoor) {
+        boolean lockToFrontDoor,
+        int databasePoolSize) {
 
     public AppSpec {
         environment = Map.copyOf(environment);

@@ -32,6 +32,11 @@ public record Topology(
         nonAzureSettings = List.copyOf(nonAzureSettings);
     }
 
+    /** The database sessions this topology needs, and whether they fit in {@code database.maxConnections}. */
+    public ConnectionBudget connectionBudget() {
+        return ConnectionBudget.of(this);
+    }
+
     public Region primary() {
         return regions.stream().filter(Region::isPrimary).findFirst().orElseThrow();
     }

@@ -114,7 +114,7 @@ public final class TopologyLoader {
         List<Region> regions = regions(root, problems, instancesPerRegion);
         AppSpec appSpec = app(app, instancesPerRegion);
         FrontDoorSpec frontDoor = frontDoor(root.section("frontDoor"), name, strategy, regions, appSpec, nonAzure);
-        DatabaseSpec database = database(root.section("database"), nonAzure);
+        DatabaseSpec database = database(root.section("database"), nonAzure, regions, appSpec);
         BackupSpec backups = backups(root.section("backups"), nonAzure);
         Objectives objectives = objectives(root.section("objectives"));
         LocalSpec local = local(root.section("local"), regions);
@@ -199,8 +199,10 @@ public final class TopologyLoader {
         }
         List<String> jvmOptions = app.stringList("jvmOptions");
         boolean lock = app.bool("lockToFrontDoor", true);
+        int poolSize = app.integer("databasePoolSize", 10, 1, 100,
+                "allowed: 1 to 100 database connections per app instance (the app's HADR_DB_POOL_SIZE)");
         app.finish();
-        return new AppSpec(instancesPerRegion, healthPath, maxPingFailures, env, jvmOptions, lock);
+        return new AppSpec(instancesPerRegion, healthPath, maxPingFailures, env, jvmOptions, lock, poolSize);
     }
 
     private static FrontDoorSpec frontDoor(Fields fd, String name, Strategy strategy, List<Region> regions,
@@ -276,7 +278,7 @@ public final class TopologyLoader {
                 List.copyOf(origins.values()));
     }
 
-    private static DatabaseSpec database(Fields db, List<String> nonAzure) {
+    private static DatabaseSpec database(Fields db, List<String> nonAzure, List<Region> regions, AppSpec app) {
         String name = db.text("name", "hadr", DB_NAME,
                 "a database name is up to 63 lowercase letters, digits and '_', starting with a letter");
         ReplicationMode replication = db.choice("replication", ReplicationMode.ASYNC,
@@ -284,6 +286,16 @@ public final class TopologyLoader {
         FailoverPolicy policy = db.choice("failoverPolicy", FailoverPolicy.MANUAL, choices(FailoverPolicy.values(), FailoverPolicy::id));
         Duration grace = db.duration("gracePeriod", AZURE_MIN_GRACE, Duration.ofSeconds(1), Duration.ofDays(1),
                 "allowed: 1s to 1d (Azure requires at least 60m)");
+        int maxConnections = db.integer("maxConnections", 100, 20, 10_000,
+                "allowed: 20 to 10000 sessions per database server");
+        Map<String, Integer> instances = new LinkedHashMap<>();
+        regions.forEach(r -> instances.put(r.id(), r.appInstances()));
+        ConnectionBudget budget = new ConnectionBudget(instances, app.databasePoolSize(), maxConnections);
+        if (!budget.fits()) {
+            db.report("maxConnections", maxConnections + " sessions cannot hold what this topology needs: "
+                    + budget.arithmetic() + "; raise database.maxConnections to at least " + budget.required()
+                    + ", or lower app.databasePoolSize or the app instances");
+        }
         db.finish();
         if (replication == ReplicationMode.SYNC) {
             nonAzure.add("database.replication sync: Azure SQL geo-replication is asynchronous only");
@@ -291,7 +303,7 @@ public final class TopologyLoader {
         if (policy == FailoverPolicy.AUTOMATIC && grace.compareTo(AZURE_MIN_GRACE) < 0) {
             nonAzure.add("database.gracePeriod " + Durations.format(grace) + " is shorter than Azure's minimum of 60m");
         }
-        return new DatabaseSpec(name, replication, policy, grace);
+        return new DatabaseSpec(name, replication, policy, grace, maxConnections);
     }
 
     private static BackupSpec backups(Fields backups, List<String> nonAzure) {

@@ -308,4 +308,55 @@ class TopologyLoaderTest {
 
         assertThat(topology.regions()).hasSize(2);
     }
+
+    @Test
+    void theBuiltInTopologyFitsItsConnectionBudgetWithRoomForHadrAndOperators() {
+        ConnectionBudget budget = TopologyLoader.builtIn().connectionBudget();
+
+        assertThat(budget.poolSize()).isEqualTo(10);
+        assertThat(budget.maxConnections()).isEqualTo(100);
+        assertThat(budget.appConnections()).isEqualTo(20);
+        assertThat(budget.reservedConnections()).isEqualTo(10);
+        assertThat(budget.fits()).isTrue();
+        assertThat(budget.arithmetic()).isEqualTo(
+                "centralindia 1 × 10 + southindia 1 × 10 = 20 app connections, + 5 for hadr + 5 for operators = 30");
+        assertThat(budget.withInstances("southindia", 10).required()).isEqualTo(120);
+        assertThat(budget.withInstances("southindia", 10).fits()).isFalse();
+    }
+
+    @Test
+    void aTopologyWhosePoolsCannotFitTheDatabaseIsRefusedWithTheArithmetic() {
+        String yaml = """
+                regions:
+                  - id: centralindia
+                    role: primary
+                    appInstances: 3
+                  - id: southindia
+                    role: secondary
+                    appInstances: 2
+                app:
+                  databasePoolSize: 10
+                database:
+                  maxConnections: 50
+                """;
+
+        assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", yaml))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("hadr.yaml:11: database.maxConnections: 50 sessions cannot hold what this topology "
+                        + "needs: centralindia 3 × 10 + southindia 2 × 10 = 50 app connections, + 5 for hadr + 5 for "
+                        + "operators = 60; raise database.maxConnections to at least 60, or lower app.databasePoolSize "
+                        + "or the app instances");
+    }
+
+    @Test
+    void poolSizeAndMaxConnectionsAreRead() {
+        Topology topology = TopologyLoader.parse("t.yaml", "app:\n  databasePoolSize: 4\ndatabase:\n  maxConnections: 40\n");
+
+        assertThat(topology.app().databasePoolSize()).isEqualTo(4);
+        assertThat(topology.database().maxConnections()).isEqualTo(40);
+        assertThat(topology.connectionBudget().required()).isEqualTo(18);
+        assertThatThrownBy(() -> TopologyLoader.parse("t.yaml", "app:\n  databasePoolSize: 0\n"))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("app.databasePoolSize: 0 is out of range; allowed: 1 to 100");
+    }
 }

@@ -54,9 +54,9 @@ public final class BaseBackup {
      * @return the backup's start LSN
      */
     public static long copy(PostgresServer primary, PostgresServer standby) {
-        Path from = primary.dataDir();
-        Path to = standby.dataDir();
-        try (Connection c = primary.connect("postgres", 10); Statement s = c.createStatement()) {
+        Path from = primary.files().dataDir();
+        Path to = standby.files().dataDir();
+        try (Connection c = primary.sql().connect("postgres", 10); Statement s = c.createStatement()) {
             recreateSlot(s, standby.slotName());
             long start;
             try (ResultSet rs = s.executeQuery("SELECT pg_backup_start('hadr reseed of " + standby.name()

@@ -1,103 +1,61 @@
 package io.hadr.geodb.internal;
 
-import io.hadr.toolkit.LogTail;
+import io.hadr.geodb.ConnectionLimits;
 import io.hadr.geodb.GeoDbEvent;
 import io.hadr.geodb.GeoDbException;
-import io.hadr.geodb.ServerRole;
 import io.hadr.geodb.ServerState;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One PostgreSQL server of the group: its directories, its {@code hadr.conf}, its process and
- * the administrator's SQL connection to it.
+ * One PostgreSQL server's process: start, fast shutdown, SIGKILL, and its {@link ServerState}
+ * (with an event on every move). Its files are {@link #files()}, its configuration text
+ * {@link HadrConf}, its SQL {@link #sql()}; its role belongs to the {@link FailoverGroup}.
  *
- * <p>Layout: {@code <dataRoot>/<name>/data} is PGDATA, {@code <dataRoot>/<name>/postgres.log}
- * receives the server's stdout and stderr (no logging collector, so the file is complete even
- * when the server dies), {@code <dataRoot>/<name>/FENCED} marks a server that must be reseeded.
+ * <p>An exit that hadr did not cause (a crash, a SIGKILL from outside) moves the state to DOWN
+ * and counts as a crash ({@link #crashes()}), which self-healing acts on; a deliberate stop or
+ * kill does not.
  */
 public final class PostgresServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresServer.class);
-    public static final String ADMIN_USER = "postgres";
-    public static final String ADMIN_APPLICATION = "hadr-geodb";
-    private static final String CONFIG_FILE = "hadr.conf";
-    private static final String FENCED_MARKER = "FENCED";
-
-    /** Settings every server gets; sized for a 2-core machine. */
-    private static final Map<String, String> BASE_SETTINGS = orderedMap(
-            "listen_addresses", "127.0.0.1",
-            // No Unix socket: PostgreSQL is reached over loopback TCP only, and a socket in /tmp
-            // would collide between groups.
-            "unix_socket_directories", "",
-            "shared_buffers", "32MB",
-            "wal_level", "replica",
-            "hot_standby", "on",
-            "hot_standby_feedback", "on",
-            "max_wal_senders", "5",
-            "max_replication_slots", "5",
-            "wal_keep_size", "64MB",
-            "wal_log_hints", "on",
-            "wal_receiver_status_interval", "1s",
-            "wal_sender_timeout", "10s",
-            "wal_receiver_timeout", "10s",
-            "wal_retrieve_retry_interval", "1s",
-            "max_wal_size", "256MB",
-            "min_wal_size", "64MB",
-            "password_encryption", "scram-sha-256",
-            "logging_collector", "off",
-            "log_line_prefix", "%m [%p] %q%a ",
-            "archive_mode", "off");
 
     private final String name;
-    private final Path serverDir;
-    private final Path dataDir;
-    private final Path logFile;
+    private final int port;
+    private final ServerFiles files;
+    private final HadrConf conf;
+    private final AdminSql sql;
     private final PgProcesses launcher;
     private final Path binDir;
     private final String adminPassword;
-    private final int maxConnections;
-    private final Map<String, String> extraSettings;
-    private final StateMachine<ServerRole> role;
     private final StateMachine<ServerState> state;
-    private volatile int port;
+    private final AtomicInteger crashes = new AtomicInteger();
     private volatile Process process;
     /** Set when hadr itself ends the process, so its exit is not reported as a crash. */
     private volatile boolean exitExpected;
+    private volatile boolean crashed;
 
-    public PostgresServer(String name, Path dataRoot, int port, ServerRole initialRole, PgProcesses launcher,
-            Path binDir, String adminPassword, int maxConnections, Map<String, String> extraSettings, EventSink events) {
+    public PostgresServer(String name, Path dataRoot, int port, PgProcesses launcher, Path binDir, String adminPassword,
+            ConnectionLimits connections, Map<String, String> extraSettings, EventSink events) {
         this.name = name;
-        this.serverDir = dataRoot.resolve(name);
-        this.dataDir = serverDir.resolve("data");
-        this.logFile = serverDir.resolve("postgres.log");
         this.port = port;
         this.launcher = launcher;
         this.binDir = binDir;
         this.adminPassword = adminPassword;
-        this.maxConnections = maxConnections;
-        this.extraSettings = extraSettings;
-        this.role = new StateMachine<>("server '" + name + "' role", initialRole, ServerRole::canMoveTo,
-                (subject, from, to, reason) -> events.emit(GeoDbEvent.Kind.ROLE, name, from, to, reason));
+        this.files = new ServerFiles(dataRoot, name, launcher.account());
+        this.conf = new HadrConf(name, port, connections, extraSettings, adminPassword);
+        this.sql = new AdminSql(port, adminPassword);
         this.state = new StateMachine<>("server '" + name + "' state", ServerState.STOPPED, ServerState::canMoveTo,
                 (subject, from, to, reason) -> events.emit(GeoDbEvent.Kind.STATE, name, from, to, reason));
     }
@@ -110,24 +68,12 @@ public final class PostgresServer {
         return port;
     }
 
-    public Path dataDir() {
-        return dataDir;
+    public ServerFiles files() {
+        return files;
     }
 
-    public Path serverDir() {
-        return serverDir;
-    }
-
-    public Path logFile() {
-        return logFile;
-    }
-
-    public ServerRole role() {
-        return role.get();
-    }
-
-    public void role(ServerRole next, String reason) {
-        role.moveTo(next, reason);
+    public AdminSql sql() {
+        return sql;
     }
 
     public ServerState state() {
@@ -149,84 +95,36 @@ public final class PostgresServer {
         return p != null && p.isAlive();
     }
 
-    // ----- files -----------------------------------------------------------------------------
-
-    public boolean hasData() {
-        return Files.exists(dataDir.resolve("PG_VERSION"));
+    /** Crashes seen since this object was made: exits that hadr did not cause. */
+    public int crashes() {
+        return crashes.get();
     }
 
-    public boolean hasStandbySignal() {
-        return Files.exists(dataDir.resolve("standby.signal"));
+    /** Whether the server is down because it crashed (not because hadr stopped or killed it). */
+    public boolean crashed() {
+        return crashed && state.get() == ServerState.DOWN;
     }
 
-    public boolean fencedMarker() {
-        return Files.exists(serverDir.resolve(FENCED_MARKER));
-    }
-
-    /** Persists the fence next to the data, so no restart can bring this server up as a primary. */
-    public void markFenced(String reason) {
-        try {
-            Files.createDirectories(serverDir);
-            Files.writeString(serverDir.resolve(FENCED_MARKER), "fenced: " + reason + System.lineSeparator()
-                    + "This server must be reseeded from the primary before it serves again; hadr does it when the "
-                    + "server is brought back." + System.lineSeparator(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new GeoDbException("cannot write the fence marker of '" + name + "': " + e, e);
-        }
-    }
-
-    public void clearFencedMarker() {
-        try {
-            Files.deleteIfExists(serverDir.resolve(FENCED_MARKER));
-        } catch (IOException e) {
-            throw new GeoDbException("cannot remove the fence marker of '" + name + "': " + e, e);
-        }
-    }
-
-    /** Prepares the server directory: owned by the PostgreSQL account, reachable by it. */
-    public void prepareDirectories() {
-        try {
-            Files.createDirectories(serverDir);
-            Files.setPosixFilePermissions(serverDir, PosixFilePermissions.fromString("rwx------"));
-            if (!Files.exists(logFile)) {
-                Files.createFile(logFile);
-            }
-            launcher.account().own(serverDir);
-        } catch (IOException e) {
-            throw new GeoDbException("cannot prepare the directory of server '" + name + "' (" + serverDir + "): " + e, e);
-        }
-    }
-
-    /** Deletes the data directory (a fenced server's data before a reseed, or a half-made one). */
-    public void wipeData() {
-        try {
-            Trees.delete(dataDir);
-        } catch (IOException e) {
-            throw new GeoDbException("cannot delete the data directory " + dataDir + " of '" + name + "': " + e, e);
-        }
+    /** Writes {@code hadr.conf} (and {@code standby.signal} for a standby) for the given role. */
+    public void writeConfig(RoleSettings settings) {
+        files.writePrivate(HadrConf.FILE, conf.text(settings));
+        files.standbySignal(settings.standby());
     }
 
     /** Creates a new cluster with {@code initdb} and hooks {@code hadr.conf} into it. */
     public void initdb(Duration timeout) {
-        prepareDirectories();
-        wipeData();
-        Path pwFile = serverDir.resolve("initdb.pw");
+        files.prepareDirectories();
+        files.wipeData();
+        Path pwFile = files.serverDir().resolve("initdb.pw");
         try {
             Files.writeString(pwFile, adminPassword + "\n", StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
             launcher.account().own(pwFile);
-            String out = launcher.run(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(),
-                    "-U", ADMIN_USER, "--pwfile=" + pwFile, "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C",
-                    "--no-instructions"), timeout, serverDir);
+            String out = launcher.run(List.of(binDir.resolve("initdb").toString(), "-D", files.dataDir().toString(),
+                    "-U", AdminSql.ADMIN_USER, "--pwfile=" + pwFile, "--auth=scram-sha-256", "--encoding=UTF8",
+                    "--locale=C", "--no-instructions"), timeout, files.serverDir());
             LOG.debug("initdb of {}: {}", name, out);
-            Files.writeString(dataDir.resolve("pg_hba.conf"), String.join(System.lineSeparator(),
-                    "# Written by hadr geodb: password (SCRAM) logins over loopback TCP only.",
-                    "host    all          all  127.0.0.1/32  scram-sha-256",
-                    "host    replication  all  127.0.0.1/32  scram-sha-256", ""), StandardCharsets.UTF_8);
-            Files.writeString(dataDir.resolve("postgresql.conf"), System.lineSeparator()
-                    + "# hadr geodb: role, ports and replication settings; rewritten by hadr." + System.lineSeparator()
-                    + "include_if_exists = '" + CONFIG_FILE + "'" + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            files.hookIntoNewCluster(HadrConf.FILE);
         } catch (IOException e) {
             throw new GeoDbException("initdb of server '" + name + "' failed: " + e, e);
         } finally {
@@ -238,81 +136,6 @@ public final class PostgresServer {
         }
     }
 
-    /** Writes {@code hadr.conf} (and {@code standby.signal} for a standby) for the given role. */
-    public void writeConfig(RoleSettings settings) {
-        StringBuilder conf = new StringBuilder("# Written by hadr geodb for server '" + name
-                + "'; rewritten on every role change, do not edit.\n");
-        for (Map.Entry<String, String> e : BASE_SETTINGS.entrySet()) {
-            setting(conf, e.getKey(), e.getValue());
-        }
-        setting(conf, "port", Integer.toString(port));
-        // Names the server in `ps` and to clients (current_setting('cluster_name')), so an app can
-        // tell which region's server its connection leads to.
-        setting(conf, "cluster_name", name);
-        setting(conf, "max_connections", Integer.toString(maxConnections));
-        for (Map.Entry<String, String> e : extraSettings.entrySet()) {
-            setting(conf, e.getKey(), e.getValue());
-        }
-        if (settings.standby()) {
-            setting(conf, "primary_conninfo", "host=127.0.0.1 port=" + settings.upstreamPort() + " user=" + ADMIN_USER
-                    + " password=" + adminPassword + " application_name=" + name + " connect_timeout=5");
-            setting(conf, "primary_slot_name", settings.slotName());
-            // Follow a promotion of the primary onto its new timeline.
-            setting(conf, "recovery_target_timeline", "latest");
-        } else {
-            setting(conf, "synchronous_standby_names",
-                    settings.synchronousStandby() == null ? "" : "\"" + settings.synchronousStandby() + "\"");
-            if (settings.readOnly()) {
-                setting(conf, "default_transaction_read_only", "on");
-            }
-        }
-        try {
-            Path file = dataDir.resolve(CONFIG_FILE);
-            Files.writeString(file, conf.toString(), StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            launcher.account().own(file);
-            Path signal = dataDir.resolve("standby.signal");
-            if (settings.standby()) {
-                if (!Files.exists(signal)) {
-                    Files.createFile(signal);
-                    launcher.account().own(signal);
-                }
-            } else {
-                Files.deleteIfExists(signal);
-            }
-        } catch (IOException e) {
-            throw new GeoDbException("cannot write the configuration of server '" + name + "': " + e, e);
-        }
-    }
-
-    /**
-     * Removes replication slots kept in the data directory (server stopped). A former primary
-     * turning standby would otherwise keep holding WAL for a peer that now streams elsewhere.
-     */
-    public void dropLocalSlots() {
-        Path slots = dataDir.resolve("pg_replslot");
-        if (!Files.isDirectory(slots)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(slots)) {
-            walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(slots)).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new GeoDbException("cannot remove the replication slots of '" + name + "': " + e, e);
-        }
-    }
-
-    private static void setting(StringBuilder conf, String name, String value) {
-        conf.append(name).append(" = '").append(value.replace("'", "''")).append("'\n");
-    }
-
-    // ----- process ---------------------------------------------------------------------------
-
     /**
      * Starts {@code postgres} in the foreground under the launcher (no {@code pg_ctl}: it would
      * daemonize and escape the parent-death signal) and waits until it accepts connections.
@@ -321,22 +144,26 @@ public final class PostgresServer {
         state.moveTo(ServerState.STARTING, why);
         long started = System.nanoTime();
         try {
-            appendToLog("---- hadr: starting server '" + name + "' (" + why + ") ----");
+            files.appendToLog("---- hadr: starting server '" + name + "' (" + why + ") ----");
+            if (crashed) {
+                awaitOrphansGone();
+            }
             exitExpected = false;
-            Process p = launcher.startServer(List.of(binDir.resolve("postgres").toString(), "-D", dataDir.toString()),
-                    logFile);
+            crashed = false;
+            Process p = launcher.startServer(List.of(binDir.resolve("postgres").toString(), "-D",
+                    files.dataDir().toString()), files.logFile());
             process = p;
             p.onExit().thenRun(() -> onExit(p));
             Deadline.await("server '" + name + "' to accept connections on port " + port, timeout,
                     Duration.ofMillis(100), () -> {
                         if (!p.isAlive()) {
                             throw new GeoDbException("server '" + name + "' exited with code " + p.exitValue()
-                                    + " while starting; last lines of " + logFile + ":\n" + logTail(15));
+                                    + " while starting; last lines of " + files.logFile() + ":\n" + files.logTail(15));
                         }
-                        try (Connection c = connect("postgres", 2)) {
+                        try (Connection c = sql.connect("postgres", 2)) {
                             return Boolean.TRUE;
                         }
-                    }, () -> "process " + (p.isAlive() ? "running" : "exited") + ", log " + logFile);
+                    }, () -> "process " + (p.isAlive() ? "running" : "exited") + ", log " + files.logFile());
         } catch (RuntimeException e) {
             Process p = process;
             if (p != null && p.isAlive()) {
@@ -353,13 +180,27 @@ public final class PostgresServer {
         if (p != process || exitExpected) {
             return;
         }
-        if (state.get() == ServerState.RUNNING) {
+        for (ServerState from : List.of(ServerState.RUNNING, ServerState.UNRESPONSIVE)) {
             try {
-                state.moveIf(ServerState.RUNNING, ServerState.DOWN, "process exited unexpectedly with code " + p.exitValue());
+                if (state.moveIf(from, ServerState.DOWN, "process exited unexpectedly with code " + p.exitValue())) {
+                    crashed = true;
+                    crashes.incrementAndGet();
+                    return;
+                }
             } catch (RuntimeException e) {
                 LOG.debug("State of {} changed concurrently: {}", name, e.toString());
             }
         }
+    }
+
+    /** A health check got no answer within its deadline (the process is there). */
+    public void markUnresponsive(String why) {
+        state.moveIf(ServerState.RUNNING, ServerState.UNRESPONSIVE, why);
+    }
+
+    /** A health check got an answer again. */
+    public void markResponsive(String why) {
+        state.moveIf(ServerState.UNRESPONSIVE, ServerState.RUNNING, why);
     }
 
     /** Fast shutdown (SIGINT): clients are disconnected, a shutdown checkpoint is written. */
@@ -367,7 +208,7 @@ public final class PostgresServer {
         Process p = process;
         ServerState current = state.get();
         if (p == null || !p.isAlive()) {
-            if (current == ServerState.RUNNING || current == ServerState.STARTING) {
+            if (current.processUp() || current == ServerState.STARTING) {
                 state.moveTo(ServerState.DOWN, "found dead while stopping");
             }
             return;
@@ -377,7 +218,7 @@ public final class PostgresServer {
         try {
             launcher.signal(p.pid(), "INT");
             if (p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                awaitChildrenGone(p);
+                awaitGone(p.descendants().toList());
                 state.moveTo(ServerState.STOPPED, "fast shutdown complete");
                 return;
             }
@@ -395,17 +236,19 @@ public final class PostgresServer {
     public void kill(String why) {
         Process p = process;
         if (p == null || !p.isAlive()) {
-            if (state.get() == ServerState.RUNNING) {
+            if (state.get().processUp()) {
                 state.moveTo(ServerState.DOWN, "found dead: " + why);
             }
+            crashed = false;
             return;
         }
-        appendToLog("---- hadr: SIGKILL of server '" + name + "' (" + why + ") ----");
+        files.appendToLog("---- hadr: SIGKILL of server '" + name + "' (" + why + ") ----");
         killProcess(p);
         ServerState current = state.get();
-        if (current == ServerState.RUNNING || current == ServerState.STARTING || current == ServerState.STOPPING) {
+        if (current.processUp() || current == ServerState.STARTING || current == ServerState.STOPPING) {
             state.moveTo(ServerState.DOWN, why);
         }
+        crashed = false;
     }
 
     /** Moves a DOWN server to STOPPED once its files are in order again (after a reseed). */
@@ -429,16 +272,12 @@ public final class PostgresServer {
         for (ProcessHandle child : children) {
             child.destroyForcibly();
         }
-        awaitChildrenGone(children);
+        awaitGone(children);
     }
 
-    private void awaitChildrenGone(Process p) {
-        awaitChildrenGone(p.descendants().toList());
-    }
-
-    private void awaitChildrenGone(List<ProcessHandle> children) {
+    private static void awaitGone(List<ProcessHandle> processes) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (ProcessHandle child : children) {
+        for (ProcessHandle child : processes) {
             while (alive(child.pid()) && System.nanoTime() < end) {
                 try {
                     Thread.sleep(5);
@@ -447,6 +286,56 @@ public final class PostgresServer {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * After a crash of the postmaster, its children (backends, checkpointer) are orphaned and
+     * exit once they notice; until then they keep the old shared memory attached and a new
+     * postmaster would refuse to start. They are found by their working directory, which is the
+     * data directory; any left after a few seconds are killed (their postmaster is gone).
+     */
+    private void awaitOrphansGone() {
+        Path dir;
+        try {
+            dir = files.dataDir().toRealPath();
+        } catch (IOException e) {
+            return;
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<ProcessHandle> orphans = processesIn(dir);
+        while (!orphans.isEmpty() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            orphans = processesIn(dir);
+        }
+        if (!orphans.isEmpty()) {
+            LOG.warn("Killing {} process(es) of the crashed server '{}' that outlived it", orphans.size(), name);
+            orphans.forEach(ProcessHandle::destroyForcibly);
+            awaitGone(orphans);
+        }
+    }
+
+    private static List<ProcessHandle> processesIn(Path dir) {
+        try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .filter(p -> {
+                        try {
+                            return Files.readSymbolicLink(p.resolve("cwd")).equals(dir);
+                        } catch (IOException | RuntimeException e) {
+                            return false;
+                        }
+                    })
+                    .map(p -> Long.parseLong(p.getFileName().toString()))
+                    .filter(PostgresServer::alive)
+                    .flatMap(pid -> ProcessHandle.of(pid).stream())
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
         }
     }
 
@@ -464,109 +353,8 @@ public final class PostgresServer {
         }
     }
 
-    // ----- SQL -------------------------------------------------------------------------------
-
-    /** An administrator connection to {@code database} on this server. */
-    public Connection connect(String database, int timeoutSeconds) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", ADMIN_USER);
-        props.setProperty("password", adminPassword);
-        props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
-        props.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
-        props.setProperty("socketTimeout", Integer.toString(Math.max(timeoutSeconds, 120)));
-        props.setProperty("ApplicationName", ADMIN_APPLICATION);
-        props.setProperty("tcpKeepAlive", "true");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, props);
-    }
-
-    /** Runs one statement as administrator and maps the first row (null when there is none). */
-    public <T> T queryOne(String sql, RowMapper<T> mapper) throws SQLException {
-        try (Connection c = connect("postgres", 3); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? mapper.map(rs) : null;
-        }
-    }
-
-    /** Runs statements as administrator in one session. */
-    public void execute(String... sql) throws SQLException {
-        try (Connection c = connect("postgres", 3); Statement s = c.createStatement()) {
-            for (String statement : sql) {
-                s.execute(statement);
-            }
-        }
-    }
-
-    /** Maps a result row. */
-    @FunctionalInterface
-    public interface RowMapper<T> {
-        T map(ResultSet rs) throws SQLException;
-    }
-
-    /** Whether the server answers {@code SELECT 1} within {@code timeoutSeconds}. */
-    public boolean reachable(int timeoutSeconds) {
-        if (!processAlive()) {
-            return false;
-        }
-        try (Connection c = connect("postgres", timeoutSeconds); Statement s = c.createStatement()) {
-            s.setQueryTimeout(timeoutSeconds);
-            s.execute("SELECT 1");
-            return true;
-        } catch (SQLException e) {
-            return false;
-        }
-    }
-
-    public boolean inRecovery() throws SQLException {
-        return Boolean.TRUE.equals(queryOne("SELECT pg_is_in_recovery()", rs -> rs.getBoolean(1)));
-    }
-
-    /** On a primary: the current write position. */
-    public long currentLsn() throws SQLException {
-        return Lsn.parse(queryOne("SELECT pg_current_wal_lsn()::text", rs -> rs.getString(1)));
-    }
-
-    /** On a standby: the last replayed position (null before any replay). */
-    public Long replayLsn() throws SQLException {
-        return Lsn.parse(queryOne("SELECT pg_last_wal_replay_lsn()::text", rs -> rs.getString(1)));
-    }
-
-    /** On a standby: whether its WAL receiver streams from the primary. */
-    public boolean streaming() throws SQLException {
-        return Boolean.TRUE.equals(queryOne("SELECT status = 'streaming' FROM pg_stat_wal_receiver",
-                rs -> rs.getBoolean(1)));
-    }
-
-    /** Asks the server to re-read its configuration files. */
-    public void reload() throws SQLException {
-        execute("SELECT pg_reload_conf()");
-    }
-
-    // ----- logs ------------------------------------------------------------------------------
-
-    /** The last {@code lines} lines of the server's log, for error messages. */
-    public String logTail(int lines) {
-        return LogTail.of(logFile, lines);
-    }
-
-    /** Appends a marker line to the server log, so a reader sees what hadr did when. */
-    public void appendToLog(String line) {
-        try {
-            Files.writeString(logFile, java.time.Instant.now() + " " + line + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            LOG.debug("Cannot write to {}: {}", logFile, e.toString());
-        }
-    }
-
-    private static Map<String, String> orderedMap(String... keyValues) {
-        Map<String, String> map = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            map.put(keyValues[i], keyValues[i + 1]);
-        }
-        return java.util.Collections.unmodifiableMap(map);
-    }
-
     @Override
     public String toString() {
-        return name + "(" + role.get() + ", " + state.get() + ", port " + port + ")";
+        return name + "(" + state.get() + ", port " + port + ")";
     }
 }

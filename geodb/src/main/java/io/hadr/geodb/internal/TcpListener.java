@@ -1,7 +1,8 @@
 package io.hadr.geodb.internal;
 
-import io.hadr.toolkit.Threads;
 import io.hadr.geodb.GeoDbException;
+import io.hadr.toolkit.Threads;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +30,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the listener moves, every connection it carries to the old target is cut, so that
  * connection pools notice and reconnect (after a promotion, sessions opened during recovery
- * would otherwise stay read-only). While a failover is in progress ({@link #hold()}), a new
- * connection waits at most the hold timeout for the new target and is then closed; without a
- * target it is closed at once. A client therefore never waits longer than the hold timeout plus
- * the connect timeout to the server.
+ * would otherwise stay read-only). While a failover is in progress ({@link #hold}), a new
+ * connection is held: it waits at most the hold timeout and is then released to the new target
+ * ({@link #pointAt}) or, when the time is up first, closed; without any target it is closed at
+ * once. A client therefore never waits longer than the hold timeout plus the connect timeout.
+ *
+ * <p>{@link #hold} can drain instead of cutting: each open connection is cut only once it is
+ * between transactions (see {@link PgWireTracker}), so a transaction in flight when a planned
+ * failover begins still commits and is acknowledged; a request the client sends after that point
+ * is never forwarded to the old primary, so it is safe to retry on a new connection.
  */
 public final class TcpListener implements AutoCloseable {
 
@@ -49,10 +56,10 @@ public final class TcpListener implements AutoCloseable {
     private final ExecutorService workers;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
     private ServerSocket serverSocket;
-    private Thread acceptor;
     private Route route;
-    private boolean held;
+    private boolean holding;
     private volatile boolean closed;
 
     public TcpListener(String name, Duration holdTimeout) {
@@ -72,7 +79,12 @@ public final class TcpListener implements AutoCloseable {
             throw new GeoDbException("the " + name + " listener cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
                     + (port != 0 ? "; is another process using that port? choose another port or 0 for any free port" : ""), e);
         }
-        acceptor = Threads.startDaemon("hadr-geodb-" + name + "-accept", this::acceptLoop);
+        Threads.startDaemon("hadr-geodb-" + name + "-accept", this::acceptLoop);
+    }
+
+    /** Whether {@link #start} bound the listener. */
+    public boolean started() {
+        return serverSocket != null;
     }
 
     public int port() {
@@ -86,7 +98,14 @@ public final class TcpListener implements AutoCloseable {
     /** The current target, or null while there is none or a failover holds the listener. */
     public Route route() {
         synchronized (lock) {
-            return held ? null : route;
+            return holding ? null : route;
+        }
+    }
+
+    /** The last target, also while a failover holds the listener; null when it leads nowhere. */
+    public Route target() {
+        synchronized (lock) {
+            return route;
         }
     }
 
@@ -105,46 +124,74 @@ public final class TcpListener implements AutoCloseable {
         return refused.get();
     }
 
-    /** A failover begins: cut every connection; new ones wait (bounded) for {@link #pointAt}. */
-    public void hold() {
-        synchronized (lock) {
-            held = true;
-        }
-        cut(null);
+    /** Connections that arrived while the listener was held and waited for a target. */
+    public long heldConnections() {
+        return held.get();
     }
 
-    /** Leads to {@code next} from now on, cutting connections to any other target. */
+    /**
+     * A failover begins: new connections wait (bounded) for {@link #pointAt}; open ones are cut,
+     * each once it is between transactions, and every one still open after {@code drain}. Returns
+     * when no connection to the old target is left.
+     */
+    public void hold(Duration drain) {
+        synchronized (lock) {
+            holding = true;
+        }
+        List<Pipe> open = new ArrayList<>(pipes);
+        if (drain.isZero()) {
+            cut(open, "held");
+            return;
+        }
+        long start = System.nanoTime();
+        open.forEach(Pipe::drain);
+        long end = start + drain.toNanos();
+        synchronized (lock) {
+            while (open.stream().anyMatch(pipes::contains)) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    lock.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        int drained = (int) open.stream().filter(p -> !pipes.contains(p)).count();
+        List<Pipe> left = open.stream().filter(pipes::contains).toList();
+        LOG.info("{} listener drained {} connection(s) between transactions in {} ms{}", name, drained,
+                (System.nanoTime() - start) / 1_000_000, left.isEmpty() ? "" : ", cutting " + left.size()
+                        + " still busy after " + drain);
+        cut(left, "held");
+    }
+
+    /** Leads to {@code next} from now on, releasing held connections to it and cutting connections to any other target. */
     public void pointAt(Route next) {
         synchronized (lock) {
             route = next;
-            held = false;
+            holding = false;
             lock.notifyAll();
         }
-        cut(next);
+        cut(pipes.stream().filter(p -> !p.route.equals(next)).toList(), "moved to " + next.server());
     }
 
     /** Leads nowhere: every connection is cut, new ones are closed at once. */
     public void clear() {
         synchronized (lock) {
             route = null;
-            held = false;
+            holding = false;
             lock.notifyAll();
         }
-        cut(null);
+        cut(new ArrayList<>(pipes), "cleared");
     }
 
-    private void cut(Route keep) {
-        List<Pipe> toCut = new ArrayList<>();
-        for (Pipe pipe : pipes) {
-            if (keep == null || !pipe.route.equals(keep)) {
-                toCut.add(pipe);
-            }
-        }
-        for (Pipe pipe : toCut) {
-            pipe.close();
-        }
+    private void cut(List<Pipe> toCut, String why) {
+        toCut.forEach(Pipe::close);
         if (!toCut.isEmpty()) {
-            LOG.info("{} listener cut {} connection(s)", name, toCut.size());
+            LOG.info("{} listener cut {} connection(s) ({})", name, toCut.size(), why);
         }
     }
 
@@ -157,7 +204,7 @@ public final class TcpListener implements AutoCloseable {
                 if (!closed) {
                     LOG.warn("{} listener: accept failed: {}", name, e.toString());
                 }
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 return;
             }
         }
@@ -185,8 +232,8 @@ public final class TcpListener implements AutoCloseable {
         }
         Pipe pipe = new Pipe(target, clientToProxy, proxyToServer);
         synchronized (lock) {
-            if (held || !target.equals(route)) {
-                // The listener moved while we connected: this connection leads to the old target.
+            if (holding || !target.equals(route)) {
+                // The listener moved (or a failover began) while we connected: this leads to the old target.
                 refused.incrementAndGet();
                 pipe.close();
                 return;
@@ -195,18 +242,21 @@ public final class TcpListener implements AutoCloseable {
         }
         accepted.incrementAndGet();
         try {
-            workers.execute(() -> pump(pipe, clientToProxy, proxyToServer));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            workers.execute(() -> pumpClientToServer(pipe));
+        } catch (RejectedExecutionException e) {
             pipe.close();
             return;
         }
-        pump(pipe, proxyToServer, clientToProxy);
+        pumpServerToClient(pipe);
     }
 
     private Route awaitRoute() {
         synchronized (lock) {
+            if (holding) {
+                held.incrementAndGet();
+            }
             long end = System.nanoTime() + holdTimeout.toNanos();
-            while (held && !closed) {
+            while (holding && !closed) {
                 long remaining = end - System.nanoTime();
                 if (remaining <= 0) {
                     return null;
@@ -222,14 +272,36 @@ public final class TcpListener implements AutoCloseable {
         }
     }
 
-    private void pump(Pipe pipe, Socket from, Socket to) {
+    private void pumpClientToServer(Pipe pipe) {
         byte[] buffer = new byte[16 * 1024];
         try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
+            InputStream in = pipe.clientToProxy.getInputStream();
+            OutputStream out = pipe.proxyToServer.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (!pipe.beforeForwardingFromClient(buffer, n)) {
+                    return;
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (SocketException e) {
+            // Closed by the other side or cut by a move: the normal end of a proxied connection.
+        } catch (IOException e) {
+            LOG.debug("{} listener connection ended: {}", name, e.toString());
+        } finally {
+            pipe.close();
+        }
+    }
+
+    private void pumpServerToClient(Pipe pipe) {
+        byte[] buffer = new byte[16 * 1024];
+        try {
+            InputStream in = pipe.proxyToServer.getInputStream();
+            OutputStream out = pipe.clientToProxy.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
+                pipe.afterForwardingFromServer(buffer, n);
             }
         } catch (SocketException e) {
             // Closed by the other side or cut by a move: the normal end of a proxied connection.
@@ -249,11 +321,11 @@ public final class TcpListener implements AutoCloseable {
         if (serverSocket != null) {
             closeQuietly(serverSocket);
         }
-        cut(null);
+        cut(new ArrayList<>(pipes), "closed");
         workers.shutdownNow();
     }
 
-    private static void closeQuietly(java.io.Closeable c) {
+    private static void closeQuietly(Closeable c) {
         try {
             c.close();
         } catch (IOException e) {
@@ -266,6 +338,8 @@ public final class TcpListener implements AutoCloseable {
         final Route route;
         final Socket clientToProxy;
         final Socket proxyToServer;
+        private final PgWireTracker protocol = new PgWireTracker();
+        private boolean draining;
 
         Pipe(Route route, Socket clientToProxy, Socket proxyToServer) {
             this.route = route;
@@ -273,10 +347,38 @@ public final class TcpListener implements AutoCloseable {
             this.proxyToServer = proxyToServer;
         }
 
+        /** Cut at the next point between transactions (now, if it is at one). */
+        synchronized void drain() {
+            draining = true;
+            if (protocol.idle()) {
+                close();
+            }
+        }
+
+        /** False (and the pipe is cut) when a draining connection starts a new request: it is not forwarded. */
+        synchronized boolean beforeForwardingFromClient(byte[] bytes, int length) {
+            if (draining && protocol.idle()) {
+                close();
+                return false;
+            }
+            protocol.client(bytes, 0, length);
+            return true;
+        }
+
+        synchronized void afterForwardingFromServer(byte[] bytes, int length) {
+            protocol.server(bytes, 0, length);
+            if (draining && protocol.idle()) {
+                close();
+            }
+        }
+
         void close() {
             pipes.remove(this);
             closeQuietly(clientToProxy);
             closeQuietly(proxyToServer);
+            synchronized (lock) {
+                lock.notifyAll();
+            }
         }
     }
 }

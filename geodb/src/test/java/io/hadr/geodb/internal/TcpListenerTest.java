@@ -3,6 +3,7 @@ package io.hadr.geodb.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +53,7 @@ class TcpListenerTest {
     void shouldHoldNewConnectionsDuringAFailoverAndReleaseThemToTheNewTarget() throws Exception {
         NamedServer south = server("south");
         TcpListener listener = listener(Duration.ofSeconds(10));
-        listener.hold();
+        listener.hold(Duration.ZERO);
         Socket client = connect(listener);
         CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
             try {
@@ -70,16 +72,61 @@ class TcpListenerTest {
     @Test
     void shouldCloseAHeldConnectionWhenTheHoldTimeoutPasses() throws Exception {
         TcpListener listener = listener(Duration.ofMillis(300));
-        listener.hold();
+        listener.hold(Duration.ZERO);
         Socket client = connect(listener);
-        client.setSoTimeout(5_000);
+        // The ceiling: a held client is never left hanging (a read past it would throw).
+        client.setSoTimeout(30_000);
         long started = System.nanoTime();
 
         int read = client.getInputStream().read();
 
         assertThat(read).isEqualTo(-1);
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+        // It was held, not closed at once; only slowness can add to this, never shorten it.
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        assertThat(listener.heldConnections()).isEqualTo(1);
         assertThat(listener.refusedConnections()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLetATransactionInFlightCommitAndCutItsConnectionOnlyBetweenTransactions() throws Exception {
+        FakePostgres postgres = fakePostgres();
+        TcpListener listener = listener(Duration.ofSeconds(10));
+        listener.pointAt(new TcpListener.Route("central", postgres.port()));
+        Socket client = connect(listener);
+        client.setSoTimeout(30_000);
+        assertThat(exchange(client, PgWire.startup())).isEqualTo('I');
+        assertThat(exchange(client, PgWire.query("BEGIN"))).isEqualTo('T');
+
+        CompletableFuture<Void> hold = CompletableFuture.runAsync(() -> listener.hold(Duration.ofSeconds(20)));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !hold.isDone());
+        char afterCommit = exchange(client, PgWire.query("COMMIT"));
+
+        assertThat(afterCommit).as("the commit is answered through the draining listener").isEqualTo('I');
+        assertThat(client.getInputStream().read()).as("then the connection is cut").isEqualTo(-1);
+        hold.get(30, TimeUnit.SECONDS);
+        assertThat(postgres.queries()).containsExactly("BEGIN", "COMMIT");
+        assertThat(listener.activeConnections()).isZero();
+    }
+
+    @Test
+    void shouldCutAnIdleConnectionAtOnceAndNeverForwardARequestItStartsAfterwards() throws Exception {
+        FakePostgres postgres = fakePostgres();
+        TcpListener listener = listener(Duration.ofSeconds(10));
+        listener.pointAt(new TcpListener.Route("central", postgres.port()));
+        Socket client = connect(listener);
+        client.setSoTimeout(30_000);
+        assertThat(exchange(client, PgWire.startup())).isEqualTo('I');
+
+        listener.hold(Duration.ofSeconds(20));
+
+        assertThat(listener.activeConnections()).isZero();
+        try {
+            client.getOutputStream().write(PgWire.query("INSERT INTO t VALUES (1)"));
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+        } catch (IOException e) {
+            // Cut before the write went out: just as good.
+        }
+        assertThat(postgres.queries()).isEmpty();
     }
 
     @Test
@@ -99,6 +146,27 @@ class TcpListenerTest {
 
         assertThat(downTarget.getInputStream().read()).isEqualTo(-1);
         assertThat(listener.refusedConnections()).isEqualTo(2);
+    }
+
+    private FakePostgres fakePostgres() throws IOException {
+        FakePostgres postgres = new FakePostgres();
+        closeables.add(postgres);
+        return postgres;
+    }
+
+    /** Sends a message and reads the answer up to its ReadyForQuery; returns its transaction status. */
+    private static char exchange(Socket socket, byte[] message) throws IOException {
+        socket.getOutputStream().write(message);
+        socket.getOutputStream().flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        while (true) {
+            int type = in.readUnsignedByte();
+            int length = in.readInt();
+            byte[] body = in.readNBytes(length - 4);
+            if (type == 'Z') {
+                return (char) body[0];
+            }
+        }
     }
 
     private TcpListener listener(Duration hold) {
@@ -136,6 +204,70 @@ class TcpListenerTest {
             return "timeout";
         }
         return answer.toString();
+    }
+
+    /**
+     * Speaks just enough of PostgreSQL's protocol: accepts any startup, answers each simple query
+     * with CommandComplete and ReadyForQuery, in a transaction between BEGIN and COMMIT.
+     */
+    private static final class FakePostgres implements AutoCloseable {
+        private final ServerSocket socket;
+        private final List<String> queries = new CopyOnWriteArrayList<>();
+
+        FakePostgres() throws IOException {
+            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread acceptor = new Thread(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket client = socket.accept();
+                        Thread t = new Thread(() -> serve(client));
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        private void serve(Socket client) {
+            try (client) {
+                DataInputStream in = new DataInputStream(client.getInputStream());
+                OutputStream out = client.getOutputStream();
+                int length = in.readInt();
+                in.readNBytes(length - 4);
+                out.write(PgWire.concat(PgWire.authOk(), PgWire.ready('I')));
+                char status = 'I';
+                while (true) {
+                    int type = in.readUnsignedByte();
+                    byte[] body = in.readNBytes(in.readInt() - 4);
+                    if (type == 'X') {
+                        return;
+                    }
+                    String sql = new String(body, 0, body.length - 1, StandardCharsets.UTF_8);
+                    queries.add(sql);
+                    status = sql.equals("BEGIN") ? 'T' : sql.equals("COMMIT") ? 'I' : status;
+                    out.write(PgWire.concat(PgWire.commandComplete(sql), PgWire.ready(status)));
+                }
+            } catch (IOException e) {
+                // client gone
+            }
+        }
+
+        List<String> queries() {
+            return queries;
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     /** Answers every byte it receives with its name and a newline. */
