@@ -39,7 +39,6 @@ class HadrCommandIT {
     Path workDir;
 
     private Cli cli;
-    private String frontDoorId;
     private final List<Long> startedPids = new ArrayList<>();
 
     @BeforeEach
@@ -48,7 +47,6 @@ class HadrCommandIT {
         java.nio.file.Files.setPosixFilePermissions(workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         cli = new Cli(workDir);
         Files.writeString(workDir.resolve("hadr.yaml"), TOPOLOGY);
-        frontDoorId = io.hadr.core.topology.TopologyLoader.parse("t", TOPOLOGY).frontDoor().frontDoorId();
     }
 
     @AfterEach
@@ -70,10 +68,53 @@ class HadrCommandIT {
         assertThat(status.path("regions").get(0).path("displayName").asText()).isEqualTo("Central India");
         assertThat(status.path("regions").get(0).path("role").asText()).isEqualTo("primary");
         assertThat(status.path("regions").get(1).path("displayName").asText()).isEqualTo("South India");
-        assertThat(get(appUrl(status, 0))).contains("\"region\":\"Central India\"");
-        assertThat(get(appUrl(status, 1))).contains("\"region\":\"South India\"");
+        assertThat(get(status, appUrl(status, 0))).contains("\"region\":\"Central India\"");
+        assertThat(get(status, appUrl(status, 1))).contains("\"region\":\"South India\"");
         Cli.Result table = cli.run("status");
-        assertThat(table.out()).contains("centralindia").contains("South India").contains("running");
+        assertThat(table.out()).contains("centralindia").contains("South India").contains("running")
+                .contains("front door id " + status.path("frontDoorId").asText());
+        assertContractFields(status);
+    }
+
+    /** The fields of {@code hadr status --json} that other tools rely on (DESIGN.md). */
+    private static void assertContractFields(JsonNode status) {
+        assertThat(status.path("endpoint").asText()).startsWith("http://127.0.0.1:");
+        assertThat(status.path("frontDoorId").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        for (JsonNode region : status.path("regions")) {
+            assertThat(region.path("id").isTextual()).isTrue();
+            assertThat(region.path("displayName").isTextual()).isTrue();
+            assertThat(region.path("apps").get(0).path("url").asText()).startsWith("http://127.0.0.1:");
+            assertThat(region.path("apps").get(0).path("state").asText()).isEqualTo("running");
+            assertThat(region.path("origin").path("priority").isInt()).isTrue();
+            assertThat(region.path("origin").path("weight").asInt()).isEqualTo(1000);
+            assertThat(region.path("origin").path("healthy").isBoolean()).isTrue();
+        }
+        JsonNode db = status.path("database");
+        assertThat(db.path("primary").asText()).isEqualTo("centralindia");
+        assertThat(db.path("secondary").asText()).isEqualTo("southindia");
+        assertThat(db.path("readWriteListener").asText()).startsWith("127.0.0.1:");
+        assertThat(db.path("readOnlyListener").asText()).startsWith("127.0.0.1:");
+        assertThat(db.has("replicationLagMs")).isTrue();
+        assertThat(db.path("servers")).hasSize(2).allSatisfy(server -> {
+            assertThat(server.path("name").asText()).isIn("centralindia", "southindia");
+            assertThat(server.path("role").asText()).isIn("primary", "secondary");
+            assertThat(server.path("state").asText()).isEqualTo("running");
+            assertThat(server.path("pid").isIntegralNumber()).isTrue();
+        });
+    }
+
+    @Test
+    void anUnknownRegionIsBadUsageNamingTheRegionsThatExist() throws Exception {
+        up();
+
+        Cli.Result app = cli.run("app", "stop", "mars");
+        Cli.Result region = cli.run("region", "down", "mars");
+        Cli.Result origin = cli.run("frontdoor", "origin", "mars", "disable");
+
+        for (Cli.Result result : List.of(app, region, origin)) {
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err()).isEqualTo("hadr: no region 'mars'; the regions are centralindia, southindia\n");
+        }
     }
 
     @Test
@@ -87,20 +128,24 @@ class HadrCommandIT {
 
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(stop.out()).startsWith("stopped app centralindia-0");
-        assertRefused(central);
-        assertThat(get(south)).contains("South India");
+        assertRefused(status, central);
+        assertThat(get(status, south)).contains("South India");
 
-        Cli.Result start = cli.run("app", "start", "centralindia");
+        Cli.Result start = cli.run("app", "start", "centralindia", "--json");
 
         assertThat(start.exitCode()).as(start.toString()).isZero();
-        assertThat(get(central)).contains("Central India");
+        JsonNode started = JSON.readTree(start.out()).path("instances").get(0);
+        assertThat(started.path("before").asText()).isEqualTo("stopped");
+        assertThat(started.path("after").asText()).isEqualTo("running");
+        assertThat(get(status, central)).contains("Central India");
     }
 
     @Test
     void endpointKeepsAnsweringFromSouthIndiaWhileCentralIndiaIsStopped() throws Exception {
         up();
-        URI endpoint = URI.create(status().path("endpoint").asText() + "/");
-        assertThat(get(endpoint)).contains("Central India");
+        JsonNode before = status();
+        URI endpoint = URI.create(before.path("endpoint").asText() + "/");
+        assertThat(get(before, endpoint)).contains("Central India");
 
         cli.run("app", "stop", "centralindia");
 
@@ -111,8 +156,8 @@ class HadrCommandIT {
             assertThat(response.body()).contains("South India");
         }
         Cli.Result disable = cli.run("frontdoor", "origin", "southindia", "--weight", "2000");
-        assertThat(disable.exitCode()).isEqualTo(1);
-        assertThat(disable.err()).contains("weight must be between 1 and 1000, but was 2000");
+        assertThat(disable.exitCode()).isEqualTo(2);
+        assertThat(disable.err()).contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
         JsonNode origin = status().path("regions").get(0).path("origin");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(status().path("regions").get(0).path("origin").path("healthy").asBoolean()).isFalse());
@@ -265,18 +310,16 @@ class HadrCommandIT {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** Apps are locked to their front door: send its id, as the front door does. */
-    private String get(URI uri) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
-        if (frontDoorId != null) {
-            request.header("X-Azure-FDID", frontDoorId);
-        }
+    /** Apps are locked to their front door: send its id, as the front door does; status shows it. */
+    private static String get(JsonNode status, URI uri) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                .header("X-Azure-FDID", status.path("frontDoorId").asText());
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private void assertRefused(URI uri) {
+    private static void assertRefused(JsonNode status, URI uri) {
         try {
-            get(uri);
+            get(status, uri);
             throw new AssertionError(uri + " still answers");
         } catch (ConnectException expected) {
             // refused: nothing listens any more

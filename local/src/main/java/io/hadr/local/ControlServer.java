@@ -150,7 +150,7 @@ public final class ControlServer implements AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 reply(response, callback, ControlError.of(ControlError.Code.NOT_FOUND, "no such control operation: "
-                        + request.getMethod() + " " + Request.getPathInContext(request)));
+                        + request.getMethod() + " " + pathOf(request)));
                 return true;
             }
         });
@@ -166,7 +166,7 @@ public final class ControlServer implements AutoCloseable {
             this.request = request;
             Object spec = request.getAttribute(PathMappingsHandler.PATHSPEC_ATTR);
             this.pathParameters = spec instanceof UriTemplatePathSpec template
-                    ? template.getPathParams(Request.getPathInContext(request)) : Map.of();
+                    ? template.getPathParams(pathOf(request)) : Map.of();
         }
 
         String path(String name) {
@@ -258,7 +258,7 @@ public final class ControlServer implements AutoCloseable {
             } catch (LocalEnvironmentException e) {
                 body = ControlError.of(ControlError.Code.REFUSED, e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("control request {} {} failed", method, Request.getPathInContext(request), e);
+                log.warn("control request {} {} failed", method, pathOf(request), e);
                 body = ControlError.of(ControlError.Code.FAILED, "the environment failed: "
                         + (e.getMessage() == null ? "an unexpected error" : e.getMessage())
                         + "; see " + environment.stateDir().logs());
@@ -294,10 +294,18 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The request's whole path. The path mappings hand each endpoint a request whose context is the
+     * matched part, so the path in that context is what follows it; the API has no context path.
+     */
+    private static String pathOf(Request request) {
+        return request.getHttpURI().getDecodedPath();
+    }
+
     private static void methodNotAllowed(Request request, Response response, Callback callback, String allowed) {
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
         reply(response, callback, ControlError.of(ControlError.Code.METHOD_NOT_ALLOWED,
-                request.getMethod() + " is not allowed on " + Request.getPathInContext(request) + "; use " + allowed));
+                request.getMethod() + " is not allowed on " + pathOf(request) + "; use " + allowed));
     }
 
     /** Errors Jetty answers itself (a malformed request, a failure before any endpoint ran): JSON too. */

@@ -9,6 +9,7 @@ import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
+import io.hadr.geodb.PostgresBinaries;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -51,6 +52,9 @@ class LocalEnvironmentIT {
             """;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The default back-off, giving up at the second crash rather than the third: one app start less to wait for. */
+    private static final HealingPolicy HEALING = new HealingPolicy(HealingPolicy.DEFAULT.firstBackoff(),
+            HealingPolicy.DEFAULT.maxBackoff(), 2, HealingPolicy.DEFAULT.window());
     private static final List<String> REGIONS = List.of("centralindia", "southindia");
 
     @TempDir
@@ -62,7 +66,8 @@ class LocalEnvironmentIT {
     static void start() {
         Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY);
         StateDir stateDir = new StateDir(TestDirs.reachable(stateRoot));
-        environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {});
+        environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), PostgresBinaries.bundled(), HEALING,
+                line -> {});
     }
 
     @AfterAll
@@ -200,7 +205,7 @@ class LocalEnvironmentIT {
 
     @Test
     void appThatKeepsCrashingIsLeftDownAndReported() throws Exception {
-        int maxCrashes = HealingPolicy.DEFAULT.maxCrashes();
+        int maxCrashes = HEALING.maxCrashes();
         for (int crash = 1; crash < maxCrashes; crash++) {
             long pid = app("centralindia").pid();
             killFromOutside(pid);
