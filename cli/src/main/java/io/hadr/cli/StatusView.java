@@ -31,7 +31,7 @@ final class StatusView {
                 status.topology(), orDash(status.pid()), orDash(status.startedAt()));
         out.println("endpoint: " + (status.endpoint() == null ? "(none)" : status.endpoint())
                 + (status.frontDoorId() == null ? "" : " · front door id " + status.frontDoorId()
-                        + " (apps answer only requests with X-Azure-FDID: " + status.frontDoorId() + ")"));
+                        + " (send it as X-Azure-FDID to reach an app directly)"));
         out.println();
 
         Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "RESTARTS", "ORIGIN", "PROBES", "SERVED");

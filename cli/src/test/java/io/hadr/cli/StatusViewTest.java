@@ -29,7 +29,7 @@ class StatusViewTest {
         String text = render(app("running", 0, null, null));
 
         assertThat(text).contains("endpoint: http://127.0.0.1:8080 · front door id " + ID)
-                .contains("X-Azure-FDID: " + ID);
+                .contains("send it as X-Azure-FDID to reach an app directly");
     }
 
     @Test
