@@ -1,6 +1,8 @@
 package io.hadr.local;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hadr.core.json.Json;
 import io.hadr.core.platform.AppAction;
@@ -190,7 +192,10 @@ public final class ControlServer implements AutoCloseable {
                 if (text.length() > MAX_BODY) {
                     throw new BadRequest("the body is larger than " + MAX_BODY + " bytes", null);
                 }
-                T value = JSON.readValue(text, type);
+                // Strict, unlike answers: a misspelt field or trailing text is a mistake to report, not to ignore.
+                T value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                        .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readValue(text);
                 if (value == null) {
                     throw new BadRequest("the body must be a " + type.getSimpleName() + " object", null);
                 }

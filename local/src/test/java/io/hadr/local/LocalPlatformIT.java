@@ -204,6 +204,11 @@ class LocalPlatformIT {
         assertError(send(api, "POST", "/v1/apps/centralindia/pause", control.token(), null), 400, ControlError.Code.BAD_REQUEST);
         assertError(send(api, "POST", "/v1/db/failover", control.token(), "{\"mode\":\"SIDEWAYS\"}"), 400, ControlError.Code.BAD_REQUEST);
         assertError(send(api, "POST", "/v1/db/failover", control.token(), "not json"), 400, ControlError.Code.BAD_REQUEST);
+        assertError(send(api, "POST", "/v1/db/failover", control.token(), "{\"mode\":\"PLANNED\",\"mdoe\":\"FORCED\"}"), 400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{\"weight\":5,\"weight\":6}"), 400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{}"), 400, ControlError.Code.BAD_REQUEST);
         ControlError weight = assertError(send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{\"weight\":2000}"),
                 400, ControlError.Code.BAD_REQUEST);
         assertThat(weight.message()).contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
