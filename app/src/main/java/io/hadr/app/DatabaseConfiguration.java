@@ -2,6 +2,7 @@ package io.hadr.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -70,12 +71,35 @@ class DatabaseConfiguration {
 
     @Bean
     DatabaseMonitor databaseMonitor(JdbcTemplate jdbc, Dialect dialect) {
-        return new DatabaseMonitor(jdbc, dialect);
+        return new DatabaseMonitor(jdbc, dialect, DatabaseRetry.Clock.system());
+    }
+
+    /** Readiness answers from the monitor's last look, in words, instead of Actuator's own check. */
+    @Bean
+    DatabaseHealth dbHealthIndicator(DatabaseMonitor monitor) {
+        return new DatabaseHealth(monitor);
+    }
+
+    /**
+     * How long a write caught by a role switch is retried: long enough for a planned failover
+     * (well under a second) and a quick forced one, short enough to stay under Front Door's
+     * origin response timeout (16 s at least).
+     */
+    @Bean
+    DatabaseRetry databaseRetry(Environment environment) {
+        long maxWaitMillis = environment.getProperty("hadr.db.write-retry-ms", Long.class, 10_000L);
+        if (maxWaitMillis < 0) {
+            throw new IllegalArgumentException("HADR_DB_WRITE_RETRY_MS must be 0 or more (milliseconds a write caught by"
+                    + " a failover is retried), but was " + maxWaitMillis);
+        }
+        return new DatabaseRetry(Duration.ofMillis(maxWaitMillis), Duration.ofMillis(20), Duration.ofMillis(500),
+                DatabaseRetry.Clock.system());
     }
 
     @Bean
     RecordStore recordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource,
-                            Dialect dialect, AppIdentity identity, SchemaMigrator schema) {
-        return new RecordStore(jdbc, transactions, dataSource, dialect, identity.region(), schema);
+                            Dialect dialect, AppIdentity identity, SchemaMigrator schema, DatabaseMonitor monitor,
+                            DatabaseRetry retry) {
+        return new RecordStore(jdbc, transactions, dataSource, dialect, identity.region(), schema, monitor, retry);
     }
 }
