@@ -2,6 +2,7 @@ package io.hadr.app;
 
 import java.time.Duration;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -11,8 +12,9 @@ import java.util.function.Supplier;
  * at most a bounded wait, with a growing pause between attempts. A planned failover takes well
  * under a second and the read-write listener holds new connections until the new primary serves,
  * so a write caught in the switch commits on a later attempt instead of failing; a database that
- * stays away still fails the request once the wait is spent. Only operations that are safe to
- * repeat belong here: record writes are idempotent on the client's id.
+ * stays away still fails the request once the wait is spent, or sooner when the caller can tell
+ * that waiting is pointless. Only operations that are safe to repeat belong here: record writes
+ * are idempotent on the client's id.
  */
 final class DatabaseRetry {
 
@@ -37,17 +39,29 @@ final class DatabaseRetry {
         }
     }
 
-    /** The operation failed on every attempt within the wait, or with a failure not worth retrying. */
+    /** Why the retry stopped without a result. */
+    enum Reason {
+        /** The failure is not one a later attempt can cure (a conflict, a bad statement). */
+        NOT_RETRYABLE,
+        /** The wait is spent. */
+        WAIT_SPENT,
+        /** The caller said waiting is pointless now (the database has been away too long). */
+        NOT_WORTH_WAITING,
+        /** The thread was interrupted (the app is stopping). */
+        INTERRUPTED
+    }
+
+    /** The operation failed on every attempt the retry made; holds the last failure. */
     static final class GaveUpException extends RuntimeException {
         final int attempts;
         final Duration elapsed;
-        final boolean retryable;
+        final Reason reason;
 
-        GaveUpException(RuntimeException last, int attempts, Duration elapsed, boolean retryable) {
+        GaveUpException(RuntimeException last, int attempts, Duration elapsed, Reason reason) {
             super(last.getMessage(), last);
             this.attempts = attempts;
             this.elapsed = elapsed;
-            this.retryable = retryable;
+            this.reason = reason;
         }
 
         RuntimeException last() {
@@ -79,15 +93,15 @@ final class DatabaseRetry {
     }
 
     /**
-     * Runs {@code attempt} until it returns, a failure is not {@code retryable}, or the next attempt
-     * would start after the wait is spent (or {@code once} is set).
+     * Runs {@code attempt} until it returns, a failure is not {@code retryable}, the wait is spent,
+     * or {@code worthWaiting} says no (asked after each failure, so one attempt is always made).
      *
      * @param beforeRetry runs after each retryable failure that will be retried, with the number of
      *     the attempt that failed (e.g. renew the pool's connections)
-     * @throws GaveUpException holding the last failure, the number of attempts and the time spent
+     * @throws GaveUpException holding the last failure, the number of attempts, the time spent and why
      */
     <T> T run(Supplier<T> attempt, Predicate<RuntimeException> retryable, BiConsumer<RuntimeException, Integer> beforeRetry,
-              boolean once) {
+              BooleanSupplier worthWaiting) {
         long started = clock.nanoTime();
         long deadline = started + maxWait.toNanos();
         Duration pause = firstPause;
@@ -102,15 +116,17 @@ final class DatabaseRetry {
             long now = clock.nanoTime();
             // Recomputed each time round: the attempts themselves take time (a connection wait, a statement).
             long left = deadline - now;
-            if (!worthRetrying || once || left <= 0) {
-                throw new GaveUpException(failure, attempts, Duration.ofNanos(now - started), worthRetrying);
+            Reason stop = !worthRetrying ? Reason.NOT_RETRYABLE : left <= 0 ? Reason.WAIT_SPENT
+                    : !worthWaiting.getAsBoolean() ? Reason.NOT_WORTH_WAITING : null;
+            if (stop != null) {
+                throw new GaveUpException(failure, attempts, Duration.ofNanos(now - started), stop);
             }
             beforeRetry.accept(failure, attempts);
             try {
                 clock.sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                throw new GaveUpException(failure, attempts, Duration.ofNanos(clock.nanoTime() - started), true);
+                throw new GaveUpException(failure, attempts, Duration.ofNanos(clock.nanoTime() - started), Reason.INTERRUPTED);
             }
             pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
         }

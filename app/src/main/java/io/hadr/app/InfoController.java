@@ -1,5 +1,10 @@
 package io.hadr.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
@@ -8,20 +13,56 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
-/** {@code GET /}: which region and instance answered, as JSON for programs and HTML for browsers. */
+/**
+ * {@code GET /}: which region and instance answered, as JSON for programs and HTML for browsers.
+ *
+ * <p>This is the path every drill read and every user hits, so it computes nothing per request:
+ * the JSON is rendered once per database snapshot (the monitor takes one a second) and written as
+ * bytes with a Content-Length, without a map, a serializer or a chunked body per request.
+ */
 @RestController
 class InfoController {
 
-    private final AppIdentity identity;
-    private final ObjectProvider<DatabaseMonitor> database;
+    /** The body for one database snapshot; the snapshot object's identity says when to render again. */
+    private record Rendered(DatabaseMonitor.Snapshot snapshot, byte[] json) {}
 
-    InfoController(AppIdentity identity, ObjectProvider<DatabaseMonitor> database) {
+    private static final Map<String, Object> NO_DATABASE = Map.of("role", "not configured");
+
+    private final AppIdentity identity;
+    private final DatabaseMonitor database;
+    private final ObjectMapper json;
+    private volatile Rendered rendered;
+
+    InfoController(AppIdentity identity, ObjectProvider<DatabaseMonitor> database, ObjectMapper json) {
         this.identity = identity;
-        this.database = database;
+        this.database = database.getIfAvailable();
+        this.json = json;
     }
 
     @GetMapping(path = "/", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> info() {
+    void info(HttpServletResponse response) throws IOException {
+        byte[] body = body();
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private byte[] body() {
+        DatabaseMonitor.Snapshot snapshot = database == null ? null : database.snapshot();
+        Rendered current = rendered;
+        if (current == null || current.snapshot() != snapshot) {
+            // Two threads may render the same snapshot at once; both results are equal.
+            try {
+                current = new Rendered(snapshot, json.writeValueAsBytes(info(snapshot)));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            rendered = current;
+        }
+        return current.json();
+    }
+
+    private Map<String, Object> info(DatabaseMonitor.Snapshot snapshot) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("region", identity.region());
         body.put("hostname", identity.hostname());
@@ -30,15 +71,15 @@ class InfoController {
         body.put("siteHostname", identity.siteHostname());
         body.put("version", identity.version());
         body.put("startedAt", identity.startedAt().toString());
-        DatabaseMonitor monitor = database.getIfAvailable();
-        body.put("database", monitor == null ? Map.of("role", "not configured") : monitor.snapshot().toMap());
+        body.put("database", snapshot == null ? NO_DATABASE : snapshot.toMap());
         return body;
     }
 
     @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
     String page() {
         StringBuilder rows = new StringBuilder();
-        info().forEach((key, value) -> rows.append("<tr><th>").append(HtmlUtils.htmlEscape(key)).append("</th><td>")
+        info(database == null ? null : database.snapshot()).forEach((key, value) -> rows.append("<tr><th>")
+                .append(HtmlUtils.htmlEscape(key)).append("</th><td>")
                 .append(HtmlUtils.htmlEscape(String.valueOf(value))).append("</td></tr>\n"));
         return """
                 <!doctype html>

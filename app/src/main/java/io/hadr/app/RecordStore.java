@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -56,9 +57,10 @@ class RecordStore {
     private final SchemaMigrator schema;
     private final DatabaseMonitor monitor;
     private final DatabaseRetry retry;
+    private final Duration awayAfter;
 
     RecordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource, Dialect dialect,
-                String region, SchemaMigrator schema, DatabaseMonitor monitor, DatabaseRetry retry) {
+                String region, SchemaMigrator schema, DatabaseMonitor monitor, DatabaseRetry retry, Duration awayAfter) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.readOnly = new TransactionTemplate(transactions.getTransactionManager());
@@ -70,6 +72,7 @@ class RecordStore {
         this.schema = schema;
         this.monitor = monitor;
         this.retry = retry;
+        this.awayAfter = awayAfter;
     }
 
     /**
@@ -79,29 +82,30 @@ class RecordStore {
      * <p>A write caught by a role switch (its connection cut, the old primary read-only, no
      * connection while the listener holds new ones) is attempted again until the retry wait is
      * spent: the write is idempotent on its id, so a commit whose answer was lost comes back as
-     * the stored record. A database that has not answered anyone for longer than that wait is
-     * away, not switching: the write gets one attempt and a fast 503.
+     * the stored record. A database that has not answered anyone (requests or the monitor's
+     * checks, a second apart) for longer than {@code awayAfter} is away, not switching: a write
+     * then stops waiting, and a new one gets one attempt and a fast 503.
      */
     WriteResult write(String id, String writer, long seq) {
         requireSchema();
-        boolean away = monitor.silentFor().compareTo(retry.maxWait()) > 0;
         try {
-            WriteResult result = retry.run(() -> attemptWrite(id, writer, seq), this::worthRetrying, this::beforeRetry, away);
+            WriteResult result = retry.run(() -> attemptWrite(id, writer, seq), this::worthRetrying, this::beforeRetry,
+                    () -> monitor.silentFor().compareTo(awayAfter) <= 0);
             monitor.answered();
             return result;
         } catch (DatabaseRetry.GaveUpException e) {
             if (!isDatabaseFailure(e.last())) {
                 throw e.last();
             }
-            log.warn("write {} failed after {} attempt(s) in {} ms: {}", id, e.attempts, e.elapsed.toMillis(), e.last().toString());
-            if (away) {
-                throw unavailable("the database has not answered for " + seconds(monitor.silentFor().toMillis()), e.last());
-            }
-            if (e.retryable) {
-                throw unavailable("the database did not take the write within " + seconds(e.elapsed.toMillis()) + " ("
-                        + e.attempts + " attempts)", e.last());
-            }
-            throw unavailable("the database is unavailable", e.last());
+            log.warn("write {} failed after {} attempt(s) in {} ms ({}): {}", id, e.attempts, e.elapsed.toMillis(),
+                    e.reason, e.last().toString());
+            throw switch (e.reason) {
+                case NOT_WORTH_WAITING -> unavailable("the database has not answered for "
+                        + seconds(monitor.silentFor().toMillis()), e.last());
+                case WAIT_SPENT -> unavailable("the database did not take the write within " + seconds(e.elapsed.toMillis())
+                        + " (" + e.attempts + " attempts)", e.last());
+                default -> unavailable("the database is unavailable", e.last());
+            };
         }
     }
 

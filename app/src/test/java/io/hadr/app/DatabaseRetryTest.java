@@ -40,7 +40,7 @@ class DatabaseRetryTest {
                 throw new IllegalStateException("cut");
             }
             return "stored";
-        }, e -> true, (e, attempt) -> renewals.add(attempt), false);
+        }, e -> true, (e, attempt) -> renewals.add(attempt), () -> true);
 
         assertThat(result).isEqualTo("stored");
         assertThat(attempts[0]).isEqualTo(4);
@@ -55,10 +55,10 @@ class DatabaseRetryTest {
         assertThatThrownBy(() -> retry.run(() -> {
             clock.now += Duration.ofMillis(300).toNanos();
             throw cut;
-        }, e -> true, (e, attempt) -> { }, false))
+        }, e -> true, (e, attempt) -> { }, () -> true))
                 .isInstanceOfSatisfying(DatabaseRetry.GaveUpException.class, e -> {
                     assertThat(e.last()).isSameAs(cut);
-                    assertThat(e.retryable).isTrue();
+                    assertThat(e.reason).isEqualTo(DatabaseRetry.Reason.WAIT_SPENT);
                     assertThat(e.elapsed).isGreaterThanOrEqualTo(Duration.ofSeconds(10)).isLessThanOrEqualTo(Duration.ofMillis(10_300));
                 });
         assertThat(clock.sleeps).allSatisfy(pause -> assertThat(pause).isLessThanOrEqualTo(Duration.ofMillis(500)));
@@ -71,22 +71,25 @@ class DatabaseRetryTest {
         assertThatThrownBy(() -> retry.run(() -> {
             attempts[0]++;
             throw new IllegalArgumentException("conflict");
-        }, e -> e instanceof IllegalStateException, (e, attempt) -> renewals.add(attempt), false))
-                .isInstanceOfSatisfying(DatabaseRetry.GaveUpException.class, e -> assertThat(e.retryable).isFalse());
+        }, e -> e instanceof IllegalStateException, (e, attempt) -> renewals.add(attempt), () -> true))
+                .isInstanceOfSatisfying(DatabaseRetry.GaveUpException.class, e -> assertThat(e.reason).isEqualTo(DatabaseRetry.Reason.NOT_RETRYABLE));
         assertThat(attempts[0]).isEqualTo(1);
         assertThat(renewals).isEmpty();
         assertThat(clock.sleeps).isEmpty();
     }
 
     @Test
-    void onceMeansOneAttempt() {
+    void stopsWaitingAsSoonAsTheCallerSaysItIsPointlessButAlwaysTriesOnce() {
         int[] attempts = {0};
+        int[] asked = {0};
 
         assertThatThrownBy(() -> retry.run(() -> {
             attempts[0]++;
             throw new IllegalStateException("refused");
-        }, e -> true, (e, attempt) -> { }, true)).isInstanceOf(DatabaseRetry.GaveUpException.class);
-        assertThat(attempts[0]).isEqualTo(1);
+        }, e -> true, (e, attempt) -> { }, () -> ++asked[0] < 3))
+                .isInstanceOfSatisfying(DatabaseRetry.GaveUpException.class,
+                        e -> assertThat(e.reason).isEqualTo(DatabaseRetry.Reason.NOT_WORTH_WAITING));
+        assertThat(attempts[0]).isEqualTo(3);
     }
 
     @Test
@@ -95,7 +98,7 @@ class DatabaseRetryTest {
 
         assertThatThrownBy(() -> shortWait.run(() -> {
             throw new IllegalStateException("cut");
-        }, e -> true, (e, attempt) -> { }, false)).isInstanceOf(DatabaseRetry.GaveUpException.class);
+        }, e -> true, (e, attempt) -> { }, () -> true)).isInstanceOf(DatabaseRetry.GaveUpException.class);
         assertThat(clock.sleeps).containsExactly(Duration.ofMillis(40), Duration.ofMillis(10));
     }
 
