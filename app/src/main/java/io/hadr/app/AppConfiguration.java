@@ -1,10 +1,12 @@
 package io.hadr.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -17,6 +19,20 @@ class AppConfiguration {
     AppIdentity appIdentity(ObjectProvider<BuildProperties> build) {
         String version = Optional.ofNullable(build.getIfAvailable()).map(BuildProperties::getVersion).orElse("dev");
         return AppIdentity.fromEnvironment(System.getenv(), version, Instant.now());
+    }
+
+    /**
+     * {@code GET /} on its own servlet, mapped to the root alone ("" in the Servlet spec's terms);
+     * every other path goes to Spring MVC's dispatcher.
+     */
+    @Bean
+    ServletRegistrationBean<InfoServlet> infoServlet(AppIdentity identity, ObjectProvider<DatabaseMonitor> database,
+                                                     ObjectMapper json) {
+        ServletRegistrationBean<InfoServlet> registration =
+                new ServletRegistrationBean<>(new InfoServlet(identity, database.getIfAvailable(), json), "");
+        registration.setName("info");
+        registration.setLoadOnStartup(1);
+        return registration;
     }
 
     /**

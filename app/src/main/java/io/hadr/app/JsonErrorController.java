@@ -60,7 +60,7 @@ class JsonErrorController implements ErrorController {
     private static String message(HttpStatus status) {
         return switch (status) {
             case METHOD_NOT_ALLOWED -> "this path does not take that method";
-            case NOT_ACCEPTABLE -> "this path answers application/json (and / also text/html); send Accept: application/json";
+            case NOT_ACCEPTABLE -> "this path answers application/json (and text/html at /); send Accept: application/json";
             case UNSUPPORTED_MEDIA_TYPE -> "this path does not take a body of that Content-Type";
             case INTERNAL_SERVER_ERROR -> "the app failed to answer; its log says why";
             default -> null;

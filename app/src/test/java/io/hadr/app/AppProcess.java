@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /** The packaged app jar running as a real process, the way App Service runs a Java SE app. */
 final class AppProcess implements AutoCloseable {
 
-    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration START_DEADLINE = Duration.ofSeconds(180);
 
     private final Process process;
     private final int port;

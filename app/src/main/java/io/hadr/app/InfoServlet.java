@@ -2,52 +2,92 @@ package io.hadr.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
 /**
  * {@code GET /}: which region and instance answered, as JSON for programs and HTML for browsers.
  *
- * <p>This is the path every drill read and every user hits, so it computes nothing per request:
- * the JSON is rendered once per database snapshot (the monitor takes one a second) and written as
- * bytes with a Content-Length, without a map, a serializer or a chunked body per request.
+ * <p>This is the path every probe-like check, drill read and user hits, so it is a plain servlet
+ * mapped to the root alone (Spring MVC's handler lookup, argument resolution and content
+ * negotiation cost more than the answer) and computes nothing per request: the JSON is rendered
+ * once per database snapshot (the monitor takes one a second) and written as bytes with a
+ * Content-Length. The region headers and the Front Door lockdown still apply: they are a filter
+ * in front of every servlet.
  */
-@RestController
-class InfoController {
+final class InfoServlet extends HttpServlet {
 
     /** The body for one database snapshot; the snapshot object's identity says when to render again. */
     private record Rendered(DatabaseMonitor.Snapshot snapshot, byte[] json) {}
 
     private static final Map<String, Object> NO_DATABASE = Map.of("role", "not configured");
+    private static final List<MediaType> OFFERED = List.of(MediaType.APPLICATION_JSON, MediaType.TEXT_HTML);
 
     private final AppIdentity identity;
     private final DatabaseMonitor database;
     private final ObjectMapper json;
     private volatile Rendered rendered;
 
-    InfoController(AppIdentity identity, ObjectProvider<DatabaseMonitor> database, ObjectMapper json) {
+    /** @param database the monitor, or null when the app runs without a database */
+    InfoServlet(AppIdentity identity, DatabaseMonitor database, ObjectMapper json) {
         this.identity = identity;
-        this.database = database.getIfAvailable();
+        this.database = database;
         this.json = json;
     }
 
-    @GetMapping(path = "/", produces = MediaType.APPLICATION_JSON_VALUE)
-    void info(HttpServletResponse response) throws IOException {
-        byte[] body = body();
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        MediaType type = negotiate(request.getHeader("Accept"));
+        if (type == null) {
+            // The error page answers in JSON, as for every other error.
+            response.sendError(HttpServletResponse.SC_NOT_ACCEPTABLE);
+            return;
+        }
+        byte[] body = type == MediaType.APPLICATION_JSON ? json() : page().getBytes(StandardCharsets.UTF_8);
+        response.setContentType(type == MediaType.APPLICATION_JSON ? "application/json" : "text/html;charset=UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
 
-    private byte[] body() {
+    /**
+     * JSON unless the client prefers HTML (a browser); null when it accepts neither. Programs
+     * (curl, wrk, the drills) send no Accept or {@code *}{@code /*}: answered without parsing.
+     */
+    static MediaType negotiate(String accept) {
+        if (accept == null || accept.isBlank() || accept.equals("*/*") || accept.equals("application/json")) {
+            return MediaType.APPLICATION_JSON;
+        }
+        List<MediaType> wanted;
+        try {
+            wanted = MediaType.parseMediaTypes(accept);
+        } catch (InvalidMediaTypeException e) {
+            return MediaType.APPLICATION_JSON;
+        }
+        MediaType.sortBySpecificityAndQuality(wanted);
+        for (MediaType candidate : wanted) {
+            if (candidate.getQualityValue() == 0) {
+                continue;
+            }
+            for (MediaType offered : OFFERED) {
+                if (candidate.includes(offered)) {
+                    return offered;
+                }
+            }
+        }
+        return null;
+    }
+
+    private byte[] json() {
         DatabaseMonitor.Snapshot snapshot = database == null ? null : database.snapshot();
         Rendered current = rendered;
         if (current == null || current.snapshot() != snapshot) {
@@ -75,8 +115,7 @@ class InfoController {
         return body;
     }
 
-    @GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
-    String page() {
+    private String page() {
         StringBuilder rows = new StringBuilder();
         info(database == null ? null : database.snapshot()).forEach((key, value) -> rows.append("<tr><th>")
                 .append(HtmlUtils.htmlEscape(key)).append("</th><td>")
