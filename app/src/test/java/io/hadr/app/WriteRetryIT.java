@@ -77,6 +77,22 @@ class WriteRetryIT {
     }
 
     @Test
+    void aWriteAnswersTheStoredRecordAndARetryGetsTheSameOne() throws Exception {
+        HttpResponse<String> first = app.post("/api/records", "{\"id\":\"once-1\",\"writer\":\"once\",\"seq\":1}");
+        HttpResponse<String> retry = app.post("/api/records", "{\"seq\":1,\"writer\":\"once\",\"id\":\"once-1\"}");
+        HttpResponse<String> clash = app.post("/api/records", "{\"id\":\"once-1\",\"writer\":\"once\",\"seq\":2}");
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(first.body()).matches("\\{\"id\":\"once-1\",\"writer\":\"once\",\"seq\":1,\"region\":\"Central India\","
+                + "\"committedAt\":\"[0-9T:.-]+Z\"}");
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(clash.statusCode()).isEqualTo(409);
+        assertThat(clash.body()).contains("already holds writer 'once' seq 1");
+    }
+
+    @Test
     void writesSurviveTheirSessionsBeingTerminated() throws Exception {
         try (Writers writers = new Writers("terminated")) {
             writers.awaitAcknowledged(50);
