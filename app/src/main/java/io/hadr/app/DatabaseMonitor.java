@@ -39,7 +39,7 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
     private final Dialect dialect;
     private final DatabaseRetry.Clock clock;
     private volatile Snapshot snapshot = new Snapshot("unknown", null, null, "not checked yet");
-    // Start-up counts as contact, so that the first writes after a start get the full retry wait.
+    // Start-up counts as contact: writes in the first seconds after a start are retried, not failed at once.
     private volatile long lastAnsweredNanos;
     private Thread worker;
 
