@@ -141,6 +141,7 @@ class HadrDatabaseCommandIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(JSON.readTree(cli.run("db", "status", "--json").out()).path("replicationLagBytes").asLong()).isZero());
         assertThat(List.of(cli.run("db", "failover", "--forced", "--try-planned").exitCode())).containsExactly(2);
+        assertThat(db.path("servers").get(0).path("name").asText()).isEqualTo("centralindia");
     }
 
     private JsonNode status() throws Exception {
