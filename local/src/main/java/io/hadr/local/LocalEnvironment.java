@@ -6,6 +6,7 @@ import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
+import io.hadr.core.topology.Region;
 import io.hadr.core.topology.Topology;
 import io.hadr.frontdoor.FrontDoor;
 import io.hadr.frontdoor.FrontDoorException;
@@ -20,7 +21,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -98,9 +101,11 @@ public final class LocalEnvironment implements AutoCloseable {
             throw new LocalEnvironmentException("the database could not start: " + e.getMessage(), e);
         }
         GeoDbStatus status = database.status();
-        progress.accept("database: primary " + status.primary() + ", secondary " + status.secondary()
-                + "; read-write listener " + status.readWriteListener().address()
-                + ", read-only listener " + status.readOnlyListener().address());
+        progress.accept("database: primary " + status.primary() + ", secondary " + status.secondary() + "; listeners "
+                + status.listeners().stream().map(l -> l.name() + " " + l.endpoint().address() + " (" + l.region() + ")")
+                        .collect(Collectors.joining(", ")));
+        progress.accept("inter-region link: " + Deadline.seconds(status.link().latency()) + " one way; "
+                + "replication and cross-region app connections go through it");
     }
 
     private void startApps(Path appJar, HealingPolicy healing, Consumer<String> progress) {
@@ -108,9 +113,13 @@ public final class LocalEnvironment implements AutoCloseable {
         if (account.runAs().switchesUser()) {
             progress.accept("apps run as '" + account.runAs().user() + "' (hadr runs as root)");
         }
+        Map<String, String> databaseUrls = new LinkedHashMap<>();
+        for (Region region : topology.regions()) {
+            databaseUrls.put(region.id(), database.readWriteListener(region.id())
+                    .jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"));
+        }
         AppSettings settings = new AppSettings(topology, account.appJar(), topology.app().lockToFrontDoor() ? frontDoorId : "",
-                database.readWriteListener().jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"),
-                Databases.APP_USER, Databases.appPassword(stateDir), account, stateDir.logs());
+                databaseUrls, Databases.APP_USER, Databases.appPassword(stateDir), account, stateDir.logs());
         apps = new AppFleet(topology, settings, clock, healing);
         regions = new RegionOutages(apps, database);
         apps.startAll(progress);

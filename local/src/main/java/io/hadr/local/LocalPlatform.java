@@ -14,7 +14,6 @@ import io.hadr.core.platform.RestoreRequest;
 import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
-import io.hadr.core.topology.LocalSpec;
 import io.hadr.core.topology.Topology;
 import java.io.IOException;
 import java.net.URI;
@@ -125,7 +124,7 @@ public final class LocalPlatform implements Platform {
     /** The topology with every local port set to 0 (any free port), so that an own environment never collides with another. */
     public static Topology onFreePorts(Topology topology) {
         return new Topology(topology.name(), topology.strategy(), topology.regions(), topology.app(), topology.frontDoor(),
-                topology.database(), topology.backups(), topology.objectives(), new LocalSpec(0, 0, 0, 0), topology.source(),
+                topology.database(), topology.backups(), topology.objectives(), topology.local().onFreePorts(), topology.source(),
                 topology.nonAzureSettings());
     }
 
