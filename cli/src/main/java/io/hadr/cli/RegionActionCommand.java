@@ -16,7 +16,7 @@ abstract class RegionActionCommand<R> implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
 
-    @Parameters(paramLabel = "REGION", description = "Region id, e.g. centralindia.")
+    @Parameters(index = "0", paramLabel = "REGION", description = "Region id, e.g. centralindia.")
     String region;
 
     @Option(names = "--json", description = "Print the result as JSON for programs.")

@@ -4,6 +4,7 @@ import io.hadr.core.platform.AppAction;
 import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.LinkFault;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
 import io.hadr.core.topology.Region;
@@ -11,11 +12,14 @@ import io.hadr.core.topology.Topology;
 import io.hadr.frontdoor.FrontDoor;
 import io.hadr.frontdoor.FrontDoorException;
 import io.hadr.frontdoor.UnknownOriginException;
+import io.hadr.geodb.FailoverGroupBusyException;
 import io.hadr.geodb.FailoverReport;
+import io.hadr.geodb.FailoverTargetIsPrimaryException;
 import io.hadr.geodb.GeoDatabase;
 import io.hadr.geodb.GeoDbException;
 import io.hadr.geodb.GeoDbStatus;
 import io.hadr.geodb.PostgresBinaries;
+import io.hadr.geodb.RegionLink;
 import io.hadr.toolkit.Deadline;
 import java.net.URI;
 import java.nio.file.Path;
@@ -49,6 +53,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private volatile AppFleet apps;
     private volatile RegionOutages regions;
     private volatile FrontDoor frontDoor;
+    private volatile AppScaling scaling;
     private boolean closed;
 
     private LocalEnvironment(Topology topology, StateDir stateDir, Clock clock) {
@@ -133,6 +138,7 @@ public final class LocalEnvironment implements AutoCloseable {
             throw new LocalEnvironmentException(e.getMessage() + (port != 0
                     ? "; stop whatever listens on " + port + ", or set local.endpointPort in hadr.yaml" : ""), e);
         }
+        scaling = new AppScaling(topology, apps, frontDoor);
         String origins = frontDoor.origins().stream()
                 .map(o -> o.name() + " p" + o.priority() + "/w" + o.weight() + (o.healthy() ? " healthy" : " unhealthy"))
                 .collect(Collectors.joining(", "));
@@ -159,6 +165,43 @@ public final class LocalEnvironment implements AutoCloseable {
 
     public EnvironmentStatus status() {
         return EnvironmentStatusReport.of(topology, frontDoorId, startedAt, apps, frontDoor, database);
+    }
+
+    /**
+     * Sets a region's number of running app instances, like App Service's instance count; new
+     * instances join the front door's origin group, removed ones are drained first.
+     *
+     * @throws LocalEnvironmentException when the database's connections cannot hold that many pools
+     */
+    public ScaleResult scale(String regionId, int instances) {
+        apps.region(regionId);
+        return scaling.scale(regionId, instances);
+    }
+
+    /**
+     * Changes the link between the regions: its one-way latency, a partition (nothing crosses,
+     * connections stall) or the end of one. Returns the link afterwards.
+     *
+     * @throws IllegalArgumentException for a latency the link does not accept
+     */
+    public EnvironmentStatus.LinkStatus link(LinkFault fault) {
+        RegionLink link = database.link();
+        if (fault instanceof LinkFault.Latency latency) {
+            link.latency(latency.oneWay());
+        } else if (fault instanceof LinkFault.Partition) {
+            link.partition();
+        } else if (fault instanceof LinkFault.Heal) {
+            link.heal();
+        } else {
+            throw new IllegalArgumentException("unknown link change " + fault);
+        }
+        log.info("inter-region link: {} -> {}", fault, link.status());
+        return Databases.link(link.status());
+    }
+
+    /** The link between the regions as it is now. */
+    public EnvironmentStatus.LinkStatus linkStatus() {
+        return Databases.link(database.link().status());
     }
 
     /** Acts on every app instance of a region, like App Service's site stop/start/restart, or crashes them. */
@@ -196,12 +239,31 @@ public final class LocalEnvironment implements AutoCloseable {
         return Databases.status(database.status());
     }
 
-    /** Fails the database over, with Azure SQL failover group semantics; returns once it completed. */
+    /** Fails the database over to the current secondary; see {@link #failover(FailoverMode, String)}. */
     public FailoverResult failover(FailoverMode mode) {
+        return failover(mode, null);
+    }
+
+    /**
+     * Fails the database over, with Azure SQL failover group semantics, making {@code target} the
+     * primary; returns once it completed.
+     *
+     * @param target the region whose server is to become primary; null for the one that is secondary now
+     * @throws FailoverDeclinedException when another failover runs or the target already is the primary
+     * @throws UnknownRegionException when {@code target} is not a region of the topology
+     */
+    public FailoverResult failover(FailoverMode mode, String target) {
+        if (target != null) {
+            apps.region(target);
+        }
         FailoverReport report;
         try {
-            report = database.failover(Databases.mode(mode),
+            report = database.failover(Databases.mode(mode), target,
                     (step, elapsed) -> log.info("failover: {} ({})", step, Deadline.seconds(elapsed)));
+        } catch (FailoverGroupBusyException e) {
+            throw new FailoverDeclinedException(FailoverDeclinedException.Reason.BUSY, e.getMessage(), e);
+        } catch (FailoverTargetIsPrimaryException e) {
+            throw new FailoverDeclinedException(FailoverDeclinedException.Reason.TARGET_IS_PRIMARY, e.getMessage(), e);
         } catch (GeoDbException e) {
             throw new LocalEnvironmentException(e.getMessage(), e);
         }

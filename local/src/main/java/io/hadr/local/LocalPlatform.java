@@ -36,9 +36,10 @@ public final class LocalPlatform implements Platform {
 
     private static final String KIND = "local";
 
-    /** What is built. Scaling, link faults, restore points, restores, adoption and SQL are still to come. */
+    /** What is built. Restore points, restores, adoption and SQL are still to come. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(Capability.APP_LIFECYCLE,
-            Capability.APP_KILL, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE));
+            Capability.APP_KILL, Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER,
+            Capability.ORIGIN_UPDATE, Capability.LINK_FAULTS));
 
     private final ControlClient client;
     private final Topology topology;
@@ -160,7 +161,7 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void scale(String region, int instances) {
-        throw notBuilt(Capability.APP_SCALE);
+        client.scale(region, instances);
     }
 
     @Override
@@ -180,7 +181,7 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void link(LinkFault fault) {
-        throw notBuilt(Capability.LINK_FAULTS);
+        client.link(fault);
     }
 
     @Override
