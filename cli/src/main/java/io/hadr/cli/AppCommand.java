@@ -3,6 +3,7 @@ package io.hadr.cli;
 import io.hadr.core.platform.AppAction;
 import io.hadr.local.AppActionResult;
 import io.hadr.local.ControlClient;
+import io.hadr.local.ScaleRequest;
 import io.hadr.local.ScaleResult;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -79,11 +80,15 @@ final class AppCommand implements Runnable {
         int instances;
 
         @Override
-        ScaleResult act(ControlClient client, String region) {
-            if (instances < 0 || instances > 10) {
-                throw new ParameterException(spec.commandLine(), "an app scales to 0 to 10 instances per region, but "
-                        + instances + " was given");
+        void check() {
+            if (instances < 0 || instances > ScaleRequest.MAX_INSTANCES) {
+                throw new ParameterException(spec.commandLine(), "an app scales to 0 to " + ScaleRequest.MAX_INSTANCES
+                        + " instances per region, but " + instances + " was given");
             }
+        }
+
+        @Override
+        ScaleResult act(ControlClient client, String region) {
             return client.scale(region, instances);
         }
 

@@ -22,20 +22,39 @@ import picocli.CommandLine.Model.CommandSpec;
             "  partition   nothing crosses; connections stall (bytes held, nothing reset) and",
             "              PostgreSQL's own timeouts act; async replication falls behind",
             "  heal        held bytes flow again; the latency stays",
-            "  status      the link now"},
+            "Without a subcommand (or with status): the link now."},
         subcommands = {LinkCommand.Latency.class, LinkCommand.Partition.class, LinkCommand.Heal.class,
             LinkCommand.Status.class})
-final class LinkCommand implements Runnable {
+final class LinkCommand implements Callable<Integer> {
 
     /** The link's largest one-way latency, as the topology allows it. */
     static final Duration MAX_LATENCY = Duration.ofSeconds(10);
 
+    @Mixin
+    StateDirOption stateDir;
+
+    @Option(names = "--json", description = "Print JSON for programs.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
+    /** {@code hadr link} alone shows the link, like {@code hadr link status}. */
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "say what to do: latency D, partition, heal or status");
+    public Integer call() throws Exception {
+        return show(stateDir, json, spec);
+    }
+
+    static int show(StateDirOption stateDir, boolean json, CommandSpec spec) throws Exception {
+        EnvironmentStatus.LinkStatus link = ControlClient.connect(stateDir.get()).link();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            StatusView.printJson(link, out);
+        } else {
+            StatusView.LinkView.print(link, out);
+        }
+        out.flush();
+        return 0;
     }
 
     /** One change of the link, through the control API; prints the link afterwards. */
@@ -80,7 +99,7 @@ final class LinkCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            if (oneWay.compareTo(MAX_LATENCY) > 0) {
+            if (oneWay.isNegative() || oneWay.compareTo(MAX_LATENCY) > 0) {
                 throw new ParameterException(spec.commandLine(), "the link's latency is 0ms to 10s one way, but "
                         + duration + " was given");
             }
@@ -118,15 +137,7 @@ final class LinkCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            EnvironmentStatus.LinkStatus link = ControlClient.connect(stateDir.get()).link();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                StatusView.printJson(link, out);
-            } else {
-                StatusView.LinkView.print(link, out);
-            }
-            out.flush();
-            return 0;
+            return show(stateDir, json, spec);
         }
     }
 }

@@ -32,9 +32,6 @@ final class AppScaling {
 
     private static final Logger log = LoggerFactory.getLogger(AppScaling.class);
 
-    /** App Service's per-plan limits are larger; the local environment's machine holds this many per region. */
-    static final int MAX_INSTANCES = 10;
-
     private final Topology topology;
     private final AppFleet apps;
     private final FrontDoor frontDoor;
@@ -45,18 +42,9 @@ final class AppScaling {
         this.frontDoor = frontDoor;
     }
 
-    /** @throws IllegalArgumentException naming the allowed range */
-    static int checkCount(int instances) {
-        if (instances < 0 || instances > MAX_INSTANCES) {
-            throw new IllegalArgumentException("an app scales to 0 to " + MAX_INSTANCES + " instances per region, but "
-                    + instances + " was asked for");
-        }
-        return instances;
-    }
-
     /** Makes {@code regionId} run exactly {@code instances} app instances; returns once they run (or are gone). */
     synchronized ScaleResult scale(String regionId, int instances) {
-        checkCount(instances);
+        ScaleRequest.check(instances);
         List<AppInstance> current = apps.region(regionId);
         checkBudget(regionId, instances);
         long started = System.nanoTime();
