@@ -123,7 +123,7 @@ final class AppFleet implements AutoCloseable {
     List<AppInstance> region(String regionId) {
         List<AppInstance> apps = byRegion.get(regionId);
         if (apps == null) {
-            throw new UnknownRegionException(regionId, List.copyOf(byRegion.keySet()));
+            throw new UnknownRegionException(regionId, topology.regions().stream().map(Region::id).toList());
         }
         return apps;
     }
