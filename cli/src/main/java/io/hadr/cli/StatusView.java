@@ -48,6 +48,8 @@ final class StatusView {
             String served = origin == null ? "-" : Long.toString(origin.requestsServed());
             if (region.apps().isEmpty()) {
                 table.row(region.id(), region.displayName(), region.role(), "-", "-", "-", "-", "-", originText, probes, served);
+                notes.add(region.id() + " runs no app instance (scaled to 0, as a warm or cold standby); 'hadr app scale "
+                        + region.id() + " N' starts N");
             }
             for (AppStatus app : region.apps()) {
                 table.row(region.id(), region.displayName(), region.role(), app.id(), app.state(), app.url(), orDash(app.pid()),

@@ -329,6 +329,18 @@ class LocalPlatformIT {
         ControlError region = assertError(send(api, "POST", "/v1/regions/mars/down", control.token(), null), 404,
                 ControlError.Code.UNKNOWN_REGION);
         assertThat(region.region()).isEqualTo("mars");
+        ControlError scale = assertError(send(api, "POST", "/v1/scale/southindia", control.token(), "{\"instances\":11}"), 400,
+                ControlError.Code.BAD_REQUEST);
+        assertThat(scale.message()).contains("an app scales to 0 to 10 instances per region, but 11 was asked for");
+        assertThat(assertError(send(api, "POST", "/v1/scale/mars", control.token(), "{\"instances\":1}"), 404,
+                ControlError.Code.UNKNOWN_REGION).regions()).containsExactly("centralindia", "southindia");
+        ControlError latency = assertError(send(api, "POST", "/v1/link", control.token(),
+                "{\"kind\":\"latency\",\"oneWay\":\"PT11S\"}"), 400, ControlError.Code.BAD_REQUEST);
+        assertThat(latency.message()).contains("PT11S");
+        assertError(send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"latency\",\"oneWay\":\"-PT1S\"}"), 400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"sever\"}"), 400, ControlError.Code.BAD_REQUEST);
+        assertThat(platform.status().link().latencyMs()).isEqualTo(10.0);
         assertError(send(api, "POST", "/v1/shutdown", control.token(), null), 409, ControlError.Code.REFUSED);
         HttpResponse<String> metrics = send(api, "GET", "/metrics", null, null);
         assertThat(metrics.statusCode()).isEqualTo(200);
