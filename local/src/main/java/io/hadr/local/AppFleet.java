@@ -161,7 +161,8 @@ final class AppFleet implements AutoCloseable {
     AppActionResult act(String regionId, AppAction action) {
         List<AppInstance> apps = region(regionId);
         if (apps.isEmpty()) {
-            throw new LocalEnvironmentException("region " + regionId + " has no app instances (appInstances: 0)");
+            throw new LocalEnvironmentException("region " + regionId + " has no app instance (appInstances: 0, or scaled to 0);"
+                    + " 'hadr app scale " + regionId + " N' starts N");
         }
         List<AppActionResult.InstanceResult> results = forEach(apps, app -> act(app, action));
         AppActionResult result = new AppActionResult(regionId, action, results);

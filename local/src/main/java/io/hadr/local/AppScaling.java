@@ -9,6 +9,7 @@ import io.hadr.frontdoor.OriginStatus;
 import io.hadr.toolkit.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,8 @@ final class AppScaling {
     private final Topology topology;
     private final AppFleet apps;
     private final FrontDoor frontDoor;
+    /** Each region's origin settings at its last scale, so that scaling out of zero keeps an operator's changes. */
+    private final Map<String, OriginSettings> lastSettings = new HashMap<>();
 
     AppScaling(Topology topology, AppFleet apps, FrontDoor frontDoor) {
         this.topology = topology;
@@ -51,6 +54,7 @@ final class AppScaling {
         List<AppInstance> kept = current.subList(0, Math.min(instances, current.size()));
         List<AppInstance> surplus = current.subList(kept.size(), current.size());
         OriginSettings origin = originSettings(regionId, current);
+        lastSettings.put(regionId, origin);
 
         List<AppActionResult.InstanceResult> removed = surplus.isEmpty() ? List.of() : removeAll(regionId, surplus);
 
@@ -118,7 +122,7 @@ final class AppScaling {
 
     /**
      * Priority, weight and enabled of the region's origin now (an operator may have changed them);
-     * the topology's when the region has no instance left.
+     * when the region has no instance left, those it had then, or the topology's.
      */
     private OriginSettings originSettings(String regionId, List<AppInstance> current) {
         List<String> names = current.stream().map(AppInstance::id).toList();
@@ -126,6 +130,10 @@ final class AppScaling {
             if (names.contains(origin.name())) {
                 return new OriginSettings(origin.priority(), origin.weight(), origin.enabled());
             }
+        }
+        OriginSettings last = lastSettings.get(regionId);
+        if (last != null) {
+            return last;
         }
         FrontDoorSpec.Origin configured = topology.frontDoor().origin(regionId);
         return new OriginSettings(configured.priority(), configured.weight(), configured.enabled());

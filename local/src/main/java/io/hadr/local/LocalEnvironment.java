@@ -222,7 +222,8 @@ public final class LocalEnvironment implements AutoCloseable {
     public EnvironmentStatus.OriginStatus updateOrigin(String regionId, OriginChange change) {
         List<AppInstance> instances = apps.region(regionId);
         if (instances.isEmpty()) {
-            throw new LocalEnvironmentException("region " + regionId + " has no origin (appInstances: 0)");
+            throw new LocalEnvironmentException("region " + regionId + " has no origin: it runs no app instance; 'hadr app scale "
+                    + regionId + " N' starts N");
         }
         List<io.hadr.frontdoor.OriginStatus> updated;
         try {

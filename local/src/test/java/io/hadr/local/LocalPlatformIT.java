@@ -236,6 +236,7 @@ class LocalPlatformIT {
     @Test
     void scalesARegionsAppOutToZeroAndBack() throws Exception {
         String region = "southindia";
+        platform.origin(region, OriginChange.weight(700));
 
         platform.scale(region, 2);
         List<EnvironmentStatus.AppStatus> two;
@@ -256,6 +257,7 @@ class LocalPlatformIT {
             }
             assertThat(two.stream().map(app -> getInstance(scaledOut, app)).distinct()).hasSize(2);
             assertThat(scaledOut.region(region).origin().probes()).as("both are origins of the front door").hasSize(2);
+            assertThat(scaledOut.region(region).origin().weight()).as("the new one as the operator set the region's").isEqualTo(700);
 
             platform.scale(region, 0);
 
@@ -270,6 +272,8 @@ class LocalPlatformIT {
         EnvironmentStatus one = platform.status();
         assertThat(one.region(region).apps()).singleElement()
                 .satisfies(app -> assertThat(app.state()).isEqualTo("running"));
+        assertThat(one.region(region).origin().weight()).as("kept through zero instances").isEqualTo(700);
+        platform.origin(region, OriginChange.weight(1000));
         await("the new instance's probes to pass").atMost(Duration.ofSeconds(60))
                 .until(() -> platform.status().region(region).origin().healthy());
     }
