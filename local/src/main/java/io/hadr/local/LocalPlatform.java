@@ -14,7 +14,6 @@ import io.hadr.core.platform.RestoreRequest;
 import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
-import io.hadr.core.topology.LocalSpec;
 import io.hadr.core.topology.Topology;
 import java.io.IOException;
 import java.net.URI;
@@ -37,9 +36,10 @@ public final class LocalPlatform implements Platform {
 
     private static final String KIND = "local";
 
-    /** What is built. Scaling, link faults, restore points, restores, adoption and SQL are still to come. */
+    /** What is built. Restore points, restores, adoption and SQL are still to come. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(Capability.APP_LIFECYCLE,
-            Capability.APP_KILL, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE));
+            Capability.APP_KILL, Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER,
+            Capability.ORIGIN_UPDATE, Capability.LINK_FAULTS));
 
     private final ControlClient client;
     private final Topology topology;
@@ -125,7 +125,7 @@ public final class LocalPlatform implements Platform {
     /** The topology with every local port set to 0 (any free port), so that an own environment never collides with another. */
     public static Topology onFreePorts(Topology topology) {
         return new Topology(topology.name(), topology.strategy(), topology.regions(), topology.app(), topology.frontDoor(),
-                topology.database(), topology.backups(), topology.objectives(), new LocalSpec(0, 0, 0, 0), topology.source(),
+                topology.database(), topology.backups(), topology.objectives(), topology.local().onFreePorts(), topology.source(),
                 topology.nonAzureSettings());
     }
 
@@ -161,7 +161,7 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void scale(String region, int instances) {
-        throw notBuilt(Capability.APP_SCALE);
+        client.scale(region, instances);
     }
 
     @Override
@@ -181,7 +181,7 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void link(LinkFault fault) {
-        throw notBuilt(Capability.LINK_FAULTS);
+        client.link(fault);
     }
 
     @Override
