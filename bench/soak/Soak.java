@@ -202,11 +202,13 @@ public class Soak {
     private final AtomicLong readRecords = new AtomicLong();
     private final Map<String, AtomicLong> readsFailed = new ConcurrentHashMap<>();
     private final List<String> shortReads = Collections.synchronizedList(new ArrayList<>());
+    /** When each failed read ended, to say which fault it followed. */
     private final List<Long> readFailureNanos = Collections.synchronizedList(new ArrayList<>());
 
     private final List<FailoverResult> failovers = Collections.synchronizedList(new ArrayList<>());
     private final List<Long> failoverWallMs = Collections.synchronizedList(new ArrayList<>());
     private final List<String> faultFailures = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong failoversFailed = new AtomicLong();
     private final List<String> appKills = Collections.synchronizedList(new ArrayList<>());
     private final List<String> postmasterKills = Collections.synchronizedList(new ArrayList<>());
     private final List<Double> loadSamples = Collections.synchronizedList(new ArrayList<>());
@@ -390,7 +392,7 @@ public class Soak {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            readFailed("no answer (" + e.getClass().getSimpleName() + ")", sent);
+            readFailed("no answer (" + e.getClass().getSimpleName() + ")");
             return ReadOutcome.FAILED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -402,7 +404,7 @@ public class Soak {
             } catch (IOException ignored) {
                 // the status already says it failed
             }
-            readFailed("HTTP " + response.statusCode(), sent);
+            readFailed("HTTP " + response.statusCode());
             return ReadOutcome.FAILED;
         }
         Set<String> ids = new HashSet<>();
@@ -421,7 +423,7 @@ public class Soak {
         } catch (IOException e) {
             // The transport failed before the body's end: the client can tell, which is what the app promises.
             readsCutVisibly.incrementAndGet();
-            readFailureNanos.add(sent);
+            readFailureNanos.add(System.nanoTime());
             return ReadOutcome.CUT_VISIBLY;
         }
         List<String> missing = new ArrayList<>();
@@ -510,9 +512,9 @@ public class Soak {
         }
     }
 
-    private void readFailed(String outcome, long sentNanos) {
+    private void readFailed(String outcome) {
         readsFailed.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
-        readFailureNanos.add(sentNanos);
+        readFailureNanos.add(System.nanoTime());
     }
 
     private void shortRead(String writer, long sentNanos, String what, HttpResponse<?> response) {
@@ -558,8 +560,11 @@ public class Soak {
                 sleepUntil(endNanos);
                 return;
             }
-            if (nextKill < kills.size() && killDue.get(nextKill) <= lastFailover + gap / 3) {
-                sleepUntil(lastFailover + gap / 3);
+            // A kill due before this gap ends comes a third of the way in (or when due, if later), so
+            // that it settles before the failover that ends the gap.
+            long killAt = nextKill < kills.size() ? Math.max(killDue.get(nextKill), lastFailover + gap / 3) : Long.MAX_VALUE;
+            if (killAt <= lastFailover + gap * 2 / 3) {
+                sleepUntil(killAt);
                 String kind = kills.get(nextKill++);
                 if (kind.equals("app")) {
                     killApp(background);
@@ -598,6 +603,7 @@ public class Soak {
                     result.oldPrimary(), result.newPrimary(), wall,
                     result.phases().stream().map(p -> p.name() + " " + p.atMs()).collect(Collectors.joining(", "))));
         } catch (RuntimeException e) {
+            failoversFailed.incrementAndGet();
             faultFailures.add(String.format(Locale.ROOT, "+%.1fs failover: %s", (at - startNanos) / 1e9, e.getMessage()));
             event("planned failover FAILED: " + e.getMessage());
         }
@@ -841,12 +847,12 @@ public class Soak {
                         + " app kills %s; postmaster kills %s%n", failovers.size(),
                 failoverMs.isEmpty() ? "-" : failoverMs.get(0) + "/" + failoverMs.get(failoverMs.size() / 2) + "/"
                         + failoverMs.get(failoverMs.size() - 1),
-                faultFailures.stream().filter(f -> f.contains("failover")).count(), appKills, postmasterKills));
+                failoversFailed.get(), appKills, postmasterKills));
         for (String failure : faultFailures) {
             out.append("        fault problem: ").append(failure).append('\n');
         }
-        out.append("failed requests by the last fault before them (within 30 s): writes ")
-                .append(byFault(all.stream().filter(w -> !w.acknowledged()).map(Write::sendNanos).toList()))
+        out.append("failed requests by the last fault that began within 30 s before they ended: writes ")
+                .append(byFault(all.stream().filter(w -> !w.acknowledged()).map(Write::endNanos).toList()))
                 .append(", reads ").append(byFault(new ArrayList<>(readFailureNanos))).append('\n');
         out.append(pass ? "PASS: no acknowledged write lost, no short read answered as whole"
                 : "FAIL: " + (v.pass() ? "" : "acknowledged writes lost or the final read was not whole; ")
@@ -854,16 +860,17 @@ public class Soak {
         return out.toString();
     }
 
-    private Map<String, Long> byFault(List<Long> sendNanos) {
+    /** Each failure (by when it ended) counted under the last fault that began at most 30 s before it. */
+    private Map<String, Long> byFault(List<Long> endNanos) {
         List<Fault> sorted;
         synchronized (faults) {
             sorted = new ArrayList<>(faults);
         }
         Map<String, Long> counts = new TreeMap<>();
-        for (long sent : sendNanos) {
+        for (long ended : endNanos) {
             String cause = "none";
             for (Fault fault : sorted) {
-                if (fault.atNanos() <= sent && sent - fault.atNanos() <= Duration.ofSeconds(30).toNanos()) {
+                if (fault.atNanos() <= ended && ended - fault.atNanos() <= Duration.ofSeconds(30).toNanos()) {
                     cause = fault.kind();
                 }
             }
