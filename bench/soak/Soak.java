@@ -854,9 +854,19 @@ public class Soak {
         out.append("failed requests by the last fault that began within 30 s before they ended: writes ")
                 .append(byFault(all.stream().filter(w -> !w.acknowledged()).map(Write::endNanos).toList()))
                 .append(", reads ").append(byFault(new ArrayList<>(readFailureNanos))).append('\n');
+        List<String> failures = new ArrayList<>();
+        if (v.lostInDatabase() > 0 || v.lostThroughApp() > 0) {
+            failures.add("acknowledged writes lost");
+        }
+        if (!v.appReadWhole()) {
+            failures.add("the final check could not read every writer whole through the front door ("
+                    + v.appReadProblem() + ")");
+        }
+        if (!shortReads.isEmpty()) {
+            failures.add(shortReads.size() + " short read(s) answered as whole");
+        }
         out.append(pass ? "PASS: no acknowledged write lost, no short read answered as whole"
-                : "FAIL: " + (v.pass() ? "" : "acknowledged writes lost or the final read was not whole; ")
-                + (shortReads.isEmpty() ? "" : shortReads.size() + " short read(s) answered as whole"));
+                : "FAIL: " + String.join("; ", failures));
         return out.toString();
     }
 
