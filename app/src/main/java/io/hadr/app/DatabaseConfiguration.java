@@ -30,6 +30,11 @@ class DatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     HikariDataSource dataSource(Environment environment, Dialect dialect) {
+        return new HikariDataSource(poolConfig(environment, dialect));
+    }
+
+    /** The pool's settings, apart so that a test can build the same pool over a connection source of its own. */
+    static HikariConfig poolConfig(Environment environment, Dialect dialect) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("hadr-db");
         config.setJdbcUrl(environment.getRequiredProperty("hadr.db.url"));
@@ -48,7 +53,12 @@ class DatabaseConfiguration {
         config.setMaxLifetime(600_000);
         // Start without a database; the pool connects when one answers.
         config.setInitializationFailTimeout(-1);
-        return new HikariDataSource(config);
+        // Said, not detected: HikariCP asks the first connection for the server's default, and when
+        // that connection is cut meanwhile (a failover while the app starts) it keeps "-1" and then
+        // sets that on every new connection, which pgjdbc refuses: the pool never connects again
+        // (HikariCP issues 1944 and 2269). READ COMMITTED is the default of PostgreSQL and Azure SQL.
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        return config;
     }
 
     @Bean

@@ -150,38 +150,65 @@ class RecordStore {
 
     /**
      * Streams a writer's records in sequence order, one consistent snapshot, and returns how many
-     * were handed to the sink. A failure (before or after the first row) throws; the caller
-     * decides what the client sees, since only it knows what was sent already.
+     * were handed to the sink. A read caught by a role switch before its first row is attempted
+     * again within the same wait as a write (nothing has been handed on, so nothing is repeated);
+     * a failure after that, or once the wait is spent, throws: the caller decides what the client
+     * sees, since only it knows what was sent already.
      */
     long streamByWriter(String writer, RowSink sink) {
         requireSchema();
         long[] count = {0};
         try {
-            readOnly.executeWithoutResult(tx -> jdbc.query(connection -> {
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT " + COLUMNS + " FROM records WHERE writer = ? ORDER BY seq, id",
-                        ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-                // Inside a transaction, pgjdbc fetches through a cursor in batches of this size.
-                statement.setFetchSize(1000);
-                statement.setString(1, writer);
-                return statement;
-            }, rs -> {
-                try {
-                    sink.accept(map(rs));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                count[0]++;
-            }));
-        } catch (DataAccessException | TransactionException e) {
+            retry.run(() -> readAll(writer, sink, count), e -> count[0] == 0 && worthRetrying(e), this::beforeRetry,
+                    () -> monitor.silentFor().compareTo(awayAfter) <= 0);
+        } catch (DatabaseRetry.GaveUpException gaveUp) {
+            RuntimeException e = gaveUp.last();
+            if (!isDatabaseFailure(e)) {
+                throw e;
+            }
             if (DatabaseFailures.isReadOnly(e, dialect)) {
                 dataSource.getHikariPoolMXBean().softEvictConnections();
             }
-            log.warn("read of writer {} failed after {} row(s): {}", writer, count[0], e.toString());
+            log.warn("read of writer {} failed after {} row(s) and {} attempt(s) in {} ms ({}): {}", writer, count[0],
+                    gaveUp.attempts, gaveUp.elapsed.toMillis(), gaveUp.reason, e.toString());
             throw unavailable("the database is unavailable", e);
         }
         monitor.answered();
         return count[0];
+    }
+
+    /** One attempt at the read: every row to the sink, counted in {@code count[0]}. */
+    private Void readAll(String writer, RowSink sink, long[] count) {
+        boolean[] allRead = {false};
+        try {
+            readOnly.executeWithoutResult(tx -> {
+                jdbc.query(connection -> {
+                    PreparedStatement statement = connection.prepareStatement(
+                            "SELECT " + COLUMNS + " FROM records WHERE writer = ? ORDER BY seq, id",
+                            ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                    // Inside a transaction, pgjdbc fetches through a cursor in batches of this size.
+                    statement.setFetchSize(1000);
+                    statement.setString(1, writer);
+                    return statement;
+                }, rs -> {
+                    try {
+                        sink.accept(map(rs));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    count[0]++;
+                });
+                allRead[0] = true;
+            });
+        } catch (RuntimeException e) {
+            if (!allRead[0]) {
+                throw e;
+            }
+            // Every row came from one snapshot and reached the sink; only ending the read-only
+            // transaction failed (a role switch cut the session), and it had nothing to make durable.
+            log.debug("read of writer {} was whole; ending its transaction failed: {}", writer, e.toString());
+        }
+        return null;
     }
 
     private void requireSchema() {

@@ -17,10 +17,13 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code GET /api/records?writer=W} against a real PostgreSQL that fails at several points of a
  * 50,000-row read: before it, at its first row, in its middle (backend terminated, server
  * killed). Whatever the point, the client sees an error status or a visibly broken stream, never
- * a valid document that is short.
+ * a valid document that is short; a role switch that catches a read before its first row is
+ * waited out instead, like a write's.
  */
 class RecordsReadIT {
 
@@ -127,22 +131,98 @@ class RecordsReadIT {
     }
 
     @Test
-    void failureAtTheFirstRowGets503() throws Exception {
+    void backendTerminatedAtTheFirstRowIsReadAgainAndAnsweredWhole() throws Exception {
         try (Connection locker = postgres.admin(); Statement lock = locker.createStatement()) {
             locker.setAutoCommit(false);
             // The app's query waits for this lock: it has been sent, no row has come back yet.
+            lock.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE");
+            CompletableFuture<HttpResponse<InputStream>> pending = http.sendAsync(
+                    HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER)).timeout(Duration.ofSeconds(120)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            long backend = awaitAppBackend("state = 'active' AND wait_event_type = 'Lock'");
+
+            // What a role switch does to a session: nothing was handed on yet, so the app reads again.
+            terminate(backend);
+            awaitAppBackend("state = 'active' AND wait_event_type = 'Lock' AND pid <> " + backend);
+            locker.rollback();
+
+            HttpResponse<InputStream> response = pending.get(120, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode document;
+            try (InputStream body = response.body()) {
+                document = JSON.readTree(body);
+            }
+            assertThat(document.path("count").asLong()).isEqualTo(ROWS);
+            assertThat(document.path("records")).hasSize(ROWS);
+        }
+    }
+
+    @Test
+    void failureAtTheFirstRowThatARetryCannotCureGets503() throws Exception {
+        try (Connection locker = postgres.admin(); Statement lock = locker.createStatement()) {
+            locker.setAutoCommit(false);
             lock.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE");
             CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
                     HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER)).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             long backend = awaitAppBackend("state = 'active' AND wait_event_type = 'Lock'");
 
-            terminate(backend);
+            // A cancelled statement (57014) is no role switch: the read is not attempted again.
+            try (Connection admin = postgres.admin(); Statement s = admin.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT pg_cancel_backend(" + backend + ")")) {
+                rs.next();
+                assertThat(rs.getBoolean(1)).isTrue();
+            }
             locker.rollback();
 
             HttpResponse<String> response = pending.get(60, TimeUnit.SECONDS);
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.body()).contains("the database is unavailable").doesNotContain("\"records\"");
+        }
+    }
+
+    @Test
+    void readsCaughtByAServerRestartWaitForItAndAnswerWhole() throws Exception {
+        try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
+            s.execute("INSERT INTO records (id, writer, seq, region) SELECT 'small-' || g, 'small', g, 'Central India'"
+                    + " FROM generate_series(1, 10) g ON CONFLICT DO NOTHING");
+        }
+        List<HttpResponse<String>> answers = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong duringRestart = new AtomicLong();
+        AtomicBoolean restarting = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                boolean sentDuringRestart = restarting.get();
+                try {
+                    answers.add(app.get("/api/records?writer=small"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                if (sentDuringRestart) {
+                    duringRestart.incrementAndGet();
+                }
+            }
+        }, "reader");
+        reader.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 5);
+
+        // Fast shutdown and start again: what a planned failover does to the sessions of the old primary.
+        restarting.set(true);
+        postgres.stop();
+        postgres.start();
+        restarting.set(false);
+        int before = answers.size();
+        await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= before + 5);
+        stop.set(true);
+        reader.join(30_000);
+
+        assertThat(duringRestart.get()).as("reads sent while the server restarted").isPositive();
+        synchronized (answers) {
+            for (HttpResponse<String> answer : answers) {
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                assertThat(JSON.readTree(answer.body()).path("count").asLong()).isEqualTo(10);
+            }
         }
     }
 
