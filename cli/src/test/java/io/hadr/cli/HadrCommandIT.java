@@ -66,11 +66,13 @@ class HadrCommandIT {
 
     @AfterAll
     static void down() throws Exception {
-        if (cli != null) {
-            cli.run("down");
-        }
+        Cli.Result down = cli == null ? null : cli.run("down");
         for (long pid : startedPids) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        // Checked after the clean-up: `down` must say it worked when it did (its 202 came before the server went).
+        if (down != null) {
+            assertThat(down.exitCode()).as(down.toString()).isZero();
         }
     }
 

@@ -162,8 +162,10 @@ public final class ControlServer implements AutoCloseable {
                 throw new LocalEnvironmentException("this environment was started by another program (pid "
                         + ProcessHandle.current().pid() + ", e.g. a drill) and stops when it ends");
             }
-            new Thread(shutdownRequested, "hadr-shutdown-request").start();
-            return new Stopping(ProcessHandle.current().pid());
+            // Only once the answer is written: stopping takes this server down, and a client cut
+            // off before its 202 would report a failure although the environment stops.
+            return new ThenRun(new Stopping(ProcessHandle.current().pid()),
+                    () -> new Thread(shutdownRequested, "hadr-shutdown-request").start());
         }));
         // Everything else: the default mapping, matched last.
         routes.addMapping(new ServletPathSpec("/"), new Handler.Abstract() {
@@ -242,6 +244,9 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /** One path: its operations by HTTP method, behind the token, with failures translated into {@link ControlError}s. */
+    /** An answer, and what to do once it has been written. */
+    private record ThenRun(Object body, Runnable afterReply) {}
+
     private final class Endpoint extends Handler.Abstract {
         private final Map<String, Operation> operations = new LinkedHashMap<>();
         private final Map<String, Integer> statuses = new LinkedHashMap<>();
@@ -291,6 +296,8 @@ public final class ControlServer implements AutoCloseable {
             }
             if (body instanceof ControlError error) {
                 reply(response, callback, error);
+            } else if (body instanceof ThenRun then) {
+                reply(response, Callback.from(callback, then.afterReply()), statuses.get(method), then.body());
             } else {
                 reply(response, callback, statuses.get(method), body);
             }
