@@ -11,6 +11,7 @@ import io.hadr.geodb.backup.RestoreRefusedException;
 import io.hadr.geodb.backup.RestoreRequest;
 import io.hadr.geodb.backup.RestoreResult;
 import io.hadr.geodb.backup.RestoreTarget;
+import io.hadr.geodb.backup.StoreStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,6 +116,14 @@ class PointInTimeRestoreIT {
         db.sql("SELECT pg_switch_wal()");
         await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(wal.resolve(segment))
                 && Files.size(wal.resolve(segment)) == 16L * 1024 * 1024);
+        // ...and the store reads the real segment, not what it learned from the foreign file.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            db.backupService().refresh();
+            StoreStatus central = db.backups().stores().stream().filter(s -> s.region().equals(GeoDbHarness.CENTRAL))
+                    .findFirst().orElseThrow();
+            assertThat(central.lastSegment()).isGreaterThanOrEqualTo(segment);
+            assertThat(central.problems()).isEmpty();
+        });
     }
 
     private static Path tempDirOf(Path wal) {

@@ -61,6 +61,7 @@ public final class Compactor {
                 continue;
             }
             compress(file);
+            index.compressed(e.getKey(), file.resolveSibling(file.getFileName() + WalFile.GZ));
             done++;
         }
         return done;

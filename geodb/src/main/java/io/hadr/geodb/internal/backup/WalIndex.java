@@ -28,6 +28,14 @@ public final class WalIndex {
     private final BackupStore store;
     private final int generation;
     private final Map<String, SegmentSummary> summaries = new ConcurrentHashMap<>();
+    /** The file (size and modification time) each summary in memory was made from or checked against. */
+    private final Map<String, Fingerprint> fingerprints = new ConcurrentHashMap<>();
+
+    private record Fingerprint(long size, long modifiedMillis) {
+        static Fingerprint of(Path file) throws IOException {
+            return new Fingerprint(Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        }
+    }
 
     public WalIndex(BackupStore store, int generation) {
         this.store = store;
@@ -93,15 +101,23 @@ public final class WalIndex {
 
     private SegmentSummary summary(String name, Path file, long segno, String predecessor, WalReader.State state)
             throws IOException {
+        // The archive never overwrites a file, but an operator may move a foreign or damaged one
+        // away and the real segment is archived under the same name: a summary holds only for
+        // the file it was made from. One loaded from disk is trusted for the file there now.
+        Fingerprint now = Fingerprint.of(file);
         SegmentSummary cached = summaries.get(name);
         if (cached == null) {
             cached = load(name);
+            if (cached != null) {
+                fingerprints.putIfAbsent(name, now);
+            }
         }
-        if (cached != null && cached.predecessor().equals(predecessor)) {
+        if (cached != null && cached.predecessor().equals(predecessor) && now.equals(fingerprints.get(name))) {
             return cached;
         }
         SegmentSummary summary = read(name, file, segno, predecessor, state);
         summaries.put(name, summary);
+        fingerprints.put(name, now);
         save(summary);
         return summary;
     }
@@ -123,9 +139,21 @@ public final class WalIndex {
                 collector.last, collector.restorePoints, reader.state());
     }
 
+    /** The segment's summary still holds for its compressed copy: it is not read again. */
+    public void compressed(String name, Path gz) {
+        if (summaries.containsKey(name)) {
+            try {
+                fingerprints.put(name, Fingerprint.of(gz));
+            } catch (IOException e) {
+                fingerprints.remove(name);
+            }
+        }
+    }
+
     /** Forgets a segment (deleted by retention, or to be read again). */
     public void forget(String name) {
         summaries.remove(name);
+        fingerprints.remove(name);
         try {
             DurableFiles.delete(store.indexDir(generation).resolve(name + SUMMARY));
         } catch (IOException e) {
