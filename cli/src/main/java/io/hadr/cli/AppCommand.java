@@ -1,6 +1,7 @@
 package io.hadr.cli;
 
-import io.hadr.local.AppAction;
+import io.hadr.core.platform.AppAction;
+import io.hadr.local.AppActionResult;
 import io.hadr.local.ControlClient;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -8,7 +9,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "app", mixinStandardHelpOptions = true,
-        description = "Act on a region's app, like App Service's stop/start/restart, or crash it with kill.",
+        description = {"Act on a region's app, like App Service's stop/start/restart, or crash it with kill.",
+            "An instance that crashes on its own is restarted (with back-off) until it crashes too often;",
+            "stop, kill and region down are deliberate and never undone by that."},
         subcommands = {AppCommand.Stop.class, AppCommand.Start.class, AppCommand.Restart.class, AppCommand.Kill.class})
 final class AppCommand implements Runnable {
 
@@ -21,7 +24,7 @@ final class AppCommand implements Runnable {
     }
 
     /** Every app instance of the region, through the control API. */
-    abstract static class Action extends RegionActionCommand {
+    abstract static class Action extends RegionActionCommand<AppActionResult> {
         private final AppAction action;
 
         Action(AppAction action) {
@@ -29,8 +32,13 @@ final class AppCommand implements Runnable {
         }
 
         @Override
-        List<String> act(ControlClient client, String region) {
+        AppActionResult act(ControlClient client, String region) {
             return client.app(region, action);
+        }
+
+        @Override
+        List<String> describe(AppActionResult result) {
+            return ActionView.lines(result);
         }
     }
 
@@ -55,7 +63,8 @@ final class AppCommand implements Runnable {
         }
     }
 
-    @Command(name = "kill", mixinStandardHelpOptions = true, description = "SIGKILL: a crash, no chance to finish requests.")
+    @Command(name = "kill", mixinStandardHelpOptions = true,
+            description = "SIGKILL: a crash, no chance to finish requests. Not restarted until 'hadr app start'.")
     static final class Kill extends Action {
         Kill() {
             super(AppAction.KILL);

@@ -13,7 +13,7 @@ final class AzureStatusView {
                 status.startedAt() == null ? "(unknown)" : status.startedAt());
         out.println("endpoint: " + status.endpoint() + "   frontDoorId: " + status.frontDoorId());
         out.println();
-        StatusView.Table table = new StatusView.Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "ORIGIN");
+        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "ORIGIN");
         for (EnvironmentStatus.RegionStatus region : status.regions()) {
             EnvironmentStatus.OriginStatus origin = region.origin();
             String originText = origin == null ? "-" : "p" + origin.priority() + " w" + origin.weight() + " "

@@ -1,6 +1,8 @@
 package io.hadr.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.FailoverMode;
+import io.hadr.core.platform.FailoverResult;
 import io.hadr.local.ControlClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -39,12 +41,12 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode db = ControlClient.connect(stateDir.get()).databaseStatus();
+            EnvironmentStatus.DatabaseStatus db = ControlClient.connect(stateDir.get()).databaseStatus();
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 StatusView.printJson(db, out);
             } else {
-                StatusView.printDatabase(db, out);
+                StatusView.DatabaseView.print(db, out);
             }
             out.flush();
             return 0;
@@ -75,23 +77,23 @@ final class DbCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--json", description = "Print the result as JSON for programs.")
+        boolean json;
+
         @Override
-        public Integer call() {
-            String requested = mode == null ? "planned" : mode.forced ? "forced" : "try-planned";
+        public Integer call() throws Exception {
+            FailoverMode requested = mode == null ? FailoverMode.PLANNED : mode.forced ? FailoverMode.FORCED : FailoverMode.TRY_PLANNED;
             ControlClient client = ControlClient.connect(stateDir.get());
             PrintWriter out = spec.commandLine().getOut();
-            out.println(requested + " failover...");
-            out.flush();
-            JsonNode report = client.failover(requested);
-            out.printf("%s failover: %s is now primary (was %s)%n", report.path("performed").asText(),
-                    report.path("newPrimary").asText(), report.path("oldPrimary").asText());
-            out.println("  " + report.path("summary").asText());
-            if (!report.path("fallbackReason").isNull() && !report.path("fallbackReason").asText().isEmpty()) {
-                out.println("  planned failover was not possible: " + report.path("fallbackReason").asText());
+            if (!json) {
+                out.println(requested.word() + " failover...");
+                out.flush();
             }
-            if (report.path("dataLossPossible").asBoolean()) {
-                out.println("  writes not yet replicated from " + report.path("oldPrimary").asText()
-                        + " may be lost; it is fenced and rejoins as the secondary when it comes back");
+            FailoverResult result = client.failover(requested);
+            if (json) {
+                StatusView.printJson(result, out);
+            } else {
+                FailoverView.print(result, out);
             }
             out.flush();
             return 0;

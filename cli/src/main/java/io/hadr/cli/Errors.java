@@ -1,8 +1,10 @@
 package io.hadr.cli;
 
 import io.hadr.core.topology.TopologyException;
+import io.hadr.local.BadControlRequestException;
+import io.hadr.local.UnknownRegionException;
 
-/** Turns an exception into the one line (or, for a topology, one line per problem) people read. */
+/** Turns an exception into the one line (or, for a topology, one line per problem) people read, and its exit code. */
 final class Errors {
 
     private Errors() {}
@@ -19,5 +21,13 @@ final class Errors {
             return e.getClass().getSimpleName() + " (run with --verbose for details)";
         }
         return message;
+    }
+
+    /**
+     * Whether the command line itself was wrong (exit 2): a region that does not exist, or a value
+     * the environment refused as input, found only once the environment was asked.
+     */
+    static boolean isBadUsage(Throwable e) {
+        return e instanceof UnknownRegionException || e instanceof BadControlRequestException;
     }
 }

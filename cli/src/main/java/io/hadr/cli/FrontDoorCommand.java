@@ -1,5 +1,7 @@
 package io.hadr.cli;
 
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.OriginChange;
 import io.hadr.local.ControlClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -45,11 +47,14 @@ final class FrontDoorCommand implements Runnable {
         @Option(names = "--weight", paramLabel = "N", description = "New weight, 1 to 1000.")
         Integer weight;
 
+        @Option(names = "--json", description = "Print the origin afterwards as JSON for programs.")
+        boolean json;
+
         @Spec
         CommandSpec spec;
 
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             Boolean enabled = null;
             if (switchTo != null) {
                 switch (switchTo) {
@@ -62,9 +67,20 @@ final class FrontDoorCommand implements Runnable {
             if (enabled == null && priority == null && weight == null) {
                 throw new ParameterException(spec.commandLine(), "say what to change: enable, disable, --priority N or --weight N");
             }
+            OriginChange change;
+            try {
+                change = new OriginChange(enabled, priority, weight);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
             ControlClient client = ControlClient.connect(stateDir.get());
             PrintWriter out = spec.commandLine().getOut();
-            client.updateOrigin(region, enabled, priority, weight).forEach(out::println);
+            EnvironmentStatus.OriginStatus origin = client.origin(region, change);
+            if (json) {
+                StatusView.printJson(origin, out);
+            } else {
+                out.println(ActionView.line(region, origin));
+            }
             out.flush();
             return 0;
         }

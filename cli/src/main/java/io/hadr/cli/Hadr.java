@@ -68,7 +68,7 @@ public final class Hadr implements Runnable {
             e.printStackTrace(err);
         }
         err.flush();
-        return 1;
+        return Errors.isBadUsage(e) ? 2 : 1;
     }
 
     private static int handleUsageError(CommandLine.ParameterException e, String[] args) {

@@ -5,12 +5,13 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** A command that acts on one region of the running environment and prints one line per result. */
-abstract class RegionActionCommand implements Callable<Integer> {
+/** A command that acts on one region of the running environment and prints one line per result, or the result as JSON. */
+abstract class RegionActionCommand<R> implements Callable<Integer> {
 
     @Mixin
     StateDirOption stateDir;
@@ -18,16 +19,28 @@ abstract class RegionActionCommand implements Callable<Integer> {
     @Parameters(paramLabel = "REGION", description = "Region id, e.g. centralindia.")
     String region;
 
+    @Option(names = "--json", description = "Print the result as JSON for programs.")
+    boolean json;
+
     @Spec
     CommandSpec spec;
 
-    abstract List<String> act(ControlClient client, String region);
+    /** Carries out the action; returns the control API's answer. */
+    abstract R act(ControlClient client, String region);
+
+    /** The answer in words, one line per instance or server. */
+    abstract List<String> describe(R result);
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ControlClient client = ControlClient.connect(stateDir.get());
         PrintWriter out = spec.commandLine().getOut();
-        act(client, region).forEach(out::println);
+        R result = act(client, region);
+        if (json) {
+            StatusView.printJson(result, out);
+        } else {
+            describe(result).forEach(out::println);
+        }
         out.flush();
         return 0;
     }

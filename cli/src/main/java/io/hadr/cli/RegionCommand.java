@@ -1,6 +1,8 @@
 package io.hadr.cli;
 
+import io.hadr.core.platform.RegionAction;
 import io.hadr.local.ControlClient;
+import io.hadr.local.RegionActionResult;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -20,21 +22,38 @@ final class RegionCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "say what to do: down or up");
     }
 
+    /** A whole region, through the control API. */
+    abstract static class Action extends RegionActionCommand<RegionActionResult> {
+        private final RegionAction action;
+
+        Action(RegionAction action) {
+            this.action = action;
+        }
+
+        @Override
+        RegionActionResult act(ControlClient client, String region) {
+            return client.region(region, action);
+        }
+
+        @Override
+        List<String> describe(RegionActionResult result) {
+            return ActionView.lines(result);
+        }
+    }
+
     @Command(name = "down", mixinStandardHelpOptions = true,
             description = "SIGKILL the region's apps and database server, the way a region disappears.")
-    static final class Down extends RegionActionCommand {
-        @Override
-        List<String> act(ControlClient client, String region) {
-            return client.region(region, false);
+    static final class Down extends Action {
+        Down() {
+            super(RegionAction.DOWN);
         }
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = "Bring the region back; a former primary rejoins as the secondary.")
-    static final class Up extends RegionActionCommand {
-        @Override
-        List<String> act(ControlClient client, String region) {
-            return client.region(region, true);
+    static final class Up extends Action {
+        Up() {
+            super(RegionAction.UP);
         }
     }
 }

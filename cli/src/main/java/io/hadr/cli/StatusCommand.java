@@ -1,5 +1,6 @@
 package io.hadr.cli;
 
+import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.local.ControlClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the running environment: regions, apps, their state and URLs.")
+        description = "Show the running environment: endpoint, front door id, regions, apps, origins and the database.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -24,12 +25,12 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControlClient client = ControlClient.connect(stateDir.get());
+        EnvironmentStatus status = ControlClient.connect(stateDir.get()).status();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            StatusView.printJson(client.status(), out);
+            StatusView.printJson(status, out);
         } else {
-            StatusView.print(client.status(), out);
+            StatusView.print(status, out);
         }
         return 0;
     }

@@ -1,139 +1,136 @@
 package io.hadr.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.hadr.core.json.Json;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.EnvironmentStatus.AppStatus;
+import io.hadr.core.platform.EnvironmentStatus.DatabaseStatus;
+import io.hadr.core.platform.EnvironmentStatus.OriginStatus;
+import io.hadr.core.platform.EnvironmentStatus.RegionStatus;
+import io.hadr.core.platform.EnvironmentStatus.ServerStatus;
+import io.hadr.toolkit.Deadline;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
-/** Renders {@code hadr status --json} as a table for people. */
+/** Renders an environment's status for people; {@link #printJson} prints it for programs. */
 final class StatusView {
 
     private StatusView() {}
 
-    static void print(JsonNode status, PrintWriter out) {
-        out.printf("hadr · %s · %s · topology: %s · pid %s · up since %s%n",
-                status.path("name").asText(), status.path("strategy").asText(), status.path("topology").asText(),
-                status.path("pid").asText(), status.path("startedAt").asText());
-        String endpoint = status.path("endpoint").asText(null);
-        out.println("endpoint: " + (endpoint == null ? "(none)" : endpoint));
+    static void print(EnvironmentStatus status, PrintWriter out) {
+        print(status, out, Clock.systemUTC());
+    }
+
+    static void print(EnvironmentStatus status, PrintWriter out, Clock clock) {
+        out.printf("hadr · %s · %s · topology: %s · pid %s · up since %s%n", status.name(), status.strategy(),
+                status.topology(), orDash(status.pid()), orDash(status.startedAt()));
+        out.println("endpoint: " + (status.endpoint() == null ? "(none)" : status.endpoint())
+                + (status.frontDoorId() == null ? "" : " · front door id " + status.frontDoorId()
+                        + " (send it as X-Azure-FDID to reach an app directly)"));
         out.println();
 
-        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "ORIGIN", "PROBES", "SERVED");
+        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "RESTARTS", "ORIGIN", "PROBES", "SERVED");
         List<String> notes = new ArrayList<>();
-        for (JsonNode region : status.path("regions")) {
-            JsonNode apps = region.path("apps");
-            JsonNode origin = region.path("origin");
-            String originText = origin.isObject()
-                    ? "p" + origin.path("priority").asText() + " w" + origin.path("weight").asText() + " "
-                            + (!origin.path("enabled").asBoolean() ? "disabled" : origin.path("healthy").asBoolean() ? "healthy" : "UNHEALTHY")
-                    : "-";
-            String probes = origin.isObject() ? String.join(" ", textList(origin.path("probes"))) : "-";
-            String served = origin.isObject() ? origin.path("requestsServed").asText() : "-";
-            if (apps.isEmpty()) {
-                table.row(region.path("id").asText(), region.path("displayName").asText(), region.path("role").asText(),
-                        "-", "-", "-", "-", originText, probes, served);
+        for (RegionStatus region : status.regions()) {
+            OriginStatus origin = region.origin();
+            String originText = origin == null ? "-" : "p" + origin.priority() + " w" + origin.weight() + " "
+                    + (!origin.enabled() ? "disabled" : origin.healthy() ? "healthy" : "UNHEALTHY");
+            String probes = origin == null ? "-" : String.join(" ", origin.probes());
+            String served = origin == null ? "-" : Long.toString(origin.requestsServed());
+            if (region.apps().isEmpty()) {
+                table.row(region.id(), region.displayName(), region.role(), "-", "-", "-", "-", "-", originText, probes, served);
             }
-            for (JsonNode app : apps) {
-                table.row(region.path("id").asText(), region.path("displayName").asText(), region.path("role").asText(),
-                        app.path("id").asText(), app.path("state").asText(), app.path("url").asText(),
-                        app.path("pid").isNull() ? "-" : app.path("pid").asText(), originText, probes, served);
-                if (app.path("state").asText().equals("crashed")) {
-                    notes.add("app " + app.path("id").asText() + " " + app.path("lastExit").asText("crashed")
-                            + "; 'hadr app start " + region.path("id").asText() + "' starts it again; log: " + app.path("log").asText());
-                }
+            for (AppStatus app : region.apps()) {
+                table.row(region.id(), region.displayName(), region.role(), app.id(), app.state(), app.url(), orDash(app.pid()),
+                        Integer.toString(app.restarts()), originText, probes, served);
+                note(region, app, clock.instant()).ifPresent(notes::add);
             }
         }
         table.print(out);
-        if (status.path("database").isObject()) {
+        if (status.database() != null) {
             out.println();
-            printDatabase(status.path("database"), out);
+            DatabaseView.print(status.database(), out);
         }
         for (String note : notes) {
             out.println("! " + note);
         }
-        for (JsonNode note : status.path("nonAzureSettings")) {
-            out.println("note: " + note.asText());
+        for (String note : status.nonAzureSettings()) {
+            out.println("note: " + note);
         }
         out.flush();
+    }
+
+    /** What a person should know about an instance that is not running as it should. */
+    private static java.util.Optional<String> note(RegionStatus region, AppStatus app, Instant now) {
+        if (!app.state().equals("crashed")) {
+            return java.util.Optional.empty();
+        }
+        String exit = Objects.requireNonNullElse(app.lastExit(), "crashed");
+        EnvironmentStatus.Healing healing = app.healing();
+        if (healing != null && healing.gaveUp()) {
+            return java.util.Optional.of("app " + app.id() + " crashed " + healing.recentCrashes()
+                    + " times in a short while and is no longer restarted (last: " + exit + "); find the cause in "
+                    + app.log() + ", then 'hadr app start " + region.id() + "'");
+        }
+        if (healing != null && healing.nextRestartAt() != null) {
+            Duration in = Duration.between(now, healing.nextRestartAt());
+            return java.util.Optional.of("app " + app.id() + " " + exit + "; restarting it "
+                    + (in.isNegative() || in.isZero() ? "now" : "in " + Deadline.seconds(in)) + " (crash "
+                    + healing.recentCrashes() + " in a short while); log: " + app.log());
+        }
+        return java.util.Optional.of("app " + app.id() + " " + exit + "; 'hadr app start " + region.id()
+                + "' starts it again; log: " + app.log());
     }
 
     /** What {@code --json} prints: the control API's answer, indented. */
-    static void printJson(JsonNode json, PrintWriter out) throws java.io.IOException {
-        out.println(new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    static void printJson(Object value, PrintWriter out) throws IOException {
+        out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
         out.flush();
     }
 
+    static String orDash(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
     /** The failover group: listeners, lag, one line per server. */
-    static void printDatabase(JsonNode db, PrintWriter out) {
-        out.printf("database: primary %s, secondary %s, %s replication, lag %s, failover policy %s%n",
-                db.path("primary").asText(), db.path("secondary").isNull() ? "(none)" : db.path("secondary").asText(),
-                db.path("replication").asText(), lag(db), db.path("failoverPolicy").asText());
-        out.printf("  read-write listener %s -> %s, read-only listener %s -> %s%n",
-                db.path("readWriteListener").asText(), orNone(db.path("readWriteTarget")),
-                db.path("readOnlyListener").asText(), orNone(db.path("readOnlyTarget")));
-        Table table = new Table("  SERVER", "ROLE", "STATE", "PORT", "PID", "TIMELINE", "REPLAY LSN", "STREAMING");
-        for (JsonNode server : db.path("servers")) {
-            table.row("  " + server.path("region").asText(), server.path("role").asText(), server.path("state").asText(),
-                    server.path("port").asText(), orDash(server.path("pid")), orDash(server.path("timeline")),
-                    orDash(server.path("replayLsn")), orDash(server.path("streaming")));
-        }
-        table.print(out);
-        JsonNode last = db.path("lastFailover");
-        if (last.isObject()) {
-            out.printf("  last failover: %s, %s -> %s: %s%n", last.path("performed").asText(), last.path("oldPrimary").asText(),
-                    last.path("newPrimary").asText(), last.path("summary").asText());
-        }
-    }
+    static final class DatabaseView {
 
-    private static String lag(JsonNode db) {
-        JsonNode bytes = db.path("replicationLagBytes");
-        JsonNode millis = db.path("replicationLagMs");
-        if (bytes.isNull() && millis.isNull()) {
-            return "unknown";
-        }
-        return (bytes.isNull() ? "?" : bytes.asText()) + " bytes / " + (millis.isNull() ? "?" : millis.asText()) + " ms";
-    }
+        private DatabaseView() {}
 
-    private static String orNone(JsonNode node) {
-        return node.isNull() || node.isMissingNode() ? "(none)" : node.asText();
-    }
-
-    private static String orDash(JsonNode node) {
-        return node.isNull() || node.isMissingNode() ? "-" : node.asText();
-    }
-
-    private static List<String> textList(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        array.forEach(n -> values.add(n.asText()));
-        return values;
-    }
-
-    /** A plain text table with columns as wide as their widest cell. */
-    static final class Table {
-        private final List<String[]> rows = new ArrayList<>();
-
-        Table(String... header) {
-            rows.add(header);
-        }
-
-        void row(String... cells) {
-            rows.add(cells);
-        }
-
-        void print(PrintWriter out) {
-            int[] widths = new int[rows.get(0).length];
-            for (String[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    widths[i] = Math.max(widths[i], row[i].length());
-                }
+        static void print(DatabaseStatus db, PrintWriter out) {
+            out.printf("database: primary %s, secondary %s, %s replication, lag %s, failover policy %s%n",
+                    db.primary(), db.secondary() == null ? "(none)" : db.secondary(), db.replication(), lag(db),
+                    db.failoverPolicy());
+            out.printf("  read-write listener %s -> %s, read-only listener %s -> %s%n",
+                    db.readWriteListener(), orNone(db.readWriteTarget()), db.readOnlyListener(), orNone(db.readOnlyTarget()));
+            Table table = new Table("  SERVER", "ROLE", "STATE", "PORT", "PID", "TIMELINE", "REPLAY LSN", "STREAMING");
+            for (ServerStatus server : db.servers()) {
+                table.row("  " + server.name(), server.role(), server.state(), orDash(server.port()), orDash(server.pid()),
+                        orDash(server.timeline()), orDash(server.replayLsn()), orDash(server.streaming()));
             }
-            for (String[] row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.length; i++) {
-                    line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
-                }
-                out.println(line.toString().stripTrailing());
+            table.print(out);
+            if (db.lastFailover() != null) {
+                var last = db.lastFailover();
+                out.printf("  last failover: %s, %s -> %s: %s%n", last.performed().word(), last.oldPrimary(),
+                        last.newPrimary(), FailoverView.phases(last));
             }
+        }
+
+        private static String lag(DatabaseStatus db) {
+            if (db.replicationLagBytes() == null && db.replicationLagMs() == null) {
+                return "unknown";
+            }
+            return (db.replicationLagBytes() == null ? "?" : db.replicationLagBytes()) + " bytes / "
+                    + (db.replicationLagMs() == null ? "?" : db.replicationLagMs()) + " ms";
+        }
+
+        private static String orNone(String value) {
+            return value == null ? "(none)" : value;
         }
     }
 }

@@ -95,7 +95,7 @@ final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf(Locale.ROOT, "environment up in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
-        StatusView.print(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(environment.status()), out);
+        StatusView.print(environment.status(), out);
         out.println();
         out.println(detachedChild ? "hadr: ready" : "Press Ctrl-C to stop (or run 'hadr down' in another terminal).");
         out.flush();

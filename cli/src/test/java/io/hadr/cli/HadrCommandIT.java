@@ -13,18 +13,27 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The hadr command end to end: real processes, real HTTP, as a user runs it. */
+/**
+ * The hadr command end to end against one environment started with {@code hadr up --detach}: real
+ * processes, real HTTP, as a user runs it. Tests run in random order; each leaves both apps running
+ * and healthy. Starting, stopping and killing whole environments is {@link HadrLifecycleIT}'s.
+ */
+@TestMethodOrder(MethodOrderer.Random.class)
 class HadrCommandIT {
 
-    private static final String TOPOLOGY = """
+    static final String TOPOLOGY = """
             name: clitest
             local:
               endpointPort: 0
@@ -32,54 +41,110 @@ class HadrCommandIT {
               databaseBasePort: 0
               controlPort: 0
             """;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
-    Path workDir;
+    static Path workDir;
 
-    private Cli cli;
-    private String frontDoorId;
-    private final List<Long> startedPids = new ArrayList<>();
+    private static Cli cli;
+    private static Cli.Result up;
+    private static final List<Long> startedPids = new ArrayList<>();
 
-    @BeforeEach
-    void setUp() throws IOException {
+    @BeforeAll
+    static void up() throws Exception {
         // PostgreSQL runs as nobody when tests run as root: it must be able to reach the state directory.
-        java.nio.file.Files.setPosixFilePermissions(workDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new Cli(workDir);
+        Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(workDir.resolve("hadr.yaml"), TOPOLOGY);
-        frontDoorId = io.hadr.core.topology.TopologyLoader.parse("t", TOPOLOGY).frontDoor().frontDoorId();
+        cli = new Cli(workDir);
+        up = cli.run("up", "--detach");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        JsonNode status = status(cli);
+        startedPids.add(status.path("pid").asLong());
+        startedPids.addAll(pids(status));
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        cli.run("down");
+    @AfterAll
+    static void down() throws Exception {
+        if (cli != null) {
+            cli.run("down");
+        }
         for (long pid : startedPids) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
+    /** Both apps running and both origins healthy again, whatever the test did. */
+    @AfterEach
+    void restore() throws Exception {
+        for (String region : List.of("centralindia", "southindia")) {
+            Cli.Result start = cli.run("app", "start", region);
+            assertThat(start.exitCode()).as(start.toString()).isZero();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status(cli).path("regions"))
+                .allSatisfy(region -> assertThat(region.path("origin").path("healthy").asBoolean()).isTrue()));
+    }
+
     @Test
     void upStartsBothRegionsAndStatusShowsThem() throws Exception {
-        Cli.Result up = cli.run("up", "--detach");
-
-        assertThat(up.exitCode()).as(up.toString()).isZero();
         assertThat(up.out()).contains("starting app centralindia-0").contains("ready after").contains("running in the background");
-        JsonNode status = status();
+
+        JsonNode status = status(cli);
+
         assertThat(status.path("regions")).hasSize(2);
         assertThat(status.path("regions").get(0).path("displayName").asText()).isEqualTo("Central India");
         assertThat(status.path("regions").get(0).path("role").asText()).isEqualTo("primary");
         assertThat(status.path("regions").get(1).path("displayName").asText()).isEqualTo("South India");
-        assertThat(get(appUrl(status, 0))).contains("\"region\":\"Central India\"");
-        assertThat(get(appUrl(status, 1))).contains("\"region\":\"South India\"");
+        assertThat(get(status, appUrl(status, 0))).contains("\"region\":\"Central India\"");
+        assertThat(get(status, appUrl(status, 1))).contains("\"region\":\"South India\"");
         Cli.Result table = cli.run("status");
-        assertThat(table.out()).contains("centralindia").contains("South India").contains("running");
+        assertThat(table.out()).contains("centralindia").contains("South India").contains("running")
+                .contains("front door id " + status.path("frontDoorId").asText());
+        assertContractFields(status);
+    }
+
+    /** The fields of {@code hadr status --json} that other tools rely on (DESIGN.md). */
+    private static void assertContractFields(JsonNode status) {
+        assertThat(status.path("endpoint").asText()).startsWith("http://127.0.0.1:");
+        assertThat(status.path("frontDoorId").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        for (JsonNode region : status.path("regions")) {
+            assertThat(region.path("id").isTextual()).isTrue();
+            assertThat(region.path("displayName").isTextual()).isTrue();
+            assertThat(region.path("apps").get(0).path("url").asText()).startsWith("http://127.0.0.1:");
+            assertThat(region.path("apps").get(0).path("state").asText()).isEqualTo("running");
+            assertThat(region.path("origin").path("priority").isInt()).isTrue();
+            assertThat(region.path("origin").path("weight").asInt()).isEqualTo(1000);
+            assertThat(region.path("origin").path("healthy").isBoolean()).isTrue();
+        }
+        JsonNode db = status.path("database");
+        assertThat(db.path("primary").asText()).isEqualTo("centralindia");
+        assertThat(db.path("secondary").asText()).isEqualTo("southindia");
+        assertThat(db.path("readWriteListener").asText()).startsWith("127.0.0.1:");
+        assertThat(db.path("readOnlyListener").asText()).startsWith("127.0.0.1:");
+        assertThat(db.has("replicationLagMs")).isTrue();
+        assertThat(db.path("servers")).hasSize(2).allSatisfy(server -> {
+            assertThat(server.path("name").asText()).isIn("centralindia", "southindia");
+            assertThat(server.path("role").asText()).isIn("primary", "secondary");
+            assertThat(server.path("state").asText()).isEqualTo("running");
+            assertThat(server.path("pid").isIntegralNumber()).isTrue();
+        });
+    }
+
+    @Test
+    void anUnknownRegionIsBadUsageNamingTheRegionsThatExist() throws Exception {
+        Cli.Result app = cli.run("app", "stop", "mars");
+        Cli.Result region = cli.run("region", "down", "mars");
+        Cli.Result origin = cli.run("frontdoor", "origin", "mars", "disable");
+
+        for (Cli.Result result : List.of(app, region, origin)) {
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err()).isEqualTo("hadr: no region 'mars'; the regions are centralindia, southindia\n");
+        }
     }
 
     @Test
     void appStopRefusesConnectionsWhileTheOtherRegionAnswersAndStartBringsItBack() throws Exception {
-        up();
-        JsonNode status = status();
+        JsonNode status = status(cli);
         URI central = appUrl(status, 0);
         URI south = appUrl(status, 1);
 
@@ -87,20 +152,23 @@ class HadrCommandIT {
 
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(stop.out()).startsWith("stopped app centralindia-0");
-        assertRefused(central);
-        assertThat(get(south)).contains("South India");
+        assertRefused(status, central);
+        assertThat(get(status, south)).contains("South India");
 
-        Cli.Result start = cli.run("app", "start", "centralindia");
+        Cli.Result start = cli.run("app", "start", "centralindia", "--json");
 
         assertThat(start.exitCode()).as(start.toString()).isZero();
-        assertThat(get(central)).contains("Central India");
+        JsonNode started = JSON.readTree(start.out()).path("instances").get(0);
+        assertThat(started.path("before").asText()).isEqualTo("stopped");
+        assertThat(started.path("after").asText()).isEqualTo("running");
+        assertThat(get(status, central)).contains("Central India");
     }
 
     @Test
     void endpointKeepsAnsweringFromSouthIndiaWhileCentralIndiaIsStopped() throws Exception {
-        up();
-        URI endpoint = URI.create(status().path("endpoint").asText() + "/");
-        assertThat(get(endpoint)).contains("Central India");
+        JsonNode before = status(cli);
+        URI endpoint = URI.create(before.path("endpoint").asText() + "/");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get(before, endpoint)).contains("Central India"));
 
         cli.run("app", "stop", "centralindia");
 
@@ -111,137 +179,34 @@ class HadrCommandIT {
             assertThat(response.body()).contains("South India");
         }
         Cli.Result disable = cli.run("frontdoor", "origin", "southindia", "--weight", "2000");
-        assertThat(disable.exitCode()).isEqualTo(1);
-        assertThat(disable.err()).contains("weight must be between 1 and 1000, but was 2000");
-        JsonNode origin = status().path("regions").get(0).path("origin");
+        assertThat(disable.exitCode()).isEqualTo(2);
+        assertThat(disable.err()).contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
+        JsonNode origin = status(cli).path("regions").get(0).path("origin");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(status().path("regions").get(0).path("origin").path("healthy").asBoolean()).isFalse());
+                assertThat(status(cli).path("regions").get(0).path("origin").path("healthy").asBoolean()).isFalse());
         assertThat(origin.path("priority").asInt()).isEqualTo(1);
     }
 
     @Test
     void killIsNoticedByStatus() throws Exception {
-        up();
-
         Cli.Result kill = cli.run("app", "kill", "southindia");
 
         assertThat(kill.exitCode()).as(kill.toString()).isZero();
-        JsonNode app = status().path("regions").get(1).path("apps").get(0);
+        JsonNode app = status(cli).path("regions").get(1).path("apps").get(0);
         assertThat(app.path("state").asText()).isEqualTo("crashed");
         assertThat(app.path("lastExit").asText()).contains("killed by signal 9");
         assertThat(cli.run("status").out()).contains("crashed").contains("hadr app start southindia");
     }
 
     @Test
-    void downLeavesNoProcessBehind() throws Exception {
-        up();
-        List<Long> pids = pids(status());
-
-        Cli.Result down = cli.run("down");
-
-        assertThat(down.exitCode()).as(down.toString()).isZero();
-        assertThat(down.out()).contains("stopped in");
-        assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
-        Cli.Result status = cli.run("status");
-        assertThat(status.exitCode()).isEqualTo(1);
-        assertThat(status.err()).contains("no environment is running");
-    }
-
-    @Test
-    void killingTheEnvironmentWithSigkillLeavesNoAppBehind() throws Exception {
-        up();
-        JsonNode status = status();
-        long environmentPid = status.path("pid").asLong();
-        List<Long> appPids = pids(status);
-        assertThat(appPids).hasSize(2);
-
-        ProcessHandle.of(environmentPid).orElseThrow().destroyForcibly();
-
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(appPids).allSatisfy(pid -> assertThat(alive(pid)).as("app pid " + pid).isFalse()));
-        Cli.Result after = cli.run("status");
-        assertThat(after.exitCode()).isEqualTo(1);
-        assertThat(after.err()).contains("no environment is running");
-    }
-
-    @Test
     void secondUpInTheSameStateDirectoryIsRefused() throws Exception {
-        up();
-
         Cli.Result second = cli.run("up", "--detach");
 
         assertThat(second.exitCode()).isEqualTo(1);
         assertThat(second.err()).contains("an environment is already running from").contains("hadr down");
     }
 
-    @Test
-    void commandsWithoutARunningEnvironmentSaySoPlainly() throws Exception {
-        Cli.Result status = cli.run("status");
-        Cli.Result app = cli.run("app", "stop", "centralindia");
-        Cli.Result down = cli.run("down");
-
-        assertThat(status.exitCode()).isEqualTo(1);
-        assertThat(status.err().strip()).startsWith("hadr: no environment is running from").doesNotContain("Exception");
-        assertThat(app.exitCode()).isEqualTo(1);
-        assertThat(app.err()).contains("no environment is running");
-        assertThat(down.exitCode()).isZero();
-        assertThat(down.out()).contains("nothing to stop");
-    }
-
-    @Test
-    void validateReportsEveryProblemWithFileAndLine() throws Exception {
-        Files.writeString(workDir.resolve("bad.yaml"), """
-                regions:
-                  - id: centralindia
-                    role: primary
-                  - id: southindia
-                    role: primary
-                frontDoor:
-                  origins:
-                    southindia: {priority: 9}
-                """);
-
-        Cli.Result result = cli.run("validate", "-f", "bad.yaml");
-
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err())
-                .contains("bad.yaml:5: regions[1].role: a second primary")
-                .contains("bad.yaml:8: frontDoor.origins.southindia.priority: 9 is out of range")
-                .contains("2 problems; nothing was started")
-                .doesNotContain("Exception");
-        assertThat(cli.run("validate").out()).contains("hadr.yaml is valid");
-    }
-
-    @Test
-    void badUsageExitsWithTwoAndErrorsExitWithOne() throws Exception {
-        Cli.Result usage = cli.run("app", "explode", "centralindia");
-        Cli.Result missing = cli.run("up", "-f", "nope.yaml");
-        Cli.Result verbose = cli.run("up", "-f", "nope.yaml", "--verbose");
-
-        assertThat(usage.exitCode()).isEqualTo(2);
-        assertThat(usage.err()).contains("Try 'hadr app --help'");
-        assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err().strip()).isEqualTo("hadr: nope.yaml: no such file; check the path, or leave out -f to use the built-in topology");
-        assertThat(verbose.err()).contains("TopologyException").contains("\tat ");
-    }
-
-    @Test
-    void versionAndHelpWork() throws Exception {
-        assertThat(cli.run("version").out()).startsWith("hadr 0.");
-        Cli.Result help = cli.run("--help");
-        assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("up").contains("status").contains("down").contains("app").contains("validate");
-    }
-
-    private void up() throws Exception {
-        Cli.Result up = cli.run("up", "--detach");
-        assertThat(up.exitCode()).as(up.toString()).isZero();
-        JsonNode status = status();
-        startedPids.add(status.path("pid").asLong());
-        startedPids.addAll(pids(status));
-    }
-
-    private JsonNode status() throws Exception {
+    static JsonNode status(Cli cli) throws Exception {
         Cli.Result result = cli.run("status", "--json");
         assertThat(result.exitCode()).as(result.toString()).isZero();
         return JSON.readTree(result.out());
@@ -251,7 +216,7 @@ class HadrCommandIT {
         return URI.create(status.path("regions").get(region).path("apps").get(0).path("url").asText() + "/");
     }
 
-    private static List<Long> pids(JsonNode status) {
+    static List<Long> pids(JsonNode status) {
         List<Long> pids = new ArrayList<>();
         status.path("regions").forEach(r -> r.path("apps").forEach(a -> {
             if (!a.path("pid").isNull()) {
@@ -261,22 +226,16 @@ class HadrCommandIT {
         return pids;
     }
 
-    private static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    /** Apps are locked to their front door: send its id, as the front door does. */
-    private String get(URI uri) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5));
-        if (frontDoorId != null) {
-            request.header("X-Azure-FDID", frontDoorId);
-        }
+    /** Apps are locked to their front door: send its id, as the front door does; status shows it. */
+    private static String get(JsonNode status, URI uri) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                .header("X-Azure-FDID", status.path("frontDoorId").asText());
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private void assertRefused(URI uri) {
+    private static void assertRefused(JsonNode status, URI uri) {
         try {
-            get(uri);
+            get(status, uri);
             throw new AssertionError(uri + " still answers");
         } catch (ConnectException expected) {
             // refused: nothing listens any more

@@ -1,19 +1,21 @@
 package io.hadr.local;
 
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.topology.Region;
 import io.hadr.toolkit.Deadline;
 import io.hadr.toolkit.LogTail;
 import io.hadr.toolkit.ProcessException;
 import io.hadr.toolkit.ProcessLauncher;
 import io.hadr.toolkit.RunAs;
-import io.hadr.core.topology.Region;
+import java.io.File;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,17 +31,27 @@ import org.slf4j.LoggerFactory;
  * One instance of the app in one region, supervised as a real JVM process: started with the
  * environment App Service gives an instance, called running only once {@code /health} answers,
  * stopped gracefully with SIGTERM, or killed with SIGKILL to simulate a crash.
+ *
+ * <p>The instance remembers whether an operator wants it up. A process that ends while it is
+ * wanted has crashed and is reported to the crash listener (which heals it); one that ends
+ * because it was stopped or killed on purpose is not.
  */
 final class AppInstance {
 
     private static final Logger log = LoggerFactory.getLogger(AppInstance.class);
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
     /** The app's readiness: 200 once its database answers and the schema is in place. */
     static final String READY_PATH = "/health/ready";
 
-    /** What {@code start} and its callers need to build and watch the process. */
+    /**
+     * What {@code start} needs to build and watch the process.
+     *
+     * @param account the operating-system account the JVM runs as
+     * @param workingDirectory the JVM's working directory (reachable by that account)
+     */
     record Launch(List<String> command, Map<String, String> environment, Path logFile, String healthPath,
-                  String frontDoorId) {}
+            String frontDoorId, RunAs account, Path workingDirectory) {}
 
     private final String id;
     private final Region region;
@@ -46,6 +59,7 @@ final class AppInstance {
     private final Launch launch;
     private final ProcessLauncher launcher;
     private final Clock clock;
+    private final Consumer<AppInstance> crashListener;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicReference<AppState> state = new AtomicReference<>(AppState.STOPPED);
 
@@ -53,14 +67,18 @@ final class AppInstance {
     private volatile Instant startedAt;
     private volatile String lastExit;
     private volatile int starts;
+    /** Whether an operator wants this instance up; false after a stop, a kill or a region outage. */
+    private volatile boolean wanted;
 
-    AppInstance(String id, Region region, int port, Launch launch, ProcessLauncher launcher, Clock clock) {
+    AppInstance(String id, Region region, int port, Launch launch, ProcessLauncher launcher, Clock clock,
+            Consumer<AppInstance> crashListener) {
         this.id = id;
         this.region = region;
         this.port = port;
         this.launch = launch;
         this.launcher = launcher;
         this.clock = clock;
+        this.crashListener = crashListener;
     }
 
     String id() {
@@ -83,31 +101,31 @@ final class AppInstance {
         return state.get();
     }
 
-    EnvironmentStatus.App status() {
+    /** Whether an operator wants this instance up, so that a crash of it is to be healed. */
+    boolean wanted() {
+        return wanted;
+    }
+
+    EnvironmentStatus.AppStatus status(EnvironmentStatus.Healing healing) {
         Process p = process;
         AppState s = state.get();
         boolean alive = p != null && p.isAlive() && s != AppState.STOPPED && s != AppState.CRASHED;
-        return new EnvironmentStatus.App(id, url().toString(), s.id(), alive ? p.pid() : null,
-                startedAt == null || !alive ? null : startedAt.toString(), Math.max(0, starts - 1), lastExit,
-                launch.logFile().toString());
+        return new EnvironmentStatus.AppStatus(id, url().toString(), s.id(), alive ? p.pid() : null,
+                alive ? startedAt : null, Math.max(0, starts - 1), lastExit, launch.logFile().toString(), healing);
     }
 
     /**
-     * Starts the process and waits until {@code /health} answers 200, at most {@code deadline}.
-     * Does nothing if the instance is already starting or running.
-     */
-    synchronized Duration start(Duration deadline) {
-        return start(deadline, false);
-    }
-
-    /**
-     * Like {@link #start(Duration)}; with {@code awaitReady}, also waits until {@code /health/ready}
-     * answers 200 (the app reaches its database and its schema is in place), so that the first
-     * write after {@code hadr up} succeeds.
+     * Starts the process and waits until {@code /health} answers 200, at most {@code deadline};
+     * with {@code awaitReady}, also until {@code /health/ready} answers 200 (the app reaches its
+     * database and its schema is in place), so that the first write after {@code hadr up}
+     * succeeds. Does nothing if the instance is already starting or running.
+     *
+     * @return how long it took; zero when it was already up
      */
     synchronized Duration start(Duration deadline, boolean awaitReady) {
+        wanted = true;
         AppState current = state.get();
-        if (current == AppState.RUNNING || current == AppState.STARTING) {
+        if (current.isUp()) {
             return Duration.ZERO;
         }
         moveTo(AppState.STARTING);
@@ -116,14 +134,15 @@ final class AppInstance {
         try {
             Files.createDirectories(launch.logFile().getParent());
             Files.writeString(launch.logFile(), "---- hadr: starting " + id + " at " + clock.instant() + " ----\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(launch.command())
+                    .directory(launch.workingDirectory().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().clear();
             builder.environment().putAll(launch.environment());
-            started = launcher.start(builder, RunAs.SELF);
+            started = launcher.start(builder, launch.account());
         } catch (IOException | ProcessException e) {
             moveTo(AppState.CRASHED);
             lastExit = "could not start: " + e.getMessage();
@@ -142,69 +161,118 @@ final class AppInstance {
         return wait.elapsed();
     }
 
-    /** SIGTERM, then SIGKILL if the app has not exited within the grace period. */
-    synchronized Duration stop() {
-        AppState current = state.get();
-        if (current == AppState.STOPPED) {
-            return Duration.ZERO;
+    /**
+     * Starts a crashed instance again, unless an operator stopped or killed it (or started it)
+     * since it crashed.
+     *
+     * @return whether a start happened
+     */
+    synchronized boolean startAfterCrash(Duration deadline) {
+        if (!wanted || state.get() != AppState.CRASHED) {
+            return false;
         }
-        if (current == AppState.CRASHED) {
-            moveTo(AppState.STOPPED);
-            return Duration.ZERO;
-        }
-        moveTo(AppState.STOPPING);
-        Deadline wait = Deadline.after(STOP_GRACE);
-        Process p = process;
-        if (p != null) {
-            p.destroy();
-            try {
-                if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("app {} did not stop within {}; killing it", id, Deadline.seconds(STOP_GRACE));
-                    p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                p.destroyForcibly();
-            }
-            lastExit = "stopped at " + clock.instant();
-        }
-        moveTo(AppState.STOPPED);
-        return wait.elapsed();
+        start(deadline, false);
+        return true;
     }
 
-    /** SIGKILL, like a crash; the instance shows as crashed until started again. */
-    synchronized void kill() {
+    /**
+     * SIGTERM, then SIGKILL if the app has not exited within the grace period. A start in progress
+     * (e.g. a healing restart) is cut short rather than waited for.
+     *
+     * @return how long the stop took
+     */
+    Duration stop() {
+        wanted = false;
+        Deadline wait = Deadline.after(STOP_GRACE);
+        Process starting = process;
+        boolean cutShort = state.get() == AppState.STARTING && starting != null;
+        if (cutShort) {
+            starting.destroy();
+        }
+        synchronized (this) {
+            AppState current = state.get();
+            if (current == AppState.STOPPED) {
+                return Duration.ZERO;
+            }
+            if (current == AppState.CRASHED) {
+                if (cutShort) {
+                    lastExit = "stopped while starting at " + clock.instant();
+                }
+                moveTo(AppState.STOPPED);
+                return wait.elapsed();
+            }
+            moveTo(AppState.STOPPING);
+            Process p = process;
+            if (p != null) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        log.warn("app {} did not stop within {}; killing it", id, Deadline.seconds(STOP_GRACE));
+                        p.destroyForcibly().waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    p.destroyForcibly();
+                }
+                lastExit = "stopped at " + clock.instant();
+            }
+            moveTo(AppState.STOPPED);
+            return wait.elapsed();
+        }
+    }
+
+    /**
+     * SIGKILL on purpose ({@code hadr app kill}, a region outage): the instance shows as crashed
+     * until started again, and is not healed. Also cuts short a start in progress.
+     *
+     * @throws LocalEnvironmentException when no process of it runs
+     */
+    void kill() {
+        wanted = false;
         Process p = process;
         AppState current = state.get();
-        if (p == null || !p.isAlive() || current == AppState.STOPPED || current == AppState.CRASHED) {
+        if (p == null || !p.isAlive() || !current.isUp()) {
             throw new LocalEnvironmentException("app " + id + " is " + current.id() + ", not running; nothing to kill");
         }
         p.destroyForcibly();
+        Deadline wait = Deadline.after(EXIT_WAIT);
         try {
-            p.waitFor(10, TimeUnit.SECONDS);
-            // onExit runs asynchronously; make the crash visible before returning.
-            p.onExit().get(5, TimeUnit.SECONDS);
+            p.onExit().get(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalEnvironmentException("interrupted while killing app " + id, e);
         } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+            throw new LocalEnvironmentException("app " + id + " (pid " + p.pid() + ") did not die within "
+                    + Deadline.seconds(EXIT_WAIT) + " of SIGKILL", e);
         }
-        long waited = 0;
-        while (state.get() != AppState.CRASHED && waited < 5000) {
-            sleepQuietly(10);
-            waited += 10;
+        // The exit is recorded asynchronously (or by a start that was cut short): make it visible before returning.
+        while (state.get().isUp() && !wait.expired()) {
+            wait.pause(Duration.ofMillis(10));
         }
+    }
+
+    /** Marks the instance as not wanted without touching its process (a region outage of a crashed instance). */
+    void holdDown() {
+        wanted = false;
     }
 
     private void onExit(Process exited) {
         if (exited != process) {
             return;
         }
-        AppState current = state.get();
-        if (current == AppState.RUNNING || current == AppState.STARTING) {
-            lastExit = describeExit(exited.exitValue()) + " at " + clock.instant();
-            if (state.compareAndSet(current, AppState.CRASHED)) {
-                log.warn("app {} {} (was {})", id, describeExit(exited.exitValue()), current.id());
+        // An exit while starting is the start's to report (it polls the process); only a running
+        // instance's exit is decided here, so that each crash is counted once.
+        if (state.get() != AppState.RUNNING) {
+            return;
+        }
+        String how = describeExit(exited.exitValue());
+        lastExit = how + " at " + clock.instant();
+        if (state.compareAndSet(AppState.RUNNING, AppState.CRASHED)) {
+            if (wanted) {
+                log.warn("app {} {}", id, how);
+                crashListener.accept(this);
+            } else {
+                log.info("app {} {} on purpose", id, how);
             }
         }
     }
@@ -226,8 +294,6 @@ final class AppInstance {
                     return;
                 }
                 lastCause = new IOException(path + " answered " + response.statusCode());
-            } catch (ConnectException e) {
-                lastCause = e;
             } catch (IOException e) {
                 lastCause = e;
             } catch (InterruptedException e) {
@@ -253,27 +319,19 @@ final class AppInstance {
     }
 
     private void moveTo(AppState target) {
-        AppState from = state.get();
-        if (!from.canMoveTo(target)) {
-            throw new AppState.IllegalTransitionException(id, from, target);
-        }
-        if (state.compareAndSet(from, target)) {
-            log.debug("app {}: {} -> {}", id, from.id(), target.id());
-        } else {
-            moveTo(target);
+        while (true) {
+            AppState from = state.get();
+            if (!from.canMoveTo(target)) {
+                throw new AppState.IllegalTransitionException(id, from, target);
+            }
+            if (state.compareAndSet(from, target)) {
+                log.debug("app {}: {} -> {}", id, from.id(), target.id());
+                return;
+            }
         }
     }
 
     private static String describeExit(int code) {
         return code > 128 ? "was killed by signal " + (code - 128) : "exited with code " + code;
-    }
-
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.hadr.local;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -10,7 +12,7 @@ public enum AppState {
     STARTING,
     RUNNING,
     STOPPING,
-    /** The process ended without being asked to (a crash, or {@code hadr app kill}). */
+    /** The process ended without being asked to stop gracefully (a crash, or {@code hadr app kill}). */
     CRASHED;
 
     private Set<AppState> next;
@@ -27,9 +29,26 @@ public enum AppState {
         return next.contains(target);
     }
 
-    /** The word used in output: {@code running}, {@code crashed}, ... */
+    /** The word used in output and on the wire: {@code running}, {@code crashed}, ... */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The state for its word, as {@link #id()} writes it. */
+    @JsonCreator
+    public static AppState fromId(String id) {
+        for (AppState state : values()) {
+            if (state.id().equals(id)) {
+                return state;
+            }
+        }
+        throw new IllegalArgumentException("unknown app state '" + id + "'");
+    }
+
+    /** Whether a process of this instance is (or should soon be) serving. */
+    public boolean isUp() {
+        return this == RUNNING || this == STARTING;
     }
 
     /** An attempt to move an app between states that do not connect. */

@@ -1,25 +1,37 @@
 package io.hadr.local;
 
-import io.hadr.toolkit.Deadline;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr.core.json.Json;
+import io.hadr.core.platform.AppAction;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.FailoverMode;
+import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.OriginChange;
+import io.hadr.core.platform.RegionAction;
+import io.hadr.core.topology.Topology;
+import io.hadr.toolkit.Deadline;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * How {@code hadr status}, {@code hadr down} and the other commands talk to a running environment:
- * through the control API whose address and token the environment left in the state directory.
+ * How {@code hadr status}, {@code hadr down}, the other commands and {@link LocalPlatform} talk to
+ * a running environment: through the control API whose address and token the environment left in
+ * the state directory. Answers are the records the {@link ControlServer} writes.
  */
 public final class ControlClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
+    /** App starts wait up to 90 s per instance, a failover up to minutes: actions get this long. */
+    private static final Duration ACTION_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
 
     private final StateDir stateDir;
     private final StateDir.ControlFile control;
@@ -49,64 +61,58 @@ public final class ControlClient {
         return new ControlClient(stateDir, control);
     }
 
+    /** A client for an environment whose control file is known (one this process runs itself). */
+    static ControlClient of(StateDir stateDir, StateDir.ControlFile control) {
+        return new ControlClient(stateDir, control);
+    }
+
+    /** The environment's process id. */
     public long pid() {
         return control.pid();
     }
 
-    public JsonNode status() {
-        return call("GET", "/v1/status", Duration.ofSeconds(30));
+    public StateDir stateDir() {
+        return stateDir;
     }
 
-    /** Runs an app action on a region; returns one line per instance. */
-    public List<String> app(String region, AppAction action) {
-        return lines(call("POST", "/v1/apps/" + region + "/" + action.id(), Duration.ofMinutes(5)));
+    public EnvironmentStatus status() {
+        return call("GET", "/v1/status", null, QUERY_TIMEOUT, EnvironmentStatus.class);
     }
 
-    /**
-     * Changes a region's front door origin; null values stay as they are.
-     *
-     * @return one line describing the origin afterwards
-     */
-    public List<String> updateOrigin(String region, Boolean enabled, Integer priority, Integer weight) {
-        StringBuilder query = new StringBuilder();
-        if (enabled != null) {
-            query.append("&enabled=").append(enabled);
-        }
-        if (priority != null) {
-            query.append("&priority=").append(priority);
-        }
-        if (weight != null) {
-            query.append("&weight=").append(weight);
-        }
-        String path = "/v1/frontdoor/origins/" + region + (query.length() == 0 ? "" : "?" + query.substring(1));
-        return lines(call("POST", path, Duration.ofSeconds(30)));
+    /** The topology the environment runs. */
+    public Topology topology() {
+        return call("GET", "/v1/topology", null, QUERY_TIMEOUT, Topology.class);
     }
 
-    public JsonNode databaseStatus() {
-        return call("GET", "/v1/db/status", Duration.ofSeconds(30));
-    }
-
-    /** Fails the database over; mode is planned, forced or try-planned. Returns the report. */
-    public JsonNode failover(String mode) {
-        return call("POST", "/v1/db/failover?mode=" + mode, Duration.ofMinutes(5));
+    /** Stops, starts, restarts or kills every app instance of a region; returns once done. */
+    public AppActionResult app(String region, AppAction action) {
+        return call("POST", "/v1/apps/" + segment(region) + "/" + action.word(), null, ACTION_TIMEOUT, AppActionResult.class);
     }
 
     /** Takes a region down (SIGKILL of its apps and database server) or brings it back. */
-    public List<String> region(String region, boolean up) {
-        return lines(call("POST", "/v1/regions/" + region + "/" + (up ? "up" : "down"), Duration.ofMinutes(5)));
+    public RegionActionResult region(String region, RegionAction action) {
+        return call("POST", "/v1/regions/" + segment(region) + "/" + action.word(), null, ACTION_TIMEOUT,
+                RegionActionResult.class);
     }
 
-    /** The one-line-per-result answer of an action. */
-    private static List<String> lines(JsonNode reply) {
-        List<String> results = new ArrayList<>();
-        reply.path("results").forEach(n -> results.add(n.asText()));
-        return results;
+    /** Changes a region's front door origin; returns the origin afterwards. */
+    public EnvironmentStatus.OriginStatus origin(String region, OriginChange change) {
+        return call("POST", "/v1/frontdoor/origins/" + segment(region), change, QUERY_TIMEOUT, EnvironmentStatus.OriginStatus.class);
+    }
+
+    public EnvironmentStatus.DatabaseStatus databaseStatus() {
+        return call("GET", "/v1/db/status", null, QUERY_TIMEOUT, EnvironmentStatus.DatabaseStatus.class);
+    }
+
+    /** Fails the database over; returns once the failover completed. */
+    public FailoverResult failover(FailoverMode mode) {
+        return call("POST", "/v1/db/failover", new FailoverRequest(mode), ACTION_TIMEOUT, FailoverResult.class);
     }
 
     /** Asks the environment to stop and waits until its process is gone. */
     public Duration shutdown(Duration deadline) {
         Deadline wait = Deadline.after(deadline);
-        call("POST", "/v1/shutdown", Duration.ofSeconds(30));
+        call("POST", "/v1/shutdown", null, QUERY_TIMEOUT, ControlServer.Stopping.class);
         ProcessHandle handle = ProcessHandle.of(control.pid()).orElse(null);
         while (handle != null && handle.isAlive() && !wait.expired()) {
             wait.pause(Duration.ofMillis(100));
@@ -118,15 +124,27 @@ public final class ControlClient {
         return wait.elapsed();
     }
 
-    private JsonNode call(String method, String path, Duration timeout) {
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private <T> T call(String method, String path, Object body, Duration timeout, Class<T> answer) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body, e);
+        }
         HttpRequest request = HttpRequest.newBuilder(URI.create(control.url() + path))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + control.token())
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Content-Type", "application/json")
+                .method(method, publisher)
                 .build();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (ConnectException e) {
             throw new LocalEnvironmentException("the environment (pid " + control.pid() + ") does not answer on "
                     + control.url() + "; it may be starting or stopping: try again, or see " + stateDir.logs(), e);
@@ -136,15 +154,26 @@ public final class ControlClient {
             Thread.currentThread().interrupt();
             throw new LocalEnvironmentException("interrupted", e);
         }
-        JsonNode body;
         try {
-            body = JSON.readTree(response.body());
+            if (response.statusCode() >= 300) {
+                throw failure(JSON.readValue(response.body(), ControlError.class), response.statusCode());
+            }
+            return JSON.readValue(response.body(), answer);
         } catch (IOException e) {
-            throw new LocalEnvironmentException("the environment answered " + response.statusCode() + " with something that is not JSON", e);
+            throw new LocalEnvironmentException("the environment answered " + method + " " + path + " with "
+                    + response.statusCode() + " and a body that is not what this hadr expects (" + e.getMessage()
+                    + "); is it another hadr version?", e);
         }
-        if (response.statusCode() >= 300) {
-            throw new LocalEnvironmentException(body.path("error").asText("the environment answered " + response.statusCode()));
+    }
+
+    private static LocalEnvironmentException failure(ControlError error, int status) {
+        if (error == null || error.code() == null) {
+            return new LocalEnvironmentException("the environment answered " + status);
         }
-        return body;
+        return switch (error.code()) {
+            case UNKNOWN_REGION -> new UnknownRegionException(error.region(), error.regions());
+            case BAD_REQUEST -> new BadControlRequestException(error.message());
+            default -> new LocalEnvironmentException(error.message());
+        };
     }
 }

@@ -1,26 +1,38 @@
 package io.hadr.local;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr.core.json.Json;
+import io.hadr.core.platform.AppAction;
+import io.hadr.core.platform.OriginChange;
+import io.hadr.core.platform.RegionAction;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.pathmap.PathSpec;
+import org.eclipse.jetty.http.pathmap.ServletPathSpec;
+import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import io.hadr.frontdoor.OriginUpdate;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,23 +40,30 @@ import org.slf4j.LoggerFactory;
 /**
  * The control API of a running environment, on loopback only, protected by a bearer token that
  * is written (owner-readable only) into the state directory's control file. Other {@code hadr}
- * commands use it through {@link ControlClient}.
+ * commands and {@link LocalPlatform} use it through {@link ControlClient}. Bodies are the shared
+ * records, written and read with {@link Json#mapper()}; every error is a {@link ControlError}.
  *
  * <pre>
- * GET  /v1/status                      the environment's status (EnvironmentStatus as JSON)
- * POST /v1/apps/{region}/{action}      stop | start | restart | kill every app instance of a region
- * POST /v1/frontdoor/origins/{region}  ?enabled=true|false&amp;priority=N&amp;weight=N, like an ARM origin update
- * GET  /v1/db/status                   the failover group: roles, listeners, lag
- * POST /v1/db/failover                 ?mode=planned|forced|try-planned
- * POST /v1/regions/{region}/{down|up}  take a whole region away (SIGKILL) or bring it back
- * POST /v1/shutdown                    stop the environment (answers at once, stops afterwards)
- * GET  /metrics                        Prometheus metrics (no token: read-only, loopback only)
+ * GET  /v1/status                         EnvironmentStatus
+ * GET  /v1/topology                       Topology the environment runs
+ * POST /v1/apps/{region}/{action}         stop | start | restart | kill → AppActionResult
+ * POST /v1/regions/{region}/{action}      down | up → RegionActionResult
+ * POST /v1/frontdoor/origins/{region}     body OriginChange → EnvironmentStatus.OriginStatus
+ * GET  /v1/db/status                      EnvironmentStatus.DatabaseStatus
+ * POST /v1/db/failover                    body FailoverRequest → FailoverResult
+ * POST /v1/shutdown                       202 Stopping; the environment stops afterwards
+ * GET  /metrics                           Prometheus text of the front door (no token: read-only, loopback only)
  * </pre>
  */
 public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
+    /** Request bodies are small records; anything larger is not one of them. */
+    private static final int MAX_BODY = 64 * 1024;
+
+    /** The answer to {@code POST /v1/shutdown}: the environment's process that is stopping. */
+    public record Stopping(long pid) {}
 
     private final LocalEnvironment environment;
     private final Runnable shutdownRequested;
@@ -67,13 +86,15 @@ public final class ControlServer implements AutoCloseable {
         // An app start waits up to 90 s for health; the connection must outlive that silence.
         connector.setIdleTimeout(600_000);
         server.addConnector(connector);
-        server.setHandler(new Router());
+        server.setHandler(routes());
+        server.setErrorHandler(new JsonErrors());
     }
 
     /**
      * Starts the API and publishes its address and token in the state directory.
      *
-     * @param shutdownRequested called (on another thread) when a client asks the environment to stop
+     * @param shutdownRequested called (on another thread) when a client asks the environment to stop;
+     *     null when the environment belongs to a program that stops it itself (a refused request then)
      */
     public static ControlServer start(LocalEnvironment environment, int port, Runnable shutdownRequested) {
         ControlServer control = new ControlServer(environment, shutdownRequested, port);
@@ -84,7 +105,7 @@ public final class ControlServer implements AutoCloseable {
                     + (port != 0 ? "; set local.controlPort to a free port, or 0" : ""), e);
         }
         environment.stateDir().writeControl(new StateDir.ControlFile(ProcessHandle.current().pid(),
-                control.url(), control.token, Instant.now().toString()));
+                control.url(), control.token, Instant.now()));
         log.info("control API on {}", control.url());
         return control;
     }
@@ -104,97 +125,155 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private final class Router extends Handler.Abstract {
+    private Handler routes() {
+        PathMappingsHandler routes = new PathMappingsHandler();
+        routes.addMapping(new ServletPathSpec("/metrics"), new Metrics());
+        routes.addMapping(new UriTemplatePathSpec("/v1/status"), new Endpoint().on("GET", call -> environment.status()));
+        routes.addMapping(new UriTemplatePathSpec("/v1/topology"), new Endpoint().on("GET", call -> environment.topology()));
+        routes.addMapping(new UriTemplatePathSpec("/v1/apps/{region}/{action}"), new Endpoint().on("POST", call ->
+                environment.app(call.path("region"), call.path("action", AppAction::fromWord))));
+        routes.addMapping(new UriTemplatePathSpec("/v1/regions/{region}/{action}"), new Endpoint().on("POST", call ->
+                environment.region(call.path("region"), call.path("action", RegionAction::fromWord))));
+        routes.addMapping(new UriTemplatePathSpec("/v1/frontdoor/origins/{region}"), new Endpoint().on("POST", call ->
+                environment.updateOrigin(call.path("region"), call.body(OriginChange.class))));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/status"), new Endpoint().on("GET", call -> environment.databaseStatus()));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/failover"), new Endpoint().on("POST", call ->
+                environment.failover(call.body(FailoverRequest.class).mode())));
+        routes.addMapping(new UriTemplatePathSpec("/v1/shutdown"), new Endpoint().accepted("POST", () -> {
+            if (shutdownRequested == null) {
+                throw new LocalEnvironmentException("this environment was started by another program (pid "
+                        + ProcessHandle.current().pid() + ", e.g. a drill) and stops when it ends");
+            }
+            new Thread(shutdownRequested, "hadr-shutdown-request").start();
+            return new Stopping(ProcessHandle.current().pid());
+        }));
+        // Everything else: the default mapping, matched last.
+        routes.addMapping(new ServletPathSpec("/"), new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                reply(response, callback, ControlError.of(ControlError.Code.NOT_FOUND, "no such control operation: "
+                        + request.getMethod() + " " + pathOf(request)));
+                return true;
+            }
+        });
+        return routes;
+    }
+
+    /** A request's parameters, parsed where they are read: what cannot be parsed is the client's error. */
+    private static final class Call {
+        private final Request request;
+        private final Map<String, String> pathParameters;
+
+        Call(Request request) {
+            this.request = request;
+            Object spec = request.getAttribute(PathMappingsHandler.PATHSPEC_ATTR);
+            this.pathParameters = spec instanceof UriTemplatePathSpec template
+                    ? template.getPathParams(pathOf(request)) : Map.of();
+        }
+
+        String path(String name) {
+            return pathParameters.get(name);
+        }
+
+        <T> T path(String name, Function<String, T> parse) {
+            try {
+                return parse.apply(path(name));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(e.getMessage(), e);
+            }
+        }
+
+        <T> T body(Class<T> type) {
+            if (request.getLength() > MAX_BODY) {
+                throw new BadRequest("the body is larger than " + MAX_BODY + " bytes", null);
+            }
+            try {
+                String text = Content.Source.asString(request, StandardCharsets.UTF_8);
+                if (text.length() > MAX_BODY) {
+                    throw new BadRequest("the body is larger than " + MAX_BODY + " bytes", null);
+                }
+                // Strict, unlike answers: a misspelt field or trailing text is a mistake to report, not to ignore.
+                T value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                        DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                        .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readValue(text);
+                if (value == null) {
+                    throw new BadRequest("the body must be a " + type.getSimpleName() + " object", null);
+                }
+                return value;
+            } catch (JsonProcessingException e) {
+                // A record's own check (e.g. a weight out of range) is the clearest message there is.
+                Throwable cause = e.getCause() instanceof IllegalArgumentException bad ? bad : e;
+                String message = cause == e ? e.getOriginalMessage() : cause.getMessage();
+                throw new BadRequest("the body is not a valid " + type.getSimpleName() + ": " + message, e);
+            } catch (IOException e) {
+                throw new BadRequest("the body could not be read: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Input the operation cannot accept: answered 400. */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Operation {
+        Object apply(Call call);
+    }
+
+    /** One path: its operations by HTTP method, behind the token, with failures translated into {@link ControlError}s. */
+    private final class Endpoint extends Handler.Abstract {
+        private final Map<String, Operation> operations = new LinkedHashMap<>();
+        private final Map<String, Integer> statuses = new LinkedHashMap<>();
+
+        Endpoint on(String method, Operation operation) {
+            operations.put(method, operation);
+            statuses.put(method, HttpStatus.OK_200);
+            return this;
+        }
+
+        Endpoint accepted(String method, java.util.function.Supplier<Object> operation) {
+            operations.put(method, call -> operation.get());
+            statuses.put(method, HttpStatus.ACCEPTED_202);
+            return this;
+        }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            String path = Request.getPathInContext(request);
             String method = request.getMethod();
+            if (!authorized(request)) {
+                reply(response, callback, ControlError.of(ControlError.Code.UNAUTHORIZED,
+                        "missing or wrong token; read it from the state directory's control.json"));
+                return true;
+            }
+            Operation operation = operations.get(method);
+            if (operation == null) {
+                methodNotAllowed(request, response, callback, String.join(", ", operations.keySet()));
+                return true;
+            }
+            Object body;
             try {
-                if (method.equals("GET") && path.equals("/metrics")) {
-                    byte[] text = environment.metrics().getBytes(StandardCharsets.UTF_8);
-                    response.setStatus(HttpStatus.OK_200);
-                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-                    response.write(true, java.nio.ByteBuffer.wrap(text), callback);
-                    return true;
-                }
-                if (!authorized(request)) {
-                    reply(response, callback, HttpStatus.UNAUTHORIZED_401,
-                            error("missing or wrong token; read it from the state directory's control.json"));
-                    return true;
-                }
-                List<String> parts = List.of(path.replaceFirst("^/", "").split("/"));
-                if (method.equals("GET") && path.equals("/v1/status")) {
-                    reply(response, callback, HttpStatus.OK_200, environment.status());
-                } else if (method.equals("POST") && parts.size() == 4 && parts.get(0).equals("v1") && parts.get(1).equals("apps")) {
-                    AppAction action = AppAction.parse(parts.get(3));
-                    List<String> results = environment.app(parts.get(2), action);
-                    reply(response, callback, HttpStatus.OK_200, Map.of("results", results));
-                } else if (method.equals("POST") && parts.size() == 4 && parts.get(0).equals("v1")
-                        && parts.get(1).equals("frontdoor") && parts.get(2).equals("origins")) {
-                    String result = environment.updateOrigin(parts.get(3), originUpdate(Request.extractQueryParameters(request)));
-                    reply(response, callback, HttpStatus.OK_200, Map.of("results", List.of(result)));
-                } else if (method.equals("GET") && path.equals("/v1/db/status")) {
-                    reply(response, callback, HttpStatus.OK_200, environment.databaseStatus());
-                } else if (method.equals("POST") && path.equals("/v1/db/failover")) {
-                    String mode = Request.extractQueryParameters(request).getValue("mode");
-                    reply(response, callback, HttpStatus.OK_200, environment.failover(failoverMode(mode)));
-                } else if (method.equals("POST") && parts.size() == 4 && parts.get(0).equals("v1") && parts.get(1).equals("regions")
-                        && (parts.get(3).equals("down") || parts.get(3).equals("up"))) {
-                    List<String> results = parts.get(3).equals("down")
-                            ? environment.regionDown(parts.get(2)) : environment.regionUp(parts.get(2));
-                    reply(response, callback, HttpStatus.OK_200, Map.of("results", results));
-                } else if (method.equals("POST") && path.equals("/v1/shutdown")) {
-                    reply(response, callback, HttpStatus.ACCEPTED_202, Map.of("message", "environment stopping"));
-                    Thread stopper = new Thread(shutdownRequested, "hadr-shutdown-request");
-                    stopper.start();
-                } else {
-                    reply(response, callback, HttpStatus.NOT_FOUND_404, error("no such control operation: " + method + " " + path));
-                }
+                body = operation.apply(new Call(request));
+            } catch (BadRequest e) {
+                body = ControlError.of(ControlError.Code.BAD_REQUEST, e.getMessage());
+            } catch (UnknownRegionException e) {
+                body = new ControlError(ControlError.Code.UNKNOWN_REGION, e.getMessage(), e.region(), e.regions());
             } catch (LocalEnvironmentException e) {
-                reply(response, callback, HttpStatus.CONFLICT_409, error(e.getMessage()));
+                body = ControlError.of(ControlError.Code.REFUSED, e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("control request {} {} failed", method, path, e);
-                reply(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, error(e.toString()));
+                log.warn("control request {} {} failed", method, pathOf(request), e);
+                body = ControlError.of(ControlError.Code.FAILED, "the environment failed: "
+                        + (e.getMessage() == null ? "an unexpected error" : e.getMessage())
+                        + "; see " + environment.stateDir().logs());
+            }
+            if (body instanceof ControlError error) {
+                reply(response, callback, error);
+            } else {
+                reply(response, callback, statuses.get(method), body);
             }
             return true;
-        }
-
-        private io.hadr.geodb.FailoverMode failoverMode(String mode) {
-            if (mode == null || mode.equals("planned")) {
-                return io.hadr.geodb.FailoverMode.PLANNED;
-            }
-            return switch (mode) {
-                case "forced" -> io.hadr.geodb.FailoverMode.FORCED;
-                case "try-planned" -> io.hadr.geodb.FailoverMode.TRY_PLANNED;
-                default -> throw new LocalEnvironmentException("unknown failover mode '" + mode + "'; use planned, forced or try-planned");
-            };
-        }
-
-        private OriginUpdate originUpdate(Fields query) {
-            OriginUpdate update = OriginUpdate.none();
-            String enabled = query.getValue("enabled");
-            if (enabled != null) {
-                if (!enabled.equals("true") && !enabled.equals("false")) {
-                    throw new LocalEnvironmentException("enabled must be true or false, but was '" + enabled + "'");
-                }
-                update = update.withEnabled(Boolean.parseBoolean(enabled));
-            }
-            try {
-                String priority = query.getValue("priority");
-                if (priority != null) {
-                    update = update.withPriority(Integer.parseInt(priority));
-                }
-                String weight = query.getValue("weight");
-                if (weight != null) {
-                    update = update.withWeight(Integer.parseInt(weight));
-                }
-            } catch (NumberFormatException e) {
-                throw new LocalEnvironmentException("priority and weight are whole numbers: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new LocalEnvironmentException(e.getMessage());
-            }
-            return update;
         }
 
         private boolean authorized(Request request) {
@@ -203,22 +282,70 @@ public final class ControlServer implements AutoCloseable {
             return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
                     expected.getBytes(StandardCharsets.UTF_8));
         }
+    }
 
-        private Map<String, Object> error(String message) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", message);
-            return body;
-        }
-
-        private void reply(Response response, Callback callback, int status, Object body) {
-            try {
-                byte[] bytes = JSON.writeValueAsBytes(body);
-                response.setStatus(status);
-                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-                response.write(true, java.nio.ByteBuffer.wrap(bytes), callback);
-            } catch (Exception e) {
-                callback.failed(e);
+    /** Prometheus text of the front door: read-only, so without a token (the API listens on loopback only). */
+    private final class Metrics extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            if (!request.getMethod().equals("GET")) {
+                methodNotAllowed(request, response, callback, "GET");
+                return true;
             }
+            response.setStatus(HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(environment.metrics().getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
         }
+    }
+
+    /**
+     * The request's whole path. The path mappings hand each endpoint a request whose context is the
+     * matched part, so the path in that context is what follows it; the API has no context path.
+     */
+    private static String pathOf(Request request) {
+        return request.getHttpURI().getDecodedPath();
+    }
+
+    private static void methodNotAllowed(Request request, Response response, Callback callback, String allowed) {
+        response.getHeaders().put(HttpHeader.ALLOW, allowed);
+        reply(response, callback, ControlError.of(ControlError.Code.METHOD_NOT_ALLOWED,
+                request.getMethod() + " is not allowed on " + pathOf(request) + "; use " + allowed));
+    }
+
+    /** Errors Jetty answers itself (a malformed request, a failure before any endpoint ran): JSON too. */
+    private static final class JsonErrors extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Object status = request.getAttribute(ERROR_STATUS);
+            int code = status instanceof Integer i ? i : response.getStatus();
+            Object message = request.getAttribute(ERROR_MESSAGE);
+            ControlError.Code kind = code >= 500 ? ControlError.Code.FAILED : ControlError.Code.BAD_REQUEST;
+            ControlServer.write(response, callback, code, new ControlError(kind,
+                    message == null ? HttpStatus.getMessage(code) : message.toString(), null, null));
+            return true;
+        }
+    }
+
+    private static void reply(Response response, Callback callback, ControlError error) {
+        write(response, callback, error.code().httpStatus(), error);
+    }
+
+    private static void reply(Response response, Callback callback, int status, Object body) {
+        write(response, callback, status, body);
+    }
+
+    private static void write(Response response, Callback callback, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            log.warn("cannot write a control answer", e);
+            callback.failed(e);
+            return;
+        }
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 }

@@ -1,6 +1,8 @@
 package io.hadr.local;
 
-import io.hadr.toolkit.Hashes;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.FailoverMode;
+import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.topology.DatabaseSpec;
 import io.hadr.core.topology.Topology;
 import io.hadr.geodb.FailoverReport;
@@ -16,9 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Maps a topology onto the geo-replicated database's own configuration (one server per region,
@@ -75,16 +75,12 @@ final class Databases {
      */
     static Path dataRoot(StateDir stateDir) {
         Path inside = stateDir.root().resolve("db");
-        if (!"root".equals(System.getProperty("user.name")) || reachableByOthers(stateDir.root())) {
+        if (!SharedArea.runningAsRoot() || SharedArea.reachableByOthers(stateDir.root())) {
             return inside;
         }
-        String id = Hashes.sha256Hex(stateDir.root().toString()).substring(0, 16);
-        Path outside = Path.of("/var/lib/hadr", id, "db");
+        Path outside = SharedArea.of(stateDir).resolve("db");
         try {
-            Files.createDirectories(outside);
-            for (Path p = outside; p != null && !p.equals(Path.of("/var/lib")); p = p.getParent()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
+            SharedArea.createReachable(outside);
             Files.createDirectories(stateDir.root());
             Files.writeString(stateDir.root().resolve("db-location"), outside + System.lineSeparator());
         } catch (IOException e) {
@@ -93,20 +89,6 @@ final class Databases {
         }
         return outside;
     }
-
-    private static boolean reachableByOthers(Path dir) {
-        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
-            try {
-                if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
-                    return false;
-                }
-            } catch (IOException | UnsupportedOperationException e) {
-                return false;
-            }
-        }
-        return true;
-    }
-
 
     /** The app's password: random, made on first start, readable only by its owner. */
     static String appPassword(StateDir stateDir) {
@@ -127,54 +109,48 @@ final class Databases {
         }
     }
 
-    /** The database part of {@code hadr status --json}. */
-    static Map<String, Object> status(GeoDbStatus status) {
-        Map<String, Object> db = new LinkedHashMap<>();
-        db.put("primary", status.primary());
-        db.put("secondary", status.secondary());
-        db.put("readWriteListener", status.readWriteListener().address());
-        db.put("readWriteTarget", status.readWriteTarget());
-        db.put("readOnlyListener", status.readOnlyListener().address());
-        db.put("readOnlyTarget", status.readOnlyTarget());
-        db.put("replication", status.replicationMode().name().toLowerCase(Locale.ROOT));
-        db.put("synchronousCommit", status.synchronousCommit());
-        db.put("replicationLagBytes", status.replicationLagBytes());
-        db.put("replicationLagMs", status.replicationLagMillis());
-        db.put("failoverPolicy", status.failoverPolicy().name().toLowerCase(Locale.ROOT));
-        db.put("primaryUnreachableSince", status.primaryUnreachableSince() == null ? null : status.primaryUnreachableSince().toString());
-        db.put("servers", status.servers().stream().map(Databases::server).toList());
-        db.put("lastFailover", status.lastFailover() == null ? null : report(status.lastFailover()));
-        return db;
+    /** The failover group as {@code hadr status} and {@code hadr db status} show it. */
+    static EnvironmentStatus.DatabaseStatus status(GeoDbStatus status) {
+        return new EnvironmentStatus.DatabaseStatus(status.primary(), status.secondary(), null,
+                status.readWriteListener().address(), status.readWriteTarget(), status.readOnlyListener().address(),
+                status.readOnlyTarget(), word(status.replicationMode()), status.synchronousCommit(),
+                status.replicationLagBytes(), status.replicationLagMillis(), word(status.failoverPolicy()),
+                status.primaryUnreachableSince(), status.servers().stream().map(Databases::server).toList(),
+                status.lastFailover() == null ? null : result(status.lastFailover()));
     }
 
-    private static Map<String, Object> server(ServerStatus server) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("region", server.name());
-        map.put("role", server.role().name().toLowerCase(Locale.ROOT));
-        map.put("state", server.state().name().toLowerCase(Locale.ROOT));
-        map.put("port", server.port());
-        map.put("pid", server.pid());
-        map.put("timeline", server.timeline());
-        map.put("currentLsn", server.currentLsn());
-        map.put("replayLsn", server.replayLsn());
-        map.put("streaming", server.streaming());
-        map.put("log", server.logFile() == null ? null : server.logFile().toString());
-        map.put("error", server.error());
-        return map;
+    private static EnvironmentStatus.ServerStatus server(ServerStatus server) {
+        return new EnvironmentStatus.ServerStatus(server.name(), word(server.role()), word(server.state()), server.port(),
+                server.pid(), server.timeline(), server.currentLsn(), server.replayLsn(), server.streaming(), 0,
+                server.logFile() == null ? null : server.logFile().toString(), server.error());
     }
 
-    static Map<String, Object> report(FailoverReport report) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("requested", report.requested().name().toLowerCase(Locale.ROOT));
-        map.put("performed", report.performed().name().toLowerCase(Locale.ROOT));
-        map.put("oldPrimary", report.oldPrimary());
-        map.put("newPrimary", report.newPrimary());
-        map.put("startedAt", report.startedAt().toString());
-        map.put("phases", report.phases().stream().map(p -> Map.of("name", p.name(), "atMs", p.at().toMillis())).toList());
-        map.put("summary", report.summary());
-        map.put("dataLossPossible", report.dataLossPossible());
-        map.put("fallbackReason", report.fallbackReason());
-        map.put("reason", report.reason());
-        return map;
+    /** What a failover did, in the platform's terms. */
+    static FailoverResult result(FailoverReport report) {
+        return new FailoverResult(mode(report.requested()), mode(report.performed()), report.oldPrimary(),
+                report.newPrimary(), report.startedAt(),
+                report.phases().stream().map(p -> new FailoverResult.Phase(p.name(), p.at().toMillis())).toList(),
+                report.dataLossPossible(), report.fallbackReason(), report.reason());
+    }
+
+    static io.hadr.geodb.FailoverMode mode(FailoverMode mode) {
+        return switch (mode) {
+            case PLANNED -> io.hadr.geodb.FailoverMode.PLANNED;
+            case FORCED -> io.hadr.geodb.FailoverMode.FORCED;
+            case TRY_PLANNED -> io.hadr.geodb.FailoverMode.TRY_PLANNED;
+        };
+    }
+
+    private static FailoverMode mode(io.hadr.geodb.FailoverMode mode) {
+        return switch (mode) {
+            case PLANNED -> FailoverMode.PLANNED;
+            case FORCED -> FailoverMode.FORCED;
+            case TRY_PLANNED -> FailoverMode.TRY_PLANNED;
+        };
+    }
+
+    /** The word for an enum constant in status: {@code primary}, {@code running}, {@code async}. */
+    static String word(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

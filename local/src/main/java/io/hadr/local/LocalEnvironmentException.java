@@ -1,10 +1,12 @@
 package io.hadr.local;
 
+import io.hadr.core.platform.PlatformException;
+
 /**
  * Something the local environment could not do, explained for the person who asked: what failed,
  * why, and what to do about it. The message is one line meant to be printed as is.
  */
-public final class LocalEnvironmentException extends RuntimeException {
+public class LocalEnvironmentException extends PlatformException {
 
     public LocalEnvironmentException(String message) {
         super(message);
@@ -22,9 +24,5 @@ public final class LocalEnvironmentException extends RuntimeException {
     static LocalEnvironmentException notRunning(StateDir stateDir) {
         return new LocalEnvironmentException("no environment is running from " + stateDir.root()
                 + "; start one with 'hadr up' (or pass the --state-dir it was started with)");
-    }
-
-    static LocalEnvironmentException unknownRegion(String region, java.util.List<String> regions) {
-        return new LocalEnvironmentException("no region '" + region + "'; the regions are " + String.join(", ", regions));
     }
 }

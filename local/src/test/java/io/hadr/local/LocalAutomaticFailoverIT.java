@@ -3,12 +3,14 @@ package io.hadr.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hadr.core.platform.FailoverMode;
+import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.RegionAction;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,19 +32,18 @@ class LocalAutomaticFailoverIT {
         try (LocalEnvironment environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {})) {
             Instant lost = Instant.now();
 
-            environment.regionDown("centralindia");
+            environment.region("centralindia", RegionAction.DOWN);
 
             // Not before the grace period...
             await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
-                    .until(() -> "centralindia".equals(environment.databaseStatus().get("primary")));
+                    .until(() -> "centralindia".equals(environment.databaseStatus().primary()));
             // ...but soon after it.
-            await().atMost(Duration.ofSeconds(30)).until(() -> environment.databaseStatus().get("lastFailover") != null);
-            assertThat(environment.databaseStatus().get("primary")).isEqualTo("southindia");
+            await().atMost(Duration.ofSeconds(30)).until(() -> environment.databaseStatus().lastFailover() != null);
+            assertThat(environment.databaseStatus().primary()).isEqualTo("southindia");
             assertThat(Duration.between(lost, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
-            @SuppressWarnings("unchecked")
-            Map<String, Object> last = (Map<String, Object>) environment.databaseStatus().get("lastFailover");
-            assertThat(last.get("performed")).isEqualTo("forced");
-            assertThat(String.valueOf(last.get("reason"))).containsIgnoringCase("automatic");
+            FailoverResult last = environment.databaseStatus().lastFailover();
+            assertThat(last.performed()).isEqualTo(FailoverMode.FORCED);
+            assertThat(last.reason()).containsIgnoringCase("automatic");
         }
     }
 }

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
-import io.hadr.geodb.FailoverMode;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.FailoverMode;
+import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.RegionAction;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +22,6 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -60,8 +62,7 @@ class LocalDatabaseIT {
     /** Every test leaves Central India primary, as it found it. */
     @AfterEach
     void restoreRoles() {
-        Map<String, Object> db = environment.databaseStatus();
-        if (!"centralindia".equals(db.get("primary"))) {
+        if (!"centralindia".equals(environment.databaseStatus().primary())) {
             environment.failover(FailoverMode.PLANNED);
         }
     }
@@ -116,7 +117,7 @@ class LocalDatabaseIT {
     void plannedFailoverUnderSteadyWritesLosesNoAcknowledgedWrite() throws Exception {
         List<String> acknowledged;
         long failures;
-        Map<String, Object> report;
+        FailoverResult report;
         try (RecordWriter writer = new RecordWriter(endpoint, "planned", Duration.ofMillis(20))) {
             await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedIds().size() >= 20);
 
@@ -129,8 +130,8 @@ class LocalDatabaseIT {
             failures = writer.failures();
         }
 
-        assertThat(report.get("newPrimary")).isEqualTo("southindia");
-        assertThat(report.get("dataLossPossible")).isEqualTo(false);
+        assertThat(report.newPrimary()).isEqualTo("southindia");
+        assertThat(report.dataLossPossible()).isFalse();
         Set<String> stored = ids(records("planned"));
         assertThat(stored).containsAll(acknowledged);
         // The app keeps serving: a failover costs at most a few seconds of 503s, never a hang.
@@ -141,12 +142,13 @@ class LocalDatabaseIT {
 
     @Test
     void forcedFailoverAfterTheRegionGoesDownKeepsWhatTheNewPrimaryAcknowledged() throws Exception {
-        List<String> lines = environment.regionDown("centralindia");
-        assertThat(lines).anyMatch(l -> l.contains("killed database server centralindia (primary"));
+        RegionActionResult down = environment.region("centralindia", RegionAction.DOWN);
+        assertThat(down.database()).extracting(RegionActionResult.ServerChange::role, RegionActionResult.ServerChange::before,
+                RegionActionResult.ServerChange::after).containsExactly("primary", "running", "down");
         try {
-            Map<String, Object> report = environment.failover(FailoverMode.FORCED);
-            assertThat(report.get("newPrimary")).isEqualTo("southindia");
-            assertThat(report.get("dataLossPossible")).isEqualTo(true);
+            FailoverResult report = environment.failover(FailoverMode.FORCED);
+            assertThat(report.newPrimary()).isEqualTo("southindia");
+            assertThat(report.dataLossPossible()).isTrue();
 
             List<String> acknowledged;
             try (RecordWriter writer = new RecordWriter(endpoint, "forced", Duration.ofMillis(20))) {
@@ -156,21 +158,22 @@ class LocalDatabaseIT {
             }
             assertThat(ids(records("forced"))).containsAll(acknowledged);
 
-            List<String> up = environment.regionUp("centralindia");
+            RegionActionResult up = environment.region("centralindia", RegionAction.UP);
 
-            assertThat(up).anyMatch(l -> l.contains("database server centralindia is back as secondary"));
-            Map<String, Object> db = environment.databaseStatus();
-            assertThat(db.get("primary")).isEqualTo("southindia");
-            assertThat(db.get("secondary")).isEqualTo("centralindia");
+            assertThat(up.database().role()).isEqualTo("secondary");
+            assertThat(up.database().after()).isEqualTo("running");
+            EnvironmentStatus.DatabaseStatus db = environment.databaseStatus();
+            assertThat(db.primary()).isEqualTo("southindia");
+            assertThat(db.secondary()).isEqualTo("centralindia");
             assertThat(ids(records("forced"))).containsAll(acknowledged);
         } finally {
-            environment.regionUp("centralindia");
+            environment.region("centralindia", RegionAction.UP);
         }
     }
 
     @Test
     void readinessFailsWhileTheDatabaseIsUnreachableAndLivenessStaysUp() throws Exception {
-        long primaryPid = ((Number) server("centralindia").get("pid")).longValue();
+        long primaryPid = server("centralindia").pid();
         ProcessHandle.of(primaryPid).orElseThrow().destroyForcibly();
         try {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -183,7 +186,7 @@ class LocalDatabaseIT {
             assertThat(write.statusCode()).isEqualTo(503);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
         } finally {
-            environment.regionUp("centralindia");
+            environment.region("centralindia", RegionAction.UP);
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/health/ready").statusCode()).isEqualTo(200));
         assertThat(post("{\"id\":\"down-2\",\"writer\":\"down\",\"seq\":2}").statusCode()).isEqualTo(201);
@@ -191,8 +194,7 @@ class LocalDatabaseIT {
 
     @Test
     void aHundredThousandRecordsStreamBack() throws Exception {
-        Map<String, Object> db = environment.databaseStatus();
-        String url = "jdbc:postgresql://" + db.get("readWriteListener") + "/hadr";
+        String url = "jdbc:postgresql://" + environment.databaseStatus().readWriteListener() + "/hadr";
         try (Connection connection = DriverManager.getConnection(url, Databases.APP_USER, Databases.appPassword(environment.stateDir()))) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(
@@ -214,16 +216,16 @@ class LocalDatabaseIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         try (java.io.InputStream body = response.body()) {
-            JsonNode rows = JSON.readTree(body);
+            JsonNode document = JSON.readTree(body);
+            JsonNode rows = document.path("records");
+            assertThat(document.path("count").asLong()).isEqualTo(100_000);
             assertThat(rows).hasSize(100_000);
             assertThat(rows.get(99_999).path("seq").asLong()).isEqualTo(100_000);
         }
     }
 
-    private static Map<String, Object> server(String region) {
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> servers = (List<Map<String, Object>>) environment.databaseStatus().get("servers");
-        return servers.stream().filter(s -> s.get("region").equals(region)).findFirst().orElseThrow();
+    private static EnvironmentStatus.ServerStatus server(String region) {
+        return environment.databaseStatus().servers().stream().filter(s -> s.name().equals(region)).findFirst().orElseThrow();
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
@@ -240,7 +242,10 @@ class LocalDatabaseIT {
     private static JsonNode records(String writer) throws Exception {
         HttpResponse<String> response = get("/api/records?writer=" + writer);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        // {"writer":W,"records":[...],"count":N}: the count, written last, proves the list is whole.
+        JsonNode document = JSON.readTree(response.body());
+        assertThat(document.path("records")).hasSize(document.path("count").asInt());
+        return document.path("records");
     }
 
     private static Set<String> ids(JsonNode records) {

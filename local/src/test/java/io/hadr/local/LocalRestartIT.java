@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
-import io.hadr.geodb.FailoverMode;
+import io.hadr.core.platform.FailoverMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +37,7 @@ class LocalRestartIT {
         }
 
         try (LocalEnvironment second = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {})) {
-            assertThat(second.databaseStatus().get("primary")).isEqualTo("southindia");
+            assertThat(second.databaseStatus().primary()).isEqualTo("southindia");
             String body = HTTP.send(HttpRequest.newBuilder(second.endpoint().resolve("/api/records?writer=keep"))
                     .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
             for (int i = 1; i <= 60; i++) {

@@ -46,9 +46,28 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param restarts how many times it was started again after the first start (by hand or by healing)
      * @param lastExit how the previous process ended, e.g. "was killed by signal 9 at ...", or null
      * @param log its log file (local), or null
+     * @param healing how the platform restarts it after crashes, or null where the platform does not say
      */
     public record AppStatus(String id, String url, String state, Long pid, Instant startedAt, int restarts,
-            String lastExit, String log) {}
+            String lastExit, String log, Healing healing) {
+
+        /** An instance without healing information. */
+        public AppStatus(String id, String url, String state, Long pid, Instant startedAt, int restarts,
+                String lastExit, String log) {
+            this(id, url, state, pid, startedAt, restarts, lastExit, log, null);
+        }
+    }
+
+    /**
+     * In-region self-healing of one instance: a crashed instance (one that was not stopped or
+     * killed on purpose) is started again after a back-off, like App Service restarts a crashed
+     * instance; one that keeps crashing is left down and reported.
+     *
+     * @param recentCrashes crashes within the platform's counting window
+     * @param nextRestartAt when the instance will be started again, or null when no restart is due
+     * @param gaveUp true when it crashed too often within the window and is no longer restarted
+     */
+    public record Healing(int recentCrashes, Instant nextRestartAt, boolean gaveUp) {}
 
     /**
      * A region's origin: its app instances taken together.

@@ -14,9 +14,16 @@ import java.util.List;
  * @param phases each completed phase with the time since the start, in order
  * @param dataLossPossible true when writes not yet replicated may have been lost (forced)
  * @param fallbackReason why a try-planned failover was forced, or null
+ * @param reason who asked for it, e.g. an operator or the automatic failover policy; null when not known
  */
 public record FailoverResult(FailoverMode requested, FailoverMode performed, String oldPrimary, String newPrimary,
-        Instant startedAt, List<Phase> phases, boolean dataLossPossible, String fallbackReason) {
+        Instant startedAt, List<Phase> phases, boolean dataLossPossible, String fallbackReason, String reason) {
+
+    /** A failover whose initiator is not known. */
+    public FailoverResult(FailoverMode requested, FailoverMode performed, String oldPrimary, String newPrimary,
+            Instant startedAt, List<Phase> phases, boolean dataLossPossible, String fallbackReason) {
+        this(requested, performed, oldPrimary, newPrimary, startedAt, phases, dataLossPossible, fallbackReason, null);
+    }
 
     /** One completed phase, {@code atMs} after the start. */
     public record Phase(String name, long atMs) {}

@@ -275,7 +275,7 @@ public final class TopologyLoader {
         fd.finish();
         return new FrontDoorSpec(id, new FrontDoorSpec.Probe(probePath, method, protocol, interval),
                 new FrontDoorSpec.LoadBalancing(sampleSize, required, additionalLatency), timeout, affinity, retry,
-                List.copyOf(origins.values()));
+                List.copyOf(origins.values()), fd.has("frontDoorId"));
     }
 
     private static DatabaseSpec database(Fields db, List<String> nonAzure, List<Region> regions, AppSpec app) {

@@ -29,6 +29,17 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void tellsWhetherTheFrontDoorIdWasGivenOrIsAStandIn() {
+        Topology given = TopologyLoader.parse("t.yaml", "frontDoor:\n  frontDoorId: 3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69\n");
+        Topology standIn = TopologyLoader.parse("t.yaml", "name: other\n");
+
+        assertThat(given.frontDoor().frontDoorIdGiven()).isTrue();
+        assertThat(given.frontDoor().frontDoorId()).isEqualTo("3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69");
+        assertThat(standIn.frontDoor().frontDoorIdGiven()).isFalse();
+        assertThat(TopologyLoader.builtIn().frontDoor().frontDoorIdGiven()).isFalse();
+    }
+
+    @Test
     void activeActiveGivesEqualPriorityAndWeight() {
         Topology topology = TopologyLoader.parse("t.yaml", "strategy: active-active\n");
 

@@ -1,0 +1,89 @@
+package io.hadr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hadr.core.platform.AppAction;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.EnvironmentStatus.AppStatus;
+import io.hadr.core.platform.EnvironmentStatus.Healing;
+import io.hadr.core.platform.RegionAction;
+import io.hadr.local.AppActionResult;
+import io.hadr.local.AppState;
+import io.hadr.local.RegionActionResult;
+import io.hadr.toolkit.MutableClock;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What people read is made from the records, in the CLI only. */
+class StatusViewTest {
+
+    private static final String ID = "3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69";
+    private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T10:00:00Z"));
+
+    @Test
+    void shouldShowTheEndpointAndTheFrontDoorIdForDirectRequests() {
+        String text = render(app("running", 0, null, null));
+
+        assertThat(text).contains("endpoint: http://127.0.0.1:8080 · front door id " + ID)
+                .contains("send it as X-Azure-FDID to reach an app directly");
+    }
+
+    @Test
+    void shouldSayWhenACrashedAppWillBeRestarted() {
+        String text = render(app("crashed", 2, "was killed by signal 9 at 2030-01-01T09:59:59Z",
+                new Healing(1, clock.instant().plusSeconds(2), false)));
+
+        assertThat(text).contains("! app southindia-0 was killed by signal 9 at 2030-01-01T09:59:59Z; restarting it in 2.0 s");
+    }
+
+    @Test
+    void shouldReportAnAppThatKeepsCrashing() {
+        String text = render(app("crashed", 2, "exited with code 1 at 2030-01-01T09:59:59Z", new Healing(3, null, true)));
+
+        assertThat(text).contains("! app southindia-0 crashed 3 times in a short while and is no longer restarted")
+                .contains("then 'hadr app start southindia'");
+    }
+
+    @Test
+    void shouldTellHowToStartAnAppKilledOnPurpose() {
+        String text = render(app("crashed", 0, "was killed by signal 9 at 2030-01-01T09:59:59Z", new Healing(0, null, false)));
+
+        assertThat(text).contains("'hadr app start southindia' starts it again");
+    }
+
+    @Test
+    void shouldPutActionResultsIntoWords() {
+        AppActionResult stop = new AppActionResult("centralindia", AppAction.STOP, List.of(
+                new AppActionResult.InstanceResult("centralindia-0", "http://127.0.0.1:8101", AppState.RUNNING, AppState.STOPPED,
+                        Duration.ofMillis(1500), null),
+                new AppActionResult.InstanceResult("centralindia-1", "http://127.0.0.1:8102", AppState.STOPPED, AppState.STOPPED,
+                        null, null)));
+        RegionActionResult down = new RegionActionResult("southindia", RegionAction.DOWN, List.of(
+                new AppActionResult.InstanceResult("southindia-0", "http://127.0.0.1:8103", AppState.RUNNING, AppState.CRASHED,
+                        null, null)),
+                new RegionActionResult.ServerChange("southindia", "secondary", "running", "down", Duration.ofMillis(90)),
+                Duration.ofMillis(120));
+
+        assertThat(ActionView.lines(stop)).containsExactly("stopped app centralindia-0 in 1.5 s", "app centralindia-1 was already stopped");
+        assertThat(ActionView.lines(down)).containsExactly("killed app southindia-0 (SIGKILL)",
+                "killed database server southindia (secondary, SIGKILL)");
+    }
+
+    private String render(AppStatus app) {
+        EnvironmentStatus status = new EnvironmentStatus("local", "hadr", "active-passive", "built-in topology",
+                "http://127.0.0.1:8080", ID, clock.instant(), 42L, List.of(new EnvironmentStatus.RegionStatus("southindia",
+                        "South India", "secondary", List.of(app), null)), null, List.of());
+        StringWriter text = new StringWriter();
+        StatusView.print(status, new PrintWriter(text), clock);
+        return text.toString();
+    }
+
+    private static AppStatus app(String state, int restarts, String lastExit, Healing healing) {
+        return new AppStatus("southindia-0", "http://127.0.0.1:8102", state, null, null, restarts, lastExit,
+                "/tmp/app-southindia-0.log", healing);
+    }
+}

@@ -1,0 +1,90 @@
+package io.hadr.local;
+
+import io.hadr.core.topology.Region;
+import io.hadr.core.topology.Topology;
+import io.hadr.toolkit.Hashes;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What each app instance is started with: the command line, and the environment App Service gives
+ * an instance ({@code REGION_NAME}, {@code WEBSITE_*}, {@code PORT}) plus the topology's own app
+ * settings, the front door lockdown and the database connection.
+ *
+ * @param appJar the jar every instance runs
+ * @param frontDoorId the id apps are locked to, or empty when {@code app.lockToFrontDoor} is off
+ * @param databaseUrl the failover group's read-write listener: one connection string in every region
+ * @param apps the account apps run as, and the working directory it can reach
+ */
+record AppSettings(Topology topology, Path appJar, String frontDoorId, String databaseUrl, String databaseUser,
+        String databasePassword, AppAccount apps, Path logs) {
+
+    /** JVM options that roughly halve a small Spring Boot app's start-up on a 2-core machine. */
+    private static final List<String> APP_JVM_OPTIONS = List.of(
+            "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
+    /** Variables of hadr's own environment that a JVM needs; everything else stays out, as on App Service. */
+    private static final List<String> INHERITED = List.of("PATH", "LANG", "TZ");
+
+    /** How instance {@code index} of {@code region}, listening on {@code port}, is started. */
+    AppInstance.Launch launch(Region region, int index, int port) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(APP_JVM_OPTIONS);
+        command.addAll(topology.app().jvmOptions());
+        command.addAll(List.of("-jar", appJar.toString()));
+        String id = instanceName(region, index);
+        return new AppInstance.Launch(command, environment(region, index, port), logs.resolve("app-" + id + ".log"),
+                topology.app().healthCheckPath(), frontDoorId, apps.runAs(), apps.workingDirectory());
+    }
+
+    static String instanceName(Region region, int index) {
+        return region.id() + "-" + index;
+    }
+
+    private Map<String, String> environment(Region region, int index, int port) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String keep : INHERITED) {
+            String value = System.getenv(keep);
+            if (value != null) {
+                env.put(keep, value);
+            }
+        }
+        // The caller's HOME and TMPDIR may be private to it (e.g. /root) when apps run as another account.
+        if (!apps.runAs().switchesUser()) {
+            for (String keep : List.of("HOME", "TMPDIR")) {
+                String value = System.getenv(keep);
+                if (value != null) {
+                    env.put(keep, value);
+                }
+            }
+        }
+        String site = topology.name() + "-" + region.id();
+        env.put("REGION_NAME", region.displayName());
+        env.put("WEBSITE_SITE_NAME", site);
+        env.put("WEBSITE_HOSTNAME", "127.0.0.1:" + port);
+        env.put("WEBSITE_INSTANCE_ID", instanceId(site, index));
+        env.put("WEBSITE_HEALTHCHECK_MAXPINGFAILURES", Integer.toString(topology.app().healthCheckMaxPingFailures()));
+        env.put("PORT", Integer.toString(port));
+        env.putAll(topology.app().environment());
+        // Only the front door (and hadr's own checks) reach an app, as only Azure's network reaches an
+        // App Service instance; Spring Boot binds to SERVER_ADDRESS. Not overridable: every part of
+        // the local environment lives on loopback.
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        if (!frontDoorId.isEmpty()) {
+            env.put("HADR_FRONT_DOOR_ID", frontDoorId);
+        }
+        env.put("HADR_DB_URL", databaseUrl);
+        env.put("HADR_DB_USER", databaseUser);
+        env.put("HADR_DB_PASSWORD", databasePassword);
+        return env;
+    }
+
+    /** Like App Service's: 64 hex characters, stable for a site and instance number. */
+    static String instanceId(String site, int index) {
+        return Hashes.sha256Hex(site + "#" + index);
+    }
+}

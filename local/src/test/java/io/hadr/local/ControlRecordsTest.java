@@ -1,0 +1,86 @@
+package io.hadr.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hadr.core.json.Json;
+import io.hadr.core.platform.AppAction;
+import io.hadr.core.platform.EnvironmentStatus;
+import io.hadr.core.platform.FailoverMode;
+import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.RegionAction;
+import io.hadr.core.topology.Topology;
+import io.hadr.core.topology.TopologyLoader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The records the control API, its client and the CLI share survive the wire unchanged. */
+class ControlRecordsTest {
+
+    private final ObjectMapper json = Json.mapper();
+
+    @Test
+    void shouldCarryATopologyAcrossTheWire() throws Exception {
+        Topology topology = TopologyLoader.parse("t.yaml", """
+                name: wire
+                strategy: warm-standby
+                frontDoor:
+                  frontDoorId: 3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69
+                  healthProbe: {interval: 500ms}
+                database: {failoverPolicy: automatic, gracePeriod: 8s}
+                """);
+
+        Topology read = json.readValue(json.writeValueAsString(topology), Topology.class);
+
+        assertThat(read).isEqualTo(topology);
+    }
+
+    @Test
+    void shouldWriteAppStatesAsWordsAndReadThemBack() throws Exception {
+        AppActionResult result = new AppActionResult("centralindia", AppAction.STOP, List.of(
+                new AppActionResult.InstanceResult("centralindia-0", "http://127.0.0.1:8101", AppState.RUNNING, AppState.STOPPED,
+                        Duration.ofMillis(1234), null)));
+
+        String text = json.writeValueAsString(result);
+
+        assertThat(text).contains("\"before\":\"running\"").contains("\"after\":\"stopped\"").contains("\"action\":\"STOP\"");
+        assertThat(json.readValue(text, AppActionResult.class)).isEqualTo(result);
+    }
+
+    @Test
+    void shouldCarryRegionAndFailoverResults() throws Exception {
+        RegionActionResult region = new RegionActionResult("southindia", RegionAction.DOWN, List.of(),
+                new RegionActionResult.ServerChange("southindia", "secondary", "running", "down", Duration.ofMillis(80)),
+                Duration.ofMillis(95));
+        FailoverResult failover = new FailoverResult(FailoverMode.TRY_PLANNED, FailoverMode.FORCED, "centralindia", "southindia",
+                Instant.parse("2030-01-01T00:00:00Z"), List.of(new FailoverResult.Phase("promoted", 250)), true,
+                "the primary is unreachable", "operator");
+
+        assertThat(json.readValue(json.writeValueAsString(region), RegionActionResult.class)).isEqualTo(region);
+        assertThat(json.readValue(json.writeValueAsString(failover), FailoverResult.class)).isEqualTo(failover);
+    }
+
+    @Test
+    void shouldKeepTheStatusContractFieldsEvenWhenNull() throws Exception {
+        EnvironmentStatus status = new EnvironmentStatus("local", "hadr", "active-passive", "built-in topology", null, null,
+                null, null, List.of(), null, List.of());
+
+        String text = json.writeValueAsString(status);
+
+        assertThat(text).contains("\"endpoint\":null").contains("\"frontDoorId\":null").contains("\"database\":null");
+        assertThat(json.readValue(text, EnvironmentStatus.class)).isEqualTo(status);
+    }
+
+    @Test
+    void shouldTellAnUnknownRegionByItsType() throws Exception {
+        ControlError error = new ControlError(ControlError.Code.UNKNOWN_REGION, "no region 'mars'", "mars",
+                List.of("centralindia", "southindia"));
+
+        ControlError read = json.readValue(json.writeValueAsString(error), ControlError.class);
+
+        assertThat(read).isEqualTo(error);
+        assertThat(read.code().httpStatus()).isEqualTo(404);
+    }
+}
