@@ -16,7 +16,7 @@ final class EnvironmentStatusReport {
     private EnvironmentStatusReport() {}
 
     static EnvironmentStatus of(Topology topology, String frontDoorId, Instant startedAt, AppFleet apps, FrontDoor frontDoor,
-            GeoDatabase database) {
+            GeoDatabase database, LocalBackups backups) {
         List<OriginStatus> origins = frontDoor == null ? List.of() : frontDoor.origins();
         List<EnvironmentStatus.RegionStatus> regions = new ArrayList<>();
         for (Region region : topology.regions()) {
@@ -29,7 +29,7 @@ final class EnvironmentStatusReport {
         }
         return new EnvironmentStatus("local", topology.name(), topology.strategy().id(), topology.source(),
                 frontDoor == null ? null : frontDoor.endpoint().toString(), frontDoorId, startedAt,
-                ProcessHandle.current().pid(), regions, database == null ? null : Databases.status(database.status()),
+                ProcessHandle.current().pid(), regions, database == null ? null : Databases.status(database.status(), backups.summary()),
                 topology.nonAzureSettings());
     }
 }

@@ -46,6 +46,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private volatile AppFleet apps;
     private volatile RegionOutages regions;
     private volatile FrontDoor frontDoor;
+    private final LocalBackups backups = new LocalBackups(() -> database);
     private boolean closed;
 
     private LocalEnvironment(Topology topology, StateDir stateDir, Clock clock) {
@@ -149,7 +150,7 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     public EnvironmentStatus status() {
-        return EnvironmentStatusReport.of(topology, frontDoorId, startedAt, apps, frontDoor, database);
+        return EnvironmentStatusReport.of(topology, frontDoorId, startedAt, apps, frontDoor, database, backups);
     }
 
     /** Acts on every app instance of a region, like App Service's site stop/start/restart, or crashes them. */
@@ -184,7 +185,12 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /** The failover group: roles, listeners, lag (what {@code hadr db status} shows). */
     public EnvironmentStatus.DatabaseStatus databaseStatus() {
-        return Databases.status(database.status());
+        return Databases.status(database.status(), backups.summary());
+    }
+
+    /** Backups, point-in-time restores, adoption and operator SQL. */
+    public LocalBackups backups() {
+        return backups;
     }
 
     /** Fails the database over, with Azure SQL failover group semantics; returns once it completed. */

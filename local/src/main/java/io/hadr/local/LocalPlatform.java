@@ -37,9 +37,10 @@ public final class LocalPlatform implements Platform {
 
     private static final String KIND = "local";
 
-    /** What is built. Scaling, link faults, restore points, restores, adoption and SQL are still to come. */
+    /** What is built. Scaling and link faults are still to come. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(Capability.APP_LIFECYCLE,
-            Capability.APP_KILL, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE));
+            Capability.APP_KILL, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE,
+            Capability.RESTORE, Capability.RESTORE_EXACT, Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL));
 
     private final ControlClient client;
     private final Topology topology;
@@ -186,22 +187,22 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void mark(String name) {
-        throw notBuilt(Capability.RESTORE_EXACT);
+        client.mark(name);
     }
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        throw notBuilt(Capability.RESTORE);
+        return client.restore(request, step -> { });
     }
 
     @Override
     public void adopt(String restore) {
-        throw notBuilt(Capability.ADOPT);
+        client.adopt(restore, step -> { });
     }
 
     @Override
     public SqlResult sql(SqlTarget target, String statement) {
-        throw notBuilt(Capability.SQL);
+        return client.sql(target, statement);
     }
 
     private static NotSupportedException notBuilt(Capability capability) {
