@@ -119,6 +119,9 @@ final class StatusView {
                 out.printf("  last failover: %s, %s -> %s: %s%n", last.performed().word(), last.oldPrimary(),
                         last.newPrimary(), FailoverView.phases(last));
             }
+            if (db.backups() != null) {
+                BackupView.printSummary(db.backups(), out);
+            }
         }
 
         private static String lag(DatabaseStatus db) {
