@@ -13,7 +13,7 @@ import java.util.List;
  * @param generation its generation
  * @param baseBackup the base backup restored
  * @param segmentsChecked WAL segments whose checksum and records were checked
- * @param expectedLsn where the archived WAL ends (the last record)
+ * @param expectedLsn where the archived WAL ends (just past its last record), which the replay must reach
  * @param reachedLsn where the replay stopped, or null when it did not run to a stop
  * @param reachedCommitTime the last transaction end replayed, or null
  * @param walReplayedBytes WAL replayed

@@ -69,9 +69,13 @@ public final class Verifier {
         if (chain.problem() != null) {
             problems.add(chain.problem());
         }
+        // Replay goes to the last archived record, inclusive; PostgreSQL then reports the position
+        // just past it (for a WAL switch, the end of its segment), which is where the chain ends.
         long expected = chain.lastRecordStart();
+        long expectedEnd = chain.replayableEnd();
         if (Long.compareUnsigned(expected, backup.stopLsn()) < 0) {
             expected = backup.stopLsn();
+            expectedEnd = backup.stopLsn();
         }
         String name = "verify-" + Long.toHexString(System.nanoTime());
         PostgresServer scratch = restores.server(name, FreePorts.pick());
@@ -85,6 +89,10 @@ public final class Verifier {
             try {
                 reached = Restorer.replay(scratch, store, plan, command, Restores.RESTORE_TIMEOUT, steps);
                 steps.note("replay reached " + Lsn.format(reached.lsn()));
+                if (reached.lsn() != expectedEnd) {
+                    problems.add("the replay stopped at " + Lsn.format(reached.lsn()) + ", not at the end of the "
+                            + "archived WAL, " + Lsn.format(expectedEnd));
+                }
                 records = countRecords(scratch);
                 steps.note(records == null ? "the restored data has no records table" : "records table reads: "
                         + records + " rows");
@@ -101,7 +109,7 @@ public final class Verifier {
             }
         }
         VerifyReport report = new VerifyReport(problems.isEmpty(), store.region(), view.generation(), backup.id(), checked,
-                Lsn.format(expected), reached == null ? null : Lsn.format(reached.lsn()),
+                Lsn.format(expectedEnd), reached == null ? null : Lsn.format(reached.lsn()),
                 reached == null ? null : reached.commitTime(),
                 reached == null ? 0 : Math.max(0, reached.lsn() - backup.startLsn()), records, elapsed(started), problems);
         context.event(store.region(), null, report.ok() ? "verified" : "problems",
