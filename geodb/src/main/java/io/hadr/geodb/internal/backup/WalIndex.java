@@ -101,9 +101,11 @@ public final class WalIndex {
 
     private SegmentSummary summary(String name, Path file, long segno, String predecessor, WalReader.State state)
             throws IOException {
-        // The archive never overwrites a file, but an operator may move a foreign or damaged one
-        // away and the real segment is archived under the same name: a summary holds only for
-        // the file it was made from. One loaded from disk is trusted for the file there now.
+        // The archive never overwrites a file, but an operator may move a foreign or partial one
+        // away and the real segment is archived under the same name: a summary of invalid WAL
+        // holds only for the file it was made from. A valid segment's summary is kept whatever
+        // happens to its file later, so that verification finds the damage by its checksum. One
+        // loaded from disk is trusted for the file there now.
         Fingerprint now = Fingerprint.of(file);
         SegmentSummary cached = summaries.get(name);
         if (cached == null) {
@@ -112,7 +114,8 @@ public final class WalIndex {
                 fingerprints.putIfAbsent(name, now);
             }
         }
-        if (cached != null && cached.predecessor().equals(predecessor) && now.equals(fingerprints.get(name))) {
+        if (cached != null && cached.predecessor().equals(predecessor)
+                && (cached.end().complete() || now.equals(fingerprints.get(name)))) {
             return cached;
         }
         SegmentSummary summary = read(name, file, segno, predecessor, state);
