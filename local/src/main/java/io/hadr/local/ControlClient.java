@@ -201,7 +201,8 @@ public final class ControlClient {
                 if (line.error() != null) {
                     throw failure(line.error(), response.statusCode());
                 }
-                if (line.result() != null) {
+                // A JSON null arrives as a NullNode, not as null.
+                if (line.result() != null && !line.result().isNull()) {
                     return JSON.treeToValue(line.result(), answer);
                 }
                 progress.accept(line.step() + (line.atMs() == null ? "" : " (" + Deadline.seconds(Duration.ofMillis(

@@ -16,7 +16,9 @@ import io.hadr.core.platform.NotSupportedException;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
 import io.hadr.core.platform.RestoreRequest;
+import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.RestoreTarget;
+import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
@@ -89,7 +91,8 @@ class LocalPlatformIT {
         assertThat(platform.endpoint().toString()).isEqualTo(status.endpoint());
         assertThat(platform.topology().name()).isEqualTo("platformtest");
         assertThat(platform.capabilities()).containsExactlyInAnyOrder(Capability.APP_LIFECYCLE, Capability.APP_KILL,
-                Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE);
+                Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE, Capability.RESTORE,
+                Capability.RESTORE_EXACT, Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL);
         assertThat(get(platform.endpoint().resolve("/")).body()).contains("Central India");
     }
 
@@ -171,11 +174,7 @@ class LocalPlatformIT {
     void operationsNotBuiltYetSaySoAndAreLeftOutOfTheCapabilities() {
         List<ThrowingCallable> notBuilt = List.of(
                 () -> platform.scale("southindia", 2),
-                () -> platform.link(new LinkFault.Partition()),
-                () -> platform.mark("before-delete"),
-                () -> platform.restore(new RestoreRequest(new RestoreTarget.AtTime(Instant.now()), null, null)),
-                () -> platform.adopt("restore-1"),
-                () -> platform.sql(SqlTarget.readWriteListener(), "SELECT 1"));
+                () -> platform.link(new LinkFault.Partition()));
 
         for (ThrowingCallable operation : notBuilt) {
             assertThatThrownBy(operation).isInstanceOfSatisfying(NotSupportedException.class, e -> {
@@ -183,6 +182,50 @@ class LocalPlatformIT {
                 assertThat(platform.capabilities()).doesNotContain(e.capability());
             });
         }
+    }
+
+    @Test
+    void restoresToAMarkAsANewServerAndRunsSqlOnItWithoutTouchingTheLiveDatabase() throws Exception {
+        platform.sql(SqlTarget.readWriteListener(), "CREATE TABLE probe (id int PRIMARY KEY)");
+        platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(1, 10)");
+        platform.mark("after-ten");
+        SqlResult more = platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(11, 25)");
+        List<String> steps = new java.util.ArrayList<>();
+        ControlClient client = ControlClient.connect(stateDir);
+        String primary = platform.status().database().primary();
+
+        RestoreResult restored = client.restore(new RestoreRequest(new RestoreTarget.AtMark("after-ten"), "ten", null),
+                steps::add);
+        SqlResult inRestore = platform.sql(SqlTarget.restore("ten"), "SELECT count(*), max(id) FROM probe");
+        SqlResult live = platform.sql(SqlTarget.readWriteListener(), "SELECT count(*) FROM probe");
+        List<String> restores = client.restores().stream().map(r -> r.name()).toList();
+        client.dropRestore("ten");
+
+        assertThat(more.updateCount()).isEqualTo(15L);
+        assertThat(restored.name()).isEqualTo("ten");
+        assertThat(restored.fromRegion()).isEqualTo(primary);
+        assertThat(restored.address()).startsWith("127.0.0.1:");
+        assertThat(restored.reachedLsn()).isNotBlank();
+        assertThat(steps).anySatisfy(step -> assertThat(step).contains("replaying"))
+                .anySatisfy(step -> assertThat(step).contains("promoted"));
+        assertThat(inRestore.rows()).containsExactly(List.of("10", "10"));
+        assertThat(live.rows()).containsExactly(List.of("25"));
+        assertThat(restores).contains("ten");
+        assertThat(client.restores()).isEmpty();
+        assertThat(platform.status().database().backups().enabled()).isTrue();
+    }
+
+    @Test
+    void refusesARestoreTargetOutsideTheRestorableRangeNamingTheRange() throws Exception {
+        StateDir.ControlFile control = stateDir.readControl().orElseThrow();
+        Instant future = Instant.now().plus(Duration.ofHours(1));
+
+        ControlError error = assertError(send(URI.create(control.url()), "POST", "/v1/db/restores", control.token(),
+                "{\"target\":{\"kind\":\"time\",\"time\":\"" + future + "\"}}"), 400, ControlError.Code.BAD_REQUEST);
+
+        assertThat(error.message()).contains("in the future").contains("the valid range is from");
+        assertThatThrownBy(() -> platform.restore(new RestoreRequest(new RestoreTarget.AtMark("no-such-mark"), null, null)))
+                .isInstanceOf(BadControlRequestException.class).hasMessageContaining("no restore point of that name");
     }
 
     @Test
