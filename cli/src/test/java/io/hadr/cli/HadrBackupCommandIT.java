@@ -52,13 +52,12 @@ class HadrBackupCommandIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    @TempDir
-    Path workDir;
-
+    private Path workDir;
     private Cli cli;
 
     @BeforeAll
-    void up() throws Exception {
+    void up(@TempDir Path dir) throws Exception {
+        workDir = dir;
         Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.writeString(workDir.resolve("hadr.yaml"), TOPOLOGY);
         cli = new Cli(workDir);
