@@ -626,6 +626,8 @@ public final class ArmTemplate {
         for (String key : List.of("endpointPort", "appBasePort", "databaseBasePort", "controlPort")) {
             mapping.add(TopologyMapping.localOnly("local." + key, "a port of the local environment"));
         }
+        mapping.add(TopologyMapping.localOnly("local.interRegionLatency",
+                "the local link between the regions; on Azure the network between them is Azure's"));
     }
 
     private static long ceilDiv(long value, long divisor) {

@@ -6,6 +6,7 @@ import io.hadr.core.platform.RegionAction;
 import io.hadr.local.AppActionResult;
 import io.hadr.local.AppActionResult.InstanceResult;
 import io.hadr.local.RegionActionResult;
+import io.hadr.local.ScaleResult;
 import io.hadr.toolkit.Deadline;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,22 @@ final class ActionView {
             lines.add("database server " + db.name() + " is back as " + db.role() + " after " + Deadline.seconds(db.took()));
             lines.addAll(lines(new AppActionResult(result.region(), AppAction.START, result.apps())));
         }
+        return lines;
+    }
+
+    static List<String> lines(ScaleResult result) {
+        List<String> lines = new ArrayList<>();
+        for (InstanceResult app : result.removed()) {
+            lines.add("removed app " + app.id() + " from the front door and stopped it (drained and stopped in "
+                    + Deadline.seconds(app.stopTook()) + ")");
+        }
+        for (InstanceResult app : result.started()) {
+            lines.add(app.startTook() == null ? "app " + app.id() + " was already " + app.after().id()
+                    : "started app " + app.id() + " on " + app.url() + ", healthy after " + Deadline.seconds(app.startTook())
+                            + "; it gets traffic once the front door's probes pass");
+        }
+        lines.add("scaled " + result.region() + " from " + result.before() + " to " + result.after() + " instance"
+                + (result.after() == 1 ? "" : "s") + " in " + Deadline.seconds(result.took()));
         return lines;
     }
 

@@ -63,7 +63,12 @@ final class DbCommand implements Runnable {
                 "  planned (default)  no data loss; needs a reachable primary",
                 "  --forced           at once, may lose data; the old primary is fenced",
                 "                     and rejoins as the secondary (reseeded)",
-                "  --try-planned      planned, or forced if planned cannot complete"})
+                "  --try-planned      planned, or forced if planned cannot complete",
+                "  --to REGION        the region whose server is to become primary (default: the",
+                "                     secondary when the request arrives), as Azure sends a",
+                "                     failover to the secondary",
+                "Exit status 3: another failover runs (FailoverGroupBusy); 4: the target already is",
+                "the primary, nothing done (FailoverGroupFailoverRequestOnPrimary)."})
     static final class Failover implements Callable<Integer> {
         @Mixin
         StateDirOption stateDir;
@@ -85,16 +90,19 @@ final class DbCommand implements Runnable {
         @Option(names = "--json", description = "Print the result as JSON for programs.")
         boolean json;
 
+        @Option(names = "--to", paramLabel = "REGION", description = "The region whose server is to become primary.")
+        String to;
+
         @Override
         public Integer call() throws Exception {
             FailoverMode requested = mode == null ? FailoverMode.PLANNED : mode.forced ? FailoverMode.FORCED : FailoverMode.TRY_PLANNED;
             ControlClient client = ControlClient.connect(stateDir.get());
             PrintWriter out = spec.commandLine().getOut();
             if (!json) {
-                out.println(requested.word() + " failover...");
+                out.println(requested.word() + " failover" + (to == null ? "" : " to " + to) + "...");
                 out.flush();
             }
-            FailoverResult result = client.failover(requested);
+            FailoverResult result = client.failover(requested, to);
             if (json) {
                 StatusView.printJson(result, out);
             } else {

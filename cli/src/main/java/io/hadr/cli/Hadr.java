@@ -10,8 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The {@code hadr} command. Exit codes: 0 ok, 1 failed, 2 bad usage. An error is one clear line
- * on stderr; {@code --verbose} adds the stack trace.
+ * The {@code hadr} command. Exit codes: 0 ok, 1 failed, 2 bad usage; {@code hadr db failover} also
+ * 3 when another failover runs (Azure {@code FailoverGroupBusy}) and 4 when its target already is
+ * the primary (Azure {@code FailoverGroupFailoverRequestOnPrimary}). An error is one clear line on
+ * stderr; {@code --verbose} adds the stack trace.
  */
 @Command(
         name = "hadr",
@@ -26,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             FrontDoorCommand.class,
             DbCommand.class,
             RegionCommand.class,
+            LinkCommand.class,
             DrillCommand.class,
             AzureCommand.class,
             ValidateCommand.class,
@@ -68,7 +71,7 @@ public final class Hadr implements Runnable {
             e.printStackTrace(err);
         }
         err.flush();
-        return Errors.isBadUsage(e) ? 2 : 1;
+        return Errors.exitCode(e);
     }
 
     private static int handleUsageError(CommandLine.ParameterException e, String[] args) {

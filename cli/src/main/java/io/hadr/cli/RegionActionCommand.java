@@ -16,7 +16,7 @@ abstract class RegionActionCommand<R> implements Callable<Integer> {
     @Mixin
     StateDirOption stateDir;
 
-    @Parameters(paramLabel = "REGION", description = "Region id, e.g. centralindia.")
+    @Parameters(index = "0", paramLabel = "REGION", description = "Region id, e.g. centralindia.")
     String region;
 
     @Option(names = "--json", description = "Print the result as JSON for programs.")
@@ -24,6 +24,9 @@ abstract class RegionActionCommand<R> implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Refuses bad arguments before the environment is asked; throws a picocli {@code ParameterException}. */
+    void check() {}
 
     /** Carries out the action; returns the control API's answer. */
     abstract R act(ControlClient client, String region);
@@ -33,6 +36,7 @@ abstract class RegionActionCommand<R> implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        check();
         ControlClient client = ControlClient.connect(stateDir.get());
         PrintWriter out = spec.commandLine().getOut();
         R result = act(client, region);

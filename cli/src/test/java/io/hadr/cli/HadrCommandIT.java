@@ -135,8 +135,9 @@ class HadrCommandIT {
         Cli.Result app = cli.run("app", "stop", "mars");
         Cli.Result region = cli.run("region", "down", "mars");
         Cli.Result origin = cli.run("frontdoor", "origin", "mars", "disable");
+        Cli.Result scale = cli.run("app", "scale", "mars", "2");
 
-        for (Cli.Result result : List.of(app, region, origin)) {
+        for (Cli.Result result : List.of(app, region, origin, scale)) {
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
             assertThat(result.err()).isEqualTo("hadr: no region 'mars'; the regions are centralindia, southindia\n");
         }
@@ -185,6 +186,49 @@ class HadrCommandIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(status(cli).path("regions").get(0).path("origin").path("healthy").asBoolean()).isFalse());
         assertThat(origin.path("priority").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void linkCommandsChangeTheLinkAndStatusShowsIt() throws Exception {
+        Cli.Result latency = cli.run("link", "latency", "25ms");
+        Cli.Result partition = cli.run("link", "partition");
+        Cli.Result shown = cli.run("link", "--json");
+        Cli.Result table = cli.run("status");
+        Cli.Result heal = cli.run("link", "heal");
+        Cli.Result back = cli.run("link", "latency", "10ms");
+
+        for (Cli.Result result : List.of(latency, partition, shown, table, heal, back)) {
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+        }
+        assertThat(latency.out()).startsWith("link centralindia <-> southindia: 25 ms one way, whole");
+        assertThat(partition.out()).contains("PARTITIONED");
+        JsonNode link = JSON.readTree(shown.out());
+        assertThat(link.path("latencyMs").asDouble()).isEqualTo(25.0);
+        assertThat(link.path("partitioned").asBoolean()).isTrue();
+        assertThat(table.out()).contains("PARTITIONED");
+        assertThat(heal.out()).contains("25 ms one way, whole");
+        assertThat(status(cli).path("link").path("latencyMs").asDouble()).isEqualTo(10.0);
+    }
+
+    @Test
+    void appScaleChangesTheNumberOfInstancesServing() throws Exception {
+        Cli.Result out = cli.run("app", "scale", "southindia", "2");
+
+        assertThat(out.exitCode()).as(out.toString()).isZero();
+        JsonNode two = status(cli).path("regions").get(1).path("apps");
+        assertThat(two).hasSize(2).allSatisfy(app -> assertThat(app.path("state").asText()).isEqualTo("running"));
+        JsonNode status = status(cli);
+        for (JsonNode app : two) {
+            assertThat(get(status, URI.create(app.path("url").asText() + "/"))).contains("South India");
+        }
+
+        Cli.Result in = cli.run("app", "scale", "southindia", "1", "--json");
+
+        assertThat(in.exitCode()).as(in.toString()).isZero();
+        JsonNode result = JSON.readTree(in.out());
+        assertThat(result.path("before").asInt()).isEqualTo(2);
+        assertThat(result.path("after").asInt()).isEqualTo(1);
+        assertThat(status(cli).path("regions").get(1).path("apps")).hasSize(1);
     }
 
     @Test

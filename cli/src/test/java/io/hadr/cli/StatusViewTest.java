@@ -10,6 +10,7 @@ import io.hadr.core.platform.RegionAction;
 import io.hadr.local.AppActionResult;
 import io.hadr.local.AppState;
 import io.hadr.local.RegionActionResult;
+import io.hadr.local.ScaleResult;
 import io.hadr.toolkit.MutableClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -81,7 +82,7 @@ class StatusViewTest {
                 List.of("archiving on 'centralindia' fails (last failure: 000000010000000000000007 at 11:00); see its postgres.log"));
         EnvironmentStatus.DatabaseStatus db = new EnvironmentStatus.DatabaseStatus("centralindia", "southindia", "steady",
                 "127.0.0.1:5443", "centralindia", "127.0.0.1:5444", "southindia", "async", false, 0L, 0L, "manual", null,
-                List.of(), null, backups);
+                List.of(), null, List.of(), null, backups);
         StringWriter text = new StringWriter();
 
         StatusView.DatabaseView.print(db, new PrintWriter(text));
@@ -89,6 +90,59 @@ class StatusViewTest {
         assertThat(text.toString()).contains("backups: RPO now 1200 ms (archive lag; archive timeout 60s), geo-copy lag 300 ms, "
                 + "restorable from 2026-11-27T10:00:00Z to 2026-11-27T11:00:00Z, retention 7d")
                 .contains("! backups: archiving on 'centralindia' fails");
+    }
+
+    @Test
+    void shouldShowALinkThatIsCutAndWhatItHolds() {
+        EnvironmentStatus.LinkStatus link = new EnvironmentStatus.LinkStatus(10.0, true, Instant.parse("2030-01-01T09:59:00Z"), 3,
+                List.of(new EnvironmentStatus.LinkDirection("centralindia", "southindia", 50L << 20, 64 * 1024),
+                        new EnvironmentStatus.LinkDirection("southindia", "centralindia", 2048, 0)));
+
+        String text = render(status(List.of(app("running", 0, null, null)), link));
+
+        assertThat(text).contains("link centralindia <-> southindia: 10 ms one way, PARTITIONED since 2030-01-01T09:59:00Z"
+                + " (nothing crosses; 'hadr link heal' ends it), 3 connections; centralindia -> southindia 50 MiB delivered,"
+                + " 64 KiB held; southindia -> centralindia 2048 B delivered");
+    }
+
+    @Test
+    void shouldSayHowToStartARegionScaledToZero() {
+        String text = render(status(List.of(), null));
+
+        assertThat(text).contains("! southindia runs no app instance (scaled to 0, as a warm or cold standby);"
+                + " 'hadr app scale southindia N' starts N");
+    }
+
+    @Test
+    void shouldPutAScaleIntoWords() {
+        ScaleResult out = new ScaleResult("southindia", 1, 2, List.of(
+                new AppActionResult.InstanceResult("southindia-0", "http://127.0.0.1:8102", AppState.RUNNING, AppState.RUNNING,
+                        null, null),
+                new AppActionResult.InstanceResult("southindia-1", "http://127.0.0.1:40123", AppState.STOPPED, AppState.RUNNING,
+                        null, Duration.ofMillis(6200))), List.of(), Duration.ofMillis(6300));
+        ScaleResult in = new ScaleResult("southindia", 2, 0, List.of(), List.of(
+                new AppActionResult.InstanceResult("southindia-0", "http://127.0.0.1:8102", AppState.RUNNING, AppState.STOPPED,
+                        Duration.ofMillis(400), null)), Duration.ofMillis(450));
+
+        assertThat(ActionView.lines(out)).containsExactly("app southindia-0 was already running",
+                "started app southindia-1 on http://127.0.0.1:40123, healthy after 6.2 s; it gets traffic once the front door's"
+                        + " probes pass",
+                "scaled southindia from 1 to 2 instances in 6.3 s");
+        assertThat(ActionView.lines(in)).containsExactly(
+                "removed app southindia-0 from the front door and stopped it (drained and stopped in 400 ms)",
+                "scaled southindia from 2 to 0 instances in 450 ms");
+    }
+
+    private EnvironmentStatus status(List<AppStatus> apps, EnvironmentStatus.LinkStatus link) {
+        return new EnvironmentStatus("local", "hadr", "active-passive", "built-in topology", "http://127.0.0.1:8080", ID,
+                clock.instant(), 42L, List.of(new EnvironmentStatus.RegionStatus("southindia", "South India", "secondary", apps,
+                        null)), null, List.of(), link);
+    }
+
+    private String render(EnvironmentStatus status) {
+        StringWriter text = new StringWriter();
+        StatusView.print(status, new PrintWriter(text), clock);
+        return text.toString();
     }
 
     private String render(AppStatus app) {

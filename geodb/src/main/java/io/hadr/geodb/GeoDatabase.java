@@ -17,12 +17,14 @@ import io.hadr.geodb.internal.Failovers;
 import io.hadr.geodb.internal.ForcedFailover;
 import io.hadr.geodb.internal.GroupContext;
 import io.hadr.geodb.internal.GroupProbe;
+import io.hadr.geodb.internal.InterRegionLink;
 import io.hadr.geodb.internal.Listeners;
 import io.hadr.geodb.internal.PgAccount;
 import io.hadr.geodb.internal.PgProcesses;
 import io.hadr.geodb.internal.PlannedFailover;
 import io.hadr.geodb.internal.PostgresServer;
 import io.hadr.geodb.internal.ReplicationMonitor;
+import io.hadr.geodb.internal.Routes;
 import io.hadr.geodb.internal.Seeding;
 import io.hadr.geodb.internal.SelfHealer;
 import io.hadr.geodb.internal.ServerRecovery;
@@ -104,7 +106,9 @@ public final class GeoDatabase implements AutoCloseable {
     private final GeoDbConfig config;
     private final ReentrantLock operations = new ReentrantLock();
     private final Events events;
-    private final Listeners listeners;
+    private volatile Listeners listeners;
+    private volatile InterRegionLink link;
+    private Routes routes;
     private PgProcesses launcher;
     private volatile FailoverGroup group;
     private Procedures procedures;
@@ -121,7 +125,6 @@ public final class GeoDatabase implements AutoCloseable {
     public GeoDatabase(GeoDbConfig config) {
         this.config = Objects.requireNonNull(config, "config must not be null");
         this.events = new Events(config.clock());
-        this.listeners = new Listeners(config.listeners().holdTimeout(), events);
     }
 
     public GeoDbConfig config() {
@@ -157,10 +160,17 @@ public final class GeoDatabase implements AutoCloseable {
                 Path root = config.dataRoot().getFileName();
                 launcher = new PgProcesses(PgAccount.forCurrentProcess(config.unprivilegedUser()),
                         root == null ? "geodb" : root.toString());
+                List<String> regions = regions();
+                link = new InterRegionLink(regions.get(0), regions.get(1), config.linkLatency(), config.clock());
+                routes = new Routes(link);
+                listeners = new Listeners(regions, config.listeners().holdTimeout(), routes, events);
                 Bootstrap bootstrap = new Bootstrap(config, launcher, events);
                 group = bootstrap.load(steps);
+                group.servers().forEach(routes::open);
+                steps.note("inter-region link between " + regions.get(0) + " and " + regions.get(1) + ", "
+                        + config.linkLatency().toMillis() + " ms one way");
                 group.starting("start");
-                GroupContext context = new GroupContext(config, group, listeners, events);
+                GroupContext context = new GroupContext(config, group, listeners, events, routes);
                 procedures = procedures(context);
                 backups = new BackupService(context, launcher);
                 backups.prepare();
@@ -195,22 +205,67 @@ public final class GeoDatabase implements AutoCloseable {
         return new Procedures(sync, recovery, healer, failovers, probe, watcher, status);
     }
 
-    /** The read-write listener: always leads to the current primary. */
+    /**
+     * The read-write listener as clients in the initial primary's region reach it: always leads
+     * to the current primary (across the inter-region link once the primary is in the other region).
+     */
     public ListenerEndpoint readWriteListener() {
-        return endpoint(listeners.readWrite().name(), listeners.readWrite().started()
-                ? listeners.readWrite().port() : -1);
+        return readWriteListener(config.initialPrimary());
     }
 
-    /** The read-only listener: leads to the readable secondary. */
+    /** The read-only listener as clients in the initial primary's region reach it: leads to the readable secondary. */
     public ListenerEndpoint readOnlyListener() {
-        return endpoint(listeners.readOnly().name(), listeners.readOnly().started() ? listeners.readOnly().port() : -1);
+        return readOnlyListener(config.initialPrimary());
     }
 
-    private ListenerEndpoint endpoint(String name, int port) {
-        if (port < 0) {
+    /**
+     * The read-write listener's entry for clients in {@code region}: it leads to the current
+     * primary, directly when the primary is in {@code region} and across the inter-region link
+     * when it is not, so a cross-region connection takes the link's latency and its faults.
+     *
+     * @param region one of the servers' names (each server stands in its own region)
+     */
+    public ListenerEndpoint readWriteListener(String region) {
+        return endpoint(startedListeners().readWrite().in(region));
+    }
+
+    /** The read-only listener's entry for clients in {@code region}; see {@link #readWriteListener(String)}. */
+    public ListenerEndpoint readOnlyListener(String region) {
+        return endpoint(startedListeners().readOnly().in(region));
+    }
+
+    private Listeners startedListeners() {
+        Listeners l = listeners;
+        if (l == null || !l.readWrite().started()) {
             throw new IllegalStateException("the listeners have no address before start()");
         }
-        return new ListenerEndpoint(name, "127.0.0.1", port, config.databaseName());
+        return l;
+    }
+
+    private ListenerEndpoint endpoint(TcpListener listener) {
+        return new ListenerEndpoint(listener.kind(), "127.0.0.1", listener.port(), config.databaseName());
+    }
+
+    /**
+     * The link between the two regions: its latency can be changed, it can be partitioned and
+     * healed while the group runs. Replication, seeding and every cross-region listener
+     * connection go through it.
+     */
+    public RegionLink link() {
+        InterRegionLink l = link;
+        if (l == null) {
+            throw new IllegalStateException("the inter-region link exists only once the group is started");
+        }
+        return l;
+    }
+
+    /** The servers' regions, the initial primary's first. */
+    private List<String> regions() {
+        List<String> regions = new ArrayList<>();
+        regions.add(config.initialPrimary());
+        config.servers().stream().map(ServerSpec::name).filter(n -> !n.equals(config.initialPrimary()))
+                .forEach(regions::add);
+        return regions;
     }
 
     /** A planned failover (Azure {@code failover}) to the current secondary. */
@@ -444,9 +499,12 @@ public final class GeoDatabase implements AutoCloseable {
     /** Runs one statement as the administrator through the read-write listener (the current primary). */
     public QueryResult sql(String statement) {
         requireStarted();
-        TcpListener.Route route = listeners.readWrite().target();
-        return SqlRunner.run(listeners.readWrite().port(), route == null ? READ_WRITE : route.server(),
-                config.databaseName(), group.stateFile().adminPassword(), statement);
+        // The entry in the primary's own region: the operator's statement does not cross the link.
+        PostgresServer primary = group.primary();
+        TcpListener entry = primary == null ? listeners.readWrite().home() : listeners.readWrite().in(primary.name());
+        String target = listeners.readWrite().targetServer();
+        return SqlRunner.run(entry.port(), target == null ? READ_WRITE : target, config.databaseName(),
+                group.stateFile().adminPassword(), statement);
     }
 
     /** Runs one statement as the administrator on a server of the group, by its own port. */
@@ -468,7 +526,7 @@ public final class GeoDatabase implements AutoCloseable {
     }
 
     private GroupContext groupContext() {
-        return new GroupContext(config, group, listeners, events);
+        return new GroupContext(config, group, listeners, events, routes);
     }
 
     /**
@@ -502,7 +560,9 @@ public final class GeoDatabase implements AutoCloseable {
         if (b != null) {
             b.close();
         }
-        listeners.close();
+        if (listeners != null) {
+            listeners.close();
+        }
         FailoverGroup g = group;
         if (g != null) {
             List<PostgresServer> order = new ArrayList<>();
@@ -527,6 +587,13 @@ public final class GeoDatabase implements AutoCloseable {
         if (procedures != null) {
             procedures.watcher().close();
             procedures.status().close();
+        }
+        // Last: the secondary received the primary's shutdown checkpoint through the link.
+        if (routes != null) {
+            routes.close();
+        }
+        if (link != null) {
+            link.close();
         }
         if (launcher != null) {
             launcher.close();

@@ -52,10 +52,11 @@ public final class GeoDbConfig {
     private final PostgresBinaries binaries;
     private final String unprivilegedUser;
     private final Clock clock;
+    private final Duration linkLatency;
 
-    private GeoDbConfig(Builder b, ConnectionLimits connections) {
+    private GeoDbConfig(Builder b, List<ServerSpec> servers, ConnectionLimits connections) {
         this.dataRoot = b.dataRoot;
-        this.servers = List.copyOf(b.servers);
+        this.servers = List.copyOf(servers);
         this.initialPrimary = b.initialPrimary != null ? b.initialPrimary : b.servers.get(0).name();
         this.replicationMode = b.replicationMode;
         this.readWriteEndpoint = b.readWriteEndpoint;
@@ -70,6 +71,7 @@ public final class GeoDbConfig {
         this.binaries = b.binaries != null ? b.binaries : PostgresBinaries.bundled();
         this.unprivilegedUser = b.unprivilegedUser;
         this.clock = b.clock;
+        this.linkLatency = b.linkLatency;
     }
 
     /** Starts a builder with the defaults listed on each setter. */
@@ -165,6 +167,11 @@ public final class GeoDbConfig {
         return clock;
     }
 
+    /** The inter-region link's one-way latency when the group starts (see {@link RegionLink}). */
+    public Duration linkLatency() {
+        return linkLatency;
+    }
+
     /** Every setting (the password hidden). */
     @Override
     public String toString() {
@@ -173,7 +180,7 @@ public final class GeoDbConfig {
                 + ", listeners=" + listeners + ", database=" + database + ", timeouts=" + timeouts
                 + ", healthChecks=" + healthChecks + ", selfHealing=" + selfHealing + ", connections=" + connections
                 + ", settings=" + settings + ", backups=" + backups + ", binaries=" + binaries + ", unprivilegedUser=" + unprivilegedUser
-                + ", clock=" + clock + "}";
+                + ", clock=" + clock + ", linkLatency=" + linkLatency + "}";
     }
 
     /** Validating builder of {@link GeoDbConfig}. */
@@ -196,6 +203,7 @@ public final class GeoDbConfig {
         private PostgresBinaries binaries;
         private String unprivilegedUser = "nobody";
         private Clock clock = Clock.systemUTC();
+        private Duration linkLatency = Duration.ZERO;
 
         private Builder() {
         }
@@ -214,12 +222,22 @@ public final class GeoDbConfig {
          * @param port 0 (pick a free port and remember it) or 1024–65535
          */
         public Builder server(String name, int port) {
+            return server(name, port, 0, 0);
+        }
+
+        /**
+         * Adds a server with the ports of its region's listener entries (see {@link ServerSpec}).
+         *
+         * @param readWriteListenerPort 0 (a free port, kept) or 1024–65535
+         * @param readOnlyListenerPort 0 (a free port, kept) or 1024–65535
+         */
+        public Builder server(String name, int port, int readWriteListenerPort, int readOnlyListenerPort) {
             Checks.serverName("server name", name);
-            Checks.port("port of server '" + name + "'", port);
+            ServerSpec spec = new ServerSpec(name, port, readWriteListenerPort, readOnlyListenerPort);
             if (servers.stream().anyMatch(s -> s.name().equals(name))) {
                 throw new IllegalArgumentException("server names must be unique, but '" + name + "' was given twice");
             }
-            servers.add(new ServerSpec(name, port));
+            servers.add(spec);
             return this;
         }
 
@@ -248,13 +266,16 @@ public final class GeoDbConfig {
             return this;
         }
 
-        /** Default 0: a free port, chosen on first start and kept in the state file. */
+        /**
+         * The port of the read-write listener's entry in the initial primary's region. Default 0:
+         * a free port, chosen on first start and kept in the state file.
+         */
         public Builder readWriteListenerPort(int port) {
             listeners = listeners.withReadWritePort(port);
             return this;
         }
 
-        /** Default 0: a free port, chosen on first start and kept in the state file. */
+        /** Like {@link #readWriteListenerPort(int)}, for the read-only listener. */
         public Builder readOnlyListenerPort(int port) {
             listeners = listeners.withReadOnlyPort(port);
             return this;
@@ -394,6 +415,19 @@ public final class GeoDbConfig {
             return this;
         }
 
+        /**
+         * The one-way latency of the inter-region link that replication, seeding and every
+         * cross-region listener connection go through; it can be changed while the group runs
+         * ({@link GeoDatabase#link()}). Default 0 (the link is there, partitions work, nothing is
+         * delayed).
+         *
+         * @param oneWay 0 to {@link RegionLink#MAX_LATENCY}
+         */
+        public Builder linkLatency(Duration oneWay) {
+            this.linkLatency = Checks.between("linkLatency", oneWay, Duration.ZERO, RegionLink.MAX_LATENCY);
+            return this;
+        }
+
         /** The clock of the failover policy, self-healing and events. Default the system clock (UTC). */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock must not be null");
@@ -417,19 +451,44 @@ public final class GeoDbConfig {
                 throw new IllegalStateException("initialPrimary must be one of the servers "
                         + servers.stream().map(ServerSpec::name).toList() + ", but was '" + initialPrimary + "'");
             }
-            Set<Integer> ports = new HashSet<>();
+            String home = initialPrimary != null ? initialPrimary : servers.get(0).name();
+            List<ServerSpec> resolved = new ArrayList<>();
             for (ServerSpec s : servers) {
+                resolved.add(s.name().equals(home) ? homeListenerPorts(s) : s);
+            }
+            Set<Integer> ports = new HashSet<>();
+            for (ServerSpec s : resolved) {
                 Checks.uniquePort(ports, s.port(), "server '" + s.name() + "'");
             }
-            Checks.uniquePort(ports, listeners.readWritePort(), "readWriteListenerPort");
-            Checks.uniquePort(ports, listeners.readOnlyPort(), "readOnlyListenerPort");
+            for (ServerSpec s : resolved) {
+                boolean isHome = s.name().equals(home);
+                Checks.uniquePort(ports, s.readWriteListenerPort(), isHome ? "readWriteListenerPort"
+                        : "readWriteListenerPort of region '" + s.name() + "'");
+                Checks.uniquePort(ports, s.readOnlyListenerPort(), isHome ? "readOnlyListenerPort"
+                        : "readOnlyListenerPort of region '" + s.name() + "'");
+            }
             ConnectionLimits limits;
             try {
                 limits = new ConnectionLimits(maxConnections, reservedConnections);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(e.getMessage() + " (maxConnections " + maxConnections + ")", e);
             }
-            return new GeoDbConfig(this, limits);
+            return new GeoDbConfig(this, resolved, limits);
+        }
+
+        /** The initial primary's region takes the listener ports set with the single-listener setters. */
+        private ServerSpec homeListenerPorts(ServerSpec spec) {
+            int readWrite = merge(spec.readWriteListenerPort(), listeners.readWritePort(), "readWriteListenerPort", spec);
+            int readOnly = merge(spec.readOnlyListenerPort(), listeners.readOnlyPort(), "readOnlyListenerPort", spec);
+            return spec.withListenerPorts(readWrite, readOnly);
+        }
+
+        private static int merge(int ofServer, int ofListeners, String what, ServerSpec spec) {
+            if (ofServer != 0 && ofListeners != 0 && ofServer != ofListeners) {
+                throw new IllegalStateException(what + " was set to " + ofListeners + " and, for region '" + spec.name()
+                        + "', to " + ofServer + "; set it once");
+            }
+            return ofServer != 0 ? ofServer : ofListeners;
         }
 
     }

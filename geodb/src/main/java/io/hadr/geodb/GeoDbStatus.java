@@ -28,15 +28,21 @@ import java.util.List;
  * @param failoverGracePeriod with AUTOMATIC, the primary outage after which the group fails over; else null
  * @param primaryUnreachableSince when the watcher first found the primary unreachable, or null
  * @param lastFailover the report of the latest failover of this instance, or null
+ * @param listeners every listener entry: read-write and read-only, one per region each, the
+ *     initial primary's region first ({@code readWriteListener} and {@code readOnlyListener} are
+ *     that region's)
+ * @param link the inter-region link: latency, partition, bytes crossing
  */
 public record GeoDbStatus(String primary, String secondary, GroupState state, List<ServerStatus> servers,
         ListenerEndpoint readWriteListener, String readWriteTarget, ListenerEndpoint readOnlyListener,
         String readOnlyTarget, ReplicationMode replicationMode, boolean synchronousCommit, Long replicationLagBytes,
         Long replicationLagMillis, ReplicationStatus replication, FailoverPolicy failoverPolicy,
-        Duration failoverGracePeriod, Instant primaryUnreachableSince, FailoverReport lastFailover) {
+        Duration failoverGracePeriod, Instant primaryUnreachableSince, FailoverReport lastFailover,
+        List<ListenerStatus> listeners, LinkStatus link) {
 
     public GeoDbStatus {
         servers = List.copyOf(servers);
+        listeners = List.copyOf(listeners);
     }
 
     /** The status of one server. */

@@ -34,9 +34,17 @@ public record ReplicationStatus(String primary, String standby, boolean connecte
         Duration writeLag, Duration flushLag, Duration replayLag, Instant lastReplyAt, Duration sinceLastReply) {
 
     /**
+     * A connected secondary replies at least every second ({@code wal_receiver_status_interval});
+     * one that has been silent for longer than this is not answering (a cut link, a stopped
+     * process) although its connection has not timed out yet, and its {@code replay_lag} is stale.
+     */
+    public static final Duration SILENT_AFTER = Duration.ofSeconds(2);
+
+    /**
      * How far behind the secondary is in time: 0 when it replayed everything; PostgreSQL's
-     * {@code replay_lag} while connected; while not connected and behind, the time since its
-     * last reply (the span of writes it may be missing); null when unknown.
+     * {@code replay_lag} while connected and answering; while not connected, or connected but
+     * silent for longer than {@link #SILENT_AFTER}, and behind, the time since its last reply
+     * (the span of writes it may be missing); null when unknown.
      */
     public Long lagMillis() {
         if (lagBytes == null) {
@@ -45,7 +53,8 @@ public record ReplicationStatus(String primary, String standby, boolean connecte
         if (lagBytes == 0) {
             return 0L;
         }
-        if (connected) {
+        boolean silent = sinceLastReply != null && sinceLastReply.compareTo(SILENT_AFTER) > 0;
+        if (connected && !silent) {
             return replayLag == null ? null : replayLag.toMillis();
         }
         return sinceLastReply == null ? null : sinceLastReply.toMillis();

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,29 +41,78 @@ final class AppFleet implements AutoCloseable {
     static final Duration APP_START_DEADLINE = Duration.ofSeconds(90);
 
     private final Topology topology;
+    private final AppSettings settings;
+    private final Clock clock;
     private final ProcessLauncher launcher = new ProcessLauncher("apps");
     private final ExecutorService workers = Executors.newCachedThreadPool(Threads.daemon("hadr-app-worker"));
-    private final Map<String, List<AppInstance>> byRegion = new LinkedHashMap<>();
+    /** Each region's instances, replaced as a whole when the region is scaled; regions in topology order. */
+    private final Map<String, List<AppInstance>> byRegion = new ConcurrentHashMap<>();
+    /** Per region, the number the next instance made by a scale-out gets. */
+    private final Map<String, Integer> nextIndex = new ConcurrentHashMap<>();
     private final AppHealer healer;
 
     AppFleet(Topology topology, AppSettings settings, Clock clock, HealingPolicy healing) {
         this.topology = topology;
+        this.settings = settings;
+        this.clock = clock;
         this.healer = new AppHealer(healing, clock, APP_START_DEADLINE);
         int nextPort = topology.local().appBasePort();
         for (Region region : topology.regions()) {
             List<AppInstance> instances = new ArrayList<>();
             for (int i = 0; i < region.appInstances(); i++) {
                 int port = topology.local().appBasePort() == 0 ? FreePorts.pick() : nextPort++;
-                instances.add(new AppInstance(AppSettings.instanceName(region, i), region, port,
-                        settings.launch(region, i, port), launcher, clock, healer::crashed));
+                instances.add(instance(region, i, port));
             }
             byRegion.put(region.id(), List.copyOf(instances));
+            nextIndex.put(region.id(), region.appInstances());
         }
+    }
+
+    private AppInstance instance(Region region, int index, int port) {
+        return new AppInstance(AppSettings.instanceName(region, index), region, port, settings.launch(region, index, port),
+                launcher, clock, healer::crashed);
     }
 
     /** Each region's instances, in topology order. */
     Map<String, List<AppInstance>> byRegion() {
-        return Collections.unmodifiableMap(byRegion);
+        Map<String, List<AppInstance>> ordered = new LinkedHashMap<>();
+        topology.regions().forEach(r -> ordered.put(r.id(), byRegion.get(r.id())));
+        return Collections.unmodifiableMap(ordered);
+    }
+
+    /**
+     * Adds {@code count} new, stopped instances to a region (App Service scaling out). They listen
+     * on free ports: the topology's consecutive app ports belong to the instances it names.
+     */
+    synchronized List<AppInstance> add(String regionId, int count) {
+        Region region = topology.region(regionId);
+        List<AppInstance> added = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = nextIndex.merge(regionId, 1, Integer::sum) - 1;
+            added.add(instance(region, index, FreePorts.pick()));
+        }
+        List<AppInstance> all = new ArrayList<>(region(regionId));
+        all.addAll(added);
+        byRegion.put(regionId, List.copyOf(all));
+        return added;
+    }
+
+    /** Takes stopped instances out of a region (App Service scaling in); their crash history goes with them. */
+    synchronized void remove(String regionId, List<AppInstance> removed) {
+        List<AppInstance> all = new ArrayList<>(region(regionId));
+        all.removeAll(removed);
+        byRegion.put(regionId, List.copyOf(all));
+        removed.forEach(healer::forget);
+    }
+
+    /** Starts instances in parallel, each until {@code /health} answers; returns what each did. */
+    List<AppActionResult.InstanceResult> start(List<AppInstance> instances) {
+        return forEach(instances, app -> act(app, AppAction.START));
+    }
+
+    /** Stops instances gracefully in parallel; returns what each did. */
+    List<AppActionResult.InstanceResult> stop(List<AppInstance> instances) {
+        return forEach(instances, app -> act(app, AppAction.STOP));
     }
 
     /**
@@ -73,7 +123,7 @@ final class AppFleet implements AutoCloseable {
     List<AppInstance> region(String regionId) {
         List<AppInstance> apps = byRegion.get(regionId);
         if (apps == null) {
-            throw new UnknownRegionException(regionId, List.copyOf(byRegion.keySet()));
+            throw new UnknownRegionException(regionId, topology.regions().stream().map(Region::id).toList());
         }
         return apps;
     }
@@ -111,7 +161,8 @@ final class AppFleet implements AutoCloseable {
     AppActionResult act(String regionId, AppAction action) {
         List<AppInstance> apps = region(regionId);
         if (apps.isEmpty()) {
-            throw new LocalEnvironmentException("region " + regionId + " has no app instances (appInstances: 0)");
+            throw new LocalEnvironmentException("region " + regionId + " has no app instance (appInstances: 0, or scaled to 0);"
+                    + " 'hadr app scale " + regionId + " N' starts N");
         }
         List<AppActionResult.InstanceResult> results = forEach(apps, app -> act(app, action));
         AppActionResult result = new AppActionResult(regionId, action, results);

@@ -77,6 +77,11 @@ final class AppHealer implements AutoCloseable {
         history(app).reset();
     }
 
+    /** The instance is gone (scaled in): its history goes. */
+    void forget(AppInstance app) {
+        histories.remove(app.id());
+    }
+
     EnvironmentStatus.Healing status(AppInstance app) {
         return history(app).status(clock.instant());
     }

@@ -16,11 +16,17 @@ import java.util.Map;
  *
  * @param appJar the jar every instance runs
  * @param frontDoorId the id apps are locked to, or empty when {@code app.lockToFrontDoor} is off
- * @param databaseUrl the failover group's read-write listener: one connection string in every region
+ * @param databaseUrls per region id, the failover group's read-write listener as that region's
+ *     apps reach it: the same listener everywhere, entered in the app's own region, so that an app
+ *     whose region does not hold the primary crosses the inter-region link as it would on Azure
  * @param apps the account apps run as, and the working directory it can reach
  */
-record AppSettings(Topology topology, Path appJar, String frontDoorId, String databaseUrl, String databaseUser,
-        String databasePassword, AppAccount apps, Path logs) {
+record AppSettings(Topology topology, Path appJar, String frontDoorId, Map<String, String> databaseUrls,
+        String databaseUser, String databasePassword, AppAccount apps, Path logs) {
+
+    AppSettings {
+        databaseUrls = Map.copyOf(databaseUrls);
+    }
 
     /** JVM options that roughly halve a small Spring Boot app's start-up on a 2-core machine. */
     private static final List<String> APP_JVM_OPTIONS = List.of(
@@ -77,9 +83,11 @@ record AppSettings(Topology topology, Path appJar, String frontDoorId, String da
         if (!frontDoorId.isEmpty()) {
             env.put("HADR_FRONT_DOOR_ID", frontDoorId);
         }
-        env.put("HADR_DB_URL", databaseUrl);
+        env.put("HADR_DB_URL", databaseUrls.get(region.id()));
         env.put("HADR_DB_USER", databaseUser);
         env.put("HADR_DB_PASSWORD", databasePassword);
+        // Sized so that every instance of both regions fits the server's connections (the topology checked it).
+        env.put(Databases.POOL_SIZE_VARIABLE, Integer.toString(Databases.poolSize(topology)));
         return env;
     }
 

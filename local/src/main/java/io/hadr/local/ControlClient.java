@@ -7,6 +7,7 @@ import io.hadr.core.platform.AppAction;
 import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.LinkFault;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
 import io.hadr.core.platform.RestoreRequest;
@@ -118,9 +119,34 @@ public final class ControlClient {
         return call("GET", "/v1/db/status", null, QUERY_TIMEOUT, EnvironmentStatus.DatabaseStatus.class);
     }
 
-    /** Fails the database over; returns once the failover completed. */
+    /** Fails the database over to the current secondary; returns once the failover completed. */
     public FailoverResult failover(FailoverMode mode) {
-        return call("POST", "/v1/db/failover", new FailoverRequest(mode), ACTION_TIMEOUT, FailoverResult.class);
+        return failover(mode, null);
+    }
+
+    /**
+     * Fails the database over to {@code to} (null: the server that is secondary when the request
+     * arrives); returns once the failover completed.
+     *
+     * @throws FailoverDeclinedException when another failover runs, or {@code to} already is the primary
+     */
+    public FailoverResult failover(FailoverMode mode, String to) {
+        return call("POST", "/v1/db/failover", new FailoverRequest(mode, to), ACTION_TIMEOUT, FailoverResult.class);
+    }
+
+    /** Sets a region's number of running app instances; returns once they run (or are gone). */
+    public ScaleResult scale(String region, int instances) {
+        return call("POST", "/v1/scale/" + segment(region), new ScaleRequest(instances), ACTION_TIMEOUT, ScaleResult.class);
+    }
+
+    /** The link between the regions. */
+    public EnvironmentStatus.LinkStatus link() {
+        return call("GET", "/v1/link", null, QUERY_TIMEOUT, EnvironmentStatus.LinkStatus.class);
+    }
+
+    /** Changes the link between the regions (latency, partition, heal); returns it afterwards. */
+    public EnvironmentStatus.LinkStatus link(LinkFault fault) {
+        return call("POST", "/v1/link", fault, QUERY_TIMEOUT, EnvironmentStatus.LinkStatus.class);
     }
 
     /** Every base backup in every region's store, the marks, the restorable range. */
@@ -286,6 +312,9 @@ public final class ControlClient {
         return switch (error.code()) {
             case UNKNOWN_REGION -> new UnknownRegionException(error.region(), error.regions());
             case BAD_REQUEST -> new BadControlRequestException(error.message());
+            case FAILOVER_GROUP_BUSY -> new FailoverDeclinedException(FailoverDeclinedException.Reason.BUSY, error.message());
+            case FAILOVER_TARGET_IS_PRIMARY ->
+                    new FailoverDeclinedException(FailoverDeclinedException.Reason.TARGET_IS_PRIMARY, error.message());
             default -> new LocalEnvironmentException(error.message());
         };
     }

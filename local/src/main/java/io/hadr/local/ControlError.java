@@ -27,6 +27,10 @@ public record ControlError(Code code, String message, String region, List<String
         UNKNOWN_REGION(404),
         /** The environment refused or could not do it (e.g. a planned failover without a primary). */
         REFUSED(409),
+        /** A failover was declined because another one runs (Azure {@code FailoverGroupBusy}). */
+        FAILOVER_GROUP_BUSY(409),
+        /** A failover was declined because its target already is the primary (Azure {@code FailoverGroupFailoverRequestOnPrimary}). */
+        FAILOVER_TARGET_IS_PRIMARY(409),
         /** Something broke inside the environment; its log says more. */
         FAILED(500);
 

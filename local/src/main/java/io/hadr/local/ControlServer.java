@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hadr.core.json.Json;
 import io.hadr.core.platform.AppAction;
+import io.hadr.core.platform.LinkFault;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
 import java.io.IOException;
@@ -47,10 +48,13 @@ import org.slf4j.LoggerFactory;
  * GET  /v1/status                         EnvironmentStatus
  * GET  /v1/topology                       Topology the environment runs
  * POST /v1/apps/{region}/{action}         stop | start | restart | kill → AppActionResult
+ * POST /v1/scale/{region}                 body ScaleRequest → ScaleResult
  * POST /v1/regions/{region}/{action}      down | up → RegionActionResult
  * POST /v1/frontdoor/origins/{region}     body OriginChange → EnvironmentStatus.OriginStatus
  * GET  /v1/db/status                      EnvironmentStatus.DatabaseStatus
  * POST /v1/db/failover                    body FailoverRequest → FailoverResult
+ * GET  /v1/link                           EnvironmentStatus.LinkStatus
+ * POST /v1/link                           body LinkFault (latency, partition, heal) → EnvironmentStatus.LinkStatus
  * GET  /v1/db/backups                     BackupCatalog: base backups, marks, stores, restorable range
  * POST /v1/db/backups                     streamed → BaseBackupInfo (a base backup now)
  * POST /v1/db/marks                       body MarkRequest → RestoreMark
@@ -157,8 +161,22 @@ public final class ControlServer implements AutoCloseable {
         routes.addMapping(new UriTemplatePathSpec("/v1/frontdoor/origins/{region}"), new Endpoint().on("POST", call ->
                 environment.updateOrigin(call.path("region"), call.body(OriginChange.class))));
         routes.addMapping(new UriTemplatePathSpec("/v1/db/status"), new Endpoint().on("GET", call -> environment.databaseStatus()));
-        routes.addMapping(new UriTemplatePathSpec("/v1/db/failover"), new Endpoint().on("POST", call ->
-                environment.failover(call.body(FailoverRequest.class).mode())));
+        routes.addMapping(new UriTemplatePathSpec("/v1/scale/{region}"), new Endpoint().on("POST", call ->
+                environment.scale(call.path("region"), call.body(ScaleRequest.class).instances())));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/failover"), new Endpoint().on("POST", call -> {
+            FailoverRequest request = call.body(FailoverRequest.class);
+            return environment.failover(request.mode(), request.to());
+        }));
+        routes.addMapping(new UriTemplatePathSpec("/v1/link"), new Endpoint()
+                .on("GET", call -> environment.linkStatus())
+                .on("POST", call -> {
+                    LinkFault fault = call.body(LinkFault.class);
+                    try {
+                        return environment.link(fault);
+                    } catch (IllegalArgumentException e) {
+                        throw new BadRequest(e.getMessage(), e);
+                    }
+                }));
         routes.addMapping(new UriTemplatePathSpec("/v1/db/backups"), new Endpoint()
                 .on("GET", call -> environment.backups().catalog())
                 .streamed("POST", (call, progress) -> environment.backups().backup(progress)));
@@ -332,6 +350,10 @@ public final class ControlServer implements AutoCloseable {
             }
             if (e instanceof UnknownRegionException unknown) {
                 return new ControlError(ControlError.Code.UNKNOWN_REGION, e.getMessage(), unknown.region(), unknown.regions());
+            }
+            if (e instanceof FailoverDeclinedException declined) {
+                return ControlError.of(declined.reason() == FailoverDeclinedException.Reason.BUSY
+                        ? ControlError.Code.FAILOVER_GROUP_BUSY : ControlError.Code.FAILOVER_TARGET_IS_PRIMARY, e.getMessage());
             }
             if (e instanceof LocalEnvironmentException) {
                 return ControlError.of(ControlError.Code.REFUSED, e.getMessage());

@@ -10,22 +10,26 @@ import io.hadr.geodb.FailoverReport;
 import io.hadr.geodb.GeoDbConfig;
 import io.hadr.geodb.backup.BackupSettings;
 import io.hadr.geodb.GeoDbStatus;
+import io.hadr.geodb.LinkStatus;
+import io.hadr.geodb.ListenerStatus;
 import io.hadr.geodb.PostgresBinaries;
 import io.hadr.geodb.ReadWriteEndpoint;
 import io.hadr.geodb.ReplicationMode;
+import io.hadr.geodb.ReplicationStatus;
 import io.hadr.geodb.ServerStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 
 /**
  * Maps a topology onto the geo-replicated database's own configuration (one server per region,
- * named by region id; listener ports after the servers'), and its status back into the shape
- * {@code hadr status --json} promises.
+ * named by region id; each region's listener entries after the servers' ports; the inter-region
+ * link's latency), and its status back into the shape {@code hadr status --json} promises.
  */
 final class Databases {
 
@@ -40,13 +44,14 @@ final class Databases {
     static GeoDbConfig config(Topology topology, StateDir stateDir, PostgresBinaries binaries) {
         DatabaseSpec spec = topology.database();
         int base = topology.local().databaseBasePort();
+        // Each region's apps reach the group through their region's listener entries.
         GeoDbConfig.Builder builder = GeoDbConfig.custom()
                 .dataRoot(dataRoot(stateDir))
-                .server(topology.primary().id(), base == 0 ? 0 : base)
-                .server(topology.secondary().id(), base == 0 ? 0 : base + 1)
+                .server(topology.primary().id(), base == 0 ? 0 : base, base == 0 ? 0 : base + 2, base == 0 ? 0 : base + 3)
+                .server(topology.secondary().id(), base == 0 ? 0 : base + 1, base == 0 ? 0 : base + 4,
+                        base == 0 ? 0 : base + 5)
                 .initialPrimary(topology.primary().id())
-                .readWriteListenerPort(base == 0 ? 0 : base + 2)
-                .readOnlyListenerPort(base == 0 ? 0 : base + 3)
+                .linkLatency(topology.local().interRegionLatency())
                 .replicationMode(spec.replication() == io.hadr.core.topology.ReplicationMode.SYNC
                         ? ReplicationMode.SYNC : ReplicationMode.ASYNC)
                 .databaseName(spec.name())
@@ -129,18 +134,46 @@ final class Databases {
 
     /** The same with the backups at a glance (null when unknown). */
     static EnvironmentStatus.DatabaseStatus status(GeoDbStatus status, EnvironmentStatus.BackupSummary backups) {
-        return new EnvironmentStatus.DatabaseStatus(status.primary(), status.secondary(), null,
+        return new EnvironmentStatus.DatabaseStatus(status.primary(), status.secondary(), word(status.state()),
                 status.readWriteListener().address(), status.readWriteTarget(), status.readOnlyListener().address(),
                 status.readOnlyTarget(), word(status.replicationMode()), status.synchronousCommit(),
                 status.replicationLagBytes(), status.replicationLagMillis(), word(status.failoverPolicy()),
                 status.primaryUnreachableSince(), status.servers().stream().map(Databases::server).toList(),
-                status.lastFailover() == null ? null : result(status.lastFailover()), backups);
+                status.lastFailover() == null ? null : result(status.lastFailover()),
+                status.listeners().stream().map(Databases::listener).toList(), replication(status.replication()), backups);
     }
 
     private static EnvironmentStatus.ServerStatus server(ServerStatus server) {
         return new EnvironmentStatus.ServerStatus(server.name(), word(server.role()), word(server.state()), server.port(),
-                server.pid(), server.timeline(), server.currentLsn(), server.replayLsn(), server.streaming(), server.restarts(),
-                server.logFile() == null ? null : server.logFile().toString(), server.error());
+                server.pid(), server.timeline(), server.currentLsn(), server.replayLsn(), server.streaming(),
+                server.restarts(), server.logFile() == null ? null : server.logFile().toString(), server.error(),
+                server.lastCrashAt(), server.crashLooping());
+    }
+
+    private static EnvironmentStatus.ListenerStatus listener(ListenerStatus listener) {
+        return new EnvironmentStatus.ListenerStatus(listener.name(), listener.region(), listener.endpoint().address(),
+                listener.target(), listener.crossesLink(), listener.activeConnections());
+    }
+
+    private static EnvironmentStatus.ReplicationStatus replication(ReplicationStatus r) {
+        if (r == null) {
+            return null;
+        }
+        return new EnvironmentStatus.ReplicationStatus(r.connected(), r.walSenderState(), r.currentLsn(), r.sentLsn(),
+                r.flushLsn(), r.replayLsn(), r.lagBytes(), millis(r.writeLag()), millis(r.flushLag()),
+                millis(r.replayLag()), r.lastReplyAt(), millis(r.sinceLastReply()));
+    }
+
+    /** The inter-region link as {@code hadr status} shows it. */
+    static EnvironmentStatus.LinkStatus link(LinkStatus link) {
+        return new EnvironmentStatus.LinkStatus(link.latency().toNanos() / 1e6, link.partitioned(),
+                link.partitionedSince(), link.connections(), link.directions().stream()
+                        .map(d -> new EnvironmentStatus.LinkDirection(d.from(), d.to(), d.deliveredBytes(), d.pendingBytes()))
+                        .toList());
+    }
+
+    private static Long millis(Duration duration) {
+        return duration == null ? null : duration.toMillis();
     }
 
     /** What a failover did, in the platform's terms. */

@@ -6,6 +6,7 @@ import io.hadr.core.topology.Topology;
 import io.hadr.frontdoor.FrontDoor;
 import io.hadr.frontdoor.OriginStatus;
 import io.hadr.geodb.GeoDatabase;
+import io.hadr.geodb.GeoDbStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +28,10 @@ final class EnvironmentStatusReport {
             regions.add(new EnvironmentStatus.RegionStatus(region.id(), region.displayName(), role,
                     apps.status(region.id()), origin));
         }
+        GeoDbStatus db = database == null ? null : database.status();
         return new EnvironmentStatus("local", topology.name(), topology.strategy().id(), topology.source(),
                 frontDoor == null ? null : frontDoor.endpoint().toString(), frontDoorId, startedAt,
-                ProcessHandle.current().pid(), regions, database == null ? null : Databases.status(database.status(), backups.summary()),
-                topology.nonAzureSettings());
+                ProcessHandle.current().pid(), regions, db == null ? null : Databases.status(db, backups.summary()),
+                topology.nonAzureSettings(), db == null ? null : Databases.link(db.link()));
     }
 }

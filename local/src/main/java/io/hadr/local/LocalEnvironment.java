@@ -4,23 +4,30 @@ import io.hadr.core.platform.AppAction;
 import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.LinkFault;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
+import io.hadr.core.topology.Region;
 import io.hadr.core.topology.Topology;
 import io.hadr.frontdoor.FrontDoor;
 import io.hadr.frontdoor.FrontDoorException;
 import io.hadr.frontdoor.UnknownOriginException;
+import io.hadr.geodb.FailoverGroupBusyException;
 import io.hadr.geodb.FailoverReport;
+import io.hadr.geodb.FailoverTargetIsPrimaryException;
 import io.hadr.geodb.GeoDatabase;
 import io.hadr.geodb.GeoDbException;
 import io.hadr.geodb.GeoDbStatus;
 import io.hadr.geodb.PostgresBinaries;
+import io.hadr.geodb.RegionLink;
 import io.hadr.toolkit.Deadline;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -47,6 +54,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private volatile RegionOutages regions;
     private volatile FrontDoor frontDoor;
     private final LocalBackups backups = new LocalBackups(() -> database);
+    private volatile AppScaling scaling;
     private boolean closed;
 
     private LocalEnvironment(Topology topology, StateDir stateDir, Clock clock) {
@@ -99,9 +107,11 @@ public final class LocalEnvironment implements AutoCloseable {
             throw new LocalEnvironmentException("the database could not start: " + e.getMessage(), e);
         }
         GeoDbStatus status = database.status();
-        progress.accept("database: primary " + status.primary() + ", secondary " + status.secondary()
-                + "; read-write listener " + status.readWriteListener().address()
-                + ", read-only listener " + status.readOnlyListener().address());
+        progress.accept("database: primary " + status.primary() + ", secondary " + status.secondary() + "; listeners "
+                + status.listeners().stream().map(l -> l.name() + " " + l.endpoint().address() + " (" + l.region() + ")")
+                        .collect(Collectors.joining(", ")));
+        progress.accept("inter-region link: " + Deadline.seconds(status.link().latency()) + " one way; "
+                + "replication and cross-region app connections go through it");
     }
 
     private void startApps(Path appJar, HealingPolicy healing, Consumer<String> progress) {
@@ -109,9 +119,13 @@ public final class LocalEnvironment implements AutoCloseable {
         if (account.runAs().switchesUser()) {
             progress.accept("apps run as '" + account.runAs().user() + "' (hadr runs as root)");
         }
+        Map<String, String> databaseUrls = new LinkedHashMap<>();
+        for (Region region : topology.regions()) {
+            databaseUrls.put(region.id(), database.readWriteListener(region.id())
+                    .jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"));
+        }
         AppSettings settings = new AppSettings(topology, account.appJar(), topology.app().lockToFrontDoor() ? frontDoorId : "",
-                database.readWriteListener().jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"),
-                Databases.APP_USER, Databases.appPassword(stateDir), account, stateDir.logs());
+                databaseUrls, Databases.APP_USER, Databases.appPassword(stateDir), account, stateDir.logs());
         apps = new AppFleet(topology, settings, clock, healing);
         regions = new RegionOutages(apps, database);
         apps.startAll(progress);
@@ -125,6 +139,7 @@ public final class LocalEnvironment implements AutoCloseable {
             throw new LocalEnvironmentException(e.getMessage() + (port != 0
                     ? "; stop whatever listens on " + port + ", or set local.endpointPort in hadr.yaml" : ""), e);
         }
+        scaling = new AppScaling(topology, apps, frontDoor);
         String origins = frontDoor.origins().stream()
                 .map(o -> o.name() + " p" + o.priority() + "/w" + o.weight() + (o.healthy() ? " healthy" : " unhealthy"))
                 .collect(Collectors.joining(", "));
@@ -153,6 +168,43 @@ public final class LocalEnvironment implements AutoCloseable {
         return EnvironmentStatusReport.of(topology, frontDoorId, startedAt, apps, frontDoor, database, backups);
     }
 
+    /**
+     * Sets a region's number of running app instances, like App Service's instance count; new
+     * instances join the front door's origin group, removed ones are drained first.
+     *
+     * @throws LocalEnvironmentException when the database's connections cannot hold that many pools
+     */
+    public ScaleResult scale(String regionId, int instances) {
+        apps.region(regionId);
+        return scaling.scale(regionId, instances);
+    }
+
+    /**
+     * Changes the link between the regions: its one-way latency, a partition (nothing crosses,
+     * connections stall) or the end of one. Returns the link afterwards.
+     *
+     * @throws IllegalArgumentException for a latency the link does not accept
+     */
+    public EnvironmentStatus.LinkStatus link(LinkFault fault) {
+        RegionLink link = database.link();
+        if (fault instanceof LinkFault.Latency latency) {
+            link.latency(latency.oneWay());
+        } else if (fault instanceof LinkFault.Partition) {
+            link.partition();
+        } else if (fault instanceof LinkFault.Heal) {
+            link.heal();
+        } else {
+            throw new IllegalArgumentException("unknown link change " + fault);
+        }
+        log.info("inter-region link: {} -> {}", fault, link.status());
+        return Databases.link(link.status());
+    }
+
+    /** The link between the regions as it is now. */
+    public EnvironmentStatus.LinkStatus linkStatus() {
+        return Databases.link(database.link().status());
+    }
+
     /** Acts on every app instance of a region, like App Service's site stop/start/restart, or crashes them. */
     public AppActionResult app(String regionId, AppAction action) {
         return apps.act(regionId, action);
@@ -171,7 +223,8 @@ public final class LocalEnvironment implements AutoCloseable {
     public EnvironmentStatus.OriginStatus updateOrigin(String regionId, OriginChange change) {
         List<AppInstance> instances = apps.region(regionId);
         if (instances.isEmpty()) {
-            throw new LocalEnvironmentException("region " + regionId + " has no origin (appInstances: 0)");
+            throw new LocalEnvironmentException("region " + regionId + " has no origin: it runs no app instance; 'hadr app scale "
+                    + regionId + " N' starts N");
         }
         List<io.hadr.frontdoor.OriginStatus> updated;
         try {
@@ -193,12 +246,31 @@ public final class LocalEnvironment implements AutoCloseable {
         return backups;
     }
 
-    /** Fails the database over, with Azure SQL failover group semantics; returns once it completed. */
+    /** Fails the database over to the current secondary; see {@link #failover(FailoverMode, String)}. */
     public FailoverResult failover(FailoverMode mode) {
+        return failover(mode, null);
+    }
+
+    /**
+     * Fails the database over, with Azure SQL failover group semantics, making {@code target} the
+     * primary; returns once it completed.
+     *
+     * @param target the region whose server is to become primary; null for the one that is secondary now
+     * @throws FailoverDeclinedException when another failover runs or the target already is the primary
+     * @throws UnknownRegionException when {@code target} is not a region of the topology
+     */
+    public FailoverResult failover(FailoverMode mode, String target) {
+        if (target != null) {
+            apps.region(target);
+        }
         FailoverReport report;
         try {
-            report = database.failover(Databases.mode(mode),
+            report = database.failover(Databases.mode(mode), target,
                     (step, elapsed) -> log.info("failover: {} ({})", step, Deadline.seconds(elapsed)));
+        } catch (FailoverGroupBusyException e) {
+            throw new FailoverDeclinedException(FailoverDeclinedException.Reason.BUSY, e.getMessage(), e);
+        } catch (FailoverTargetIsPrimaryException e) {
+            throw new FailoverDeclinedException(FailoverDeclinedException.Reason.TARGET_IS_PRIMARY, e.getMessage(), e);
         } catch (GeoDbException e) {
             throw new LocalEnvironmentException(e.getMessage(), e);
         }

@@ -6,7 +6,6 @@ import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.LinkFault;
-import io.hadr.core.platform.NotSupportedException;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.Platform;
 import io.hadr.core.platform.RegionAction;
@@ -14,7 +13,6 @@ import io.hadr.core.platform.RestoreRequest;
 import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
-import io.hadr.core.topology.LocalSpec;
 import io.hadr.core.topology.Topology;
 import java.io.IOException;
 import java.net.URI;
@@ -37,10 +35,11 @@ public final class LocalPlatform implements Platform {
 
     private static final String KIND = "local";
 
-    /** What is built. Scaling and link faults are still to come. */
+    /** Everything a drill may ask of the local environment. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(Capability.APP_LIFECYCLE,
-            Capability.APP_KILL, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE,
-            Capability.RESTORE, Capability.RESTORE_EXACT, Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL));
+            Capability.APP_KILL, Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER,
+            Capability.ORIGIN_UPDATE, Capability.LINK_FAULTS, Capability.RESTORE, Capability.RESTORE_EXACT,
+            Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL));
 
     private final ControlClient client;
     private final Topology topology;
@@ -126,7 +125,7 @@ public final class LocalPlatform implements Platform {
     /** The topology with every local port set to 0 (any free port), so that an own environment never collides with another. */
     public static Topology onFreePorts(Topology topology) {
         return new Topology(topology.name(), topology.strategy(), topology.regions(), topology.app(), topology.frontDoor(),
-                topology.database(), topology.backups(), topology.objectives(), new LocalSpec(0, 0, 0, 0), topology.source(),
+                topology.database(), topology.backups(), topology.objectives(), topology.local().onFreePorts(), topology.source(),
                 topology.nonAzureSettings());
     }
 
@@ -162,7 +161,7 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void scale(String region, int instances) {
-        throw notBuilt(Capability.APP_SCALE);
+        client.scale(region, instances);
     }
 
     @Override
@@ -182,7 +181,7 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void link(LinkFault fault) {
-        throw notBuilt(Capability.LINK_FAULTS);
+        client.link(fault);
     }
 
     @Override
@@ -203,10 +202,6 @@ public final class LocalPlatform implements Platform {
     @Override
     public SqlResult sql(SqlTarget target, String statement) {
         return client.sql(target, statement);
-    }
-
-    private static NotSupportedException notBuilt(Capability capability) {
-        return NotSupportedException.of(KIND, capability, "not built yet in the local environment");
     }
 
     /** Stops the environment this platform started itself; leaves one it attached to running. */

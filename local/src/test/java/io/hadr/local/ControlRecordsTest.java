@@ -8,6 +8,7 @@ import io.hadr.core.platform.AppAction;
 import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.platform.LinkFault;
 import io.hadr.core.platform.RegionAction;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
@@ -96,6 +97,55 @@ class ControlRecordsTest {
 
         assertThat(text).contains("\"endpoint\":null").contains("\"frontDoorId\":null").contains("\"database\":null");
         assertThat(json.readValue(text, EnvironmentStatus.class)).isEqualTo(status);
+    }
+
+    @Test
+    void shouldCarryTheLinkListenersAndReplicationInTheStatus() throws Exception {
+        EnvironmentStatus.DatabaseStatus database = new EnvironmentStatus.DatabaseStatus("centralindia", "southindia",
+                "steady", "127.0.0.1:5443", "centralindia", "127.0.0.1:5444", "southindia", "async", false, 120L, 15L,
+                "manual", null, List.of(new EnvironmentStatus.ServerStatus("southindia", "secondary", "running", 5442, 42L,
+                        1, null, "0/3000060", true, 2, "/tmp/log", null, Instant.parse("2030-01-01T00:00:00Z"), false)),
+                null, List.of(new EnvironmentStatus.ListenerStatus("read-write", "southindia", "127.0.0.1:5445",
+                        "centralindia", true, 3)),
+                new EnvironmentStatus.ReplicationStatus(true, "streaming", "0/3000100", "0/3000100", "0/3000060",
+                        "0/3000060", 160L, 1L, 2L, 15L, Instant.parse("2030-01-01T00:00:01Z"), 20L));
+        EnvironmentStatus status = new EnvironmentStatus("local", "hadr", "active-passive", "built-in topology", null, null,
+                null, null, List.of(), database, List.of(), new EnvironmentStatus.LinkStatus(10.0, true,
+                        Instant.parse("2030-01-01T00:00:02Z"), 2, List.of(
+                                new EnvironmentStatus.LinkDirection("centralindia", "southindia", 1000, 64),
+                                new EnvironmentStatus.LinkDirection("southindia", "centralindia", 100, 0))));
+
+        String text = json.writeValueAsString(status);
+
+        assertThat(text).contains("\"link\":{\"latencyMs\":10.0,\"partitioned\":true");
+        assertThat(json.readValue(text, EnvironmentStatus.class)).isEqualTo(status);
+    }
+
+    @Test
+    void shouldReadLinkChangesScalesAndFailoverTargetsStrictly() throws Exception {
+        ObjectMapper strict = json.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+        assertThat(strict.readValue("{\"kind\":\"latency\",\"oneWay\":\"PT0.05S\"}", LinkFault.class))
+                .isEqualTo(new LinkFault.Latency(Duration.ofMillis(50)));
+        assertThat(strict.readValue(json.writeValueAsString(new LinkFault.Partition()), LinkFault.class))
+                .isEqualTo(new LinkFault.Partition());
+        assertThat(strict.readValue(json.writeValueAsString(new LinkFault.Heal()), LinkFault.class))
+                .isEqualTo(new LinkFault.Heal());
+        assertThat(strict.readValue("{\"instances\":3}", ScaleRequest.class)).isEqualTo(new ScaleRequest(3));
+        assertThat(strict.readValue("{\"mode\":\"FORCED\"}", FailoverRequest.class))
+                .isEqualTo(new FailoverRequest(FailoverMode.FORCED, null));
+        assertThat(strict.readValue("{\"mode\":\"PLANNED\",\"to\":\"southindia\"}", FailoverRequest.class).to())
+                .isEqualTo("southindia");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> strict.readValue("{\"instances\":11}", ScaleRequest.class))
+                .hasMessageContaining("an app scales to 0 to 10 instances per region, but 11 was asked for");
+    }
+
+    @Test
+    void shouldTellDeclinedFailoversByTheirCode() throws Exception {
+        ControlError busy = ControlError.of(ControlError.Code.FAILOVER_GROUP_BUSY, "busy");
+
+        assertThat(json.readValue(json.writeValueAsString(busy), ControlError.class)).isEqualTo(busy);
+        assertThat(busy.code().httpStatus()).isEqualTo(409);
     }
 
     @Test

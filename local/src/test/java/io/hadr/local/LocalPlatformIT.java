@@ -12,7 +12,6 @@ import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.LinkFault;
-import io.hadr.core.platform.NotSupportedException;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
 import io.hadr.core.platform.RestoreRequest;
@@ -28,10 +27,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -91,8 +95,9 @@ class LocalPlatformIT {
         assertThat(platform.endpoint().toString()).isEqualTo(status.endpoint());
         assertThat(platform.topology().name()).isEqualTo("platformtest");
         assertThat(platform.capabilities()).containsExactlyInAnyOrder(Capability.APP_LIFECYCLE, Capability.APP_KILL,
-                Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE, Capability.RESTORE,
-                Capability.RESTORE_EXACT, Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL);
+                Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE,
+                Capability.LINK_FAULTS, Capability.RESTORE, Capability.RESTORE_EXACT, Capability.GEO_RESTORE,
+                Capability.ADOPT, Capability.SQL);
         assertThat(get(platform.endpoint().resolve("/")).body()).contains("Central India");
     }
 
@@ -171,17 +176,116 @@ class LocalPlatformIT {
     }
 
     @Test
-    void operationsNotBuiltYetSaySoAndAreLeftOutOfTheCapabilities() {
-        List<ThrowingCallable> notBuilt = List.of(
-                () -> platform.scale("southindia", 2),
-                () -> platform.link(new LinkFault.Partition()));
+    void aPartitionLetsTheSecondaryFallBehindWhileWritesAreAcknowledgedAndHealCatchesItUp() throws Exception {
+        String secondary = platform.status().database().secondary();
+        String writer = "partition-" + System.nanoTime();
+        List<String> acknowledged;
 
-        for (ThrowingCallable operation : notBuilt) {
-            assertThatThrownBy(operation).isInstanceOfSatisfying(NotSupportedException.class, e -> {
-                assertThat(e.getMessage()).startsWith("the local platform cannot ").endsWith(": not built yet in the local environment");
-                assertThat(platform.capabilities()).doesNotContain(e.capability());
-            });
+        platform.link(new LinkFault.Partition());
+        try {
+            try (RecordWriter writes = new RecordWriter(platform.endpoint(), writer, Duration.ofMillis(10))) {
+                await("writes acknowledged by the primary during the partition").atMost(Duration.ofSeconds(60))
+                        .until(() -> writes.acknowledgedIds().size() >= 50);
+                writes.close();
+                acknowledged = writes.acknowledgedIds();
+            }
+            EnvironmentStatus cut = platform.status();
+
+            assertThat(cut.link().partitioned()).isTrue();
+            assertThat(cut.link().partitionedSince()).isNotNull();
+            assertThat(cut.database().replicationFromPrimary().lagBytes()).as("measured on the primary's side").isPositive();
+            assertThat(idsOn(cut, secondary, writer)).as("nothing written during the partition reached the secondary")
+                    .doesNotContainAnyElementsOf(acknowledged);
+        } finally {
+            platform.link(new LinkFault.Heal());
         }
+
+        await("the secondary to catch up after the heal").atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(idsOn(platform.status(), secondary, writer)).containsAll(acknowledged));
+        EnvironmentStatus healed = platform.status();
+        assertThat(healed.link().partitioned()).isFalse();
+        assertThat(healed.link().latencyMs()).isEqualTo(platform.topology().local().interRegionLatency().toNanos() / 1e6);
+    }
+
+    @Test
+    void crossRegionConnectionsTakeTheLinksLatencyEachWay() throws Exception {
+        Duration latency = Duration.ofMillis(100);
+        EnvironmentStatus before = platform.status();
+        String primary = before.database().primary();
+        String secondary = before.database().secondary();
+
+        platform.link(new LinkFault.Latency(latency));
+        try {
+            EnvironmentStatus status = platform.status();
+            long[] sameRegion = selectTimes(listener(status, "read-write", primary), 10);
+            long[] otherRegion = selectTimes(listener(status, "read-write", secondary), 10);
+            long appWrite = appWriteTime(status, secondary);
+
+            System.out.printf("SELECT 1 with %d ms one way: same region median %.2f ms, other region min %.1f median %.1f ms;"
+                    + " a write through the %s app %.1f ms%n", latency.toMillis(), sameRegion[5] / 1e6, otherRegion[0] / 1e6,
+                    otherRegion[5] / 1e6, secondary, appWrite / 1e6);
+            assertThat(status.link().latencyMs()).isEqualTo(100.0);
+            assertThat(otherRegion[0]).as("a query and its answer cross the link").isGreaterThanOrEqualTo(2 * latency.toNanos());
+            assertThat(sameRegion[5]).as("no link within a region").isLessThan(otherRegion[0]);
+            assertThat(appWrite).as("the %s app reaches the primary over the link", secondary)
+                    .isGreaterThanOrEqualTo(2 * latency.toNanos());
+        } finally {
+            platform.link(new LinkFault.Latency(platform.topology().local().interRegionLatency()));
+        }
+    }
+
+    @Test
+    void scalesARegionsAppOutToZeroAndBack() throws Exception {
+        String region = "southindia";
+        platform.origin(region, OriginChange.weight(700));
+
+        platform.scale(region, 2);
+        List<EnvironmentStatus.AppStatus> two;
+        try {
+            EnvironmentStatus scaledOut = platform.status();
+            two = scaledOut.region(region).apps();
+
+            assertThat(two).hasSize(2).allSatisfy(app -> {
+                assertThat(app.state()).isEqualTo("running");
+                assertThat(alive(app.pid())).isTrue();
+            });
+            assertThat(two).extracting(EnvironmentStatus.AppStatus::url).doesNotHaveDuplicates();
+            for (EnvironmentStatus.AppStatus app : two) {
+                HttpResponse<String> served = getApp(scaledOut, URI.create(app.url() + "/"));
+                assertThat(served.statusCode()).isEqualTo(200);
+                assertThat(served.body()).contains("South India");
+                assertThat(served.headers().firstValue("X-Hadr-Instance")).isPresent();
+            }
+            assertThat(two.stream().map(app -> getInstance(scaledOut, app)).distinct()).hasSize(2);
+            assertThat(scaledOut.region(region).origin().probes()).as("both are origins of the front door").hasSize(2);
+            assertThat(scaledOut.region(region).origin().weight()).as("the new one as the operator set the region's").isEqualTo(700);
+
+            platform.scale(region, 0);
+
+            EnvironmentStatus none = platform.status();
+            assertThat(none.region(region).apps()).isEmpty();
+            assertThat(two).allSatisfy(app -> assertThat(alive(app.pid())).as(app.id()).isFalse());
+            assertThat(get(platform.endpoint().resolve("/")).body()).contains("Central India");
+        } finally {
+            platform.scale(region, 1);
+        }
+
+        EnvironmentStatus one = platform.status();
+        assertThat(one.region(region).apps()).singleElement()
+                .satisfies(app -> assertThat(app.state()).isEqualTo("running"));
+        assertThat(one.region(region).origin().weight()).as("kept through zero instances").isEqualTo(700);
+        platform.origin(region, OriginChange.weight(1000));
+        await("the new instance's probes to pass").atMost(Duration.ofSeconds(60))
+                .until(() -> platform.status().region(region).origin().healthy());
+    }
+
+    @Test
+    void aScaleBeyondTheRangeOrOfAnUnknownRegionIsRefusedWithoutChangingAnything() {
+        assertThatThrownBy(() -> platform.scale("southindia", -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("an app scales to 0 to 10 instances per region, but -1 was asked for");
+        assertThatThrownBy(() -> platform.scale("mars", 1)).isInstanceOf(UnknownRegionException.class);
+
+        assertThat(platform.status().region("southindia").apps()).hasSize(1);
     }
 
     @Test
@@ -258,6 +362,18 @@ class LocalPlatformIT {
         ControlError region = assertError(send(api, "POST", "/v1/regions/mars/down", control.token(), null), 404,
                 ControlError.Code.UNKNOWN_REGION);
         assertThat(region.region()).isEqualTo("mars");
+        ControlError scale = assertError(send(api, "POST", "/v1/scale/southindia", control.token(), "{\"instances\":11}"), 400,
+                ControlError.Code.BAD_REQUEST);
+        assertThat(scale.message()).contains("an app scales to 0 to 10 instances per region, but 11 was asked for");
+        assertThat(assertError(send(api, "POST", "/v1/scale/mars", control.token(), "{\"instances\":1}"), 404,
+                ControlError.Code.UNKNOWN_REGION).regions()).containsExactly("centralindia", "southindia");
+        ControlError latency = assertError(send(api, "POST", "/v1/link", control.token(),
+                "{\"kind\":\"latency\",\"oneWay\":\"PT11S\"}"), 400, ControlError.Code.BAD_REQUEST);
+        assertThat(latency.message()).contains("PT11S");
+        assertError(send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"latency\",\"oneWay\":\"-PT1S\"}"), 400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"sever\"}"), 400, ControlError.Code.BAD_REQUEST);
+        assertThat(platform.status().link().latencyMs()).isEqualTo(10.0);
         assertError(send(api, "POST", "/v1/shutdown", control.token(), null), 409, ControlError.Code.REFUSED);
         HttpResponse<String> metrics = send(api, "GET", "/metrics", null, null);
         assertThat(metrics.statusCode()).isEqualTo(200);
@@ -284,6 +400,81 @@ class LocalPlatformIT {
 
     private static EnvironmentStatus.ServerStatus server(EnvironmentStatus status, String name) {
         return status.database().servers().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The writer's ids on a region's server, read through that region's own read-only or read-write entry. */
+    private static List<String> idsOn(EnvironmentStatus status, String server, String writer) throws Exception {
+        EnvironmentStatus.ListenerStatus entry = status.database().listeners().stream()
+                .filter(l -> l.region().equals(server) && server.equals(l.target())).findFirst().orElseThrow();
+        List<String> ids = new java.util.ArrayList<>();
+        try (Connection c = connect(entry.address());
+                PreparedStatement select = c.prepareStatement("SELECT id FROM records WHERE writer = ?")) {
+            select.setString(1, writer);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static String listener(EnvironmentStatus status, String name, String region) {
+        return status.database().listeners().stream().filter(l -> l.name().equals(name) && l.region().equals(region))
+                .findFirst().orElseThrow().address();
+    }
+
+    private static Connection connect(String address) throws Exception {
+        // Deadlines, so that a stalled link fails the test instead of hanging it.
+        return DriverManager.getConnection("jdbc:postgresql://" + address + "/hadr?connectTimeout=10&socketTimeout=30",
+                Databases.APP_USER, Databases.appPassword(stateDir));
+    }
+
+    /** Nanoseconds of each of {@code n} {@code SELECT 1} on one connection through {@code address}, sorted. */
+    private static long[] selectTimes(String address, int n) throws Exception {
+        long[] times = new long[n];
+        try (Connection c = connect(address); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            for (int i = 0; i < n; i++) {
+                long started = System.nanoTime();
+                s.execute("SELECT 1");
+                times[i] = System.nanoTime() - started;
+            }
+        }
+        Arrays.sort(times);
+        return times;
+    }
+
+    /** Nanoseconds of one acknowledged write sent straight to a region's app (after one to warm its pool). */
+    private static long appWriteTime(EnvironmentStatus status, String region) throws Exception {
+        URI records = URI.create(status.region(region).apps().get(0).url() + "/api/records");
+        String writer = "latency-" + System.nanoTime();
+        long took = 0;
+        for (int seq = 1; seq <= 2; seq++) {
+            HttpRequest write = HttpRequest.newBuilder(records).timeout(Duration.ofSeconds(30))
+                    .header("X-Azure-FDID", status.frontDoorId()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + writer + "-" + seq + "\",\"writer\":\""
+                            + writer + "\",\"seq\":" + seq + "}"))
+                    .build();
+            long started = System.nanoTime();
+            HttpResponse<String> response = HTTP.send(write, HttpResponse.BodyHandlers.ofString());
+            took = System.nanoTime() - started;
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        }
+        return took;
+    }
+
+    private static HttpResponse<String> getApp(EnvironmentStatus status, URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("X-Azure-FDID", status.frontDoorId())
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String getInstance(EnvironmentStatus status, EnvironmentStatus.AppStatus app) {
+        try {
+            return getApp(status, URI.create(app.url() + "/")).headers().firstValue("X-Hadr-Instance").orElseThrow();
+        } catch (Exception e) {
+            throw new AssertionError(app.id() + " did not answer", e);
+        }
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {

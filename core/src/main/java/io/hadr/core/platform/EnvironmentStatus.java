@@ -19,10 +19,20 @@ import java.util.List;
  * @param regions both regions, the primary of the topology first
  * @param database the failover group, or null before it exists
  * @param nonAzureSettings settings Azure itself would not accept, one sentence each
+ * @param link the link between the regions (local: latency, partition); null on Azure, where
+ *     the network between regions is Azure's
  */
 public record EnvironmentStatus(String platform, String name, String strategy, String topology, String endpoint,
         String frontDoorId, Instant startedAt, Long pid, List<RegionStatus> regions, DatabaseStatus database,
-        List<String> nonAzureSettings) {
+        List<String> nonAzureSettings, LinkStatus link) {
+
+    /** An environment without a link of its own (Azure). */
+    public EnvironmentStatus(String platform, String name, String strategy, String topology, String endpoint,
+            String frontDoorId, Instant startedAt, Long pid, List<RegionStatus> regions, DatabaseStatus database,
+            List<String> nonAzureSettings) {
+        this(platform, name, strategy, topology, endpoint, frontDoorId, startedAt, pid, regions, database,
+                nonAzureSettings, null);
+    }
 
     /** The region with this id. */
     public RegionStatus region(String id) {
@@ -86,31 +96,46 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param primary the region whose server is primary
      * @param secondary the region whose server is the geo-secondary, or null while there is none
      * @param state the group's own state, e.g. steady, failing-over, degraded
-     * @param readWriteListener host:port of the read-write listener
+     * @param readWriteListener host:port of the read-write listener (the primary region's entry locally)
      * @param readWriteTarget the server it leads to, or null while held
-     * @param readOnlyListener host:port of the read-only listener
+     * @param readOnlyListener host:port of the read-only listener (the primary region's entry locally)
      * @param readOnlyTarget the server it leads to, or null
      * @param replication async or sync
      * @param replicationLagBytes WAL not yet replayed by the secondary; null when unknown
      * @param replicationLagMs how far behind the secondary's replay is in time; null when unknown
      * @param failoverPolicy manual or automatic
      * @param lastFailover the latest failover, or null
+     * @param listeners every listener entry (locally one per region for each listener; apps of a
+     *     region use their region's), or an empty list where there are none of hadr's own
+     * @param replicationFromPrimary replication as the primary measures it, or null without a
+     *     primary that answers or without a secondary
      * @param backups continuous backups at a glance, or null where the platform does not say
      */
     public record DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
             String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
             boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
             Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover,
-            BackupSummary backups) {
+            List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary, BackupSummary backups) {
 
-        /** A failover group whose platform says nothing about backups. */
+        /** A failover group with listeners and replication, whose platform says nothing about backups. */
+        public DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
+                String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
+                boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
+                Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover,
+                List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary) {
+            this(primary, secondary, state, readWriteListener, readWriteTarget, readOnlyListener, readOnlyTarget,
+                    replication, synchronousCommit, replicationLagBytes, replicationLagMs, failoverPolicy,
+                    primaryUnreachableSince, servers, lastFailover, listeners, replicationFromPrimary, null);
+        }
+
+        /** A failover group without listener entries, a measurement from the primary's side or backups (Azure). */
         public DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
                 String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
                 boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
                 Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover) {
             this(primary, secondary, state, readWriteListener, readWriteTarget, readOnlyListener, readOnlyTarget,
                     replication, synchronousCommit, replicationLagBytes, replicationLagMs, failoverPolicy,
-                    primaryUnreachableSince, servers, lastFailover, null);
+                    primaryUnreachableSince, servers, lastFailover, List.of(), null, null);
         }
     }
 
@@ -139,7 +164,75 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param name the server name (its region id)
      * @param role primary, secondary, fenced, restoring
      * @param state running, stopped, down, unresponsive, ...
+     * @param restarts how often it was restarted after a crash (self-healing)
+     * @param lastCrashAt when it was last found crashed, or null
+     * @param crashLooping true when it crashed too often in a short while and is no longer restarted
      */
     public record ServerStatus(String name, String role, String state, Integer port, Long pid, Integer timeline,
-            String currentLsn, String replayLsn, Boolean streaming, int restarts, String log, String error) {}
+            String currentLsn, String replayLsn, Boolean streaming, int restarts, String log, String error,
+            Instant lastCrashAt, boolean crashLooping) {
+
+        /** A server without crash history. */
+        public ServerStatus(String name, String role, String state, Integer port, Long pid, Integer timeline,
+                String currentLsn, String replayLsn, Boolean streaming, int restarts, String log, String error) {
+            this(name, role, state, port, pid, timeline, currentLsn, replayLsn, streaming, restarts, log, error, null,
+                    false);
+        }
+    }
+
+    /**
+     * One listener entry: where the clients of a region connect to reach the failover group.
+     *
+     * @param name read-write or read-only
+     * @param region the region whose clients use it
+     * @param address host:port
+     * @param target the server it leads to now, or null
+     * @param crossesLink whether its connections cross the inter-region link (the target is in the other region)
+     * @param connections client connections it carries now
+     */
+    public record ListenerStatus(String name, String region, String address, String target, boolean crossesLink,
+            int connections) {}
+
+    /**
+     * Replication measured on the primary's side ({@code pg_stat_replication}, and the secondary's
+     * replication slot while it is not connected), so it stays known when the secondary stops answering.
+     *
+     * @param connected whether the secondary's WAL receiver is connected now
+     * @param walSenderState streaming, catchup, ... or null while not connected
+     * @param currentLsn the primary's current WAL position
+     * @param sentLsn WAL sent to the secondary
+     * @param flushLsn WAL the secondary flushed (the slot's confirmed position while not connected)
+     * @param replayLsn WAL the secondary replayed
+     * @param lagBytes WAL not yet replayed (not yet confirmed while not connected)
+     * @param writeLagMs PostgreSQL's write_lag
+     * @param flushLagMs PostgreSQL's flush_lag
+     * @param replayLagMs PostgreSQL's replay_lag
+     * @param lastReplyAt when the secondary last reported its position
+     * @param sinceLastReplyMs how long ago that was
+     */
+    public record ReplicationStatus(boolean connected, String walSenderState, String currentLsn, String sentLsn,
+            String flushLsn, String replayLsn, Long lagBytes, Long writeLagMs, Long flushLagMs, Long replayLagMs,
+            Instant lastReplyAt, Long sinceLastReplyMs) {}
+
+    /**
+     * The link between the regions (local environment): every cross-region database byte takes it.
+     *
+     * @param latencyMs the one-way latency added to every byte, in milliseconds
+     * @param partitioned whether the link is cut (nothing crosses; connections stall)
+     * @param partitionedSince when the current partition began, or null
+     * @param connections connections crossing now (replication, apps reaching the other region, seeding)
+     * @param directions each direction's traffic
+     */
+    public record LinkStatus(double latencyMs, boolean partitioned, Instant partitionedSince, int connections,
+            List<LinkDirection> directions) {}
+
+    /**
+     * One direction of the link.
+     *
+     * @param from the region bytes leave
+     * @param to the region they arrive in
+     * @param deliveredBytes bytes that arrived since the environment started
+     * @param pendingBytes bytes on their way: delayed by the latency, or held by a partition
+     */
+    public record LinkDirection(String from, String to, long deliveredBytes, long pendingBytes) {}
 }

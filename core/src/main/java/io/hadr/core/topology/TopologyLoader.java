@@ -65,6 +65,8 @@ public final class TopologyLoader {
     private static final Duration AZURE_MIN_ORIGIN_TIMEOUT = Duration.ofSeconds(16);
     private static final Duration AZURE_MAX_ORIGIN_TIMEOUT = Duration.ofSeconds(240);
     private static final Duration AZURE_PORTAL_PROBE_INTERVAL = Duration.ofSeconds(100);
+    /** The largest one-way latency the local inter-region link accepts. */
+    private static final Duration MAX_INTER_REGION_LATENCY = Duration.ofSeconds(10);
 
     private TopologyLoader() {}
 
@@ -348,6 +350,8 @@ public final class TopologyLoader {
         int appBase = port(local, "appBasePort", 8101, allowed);
         int dbBase = port(local, "databaseBasePort", 5441, allowed);
         int control = port(local, "controlPort", 0, allowed);
+        Duration latency = local.duration("interRegionLatency", LocalSpec.DEFAULT_INTER_REGION_LATENCY, Duration.ZERO,
+                MAX_INTER_REGION_LATENCY, "allowed: 0ms to 10s (one way; Central India to South India is about 10ms)");
         local.finish();
 
         int appCount = regions.stream().mapToInt(Region::appInstances).sum();
@@ -358,7 +362,7 @@ public final class TopologyLoader {
             }
         }
         List<Range> ranges = List.of(new Range("endpointPort", endpoint, 1), new Range("appBasePort", appBase, Math.max(1, appCount)),
-                new Range("databaseBasePort", dbBase, 4), new Range("controlPort", control, 1));
+                new Range("databaseBasePort", dbBase, LocalSpec.DATABASE_PORTS), new Range("controlPort", control, 1));
         for (int i = 0; i < ranges.size(); i++) {
             for (int j = i + 1; j < ranges.size(); j++) {
                 Range a = ranges.get(i);
@@ -370,10 +374,10 @@ public final class TopologyLoader {
                 }
             }
         }
-        if (appBase + appCount - 1 > 65535 || dbBase + 3 > 65535) {
+        if (appBase + appCount - 1 > 65535 || dbBase + LocalSpec.DATABASE_PORTS - 1 > 65535) {
             local.report("appBasePort", "the ports run past 65535; pick a lower base port");
         }
-        return new LocalSpec(endpoint, appBase, dbBase, control);
+        return new LocalSpec(endpoint, appBase, dbBase, control, latency);
     }
 
     private static int port(Fields local, String key, int defaultValue, String allowed) {

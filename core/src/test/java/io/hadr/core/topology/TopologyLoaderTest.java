@@ -309,6 +309,48 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void interRegionLatencyDefaultsToTenMillisecondsAndCanBeSet() {
+        assertThat(TopologyLoader.builtIn().local().interRegionLatency()).isEqualTo(java.time.Duration.ofMillis(10));
+
+        Topology topology = TopologyLoader.parse("hadr.yaml", """
+                local:
+                  interRegionLatency: 25ms
+                """);
+
+        assertThat(topology.local().interRegionLatency()).isEqualTo(java.time.Duration.ofMillis(25));
+    }
+
+    @Test
+    void interRegionLatencyOutOfRangeOrNotADurationIsRejectedWithItsLine() {
+        assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", """
+                name: linked
+                local:
+                  interRegionLatency: 11s
+                """))
+                .hasMessageContaining("hadr.yaml:3")
+                .hasMessageContaining("interRegionLatency")
+                .hasMessageContaining("11s is out of range; allowed: 0ms to 10s");
+        assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", """
+                local:
+                  interRegionLatency: fast
+                """))
+                .hasMessageContaining("hadr.yaml:2")
+                .hasMessageContaining("'fast' is not a duration");
+    }
+
+    @Test
+    void databasePortsIncludeTheListenersOfBothRegions() {
+        String yaml = """
+                local:
+                  databaseBasePort: 9000
+                  controlPort: 9005
+                """;
+
+        assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", yaml))
+                .hasMessageContaining("controlPort: 9005 collides with databaseBasePort 9000 (which uses 9000–9005)");
+    }
+
+    @Test
     void notYamlNamesTheLine() {
         String yaml = "name: [unclosed\nstrategy: x\n";
 

@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +31,16 @@ import org.slf4j.LoggerFactory;
  *   <li>copy the data directory, leaving out what the manual says may be left out;</li>
  *   <li>{@code pg_backup_stop()} and write its {@code labelfile} as {@code backup_label}.</li>
  * </ol>
+ * The copy goes through the inter-region link, as the standby stands in the other region.
  * The standby starts with an empty {@code pg_wal}; in standby mode it fetches the WAL from the
  * backup's checkpoint onward by streaming through its slot.
  */
 public final class BaseBackup {
 
     private static final Logger LOG = LoggerFactory.getLogger(BaseBackup.class);
+
+    /** How long the copy may go without any byte moving before it fails (e.g. across a partition). */
+    static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
     /** Directories whose contents are not copied (the manual: they are rebuilt at startup). */
     static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_dynshmem", "pg_notify", "pg_serial",
@@ -71,13 +75,16 @@ public final class BaseBackup {
     }
 
     /**
-     * Copies {@code primary} into {@code standby}'s (empty) data directory as a base backup.
+     * Copies {@code primary} into {@code standby}'s (empty) data directory as a base backup. The
+     * standby stands in the other region, so the copy crosses the inter-region link: it takes the
+     * link's latency and stalls on a partition, failing after {@link #STALL_LIMIT} without progress.
      *
      * @return the backup's start LSN
      */
-    public static long copy(PostgresServer primary, PostgresServer standby) {
+    public static long copy(PostgresServer primary, PostgresServer standby, Routes routes) {
         Path from = primary.files().dataDir();
         Path to = standby.files().dataDir();
+        String what = "the base backup of '" + primary.name() + "' for '" + standby.name() + "'";
         try (Connection c = primary.sql().connect("postgres", 10); Statement s = c.createStatement()) {
             recreateSlot(s, standby.slotName());
             long start;
@@ -86,32 +93,49 @@ public final class BaseBackup {
                 rs.next();
                 start = Lsn.parse(rs.getString(1));
             }
-            try {
-                copyTree(from, to);
-            } catch (IOException | RuntimeException e) {
+            long bytes;
+            try (TreeTransfer transfer = TreeTransfer.across(routes.link(), primary.name(), to, STALL_LIMIT, what)) {
                 try {
-                    s.execute("SELECT pg_backup_stop(false)");
-                } catch (SQLException stopFailed) {
-                    e.addSuppressed(stopFailed);
+                    copyTree(from, transfer);
+                } catch (IOException e) {
+                    GeoDbException failure = transfer.failure(e);
+                    stopBackupQuietly(s, failure);
+                    throw failure;
+                } catch (RuntimeException e) {
+                    stopBackupQuietly(s, e);
+                    throw e;
                 }
-                throw e;
-            }
-            String label;
-            String spcmap;
-            try (ResultSet rs = s.executeQuery("SELECT labelfile, spcmapfile FROM pg_backup_stop(false)")) {
-                rs.next();
-                label = rs.getString(1);
-                spcmap = rs.getString(2);
-            }
-            Files.writeString(to.resolve("backup_label"), label, StandardCharsets.UTF_8);
-            if (spcmap != null && !spcmap.isEmpty()) {
-                Files.writeString(to.resolve("tablespace_map"), spcmap, StandardCharsets.UTF_8);
+                String label;
+                String spcmap;
+                try (ResultSet rs = s.executeQuery("SELECT labelfile, spcmapfile FROM pg_backup_stop(false)")) {
+                    rs.next();
+                    label = rs.getString(1);
+                    spcmap = rs.getString(2);
+                }
+                try {
+                    transfer.bytes("backup_label", label.getBytes(StandardCharsets.UTF_8));
+                    if (spcmap != null && !spcmap.isEmpty()) {
+                        transfer.bytes("tablespace_map", spcmap.getBytes(StandardCharsets.UTF_8));
+                    }
+                } catch (IOException e) {
+                    throw transfer.failure(e);
+                }
+                bytes = transfer.finish();
             }
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
-            LOG.info("Base backup of '{}' into '{}' taken from {}", primary.name(), standby.name(), Lsn.format(start));
+            LOG.info("Base backup of '{}' into '{}' taken from {}: {} MiB across the inter-region link", primary.name(),
+                    standby.name(), Lsn.format(start), bytes >> 20);
             return start;
         } catch (SQLException | IOException e) {
-            throw new GeoDbException("base backup of '" + primary.name() + "' for '" + standby.name() + "' failed: " + e, e);
+            throw new GeoDbException(what + " failed: " + e, e);
+        }
+    }
+
+    private static void stopBackupQuietly(Statement s, Exception failure) {
+        try {
+            s.execute("SELECT pg_backup_stop(false)");
+        } catch (SQLException stopFailed) {
+            failure.addSuppressed(stopFailed);
         }
     }
 
@@ -158,19 +182,17 @@ public final class BaseBackup {
                 + "(SELECT 1 FROM pg_replication_slots WHERE slot_name = '" + slot + "')");
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
+    private static void copyTree(Path from, TreeTransfer to) throws IOException {
         try {
             Files.walkFileTree(from, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                     Path relative = from.relativize(dir);
-                    Path target = to.resolve(relative.toString());
-                    Files.createDirectories(target);
+                    to.directory(relative.toString());
                     if (relative.getNameCount() == 1 && EMPTY_DIRS.contains(relative.toString())) {
                         if (relative.toString().equals("pg_wal")) {
-                            Files.createDirectories(target.resolve("archive_status"));
-                            Files.createDirectories(target.resolve("summaries"));
+                            to.directory(relative.resolve("archive_status").toString());
+                            to.directory(relative.resolve("summaries").toString());
                         }
                         return FileVisitResult.SKIP_SUBTREE;
                     }
@@ -188,11 +210,8 @@ public final class BaseBackup {
                             || fileName.equals("pg_internal.init") || fileName.startsWith("pgsql_tmp")) {
                         return FileVisitResult.CONTINUE;
                     }
-                    try {
-                        Files.copy(file, to.resolve(relative.toString()), StandardCopyOption.REPLACE_EXISTING);
-                    } catch (NoSuchFileException e) {
-                        // Dropped while we copy: WAL replay recreates or removes it.
-                    }
+                    // A file dropped while we copy is left out: WAL replay recreates or removes it.
+                    to.file(relative.toString(), file);
                     return FileVisitResult.CONTINUE;
                 }
 

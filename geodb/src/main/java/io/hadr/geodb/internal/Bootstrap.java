@@ -72,16 +72,24 @@ public final class Bootstrap {
         return group;
     }
 
-    /** Binds both listeners on their remembered (or configured) ports. */
+    /** Binds every listener entry on its remembered (or configured) port. */
     public void startListeners(FailoverGroup group, Listeners listeners, Steps steps) {
         StateFile state = group.stateFile();
-        listeners.readWrite().start(port(state, Listeners.READ_WRITE, config.listeners().readWritePort()));
-        listeners.readOnly().start(port(state, Listeners.READ_ONLY, config.listeners().readOnlyPort()));
-        state.listenerPort(Listeners.READ_WRITE, listeners.readWrite().port());
-        state.listenerPort(Listeners.READ_ONLY, listeners.readOnly().port());
+        List<String> bound = new java.util.ArrayList<>();
+        for (ServerSpec spec : config.servers()) {
+            String region = spec.name();
+            boolean home = region.equals(config.initialPrimary());
+            TcpListener readWrite = listeners.readWrite().in(region);
+            TcpListener readOnly = listeners.readOnly().in(region);
+            readWrite.start(port(spec.readWriteListenerPort(), state.listenerPort(Listeners.READ_WRITE, region, home)));
+            readOnly.start(port(spec.readOnlyListenerPort(), state.listenerPort(Listeners.READ_ONLY, region, home)));
+            state.listenerPort(Listeners.READ_WRITE, region, readWrite.port());
+            state.listenerPort(Listeners.READ_ONLY, region, readOnly.port());
+            bound.add(region + " 127.0.0.1:" + readWrite.port() + " (read-write), 127.0.0.1:" + readOnly.port()
+                    + " (read-only)");
+        }
         state.save();
-        steps.note("listeners on 127.0.0.1:" + listeners.readWrite().port() + " (read-write) and 127.0.0.1:"
-                + listeners.readOnly().port() + " (read-only)");
+        steps.note("listeners: " + String.join("; ", bound));
     }
 
     /** Starts the primary (creating it the first time), then the secondary. */
@@ -115,7 +123,7 @@ public final class Bootstrap {
         } else if (primary.files().hasStandbySignal()) {
             // A failover was interrupted after the roles were saved but before the promotion.
             PostgresServer peer = context.group().other(primary);
-            primary.writeConfig(RoleSettings.standby(peer.port(), primary.slotName()));
+            primary.writeConfig(context.standbyOf(primary, peer));
             primary.start(startup, "completing an interrupted failover");
             Promotion.promote(primary, startup);
             primary.writeConfig(RoleSettings.primary(null, false));
@@ -197,8 +205,8 @@ public final class Bootstrap {
         }
     }
 
-    private static int port(StateFile state, String listener, int configured) {
-        return configured != 0 ? configured : state.listenerPort(listener);
+    private static int port(int configured, int remembered) {
+        return configured != 0 ? configured : remembered;
     }
 
     private void createDataRoot(Path dataRoot) {

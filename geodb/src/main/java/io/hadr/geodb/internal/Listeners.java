@@ -2,10 +2,12 @@ package io.hadr.geodb.internal;
 
 import io.hadr.geodb.GeoDbEvent;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * The group's read-write and read-only listeners, moved with an event each time. The event's
- * {@code from} is the server a listener led to before, also while a failover held it.
+ * The group's read-write and read-only listeners, each with an entry in every region, moved with
+ * an event each time. The event's {@code from} is the server a listener led to before, also while
+ * a failover held it.
  */
 public final class Listeners implements AutoCloseable {
 
@@ -14,38 +16,40 @@ public final class Listeners implements AutoCloseable {
     /** Name of the read-only listener, as in Azure's {@code <fog>.secondary.database.windows.net}. */
     public static final String READ_ONLY = "read-only";
 
-    private final TcpListener readWrite;
-    private final TcpListener readOnly;
+    private final ListenerSet readWrite;
+    private final ListenerSet readOnly;
     private final EventSink events;
 
-    public Listeners(Duration holdTimeout, EventSink events) {
-        this.readWrite = new TcpListener(READ_WRITE, holdTimeout);
-        this.readOnly = new TcpListener(READ_ONLY, holdTimeout);
+    /**
+     * @param regions the regions with listener entries, the home region (the initial primary's) first
+     */
+    public Listeners(List<String> regions, Duration holdTimeout, Routes routes, EventSink events) {
+        this.readWrite = new ListenerSet(READ_WRITE, regions, holdTimeout, routes);
+        this.readOnly = new ListenerSet(READ_ONLY, regions, holdTimeout, routes);
         this.events = events;
     }
 
-    public TcpListener readWrite() {
+    public ListenerSet readWrite() {
         return readWrite;
     }
 
-    public TcpListener readOnly() {
+    public ListenerSet readOnly() {
         return readOnly;
     }
 
     /** Leads {@code listener} to {@code server}, releasing held connections to it. */
-    public void point(TcpListener listener, PostgresServer server, String why) {
-        TcpListener.Route before = listener.target();
-        listener.pointAt(new TcpListener.Route(server.name(), server.port()));
-        events.emit(GeoDbEvent.Kind.LISTENER, listener.name(), before == null ? null : before.server(), server.name(),
-                why);
+    public void point(ListenerSet listener, PostgresServer server, String why) {
+        String before = listener.targetServer();
+        listener.pointAt(server);
+        events.emit(GeoDbEvent.Kind.LISTENER, listener.name(), before, server.name(), why);
     }
 
     /** Leads {@code listener} nowhere: connections are cut, new ones closed at once. */
-    public void clear(TcpListener listener, String why) {
-        TcpListener.Route before = listener.target();
+    public void clear(ListenerSet listener, String why) {
+        String before = listener.targetServer();
         listener.clear();
         if (before != null) {
-            events.emit(GeoDbEvent.Kind.LISTENER, listener.name(), before.server(), null, why);
+            events.emit(GeoDbEvent.Kind.LISTENER, listener.name(), before, null, why);
         }
     }
 
@@ -53,17 +57,16 @@ public final class Listeners implements AutoCloseable {
      * A failover begins: new connections wait (bounded by the hold timeout), open ones are cut
      * once their transaction ends, or after {@code drain} at the latest.
      */
-    public void hold(TcpListener listener, Duration drain, String why) {
-        TcpListener.Route before = listener.target();
+    public void hold(ListenerSet listener, Duration drain, String why) {
+        String before = listener.targetServer();
         listener.hold(drain);
-        String server = before == null ? null : before.server();
-        events.emit(GeoDbEvent.Kind.LISTENER, listener.name(), server, server, "holds new connections: " + why);
+        events.emit(GeoDbEvent.Kind.LISTENER, listener.name(), before, before, "holds new connections: " + why);
     }
 
     /** Leads the listener nowhere if it leads to {@code server}. */
-    public void clearIfAt(TcpListener listener, PostgresServer server, String why) {
-        TcpListener.Route target = listener.target();
-        if (target != null && target.server().equals(server.name())) {
+    public void clearIfAt(ListenerSet listener, PostgresServer server, String why) {
+        String target = listener.targetServer();
+        if (target != null && target.equals(server.name())) {
             clear(listener, why);
         }
     }

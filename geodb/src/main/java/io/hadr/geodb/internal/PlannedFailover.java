@@ -176,7 +176,7 @@ public final class PlannedFailover {
             if (canFollow) {
                 try {
                     oldPrimary.files().dropLocalSlots();
-                    oldPrimary.writeConfig(RoleSettings.standby(newPrimary.port(), oldPrimary.slotName()));
+                    oldPrimary.writeConfig(context.standbyOf(oldPrimary, newPrimary));
                     oldPrimary.start(startup, "following the new primary '" + newPrimary.name() + "'");
                     seeding.awaitStreaming(oldPrimary, startup);
                 } catch (GeoDbException e) {

@@ -27,7 +27,7 @@ public final class Seeding {
         if (primary.state() == ServerState.RUNNING) {
             ensureSlot(primary, standby.slotName());
         }
-        standby.writeConfig(RoleSettings.standby(primary.port(), standby.slotName()));
+        standby.writeConfig(context.standbyOf(standby, primary));
         standby.start(startup, "resuming as secondary of '" + primary.name() + "'");
         if (primary.state() == ServerState.RUNNING) {
             try {
@@ -60,8 +60,8 @@ public final class Seeding {
             server.markStopped("reseeding");
             server.files().prepareDirectories();
             server.files().wipeData();
-            BaseBackup.copy(primary, server);
-            server.writeConfig(RoleSettings.standby(primary.port(), server.slotName()));
+            BaseBackup.copy(primary, server, context.routes());
+            server.writeConfig(context.standbyOf(server, primary));
             server.files().prepareDirectories();
             server.start(startup, "reseeded from '" + primary.name() + "'");
             awaitStreaming(server, startup);

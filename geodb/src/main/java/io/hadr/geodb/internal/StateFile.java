@@ -102,12 +102,23 @@ public final class StateFile {
         props.setProperty("adminPassword", password);
     }
 
-    public synchronized int listenerPort(String listener) {
-        return Integer.parseInt(props.getProperty("listener." + listener + ".port", "0"));
+    /**
+     * The port of a listener's entry in a region, 0 when none was recorded.
+     *
+     * @param home whether {@code region} is the initial primary's: its entry takes the port
+     *     recorded before listeners had one entry per region
+     */
+    public synchronized int listenerPort(String listener, String region, boolean home) {
+        String port = props.getProperty("listener." + listener + "." + region + ".port");
+        if (port == null && home) {
+            port = props.getProperty("listener." + listener + ".port");
+        }
+        return port == null ? 0 : Integer.parseInt(port);
     }
 
-    public synchronized void listenerPort(String listener, int port) {
-        props.setProperty("listener." + listener + ".port", Integer.toString(port));
+    public synchronized void listenerPort(String listener, String region, int port) {
+        props.setProperty("listener." + listener + "." + region + ".port", Integer.toString(port));
+        props.remove("listener." + listener + ".port");
     }
 
     public synchronized Set<String> servers() {

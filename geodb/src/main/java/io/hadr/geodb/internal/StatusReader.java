@@ -3,6 +3,7 @@ package io.hadr.geodb.internal;
 import io.hadr.geodb.GeoDbConfig;
 import io.hadr.geodb.GeoDbStatus;
 import io.hadr.geodb.ListenerEndpoint;
+import io.hadr.geodb.ListenerStatus;
 import io.hadr.geodb.ReplicationStatus;
 import io.hadr.geodb.ServerRole;
 import io.hadr.geodb.ServerState;
@@ -65,20 +66,30 @@ public final class StatusReader implements AutoCloseable {
         ReplicationStatus replicationStatus = lag.join();
         PostgresServer primary = group.primary();
         PostgresServer secondary = group.secondary();
-        TcpListener.Route rw = context.listeners().readWrite().route();
-        TcpListener.Route ro = context.listeners().readOnly().route();
+        ListenerSet readWrite = context.listeners().readWrite();
+        ListenerSet readOnly = context.listeners().readOnly();
+        List<ListenerStatus> listeners = new ArrayList<>();
+        for (ListenerSet set : List.of(readWrite, readOnly)) {
+            for (TcpListener listener : set.all()) {
+                TcpListener.Route route = listener.route();
+                listeners.add(new ListenerStatus(set.name(), listener.region(), endpoint(listener),
+                        route == null ? null : route.server(),
+                        route != null && context.routes().crosses(listener.region(), route.server()),
+                        listener.activeConnections()));
+            }
+        }
         return new GeoDbStatus(primary == null ? null : primary.name(), secondary == null ? null : secondary.name(),
-                group.state(), servers, endpoint(context.listeners().readWrite()), rw == null ? null : rw.server(),
-                endpoint(context.listeners().readOnly()), ro == null ? null : ro.server(), config.replicationMode(),
+                group.state(), servers, endpoint(readWrite.home()), readWrite.routeServer(),
+                endpoint(readOnly.home()), readOnly.routeServer(), config.replicationMode(),
                 sync.on(), replicationStatus == null ? null : replicationStatus.lagBytes(),
                 replicationStatus == null ? null : replicationStatus.lagMillis(), replicationStatus,
                 config.failoverPolicy(), config.readWriteEndpoint().gracePeriod(), watcher.primaryUnreachableSince(),
-                failovers.last());
+                failovers.last(), listeners, context.routes().link().status());
     }
 
-    /** A listener's address; the same before and after failovers. */
-    public ListenerEndpoint endpoint(TcpListener listener) {
-        return new ListenerEndpoint(listener.name(), "127.0.0.1", listener.port(), context.config().databaseName());
+    /** A listener entry's address; the same before and after failovers. */
+    private ListenerEndpoint endpoint(TcpListener listener) {
+        return new ListenerEndpoint(listener.kind(), "127.0.0.1", listener.port(), context.config().databaseName());
     }
 
     private ServerStatus serverStatus(PostgresServer server) {

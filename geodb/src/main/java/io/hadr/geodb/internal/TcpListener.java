@@ -49,7 +49,9 @@ public final class TcpListener implements AutoCloseable {
     public record Route(String server, int port) {
     }
 
+    private final String kind;
     private final String name;
+    private final String region;
     private final Duration holdTimeout;
     private final Object lock = new Object();
     private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
@@ -62,8 +64,14 @@ public final class TcpListener implements AutoCloseable {
     private boolean holding;
     private volatile boolean closed;
 
-    public TcpListener(String name, Duration holdTimeout) {
-        this.name = name;
+    /**
+     * @param name the listener's kind, {@code read-write} or {@code read-only}
+     * @param region the region whose clients use it (null for a listener outside any region)
+     */
+    public TcpListener(String name, String region, Duration holdTimeout) {
+        this.kind = name;
+        this.name = region == null ? name : name + " (" + region + ")";
+        this.region = region;
         this.holdTimeout = holdTimeout;
         this.workers = Executors.newCachedThreadPool(Threads.daemon("hadr-geodb-" + name));
     }
@@ -91,8 +99,19 @@ public final class TcpListener implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** The kind and region, e.g. {@code read-write (southindia)}, for logs. */
     public String name() {
         return name;
+    }
+
+    /** {@code read-write} or {@code read-only}. */
+    public String kind() {
+        return kind;
+    }
+
+    /** The region whose clients use this listener, or null. */
+    public String region() {
+        return region;
     }
 
     /** The current target, or null while there is none or a failover holds the listener. */
@@ -135,37 +154,67 @@ public final class TcpListener implements AutoCloseable {
      * when no connection to the old target is left.
      */
     public void hold(Duration drain) {
+        beginHold(drain).await();
+    }
+
+    /**
+     * {@link #hold} in two steps, so that several listeners drain at the same time: new
+     * connections wait from now on, open ones are asked to end between transactions; the
+     * returned drain's {@link Drain#await()} waits for them and cuts the rest.
+     */
+    public Drain beginHold(Duration drain) {
         synchronized (lock) {
             holding = true;
         }
         List<Pipe> open = new ArrayList<>(pipes);
         if (drain.isZero()) {
             cut(open, "held");
-            return;
+            return new Drain(List.of(), System.nanoTime(), drain);
         }
         long start = System.nanoTime();
         open.forEach(Pipe::drain);
-        long end = start + drain.toNanos();
-        synchronized (lock) {
-            while (open.stream().anyMatch(pipes::contains)) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+        return new Drain(open, start, drain);
+    }
+
+    /** Connections of a held listener that may still finish their transaction. */
+    public final class Drain {
+        private final List<Pipe> open;
+        private final long start;
+        private final Duration drain;
+
+        private Drain(List<Pipe> open, long start, Duration drain) {
+            this.open = open;
+            this.start = start;
+            this.drain = drain;
+        }
+
+        /** Waits until each has ended, at most until the drain time is over, then cuts the rest. */
+        public void await() {
+            if (open.isEmpty()) {
+                return;
+            }
+            long end = start + drain.toNanos();
+            synchronized (lock) {
+                while (open.stream().anyMatch(pipes::contains)) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        lock.wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
                 }
             }
+            int drained = (int) open.stream().filter(p -> !pipes.contains(p)).count();
+            List<Pipe> left = open.stream().filter(pipes::contains).toList();
+            LOG.info("{} listener drained {} connection(s) between transactions in {} ms{}", name, drained,
+                    (System.nanoTime() - start) / 1_000_000, left.isEmpty() ? "" : ", cutting " + left.size()
+                            + " still busy after " + drain);
+            cut(left, "held");
         }
-        int drained = (int) open.stream().filter(p -> !pipes.contains(p)).count();
-        List<Pipe> left = open.stream().filter(pipes::contains).toList();
-        LOG.info("{} listener drained {} connection(s) between transactions in {} ms{}", name, drained,
-                (System.nanoTime() - start) / 1_000_000, left.isEmpty() ? "" : ", cutting " + left.size()
-                        + " still busy after " + drain);
-        cut(left, "held");
     }
 
     /** Leads to {@code next} from now on, releasing held connections to it and cutting connections to any other target. */

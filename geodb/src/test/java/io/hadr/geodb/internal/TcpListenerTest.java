@@ -170,7 +170,7 @@ class TcpListenerTest {
     }
 
     private TcpListener listener(Duration hold) {
-        TcpListener listener = new TcpListener("read-write", hold);
+        TcpListener listener = new TcpListener("read-write", null, hold);
         listener.start(0);
         closeables.add(listener);
         return listener;
