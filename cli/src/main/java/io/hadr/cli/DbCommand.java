@@ -15,8 +15,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "db", mixinStandardHelpOptions = true,
-        description = "The geo-replicated database: status and failover, like an Azure SQL failover group.",
-        subcommands = {DbCommand.Status.class, DbCommand.Failover.class})
+        description = {"The geo-replicated database: status and failover, like an Azure SQL failover group;",
+            "backups and point-in-time restore, like Azure SQL's."},
+        subcommands = {DbCommand.Status.class, DbCommand.Failover.class, BackupCommands.Backup.class,
+            BackupCommands.Backups.class, BackupCommands.Mark.class, BackupCommands.Restore.class,
+            BackupCommands.Restores.class, BackupCommands.DropRestore.class, BackupCommands.Adopt.class,
+            BackupCommands.Sql.class, BackupCommands.VerifyBackups.class})
 final class DbCommand implements Runnable {
 
     @Spec
@@ -24,7 +28,8 @@ final class DbCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "say what to do: status or failover");
+        throw new ParameterException(spec.commandLine(), "say what to do: status, failover, backup, backups, mark, restore, "
+                + "restores, drop-restore, adopt, sql or verify-backups");
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,

@@ -156,6 +156,9 @@ final class StatusView {
                 out.printf("  last failover: %s, %s -> %s: %s%n", last.performed().word(), last.oldPrimary(),
                         last.newPrimary(), FailoverView.phases(last));
             }
+            if (db.backups() != null) {
+                BackupView.printSummary(db.backups(), out);
+            }
         }
 
         /** What a person should know about a server that crashed or does not answer. */

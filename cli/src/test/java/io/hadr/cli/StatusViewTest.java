@@ -75,6 +75,24 @@ class StatusViewTest {
     }
 
     @Test
+    void databaseLineShowsTheBackupRpoTheRestorableRangeAndEveryBackupProblem() {
+        EnvironmentStatus.BackupSummary backups = new EnvironmentStatus.BackupSummary(true, "centralindia", 1200L, 4096L, 300L,
+                Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T11:00:00Z"),
+                Instant.parse("2026-11-27T10:00:00Z"), "7d", "60s",
+                List.of("archiving on 'centralindia' fails (last failure: 000000010000000000000007 at 11:00); see its postgres.log"));
+        EnvironmentStatus.DatabaseStatus db = new EnvironmentStatus.DatabaseStatus("centralindia", "southindia", "steady",
+                "127.0.0.1:5443", "centralindia", "127.0.0.1:5444", "southindia", "async", false, 0L, 0L, "manual", null,
+                List.of(), null, List.of(), null, backups);
+        StringWriter text = new StringWriter();
+
+        StatusView.DatabaseView.print(db, new PrintWriter(text));
+
+        assertThat(text.toString()).contains("backups: RPO now 1200 ms (archive lag; archive timeout 60s), geo-copy lag 300 ms, "
+                + "restorable from 2026-11-27T10:00:00Z to 2026-11-27T11:00:00Z, retention 7d")
+                .contains("! backups: archiving on 'centralindia' fails");
+    }
+
+    @Test
     void shouldShowALinkThatIsCutAndWhatItHolds() {
         EnvironmentStatus.LinkStatus link = new EnvironmentStatus.LinkStatus(10.0, true, Instant.parse("2030-01-01T09:59:00Z"), 3,
                 List.of(new EnvironmentStatus.LinkDirection("centralindia", "southindia", 50L << 20, 64 * 1024),

@@ -15,7 +15,10 @@ final class Checks {
             "unix_socket_directories", "primary_conninfo", "primary_slot_name", "recovery_target_timeline",
             "synchronous_standby_names", "hot_standby", "wal_level", "logging_collector",
             "default_transaction_read_only", "max_connections", "superuser_reserved_connections", "cluster_name",
-            "data_directory", "hba_file", "config_file");
+            "data_directory", "hba_file", "config_file", "archive_mode", "archive_command", "archive_timeout",
+            "archive_library", "restore_command", "recovery_target", "recovery_target_time", "recovery_target_lsn",
+            "recovery_target_name", "recovery_target_xid", "recovery_target_action", "recovery_target_inclusive",
+            "track_commit_timestamp");
 
     private Checks() {}
 

@@ -1,5 +1,15 @@
 package io.hadr.geodb;
 
+import io.hadr.geodb.backup.AdoptReport;
+import io.hadr.geodb.backup.BackupCatalog;
+import io.hadr.geodb.backup.BackupStatus;
+import io.hadr.geodb.backup.BaseBackupInfo;
+import io.hadr.geodb.backup.QueryResult;
+import io.hadr.geodb.backup.RestoreMark;
+import io.hadr.geodb.backup.RestoreRequest;
+import io.hadr.geodb.backup.RestoreResult;
+import io.hadr.geodb.backup.RestoredServer;
+import io.hadr.geodb.backup.VerifyReport;
 import io.hadr.geodb.internal.Bootstrap;
 import io.hadr.geodb.internal.Events;
 import io.hadr.geodb.internal.FailoverGroup;
@@ -23,6 +33,8 @@ import io.hadr.geodb.internal.Steps;
 import io.hadr.geodb.internal.SyncCommit;
 import io.hadr.geodb.internal.TcpListener;
 import io.hadr.geodb.internal.Watcher;
+import io.hadr.geodb.internal.backup.BackupService;
+import io.hadr.geodb.internal.backup.SqlRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +83,15 @@ import org.slf4j.LoggerFactory;
  * accept writes. A fenced server is never started as a primary: when it is brought back its data
  * is replaced by a fresh base backup of the new primary and it streams as the secondary.
  *
+ * <h2>Backups and point-in-time restore</h2>
+ * On by default ({@link GeoDbConfig#backups()}): every server archives its WAL into its region's
+ * backup store, base backups are taken on schedule and on demand ({@link #backup}), each store is
+ * copied to the other region's, and retention removes what the window no longer needs. A restore
+ * ({@link #restore}) makes a new server at a time, an LSN or a named mark ({@link #mark}) and
+ * never touches the live servers; {@link #adopt} brings one into service behind the same
+ * listeners; {@link #verifyBackups} test-restores the latest backup. The work is done in
+ * {@code io.hadr.geodb.internal.backup}.
+ *
  * <p>All operations are serialised; {@link #status()} may be called at any time.
  */
 public final class GeoDatabase implements AutoCloseable {
@@ -91,6 +112,7 @@ public final class GeoDatabase implements AutoCloseable {
     private PgProcesses launcher;
     private volatile FailoverGroup group;
     private Procedures procedures;
+    private volatile BackupService backups;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -150,10 +172,13 @@ public final class GeoDatabase implements AutoCloseable {
                 group.starting("start");
                 GroupContext context = new GroupContext(config, group, listeners, events, routes);
                 procedures = procedures(context);
+                backups = new BackupService(context, launcher);
+                backups.prepare();
                 bootstrap.startListeners(group, listeners, steps);
                 bootstrap.startServers(context, new Seeding(context), steps);
                 procedures.sync().update();
                 settle("started");
+                backups.start(steps);
             } catch (RuntimeException e) {
                 LOG.error("Starting the failover group failed: {}", e.getMessage());
                 shutDownEverything(false);
@@ -390,6 +415,120 @@ public final class GeoDatabase implements AutoCloseable {
         return loadedGroup().server(serverName).port();
     }
 
+    // ----- backups and point-in-time restore ------------------------------------------------------
+
+    /** Backups at a glance: archive lag (the backup RPO), geo-copy lag, restorable range. */
+    public BackupStatus backupStatus() {
+        requireStarted();
+        return backups.status();
+    }
+
+    /** Every base backup in every region's store, the marks, each store's state. */
+    public BackupCatalog backups() {
+        requireStarted();
+        return backups.catalog();
+    }
+
+    /** Takes a base backup of the primary now (they are also taken on schedule). */
+    public BaseBackupInfo backup(ProgressListener progress) {
+        requireStarted();
+        return backups.backup(new Steps(progress));
+    }
+
+    /**
+     * Makes a named restore point on the primary ({@code pg_create_restore_point}), which
+     * {@link io.hadr.geodb.backup.RestoreTarget.AtMark} restores to exactly.
+     *
+     * @throws IllegalArgumentException for a bad name or one that exists
+     */
+    public RestoreMark mark(String name) {
+        requireStarted();
+        return backups.mark(name);
+    }
+
+    /**
+     * Restores the database to a time, an LSN or a mark as a NEW server (never touching the live
+     * ones), from the primary's region's store or, with {@code fromRegion}, the other's.
+     *
+     * @throws io.hadr.geodb.backup.RestoreRefusedException when the target is outside the
+     *     restorable range, which the message names
+     */
+    public RestoreResult restore(RestoreRequest request, ProgressListener progress) {
+        requireStarted();
+        return backups.restore(request, new Steps(progress));
+    }
+
+    /** The restored servers, until they are adopted or dropped. */
+    public List<RestoredServer> restores() {
+        requireStarted();
+        return backups.restores();
+    }
+
+    /** Stops a restored server and deletes its data. */
+    public void dropRestore(String name) {
+        requireStarted();
+        backups.dropRestore(name);
+    }
+
+    /**
+     * Makes a restored server's data the failover group's primary behind the same listeners; the
+     * former primary's data is kept aside, the geo-secondary is rebuilt from the new primary.
+     */
+    public AdoptReport adopt(String restore, ProgressListener progress) {
+        operations.lock();
+        try {
+            requireStarted();
+            AdoptReport report = backups.adopt(restore, new Steps(progress), new Seeding(groupContext()),
+                    procedures.sync(), procedures.healer());
+            settle("after adopting '" + restore + "'");
+            return report;
+        } finally {
+            operations.unlock();
+        }
+    }
+
+    /**
+     * Restores the latest base backup of a region's store (null: the primary's) to a scratch
+     * location with all archived WAL, checks it, removes it, and reports problems by segment.
+     */
+    public VerifyReport verifyBackups(String region, ProgressListener progress) {
+        requireStarted();
+        return backups.verify(region, new Steps(progress));
+    }
+
+    /** Runs one statement as the administrator through the read-write listener (the current primary). */
+    public QueryResult sql(String statement) {
+        requireStarted();
+        // The entry in the primary's own region: the operator's statement does not cross the link.
+        PostgresServer primary = group.primary();
+        TcpListener entry = primary == null ? listeners.readWrite().home() : listeners.readWrite().in(primary.name());
+        String target = listeners.readWrite().targetServer();
+        return SqlRunner.run(entry.port(), target == null ? READ_WRITE : target, config.databaseName(),
+                group.stateFile().adminPassword(), statement);
+    }
+
+    /** Runs one statement as the administrator on a server of the group, by its own port. */
+    public QueryResult sqlOnServer(String server, String statement) {
+        requireStarted();
+        PostgresServer s = group.server(server);
+        return SqlRunner.run(s.port(), s.name(), config.databaseName(), group.stateFile().adminPassword(), statement);
+    }
+
+    /** Runs one statement as the administrator on a restored server. */
+    public QueryResult sqlOnRestore(String restore, String statement) {
+        requireStarted();
+        return backups.sqlOnRestore(restore, statement);
+    }
+
+    /** Backup internals for tests and benchmarks in this module. */
+    BackupService backupService() {
+        return backups;
+    }
+
+    private GroupContext groupContext() {
+        return new GroupContext(config, group, listeners, events, routes);
+    }
+
     /**
      * Stops the watcher, the listeners and every server (primary first, so the secondary receives
      * its shutdown checkpoint), then the launcher thread. Idempotent.
@@ -404,6 +543,10 @@ public final class GeoDatabase implements AutoCloseable {
         if (p != null) {
             p.watcher().close();
         }
+        BackupService b = backups;
+        if (b != null) {
+            b.close();
+        }
         operations.lock();
         try {
             shutDownEverything(true);
@@ -413,6 +556,10 @@ public final class GeoDatabase implements AutoCloseable {
     }
 
     private void shutDownEverything(boolean clean) {
+        BackupService b = backups;
+        if (b != null) {
+            b.close();
+        }
         if (listeners != null) {
             listeners.close();
         }

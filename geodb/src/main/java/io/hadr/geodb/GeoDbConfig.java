@@ -1,5 +1,6 @@
 package io.hadr.geodb;
 
+import io.hadr.geodb.backup.BackupSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,7 @@ public final class GeoDbConfig {
     private final SelfHealing selfHealing;
     private final ConnectionLimits connections;
     private final Map<String, String> settings;
+    private final BackupSettings backups;
     private final PostgresBinaries binaries;
     private final String unprivilegedUser;
     private final Clock clock;
@@ -65,6 +67,7 @@ public final class GeoDbConfig {
         this.selfHealing = b.selfHealing;
         this.connections = connections;
         this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
+        this.backups = b.backups;
         this.binaries = b.binaries != null ? b.binaries : PostgresBinaries.bundled();
         this.unprivilegedUser = b.unprivilegedUser;
         this.clock = b.clock;
@@ -145,6 +148,11 @@ public final class GeoDbConfig {
         return settings;
     }
 
+    /** Continuous backups and point-in-time restore: on by default. */
+    public BackupSettings backups() {
+        return backups;
+    }
+
     public PostgresBinaries binaries() {
         return binaries;
     }
@@ -171,7 +179,7 @@ public final class GeoDbConfig {
                 + ", replicationMode=" + replicationMode + ", readWriteEndpoint=" + readWriteEndpoint
                 + ", listeners=" + listeners + ", database=" + database + ", timeouts=" + timeouts
                 + ", healthChecks=" + healthChecks + ", selfHealing=" + selfHealing + ", connections=" + connections
-                + ", settings=" + settings + ", binaries=" + binaries + ", unprivilegedUser=" + unprivilegedUser
+                + ", settings=" + settings + ", backups=" + backups + ", binaries=" + binaries + ", unprivilegedUser=" + unprivilegedUser
                 + ", clock=" + clock + ", linkLatency=" + linkLatency + "}";
     }
 
@@ -191,6 +199,7 @@ public final class GeoDbConfig {
         private int maxConnections = ConnectionLimits.DEFAULT.maxConnections();
         private int reservedConnections = ConnectionLimits.DEFAULT.reservedConnections();
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private BackupSettings backups = BackupSettings.DEFAULT;
         private PostgresBinaries binaries;
         private String unprivilegedUser = "nobody";
         private Clock clock = Clock.systemUTC();
@@ -375,6 +384,15 @@ public final class GeoDbConfig {
         public Builder setting(String name, String value) {
             Checks.setting(name, value);
             settings.put(name, value);
+            return this;
+        }
+
+        /**
+         * Continuous backups (WAL archive, base backups, geo-copies, retention). Default
+         * {@link BackupSettings#DEFAULT}: on, 7 days; {@link BackupSettings#off()} turns them off.
+         */
+        public Builder backups(BackupSettings backups) {
+            this.backups = Objects.requireNonNull(backups, "backups must not be null");
             return this;
         }
 

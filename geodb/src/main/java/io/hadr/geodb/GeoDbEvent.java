@@ -39,7 +39,12 @@ public record GeoDbEvent(Instant at, Kind kind, String subject, String from, Str
         /** Synchronous commit was switched on or off. */
         REPLICATION,
         /** A crashed server is restarted, or is no longer restarted because it keeps crashing. */
-        HEALING
+        HEALING,
+        /**
+         * Backups: a base backup was taken, a restore made or dropped, a restore adopted, a
+         * verification ran, or a problem was found in a backup store.
+         */
+        BACKUP
     }
 
     /** The server (or listener) concerned; kept for callers written before {@link #subject()}. */

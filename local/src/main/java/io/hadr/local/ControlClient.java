@@ -10,7 +10,19 @@ import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.LinkFault;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
+import io.hadr.core.platform.RestoreRequest;
+import io.hadr.core.platform.RestoreResult;
+import io.hadr.core.platform.SqlResult;
+import io.hadr.core.platform.SqlTarget;
 import io.hadr.core.topology.Topology;
+import io.hadr.geodb.backup.AdoptReport;
+import io.hadr.geodb.backup.BackupCatalog;
+import io.hadr.geodb.backup.BaseBackupInfo;
+import io.hadr.geodb.backup.RestoreMark;
+import io.hadr.geodb.backup.RestoredServer;
+import io.hadr.geodb.backup.VerifyReport;
+import java.util.List;
+import java.util.function.Consumer;
 import io.hadr.toolkit.Deadline;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,6 +45,8 @@ public final class ControlClient {
     /** App starts wait up to 90 s per instance, a failover up to minutes: actions get this long. */
     private static final Duration ACTION_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
+    /** A streamed operation (a restore of a large backup) sends its first step within this. */
+    private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
 
     private final StateDir stateDir;
     private final StateDir.ControlFile control;
@@ -135,6 +149,102 @@ public final class ControlClient {
         return call("POST", "/v1/link", fault, QUERY_TIMEOUT, EnvironmentStatus.LinkStatus.class);
     }
 
+    /** Every base backup in every region's store, the marks, the restorable range. */
+    public BackupCatalog backups() {
+        return call("GET", "/v1/db/backups", null, QUERY_TIMEOUT, BackupCatalog.class);
+    }
+
+    /** Takes a base backup now; {@code progress} receives one line per step. */
+    public BaseBackupInfo backup(Consumer<String> progress) {
+        return streamed("/v1/db/backups", null, progress, BaseBackupInfo.class);
+    }
+
+    /** Makes a named restore point on the primary. */
+    public RestoreMark mark(String name) {
+        return call("POST", "/v1/db/marks", new LocalBackups.MarkRequest(name), ACTION_TIMEOUT, RestoreMark.class);
+    }
+
+    /** Restores to a new server; {@code progress} receives one line per step. */
+    public RestoreResult restore(RestoreRequest request, Consumer<String> progress) {
+        return streamed("/v1/db/restores", request, progress, RestoreResult.class);
+    }
+
+    /** The restored servers. */
+    public List<RestoredServer> restores() {
+        return call("GET", "/v1/db/restores", null, QUERY_TIMEOUT, LocalBackups.Restores.class).restores();
+    }
+
+    /** Stops a restored server and deletes its data. */
+    public void dropRestore(String name) {
+        call("DELETE", "/v1/db/restores/" + segment(name), null, ACTION_TIMEOUT, LocalBackups.Dropped.class);
+    }
+
+    /** Makes a restored server the primary behind the same listeners; {@code progress} receives each step. */
+    public AdoptReport adopt(String name, Consumer<String> progress) {
+        return streamed("/v1/db/restores/" + segment(name) + "/adopt", null, progress, AdoptReport.class);
+    }
+
+    /** Test-restores the latest backup of a region's store (null: the primary's). */
+    public VerifyReport verifyBackups(String region, Consumer<String> progress) {
+        return streamed("/v1/db/verify-backups", new LocalBackups.VerifyRequest(region), progress, VerifyReport.class);
+    }
+
+    /** Runs one statement as the administrator on the target. */
+    public SqlResult sql(SqlTarget target, String statement) {
+        return call("POST", "/v1/db/sql", new LocalBackups.SqlRequest(target, statement), ACTION_TIMEOUT, SqlResult.class);
+    }
+
+    /**
+     * A streamed operation: each step line goes to {@code progress} as it arrives (with the time
+     * since the operation began), the last line is the answer or the error; a stream that ends
+     * without one was cut.
+     */
+    private <T> T streamed(String path, Object body, Consumer<String> progress, Class<T> answer) {
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(control.url() + path))
+                    .timeout(STREAM_TIMEOUT)
+                    .header("Authorization", "Bearer " + control.token())
+                    .header("Content-Type", "application/json")
+                    .POST(body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + body, e);
+        }
+        HttpResponse<java.io.InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            if (response.statusCode() >= 300) {
+                throw failure(JSON.readValue(lines, ControlError.class), response.statusCode());
+            }
+            String text;
+            while ((text = lines.readLine()) != null) {
+                if (text.isBlank()) {
+                    continue;
+                }
+                ControlServer.StreamLine line = JSON.readValue(text, ControlServer.StreamLine.class);
+                if (line.error() != null) {
+                    throw failure(line.error(), response.statusCode());
+                }
+                // A JSON null arrives as a NullNode, not as null.
+                if (line.result() != null && !line.result().isNull()) {
+                    return JSON.treeToValue(line.result(), answer);
+                }
+                progress.accept(line.step() + (line.atMs() == null ? "" : " (" + Deadline.seconds(Duration.ofMillis(
+                        line.atMs())) + ")"));
+            }
+        } catch (JsonProcessingException e) {
+            throw new LocalEnvironmentException("the environment answered POST " + path + " with a line that is not what "
+                    + "this hadr expects (" + e.getOriginalMessage() + "); is it another hadr version?", e);
+        } catch (IOException e) {
+            throw new LocalEnvironmentException("the answer to POST " + path + " was cut: " + e.getMessage()
+                    + "; the operation may have gone on, see " + stateDir.logs(), e);
+        }
+        throw new LocalEnvironmentException("the answer to POST " + path + " ended without a result; the environment "
+                + "(pid " + control.pid() + ") may have stopped, see " + stateDir.logs());
+    }
+
     /** Asks the environment to stop and waits until its process is gone. */
     public Duration shutdown(Duration deadline) {
         Deadline wait = Deadline.after(deadline);
@@ -168,18 +278,7 @@ public final class ControlClient {
                 .header("Content-Type", "application/json")
                 .method(method, publisher)
                 .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (ConnectException e) {
-            throw new LocalEnvironmentException("the environment (pid " + control.pid() + ") does not answer on "
-                    + control.url() + "; it may be starting or stopping: try again, or see " + stateDir.logs(), e);
-        } catch (IOException e) {
-            throw new LocalEnvironmentException("talking to the environment at " + control.url() + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LocalEnvironmentException("interrupted", e);
-        }
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
         try {
             if (response.statusCode() >= 300) {
                 throw failure(JSON.readValue(response.body(), ControlError.class), response.statusCode());
@@ -189,6 +288,20 @@ public final class ControlClient {
             throw new LocalEnvironmentException("the environment answered " + method + " " + path + " with "
                     + response.statusCode() + " and a body that is not what this hadr expects (" + e.getMessage()
                     + "); is it another hadr version?", e);
+        }
+    }
+
+    private <B> HttpResponse<B> send(HttpRequest request, HttpResponse.BodyHandler<B> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (ConnectException e) {
+            throw new LocalEnvironmentException("the environment (pid " + control.pid() + ") does not answer on "
+                    + control.url() + "; it may be starting or stopping: try again, or see " + stateDir.logs(), e);
+        } catch (IOException e) {
+            throw new LocalEnvironmentException("talking to the environment at " + control.url() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalEnvironmentException("interrupted", e);
         }
     }
 

@@ -55,9 +55,23 @@ import org.slf4j.LoggerFactory;
  * POST /v1/db/failover                    body FailoverRequest → FailoverResult
  * GET  /v1/link                           EnvironmentStatus.LinkStatus
  * POST /v1/link                           body LinkFault (latency, partition, heal) → EnvironmentStatus.LinkStatus
+ * GET  /v1/db/backups                     BackupCatalog: base backups, marks, stores, restorable range
+ * POST /v1/db/backups                     streamed → BaseBackupInfo (a base backup now)
+ * POST /v1/db/marks                       body MarkRequest → RestoreMark
+ * GET  /v1/db/restores                    Restores
+ * POST /v1/db/restores                    body RestoreRequest, streamed → RestoreResult
+ * DELETE /v1/db/restores/{name}           Dropped
+ * POST /v1/db/restores/{name}/adopt       streamed → AdoptReport
+ * POST /v1/db/verify-backups              body VerifyRequest, streamed → VerifyReport
+ * POST /v1/db/sql                         body SqlRequest → SqlResult
  * POST /v1/shutdown                       202 Stopping; the environment stops afterwards
  * GET  /metrics                           Prometheus text of the front door (no token: read-only, loopback only)
  * </pre>
+ *
+ * <p>A streamed operation (a restore takes from seconds to minutes) answers
+ * {@code application/x-ndjson}: one {@link StreamLine} per step as it happens, and a last line
+ * with the result or the error. A failure before the first step is an ordinary error answer; a
+ * stream without a last line was cut and is reported as such by the client.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -68,6 +82,12 @@ public final class ControlServer implements AutoCloseable {
 
     /** The answer to {@code POST /v1/shutdown}: the environment's process that is stopping. */
     public record Stopping(long pid) {}
+
+    /**
+     * One line of a streamed answer: a step ({@code step}, {@code atMs} since the operation
+     * began), or the end: {@code result} (the operation's answer) or {@code error}.
+     */
+    public record StreamLine(String step, Long atMs, com.fasterxml.jackson.databind.JsonNode result, ControlError error) {}
 
     private final LocalEnvironment environment;
     private final Runnable shutdownRequested;
@@ -157,6 +177,26 @@ public final class ControlServer implements AutoCloseable {
                         throw new BadRequest(e.getMessage(), e);
                     }
                 }));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/backups"), new Endpoint()
+                .on("GET", call -> environment.backups().catalog())
+                .streamed("POST", (call, progress) -> environment.backups().backup(progress)));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/marks"), new Endpoint().on("POST", call ->
+                environment.backups().mark(call.body(LocalBackups.MarkRequest.class).name())));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/restores"), new Endpoint()
+                .on("GET", call -> environment.backups().restores())
+                .streamed("POST", (call, progress) -> environment.backups().restore(
+                        call.body(io.hadr.core.platform.RestoreRequest.class), progress)));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/restores/{name}"), new Endpoint().on("DELETE", call ->
+                environment.backups().drop(call.path("name"))));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/restores/{name}/adopt"), new Endpoint().streamed("POST",
+                (call, progress) -> environment.backups().adopt(call.path("name"), progress)));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/verify-backups"), new Endpoint().streamed("POST",
+                (call, progress) -> environment.backups().verify(call.body(LocalBackups.VerifyRequest.class).region(),
+                        progress)));
+        routes.addMapping(new UriTemplatePathSpec("/v1/db/sql"), new Endpoint().on("POST", call -> {
+            LocalBackups.SqlRequest request = call.body(LocalBackups.SqlRequest.class);
+            return environment.backups().sql(request.target(), request.statement());
+        }));
         routes.addMapping(new UriTemplatePathSpec("/v1/shutdown"), new Endpoint().accepted("POST", () -> {
             if (shutdownRequested == null) {
                 throw new LocalEnvironmentException("this environment was started by another program (pid "
@@ -243,6 +283,12 @@ public final class ControlServer implements AutoCloseable {
         Object apply(Call call);
     }
 
+    /** A long operation that reports its steps as it goes. */
+    @FunctionalInterface
+    private interface StreamedOperation {
+        Object apply(Call call, io.hadr.geodb.ProgressListener progress);
+    }
+
     /** One path: its operations by HTTP method, behind the token, with failures translated into {@link ControlError}s. */
     /** An answer, and what to do once it has been written. */
     private record ThenRun(Object body, Runnable afterReply) {}
@@ -250,6 +296,12 @@ public final class ControlServer implements AutoCloseable {
     private final class Endpoint extends Handler.Abstract {
         private final Map<String, Operation> operations = new LinkedHashMap<>();
         private final Map<String, Integer> statuses = new LinkedHashMap<>();
+        private final Map<String, StreamedOperation> streamed = new LinkedHashMap<>();
+
+        Endpoint streamed(String method, StreamedOperation operation) {
+            streamed.put(method, operation);
+            return this;
+        }
 
         Endpoint on(String method, Operation operation) {
             operations.put(method, operation);
@@ -271,28 +323,22 @@ public final class ControlServer implements AutoCloseable {
                         "missing or wrong token; read it from the state directory's control.json"));
                 return true;
             }
+            if (streamed.containsKey(method)) {
+                new Stream(request, response, callback).run(streamed.get(method));
+                return true;
+            }
             Operation operation = operations.get(method);
             if (operation == null) {
-                methodNotAllowed(request, response, callback, String.join(", ", operations.keySet()));
+                java.util.Set<String> allowed = new java.util.LinkedHashSet<>(operations.keySet());
+                allowed.addAll(streamed.keySet());
+                methodNotAllowed(request, response, callback, String.join(", ", allowed));
                 return true;
             }
             Object body;
             try {
                 body = operation.apply(new Call(request));
-            } catch (BadRequest e) {
-                body = ControlError.of(ControlError.Code.BAD_REQUEST, e.getMessage());
-            } catch (UnknownRegionException e) {
-                body = new ControlError(ControlError.Code.UNKNOWN_REGION, e.getMessage(), e.region(), e.regions());
-            } catch (FailoverDeclinedException e) {
-                body = ControlError.of(e.reason() == FailoverDeclinedException.Reason.BUSY
-                        ? ControlError.Code.FAILOVER_GROUP_BUSY : ControlError.Code.FAILOVER_TARGET_IS_PRIMARY, e.getMessage());
-            } catch (LocalEnvironmentException e) {
-                body = ControlError.of(ControlError.Code.REFUSED, e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("control request {} {} failed", method, pathOf(request), e);
-                body = ControlError.of(ControlError.Code.FAILED, "the environment failed: "
-                        + (e.getMessage() == null ? "an unexpected error" : e.getMessage())
-                        + "; see " + environment.stateDir().logs());
+                body = error(request, e);
             }
             if (body instanceof ControlError error) {
                 reply(response, callback, error);
@@ -302,6 +348,91 @@ public final class ControlServer implements AutoCloseable {
                 reply(response, callback, statuses.get(method), body);
             }
             return true;
+        }
+
+        /** The one place where an operation's failure becomes an answer. */
+        private ControlError error(Request request, RuntimeException e) {
+            if (e instanceof BadRequest || e instanceof BadControlRequestException) {
+                return ControlError.of(ControlError.Code.BAD_REQUEST, e.getMessage());
+            }
+            if (e instanceof UnknownRegionException unknown) {
+                return new ControlError(ControlError.Code.UNKNOWN_REGION, e.getMessage(), unknown.region(), unknown.regions());
+            }
+            if (e instanceof FailoverDeclinedException declined) {
+                return ControlError.of(declined.reason() == FailoverDeclinedException.Reason.BUSY
+                        ? ControlError.Code.FAILOVER_GROUP_BUSY : ControlError.Code.FAILOVER_TARGET_IS_PRIMARY, e.getMessage());
+            }
+            if (e instanceof LocalEnvironmentException) {
+                return ControlError.of(ControlError.Code.REFUSED, e.getMessage());
+            }
+            log.warn("control request {} {} failed", request.getMethod(), pathOf(request), e);
+            return ControlError.of(ControlError.Code.FAILED, "the environment failed: "
+                    + (e.getMessage() == null ? "an unexpected error" : e.getMessage())
+                    + "; see " + environment.stateDir().logs());
+        }
+
+        /**
+         * One streamed answer. Nothing is sent before the first step, so that input refused at
+         * once is an ordinary error answer; after it, the status is sent and the end is a line.
+         */
+        private final class Stream {
+            private final Request request;
+            private final Response response;
+            private final Callback callback;
+            private boolean started;
+            private boolean broken;
+
+            Stream(Request request, Response response, Callback callback) {
+                this.request = request;
+                this.response = response;
+                this.callback = callback;
+            }
+
+            void run(StreamedOperation operation) {
+                Object result;
+                try {
+                    result = operation.apply(new Call(request), (step, elapsed) -> line(new StreamLine(step,
+                            elapsed.toMillis(), null, null), false));
+                } catch (RuntimeException e) {
+                    ControlError error = error(request, e);
+                    if (!started) {
+                        reply(response, callback, error);
+                    } else {
+                        line(new StreamLine(null, null, null, error), true);
+                        end();
+                    }
+                    return;
+                }
+                line(new StreamLine(null, null, JSON.valueToTree(result), null), true);
+                end();
+            }
+
+            private void line(StreamLine line, boolean last) {
+                if (broken) {
+                    return;
+                }
+                try {
+                    if (!started) {
+                        started = true;
+                        response.setStatus(HttpStatus.OK_200);
+                        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-ndjson");
+                    }
+                    byte[] bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+                    Content.Sink.write(response, last, ByteBuffer.wrap(bytes));
+                } catch (IOException e) {
+                    // The client went away; the operation goes on (a restore is not cut half-way).
+                    broken = true;
+                    log.info("control stream {} {} lost its client: {}", request.getMethod(), pathOf(request), e.toString());
+                }
+            }
+
+            private void end() {
+                if (broken) {
+                    callback.failed(new IOException("the client went away"));
+                } else {
+                    callback.succeeded();
+                }
+            }
         }
 
         private boolean authorized(Request request) {

@@ -3,10 +3,12 @@ package io.hadr.local;
 import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
+import io.hadr.core.topology.BackupSpec;
 import io.hadr.core.topology.DatabaseSpec;
 import io.hadr.core.topology.Topology;
 import io.hadr.geodb.FailoverReport;
 import io.hadr.geodb.GeoDbConfig;
+import io.hadr.geodb.backup.BackupSettings;
 import io.hadr.geodb.GeoDbStatus;
 import io.hadr.geodb.LinkStatus;
 import io.hadr.geodb.ListenerStatus;
@@ -59,11 +61,22 @@ final class Databases {
                 // sessions of hadr and operators are reserved so the pools can never take them.
                 .maxConnections(spec.maxConnections())
                 .reservedConnections(topology.connectionBudget().reservedConnections())
-                .binaries(binaries);
+                .binaries(binaries)
+                .backups(backups(topology));
         if (spec.failoverPolicy() == io.hadr.core.topology.FailoverPolicy.AUTOMATIC) {
             builder.readWriteEndpoint(ReadWriteEndpoint.automatic(spec.gracePeriod()));
         }
         return builder.build();
+    }
+
+    /**
+     * Continuous backups as the topology asks: WAL archived from whichever server is primary into
+     * its region's store under the database's data root, copied to the other region's store.
+     */
+    static BackupSettings backups(Topology topology) {
+        BackupSpec spec = topology.backups();
+        return BackupSettings.DEFAULT.withRetention(spec.retention()).withArchiveTimeout(spec.archiveTimeout())
+                .withBaseBackupInterval(spec.baseBackupInterval());
     }
 
     /** Each app instance's pool size, to be given to the app as {@link #POOL_SIZE_VARIABLE}. */
@@ -116,13 +129,18 @@ final class Databases {
 
     /** The failover group as {@code hadr status} and {@code hadr db status} show it. */
     static EnvironmentStatus.DatabaseStatus status(GeoDbStatus status) {
+        return status(status, null);
+    }
+
+    /** The same with the backups at a glance (null when unknown). */
+    static EnvironmentStatus.DatabaseStatus status(GeoDbStatus status, EnvironmentStatus.BackupSummary backups) {
         return new EnvironmentStatus.DatabaseStatus(status.primary(), status.secondary(), word(status.state()),
                 status.readWriteListener().address(), status.readWriteTarget(), status.readOnlyListener().address(),
                 status.readOnlyTarget(), word(status.replicationMode()), status.synchronousCommit(),
                 status.replicationLagBytes(), status.replicationLagMillis(), word(status.failoverPolicy()),
                 status.primaryUnreachableSince(), status.servers().stream().map(Databases::server).toList(),
                 status.lastFailover() == null ? null : result(status.lastFailover()),
-                status.listeners().stream().map(Databases::listener).toList(), replication(status.replication()));
+                status.listeners().stream().map(Databases::listener).toList(), replication(status.replication()), backups);
     }
 
     private static EnvironmentStatus.ServerStatus server(ServerStatus server) {

@@ -17,7 +17,7 @@ final class EnvironmentStatusReport {
     private EnvironmentStatusReport() {}
 
     static EnvironmentStatus of(Topology topology, String frontDoorId, Instant startedAt, AppFleet apps, FrontDoor frontDoor,
-            GeoDatabase database) {
+            GeoDatabase database, LocalBackups backups) {
         List<OriginStatus> origins = frontDoor == null ? List.of() : frontDoor.origins();
         List<EnvironmentStatus.RegionStatus> regions = new ArrayList<>();
         for (Region region : topology.regions()) {
@@ -31,7 +31,7 @@ final class EnvironmentStatusReport {
         GeoDbStatus db = database == null ? null : database.status();
         return new EnvironmentStatus("local", topology.name(), topology.strategy().id(), topology.source(),
                 frontDoor == null ? null : frontDoor.endpoint().toString(), frontDoorId, startedAt,
-                ProcessHandle.current().pid(), regions, db == null ? null : Databases.status(db),
+                ProcessHandle.current().pid(), regions, db == null ? null : Databases.status(db, backups.summary()),
                 topology.nonAzureSettings(), db == null ? null : Databases.link(db.link()));
     }
 }

@@ -53,6 +53,7 @@ public final class LocalEnvironment implements AutoCloseable {
     private volatile AppFleet apps;
     private volatile RegionOutages regions;
     private volatile FrontDoor frontDoor;
+    private final LocalBackups backups = new LocalBackups(() -> database);
     private volatile AppScaling scaling;
     private boolean closed;
 
@@ -164,7 +165,7 @@ public final class LocalEnvironment implements AutoCloseable {
     }
 
     public EnvironmentStatus status() {
-        return EnvironmentStatusReport.of(topology, frontDoorId, startedAt, apps, frontDoor, database);
+        return EnvironmentStatusReport.of(topology, frontDoorId, startedAt, apps, frontDoor, database, backups);
     }
 
     /**
@@ -237,7 +238,12 @@ public final class LocalEnvironment implements AutoCloseable {
 
     /** The failover group: roles, listeners, lag (what {@code hadr db status} shows). */
     public EnvironmentStatus.DatabaseStatus databaseStatus() {
-        return Databases.status(database.status());
+        return Databases.status(database.status(), backups.summary());
+    }
+
+    /** Backups, point-in-time restores, adoption and operator SQL. */
+    public LocalBackups backups() {
+        return backups;
     }
 
     /** Fails the database over to the current secondary; see {@link #failover(FailoverMode, String)}. */

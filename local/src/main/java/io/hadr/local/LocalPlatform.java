@@ -6,7 +6,6 @@ import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.LinkFault;
-import io.hadr.core.platform.NotSupportedException;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.Platform;
 import io.hadr.core.platform.RegionAction;
@@ -36,10 +35,11 @@ public final class LocalPlatform implements Platform {
 
     private static final String KIND = "local";
 
-    /** What is built. Restore points, restores, adoption and SQL are still to come. */
+    /** Everything a drill may ask of the local environment. */
     private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(Capability.APP_LIFECYCLE,
             Capability.APP_KILL, Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER,
-            Capability.ORIGIN_UPDATE, Capability.LINK_FAULTS));
+            Capability.ORIGIN_UPDATE, Capability.LINK_FAULTS, Capability.RESTORE, Capability.RESTORE_EXACT,
+            Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL));
 
     private final ControlClient client;
     private final Topology topology;
@@ -186,26 +186,22 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public void mark(String name) {
-        throw notBuilt(Capability.RESTORE_EXACT);
+        client.mark(name);
     }
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        throw notBuilt(Capability.RESTORE);
+        return client.restore(request, step -> { });
     }
 
     @Override
     public void adopt(String restore) {
-        throw notBuilt(Capability.ADOPT);
+        client.adopt(restore, step -> { });
     }
 
     @Override
     public SqlResult sql(SqlTarget target, String statement) {
-        throw notBuilt(Capability.SQL);
-    }
-
-    private static NotSupportedException notBuilt(Capability capability) {
-        return NotSupportedException.of(KIND, capability, "not built yet in the local environment");
+        return client.sql(target, statement);
     }
 
     /** Stops the environment this platform started itself; leaves one it attached to running. */

@@ -39,6 +39,31 @@ class ControlRecordsTest {
     }
 
     @Test
+    void shouldCarryBackupsRestoresAndSqlAcrossTheWire() throws Exception {
+        io.hadr.geodb.backup.BaseBackupInfo backup = new io.hadr.geodb.backup.BaseBackupInfo("base-20261127T180703Z", 1,
+                "southindia", "centralindia", 1, "0/3000028", "0/3000120", Instant.parse("2026-11-27T18:07:03Z"),
+                Instant.parse("2026-11-27T18:07:05Z"), 4_700_000, 30_500_000, java.nio.file.Path.of("/var/b/base-1"));
+        io.hadr.geodb.backup.AdoptReport adopt = new io.hadr.geodb.backup.AdoptReport("before", "centralindia", null,
+                java.nio.file.Path.of("/var/kept/centralindia"), 2, List.of("moved"), Duration.ofSeconds(23));
+        io.hadr.core.platform.RestoreRequest request = new io.hadr.core.platform.RestoreRequest(
+                new io.hadr.core.platform.RestoreTarget.AtTime(Instant.parse("2026-11-27T18:10:00.123456Z")), "before", null);
+        LocalBackups.SqlRequest sql = new LocalBackups.SqlRequest(io.hadr.core.platform.SqlTarget.restore("before"),
+                "SELECT count(*) FROM records");
+        ControlServer.StreamLine step = new ControlServer.StreamLine("replaying WAL", 1200L, null, null);
+
+        String requestText = json.writeValueAsString(request);
+
+        assertThat(requestText).contains("\"kind\":\"time\"");
+        assertThat(json.readValue(requestText, io.hadr.core.platform.RestoreRequest.class)).isEqualTo(request);
+        assertThat(json.readValue(json.writeValueAsString(backup), io.hadr.geodb.backup.BaseBackupInfo.class)).isEqualTo(backup);
+        assertThat(json.readValue(json.writeValueAsString(adopt), io.hadr.geodb.backup.AdoptReport.class)).isEqualTo(adopt);
+        assertThat(json.readValue(json.writeValueAsString(sql), LocalBackups.SqlRequest.class)).isEqualTo(sql);
+        ControlServer.StreamLine stepRead = json.readValue(json.writeValueAsString(step), ControlServer.StreamLine.class);
+        assertThat(stepRead.step()).isEqualTo("replaying WAL");
+        assertThat(stepRead.result() == null || stepRead.result().isNull()).isTrue();
+    }
+
+    @Test
     void shouldWriteAppStatesAsWordsAndReadThemBack() throws Exception {
         AppActionResult result = new AppActionResult("centralindia", AppAction.STOP, List.of(
                 new AppActionResult.InstanceResult("centralindia-0", "http://127.0.0.1:8101", AppState.RUNNING, AppState.STOPPED,

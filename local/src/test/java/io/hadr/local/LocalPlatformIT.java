@@ -12,11 +12,12 @@ import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.LinkFault;
-import io.hadr.core.platform.NotSupportedException;
 import io.hadr.core.platform.OriginChange;
 import io.hadr.core.platform.RegionAction;
 import io.hadr.core.platform.RestoreRequest;
+import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.RestoreTarget;
+import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
@@ -35,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -96,7 +96,8 @@ class LocalPlatformIT {
         assertThat(platform.topology().name()).isEqualTo("platformtest");
         assertThat(platform.capabilities()).containsExactlyInAnyOrder(Capability.APP_LIFECYCLE, Capability.APP_KILL,
                 Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE,
-                Capability.LINK_FAULTS);
+                Capability.LINK_FAULTS, Capability.RESTORE, Capability.RESTORE_EXACT, Capability.GEO_RESTORE,
+                Capability.ADOPT, Capability.SQL);
         assertThat(get(platform.endpoint().resolve("/")).body()).contains("Central India");
     }
 
@@ -288,19 +289,47 @@ class LocalPlatformIT {
     }
 
     @Test
-    void operationsNotBuiltYetSaySoAndAreLeftOutOfTheCapabilities() {
-        List<ThrowingCallable> notBuilt = List.of(
-                () -> platform.mark("before-delete"),
-                () -> platform.restore(new RestoreRequest(new RestoreTarget.AtTime(Instant.now()), null, null)),
-                () -> platform.adopt("restore-1"),
-                () -> platform.sql(SqlTarget.readWriteListener(), "SELECT 1"));
+    void restoresToAMarkAsANewServerAndRunsSqlOnItWithoutTouchingTheLiveDatabase() throws Exception {
+        platform.sql(SqlTarget.readWriteListener(), "CREATE TABLE probe (id int PRIMARY KEY)");
+        platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(1, 10)");
+        platform.mark("after-ten");
+        SqlResult more = platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(11, 25)");
+        List<String> steps = new java.util.ArrayList<>();
+        ControlClient client = ControlClient.connect(stateDir);
+        String primary = platform.status().database().primary();
 
-        for (ThrowingCallable operation : notBuilt) {
-            assertThatThrownBy(operation).isInstanceOfSatisfying(NotSupportedException.class, e -> {
-                assertThat(e.getMessage()).startsWith("the local platform cannot ").endsWith(": not built yet in the local environment");
-                assertThat(platform.capabilities()).doesNotContain(e.capability());
-            });
-        }
+        RestoreResult restored = client.restore(new RestoreRequest(new RestoreTarget.AtMark("after-ten"), "ten", null),
+                steps::add);
+        SqlResult inRestore = platform.sql(SqlTarget.restore("ten"), "SELECT count(*), max(id) FROM probe");
+        SqlResult live = platform.sql(SqlTarget.readWriteListener(), "SELECT count(*) FROM probe");
+        List<String> restores = client.restores().stream().map(r -> r.name()).toList();
+        client.dropRestore("ten");
+
+        assertThat(more.updateCount()).isEqualTo(15L);
+        assertThat(restored.name()).isEqualTo("ten");
+        assertThat(restored.fromRegion()).isEqualTo(primary);
+        assertThat(restored.address()).startsWith("127.0.0.1:");
+        assertThat(restored.reachedLsn()).isNotBlank();
+        assertThat(steps).anySatisfy(step -> assertThat(step).contains("replaying"))
+                .anySatisfy(step -> assertThat(step).contains("promoted"));
+        assertThat(inRestore.rows()).containsExactly(List.of("10", "10"));
+        assertThat(live.rows()).containsExactly(List.of("25"));
+        assertThat(restores).contains("ten");
+        assertThat(client.restores()).isEmpty();
+        assertThat(platform.status().database().backups().enabled()).isTrue();
+    }
+
+    @Test
+    void refusesARestoreTargetOutsideTheRestorableRangeNamingTheRange() throws Exception {
+        StateDir.ControlFile control = stateDir.readControl().orElseThrow();
+        Instant future = Instant.now().plus(Duration.ofHours(1));
+
+        ControlError error = assertError(send(URI.create(control.url()), "POST", "/v1/db/restores", control.token(),
+                "{\"target\":{\"kind\":\"time\",\"time\":\"" + future + "\"}}"), 400, ControlError.Code.BAD_REQUEST);
+
+        assertThat(error.message()).contains("in the future").contains("the valid range is from");
+        assertThatThrownBy(() -> platform.restore(new RestoreRequest(new RestoreTarget.AtMark("no-such-mark"), null, null)))
+                .isInstanceOf(BadControlRequestException.class).hasMessageContaining("no restore point of that name");
     }
 
     @Test

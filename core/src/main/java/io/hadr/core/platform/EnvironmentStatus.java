@@ -109,23 +109,54 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      *     region use their region's), or an empty list where there are none of hadr's own
      * @param replicationFromPrimary replication as the primary measures it, or null without a
      *     primary that answers or without a secondary
+     * @param backups continuous backups at a glance, or null where the platform does not say
      */
     public record DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
             String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
             boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
             Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover,
-            List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary) {
+            List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary, BackupSummary backups) {
 
-        /** A failover group without listener entries or a measurement from the primary's side (Azure). */
+        /** A failover group with listeners and replication, whose platform says nothing about backups. */
+        public DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
+                String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
+                boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
+                Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover,
+                List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary) {
+            this(primary, secondary, state, readWriteListener, readWriteTarget, readOnlyListener, readOnlyTarget,
+                    replication, synchronousCommit, replicationLagBytes, replicationLagMs, failoverPolicy,
+                    primaryUnreachableSince, servers, lastFailover, listeners, replicationFromPrimary, null);
+        }
+
+        /** A failover group without listener entries, a measurement from the primary's side or backups (Azure). */
         public DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
                 String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
                 boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
                 Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover) {
             this(primary, secondary, state, readWriteListener, readWriteTarget, readOnlyListener, readOnlyTarget,
                     replication, synchronousCommit, replicationLagBytes, replicationLagMs, failoverPolicy,
-                    primaryUnreachableSince, servers, lastFailover, List.of(), null);
+                    primaryUnreachableSince, servers, lastFailover, List.of(), null, null);
         }
     }
+
+    /**
+     * Continuous backups at a glance: how much a restore could lose now and what it can reach.
+     *
+     * @param enabled whether backups are taken
+     * @param primaryStore the region whose backup store the primary archives into
+     * @param archiveLagMs how long the oldest WAL not yet archived has waited: the backup RPO now; null when unknown
+     * @param archiveLagBytes WAL written but not archived yet; null when unknown
+     * @param geoCopyLagMs how much longer the other region's copy trails; null when unknown
+     * @param earliestRestorePoint the earliest time a restore can go to, or null
+     * @param latestRestorePoint restores go to times before this, or null
+     * @param lastBaseBackupAt when the newest base backup ended, or null
+     * @param retention the retention window, e.g. {@code 7d}
+     * @param archiveTimeout the longest a commit waits to be archived, e.g. {@code 60s}
+     * @param problems what is wrong, one sentence each
+     */
+    public record BackupSummary(boolean enabled, String primaryStore, Long archiveLagMs, Long archiveLagBytes,
+            Long geoCopyLagMs, Instant earliestRestorePoint, Instant latestRestorePoint, Instant lastBaseBackupAt,
+            String retention, String archiveTimeout, List<String> problems) {}
 
     /**
      * One database server.

@@ -309,13 +309,30 @@ public final class TopologyLoader {
     }
 
     private static BackupSpec backups(Fields backups, List<String> nonAzure) {
-        Duration retention = backups.duration("retention", Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(35),
-                "allowed: 1h to 35d (Azure SQL keeps point-in-time backups 1 to 35 days)");
+        // Azure SQL keeps point-in-time backups 1 to 35 days; locally a window of minutes lets a
+        // rehearsal watch retention remove what it may.
+        Duration retention = backups.duration("retention", BackupSpec.DEFAULT_RETENTION, Duration.ofMinutes(1),
+                Duration.ofDays(35), "allowed: 1m to 35d (Azure SQL keeps point-in-time backups 1 to 35 days; "
+                        + "shorter windows only locally)");
+        Duration archiveTimeout = backups.duration("archiveTimeout", BackupSpec.DEFAULT_ARCHIVE_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofHours(1), "allowed: 1s to 1h (the longest a commit waits to be archived)");
+        Duration interval = backups.duration("baseBackupInterval", BackupSpec.DEFAULT_BASE_BACKUP_INTERVAL,
+                Duration.ofMinutes(1), Duration.ofDays(35), "allowed: 1m to 35d");
+        boolean archiveTimeoutGiven = backups.has("archiveTimeout");
+        boolean intervalGiven = backups.has("baseBackupInterval");
         backups.finish();
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
             nonAzure.add("backups.retention " + Durations.format(retention) + " is shorter than Azure SQL's minimum of 1d");
         }
-        return new BackupSpec(retention);
+        if (archiveTimeoutGiven) {
+            nonAzure.add("backups.archiveTimeout " + Durations.format(archiveTimeout)
+                    + ": Azure SQL takes log backups on its own schedule (about every 10 minutes)");
+        }
+        if (intervalGiven) {
+            nonAzure.add("backups.baseBackupInterval " + Durations.format(interval)
+                    + ": Azure SQL takes full backups weekly and differentials every 12-24 hours on its own");
+        }
+        return new BackupSpec(retention, archiveTimeout, interval);
     }
 
     private static Objectives objectives(Fields objectives) {

@@ -102,6 +102,36 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void backupsDefaultToAzuresSevenDaysAndTakeMinutesLocallyWithANote() {
+        Topology defaults = TopologyLoader.parse("t.yaml", "name: shop\n");
+        Topology rehearsal = TopologyLoader.parse("t.yaml", """
+                backups:
+                  retention: 30m
+                  archiveTimeout: 5s
+                  baseBackupInterval: 10m
+                """);
+
+        assertThat(defaults.backups()).isEqualTo(BackupSpec.defaults());
+        assertThat(defaults.nonAzureSettings()).noneMatch(s -> s.startsWith("backups."));
+        assertThat(rehearsal.backups()).isEqualTo(new BackupSpec(Duration.ofMinutes(30), Duration.ofSeconds(5),
+                Duration.ofMinutes(10)));
+        assertThat(rehearsal.nonAzureSettings()).anyMatch(s -> s.contains("backups.retention 30m is shorter than Azure SQL's"))
+                .anyMatch(s -> s.startsWith("backups.archiveTimeout 5s"))
+                .anyMatch(s -> s.startsWith("backups.baseBackupInterval 10m"));
+    }
+
+    @Test
+    void backupRetentionBeyondAzuresThirtyFiveDaysIsRefusedWithTheRange() {
+        assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", "backups:\n  retention: 36d\n"))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("hadr.yaml:2:")
+                .hasMessageContaining("36d is out of range; allowed: 1m to 35d");
+        assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", "backups:\n  archiveTimeout: 2h\n"))
+                .isInstanceOf(TopologyException.class)
+                .hasMessageContaining("2h is out of range; allowed: 1s to 1h");
+    }
+
+    @Test
     void unknownKeyIsNamedWithLineAndSuggestion() {
         String yaml = """
                 name: shop

@@ -43,13 +43,35 @@ public final class BaseBackup {
     static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
     /** Directories whose contents are not copied (the manual: they are rebuilt at startup). */
-    private static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_dynshmem", "pg_notify", "pg_serial",
+    static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_dynshmem", "pg_notify", "pg_serial",
             "pg_snapshots", "pg_stat_tmp", "pg_subtrans", "pg_replslot");
     /** Top-level files that must not be copied. */
-    private static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
+    static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
             "tablespace_map", "standby.signal", "recovery.signal", "current_logfiles", "backup_label.old");
 
     private BaseBackup() {
+    }
+
+    /**
+     * Whether a file or directory of a data directory belongs in a base backup (the manual's
+     * list of what may be left out, plus files the backup writes itself).
+     *
+     * @param relative its path relative to the data directory
+     * @param directory whether it is a directory; an excluded directory is copied empty
+     */
+    public static boolean copied(Path relative, boolean directory) {
+        String fileName = relative.getFileName() == null ? "" : relative.getFileName().toString();
+        if (relative.getNameCount() >= 2 && EMPTY_DIRS.contains(relative.getName(0).toString())) {
+            // Only the directory itself is kept (empty); pg_wal's own subdirectories are made by the writer.
+            return false;
+        }
+        if (directory) {
+            return !fileName.startsWith("pgsql_tmp");
+        }
+        if (relative.getNameCount() == 1 && SKIPPED_FILES.contains(fileName)) {
+            return false;
+        }
+        return !fileName.equals("pg_internal.init") && !fileName.startsWith("pgsql_tmp");
     }
 
     /**

@@ -38,7 +38,10 @@ public final class HadrConf {
             "password_encryption", "scram-sha-256",
             "logging_collector", "off",
             "log_line_prefix", "%m [%p] %q%a ",
-            "archive_mode", "off");
+            // Point-in-time restore and RPO are judged by commit times: keep each transaction's,
+            // so that anyone can see which commits a restore to a time must hold
+            // (pg_xact_commit_timestamp(xmin)).
+            "track_commit_timestamp", "on");
 
     private final String server;
     private final int port;
@@ -55,8 +58,18 @@ public final class HadrConf {
         this.adminPassword = adminPassword;
     }
 
-    /** The file's text for the given role. */
+    /** The file's text for the given role, without WAL archiving. */
     public String text(RoleSettings role) {
+        return text(role, WalArchiving.OFF, null);
+    }
+
+    /**
+     * The file's text for the given role.
+     *
+     * @param archiving where the server archives its WAL, or {@link WalArchiving#OFF}
+     * @param recovery the settings of an archive recovery (a restore), or null
+     */
+    public String text(RoleSettings role, WalArchiving archiving, RecoverySettings recovery) {
         StringBuilder conf = new StringBuilder("# Written by hadr geodb for server '" + server
                 + "'; rewritten on every role change, do not edit.\n");
         BASE_SETTINGS.forEach((name, value) -> setting(conf, name, value));
@@ -68,6 +81,22 @@ public final class HadrConf {
         // hadr's own sessions and an operator's must get in when the apps' pools hold every other slot.
         setting(conf, "superuser_reserved_connections", Integer.toString(connections.reservedConnections()));
         extraSettings.forEach((name, value) -> setting(conf, name, value));
+        if (archiving.on()) {
+            // Standbys archive too: the WAL they received is in their region's store even when the
+            // primary that wrote it is gone before archiving it.
+            setting(conf, "archive_mode", "always");
+            setting(conf, "archive_command", archiving.archiveCommand());
+            setting(conf, "archive_timeout", Long.toString(Math.max(1, archiving.archiveTimeout().toSeconds())));
+        } else {
+            setting(conf, "archive_mode", "off");
+        }
+        if (recovery != null) {
+            setting(conf, "restore_command", recovery.restoreCommand());
+            recovery.target().forEach((name, value) -> setting(conf, name, value));
+            setting(conf, "recovery_target_timeline", Integer.toString(recovery.timeline()));
+            // Stop at the target and wait, so that hadr reads the point reached before it promotes.
+            setting(conf, "recovery_target_action", "pause");
+        }
         if (role.standby()) {
             setting(conf, "primary_conninfo", "host=127.0.0.1 port=" + role.upstreamPort() + " user="
                     + AdminSql.ADMIN_USER + " password=" + adminPassword + " application_name=" + server

@@ -45,6 +45,8 @@ public final class PostgresServer {
     /** Set when hadr itself ends the process, so its exit is not reported as a crash. */
     private volatile boolean exitExpected;
     private volatile boolean crashed;
+    private volatile WalArchiving archiving = WalArchiving.OFF;
+    private volatile RecoverySettings recovery;
 
     public PostgresServer(String name, Path dataRoot, int port, PgProcesses launcher, Path binDir, String adminPassword,
             ConnectionLimits connections, Map<String, String> extraSettings, EventSink events) {
@@ -107,8 +109,22 @@ public final class PostgresServer {
 
     /** Writes {@code hadr.conf} (and {@code standby.signal} for a standby) for the given role. */
     public void writeConfig(RoleSettings settings) {
-        files.writePrivate(HadrConf.FILE, conf.text(settings));
+        files.writePrivate(HadrConf.FILE, conf.text(settings, archiving, recovery));
         files.standbySignal(settings.standby());
+    }
+
+    /** Where this server archives its WAL from the next {@link #writeConfig} on. */
+    public void archiving(WalArchiving archiving) {
+        this.archiving = archiving;
+    }
+
+    public WalArchiving archiving() {
+        return archiving;
+    }
+
+    /** The archive recovery this server performs at its next start (a restore), or null for none. */
+    public void recovery(RecoverySettings recovery) {
+        this.recovery = recovery;
     }
 
     /** Creates a new cluster with {@code initdb} and hooks {@code hadr.conf} into it. */
