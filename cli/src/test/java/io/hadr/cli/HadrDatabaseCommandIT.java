@@ -132,8 +132,9 @@ class HadrDatabaseCommandIT {
         Cli.Result json = cli.run("db", "status", "--json");
 
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("database: primary centralindia, secondary southindia, async replication")
-                .contains("read-write listener 127.0.0.1:").contains("TIMELINE");
+        assertThat(table.out()).contains("database: steady, primary centralindia, secondary southindia, async replication")
+                .contains("FOR APPS IN").contains("centralindia (across the link)").contains("TIMELINE")
+                .contains("replication seen by the primary: connected");
         JsonNode db = JSON.readTree(json.out());
         assertThat(db.path("servers")).hasSize(2);
         assertThat(db.path("readWriteTarget").asText()).isEqualTo("centralindia");
