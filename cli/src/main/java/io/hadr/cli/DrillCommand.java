@@ -1,7 +1,8 @@
 package io.hadr.cli;
 
 import io.hadr.core.platform.Platform;
-import io.hadr.core.platform.PlatformException;
+import io.hadr.local.LocalPlatform;
+import io.hadr.local.StateDir;
 import io.hadr.core.topology.Topology;
 import io.hadr.drill.BuiltInDrills;
 import io.hadr.drill.DrillResult;
@@ -37,12 +38,18 @@ final class DrillCommand implements Runnable {
     static volatile PlatformProvider platforms = DrillCommand::openPlatform;
 
     /**
-     * The platform for a topology. This build has no {@link Platform} over a local environment
-     * yet, so it says so instead of pretending; {@code --dry-run} needs none.
+     * The platform for a topology: the environment running from {@code stateDir} when one does
+     * (left running afterwards), else one started there for the drill on free ports, which
+     * {@link Platform#close()} stops again.
      */
-    static Platform openPlatform(Topology topology, Path stateDir) {
-        throw new PlatformException("this build of hadr has no platform to run drills on yet; "
-                + "'hadr drill run NAME --dry-run' checks a drill and prints its plan");
+    static Platform openPlatform(Topology topology, Path stateDir, java.util.function.Consumer<String> progress) {
+        StateDir dir = new StateDir(stateDir);
+        if (dir.isLocked()) {
+            progress.accept("using the environment running from " + dir.root());
+            return LocalPlatform.connect(dir);
+        }
+        progress.accept("no environment runs from " + dir.root() + "; starting one for the drill");
+        return LocalPlatform.startOwn(LocalPlatform.onFreePorts(topology), dir, line -> progress.accept("  ▸ " + line));
     }
 
     @Override
@@ -141,7 +148,7 @@ final class DrillCommand implements Runnable {
                     return 0;
                 }
                 DrillResult result;
-                try (Platform platform = platforms.open(t, stateDir.stateDir)) {
+                try (Platform platform = platforms.open(t, stateDir.stateDir, options.progress()::line)) {
                     result = DrillRunner.run(DrillRunner.load(drill, platform.topology()), platform, options);
                 }
                 summary(out, result.report(), result.reportDir());
@@ -170,7 +177,7 @@ final class DrillCommand implements Runnable {
                 return badDrill(e);
             }
             StrategyComparison.Result result = StrategyComparison.run(drill, t,
-                    strategyTopology -> platforms.open(strategyTopology, stateDir.stateDir.resolve(strategyTopology.strategy().id())),
+                    strategyTopology -> platforms.open(strategyTopology, stateDir.stateDir.resolve(strategyTopology.strategy().id()), line -> {}),
                     options().build());
             return result.exitStatus();
         }

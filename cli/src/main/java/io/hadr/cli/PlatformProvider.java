@@ -15,5 +15,5 @@ interface PlatformProvider {
      * A platform over the environment for {@code topology}: the one running in {@code stateDir}, or
      * one started there for the drill.
      */
-    Platform open(Topology topology, Path stateDir);
+    Platform open(Topology topology, Path stateDir, java.util.function.Consumer<String> progress);
 }

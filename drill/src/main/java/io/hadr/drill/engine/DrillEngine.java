@@ -64,6 +64,10 @@ public final class DrillEngine {
     private final List<String> notes = new ArrayList<>();
     private Timebase base;
     private Conditions conditions;
+    /** Why the drill was stopped from outside (its thread was interrupted), or null. */
+    private volatile String aborted;
+
+    private static final String INTERRUPTED = "interrupted (the drill's thread was interrupted, e.g. by Ctrl-C)";
 
     public DrillEngine(Drill drill, Platform platform, RunOptions options) {
         this.drill = drill;
@@ -79,13 +83,21 @@ public final class DrillEngine {
         return plan;
     }
 
-    /** Runs the drill; returns its evidence. */
+    /**
+     * Runs the drill; returns its evidence. Interrupting the thread that runs it aborts it like a
+     * crossed safeguard: the method stops, the rollbacks run, the evidence is read and reported
+     * (verdict {@code ABORTED}). A second interrupt skips the remaining waits and the read-back,
+     * and is passed on: the thread's interrupt flag is set when this returns.
+     */
     public DrillReport run() throws InterruptedException {
         base = Timebase.of(time);
         List<StepRecord> method = plan.method();
         List<StepRecord> rollbacks = plan.rollbacks();
+        // A drill without one of its steps is another drill, whose numbers would be passed off as this
+        // one's (a forced failover without the partition before it loses nothing): unless the step
+        // says it is optional, a step the platform cannot do makes the whole drill not applicable.
         for (StepRecord record : method) {
-            if (record.step.fault() && record.otherStrategy == null && record.notApplicable != null) {
+            if (record.otherStrategy == null && record.notApplicable != null && !record.step.optional()) {
                 return notApplicable(method, rollbacks, record);
             }
         }
@@ -105,21 +117,34 @@ public final class DrillEngine {
         String reason = null;
         boolean rolledBack = false;
         String tripped = null;
+        boolean interruptedLate = false;
+        ReadBack readBack = null;
         try {
             status.start();
             watch.start();
             traffic.start();
 
-            before = steadyState("before", traffic, conditions, Duration.ZERO);
+            try {
+                before = steadyState("before", traffic, conditions, Duration.ZERO);
+            } catch (InterruptedException e) {
+                aborted = INTERRUPTED;
+            }
             List<DrillReport.ProbeResult> failedBefore = before.stream().filter(p -> !p.verdict().equals("PASS")).toList();
-            if (!failedBefore.isEmpty()) {
+            if (aborted != null) {
+                verdict = Verdict.ABORTED;
+                reason = aborted + " before the method started; nothing was done";
+                say(reason);
+            } else if (!failedBefore.isEmpty()) {
                 verdict = Verdict.ABORTED;
                 reason = "the steady state did not hold before the method, so it did not start: " + describe(failedBefore);
                 say(reason);
             } else {
                 String failure = runMethod(method, executor, watch);
                 tripped = watch.tripped();
-                if (tripped != null) {
+                if (aborted != null) {
+                    verdict = Verdict.ABORTED;
+                    reason = aborted + ": the method was stopped";
+                } else if (tripped != null) {
                     verdict = Verdict.ABORTED;
                     reason = "safeguard crossed, drill aborted: " + tripped;
                 } else if (failure != null) {
@@ -128,7 +153,13 @@ public final class DrillEngine {
                 } else {
                     // Enough traffic after the method for a recovery to show as a sustained run.
                     Duration tail = drill.traffic().sustained().plusMillis(500);
-                    after = steadyState("after", traffic, conditions, tail);
+                    try {
+                        after = steadyState("after", traffic, conditions, tail);
+                    } catch (InterruptedException e) {
+                        aborted = INTERRUPTED;
+                        verdict = Verdict.ABORTED;
+                        reason = aborted + " while the steady state after the method was watched";
+                    }
                     List<DrillReport.ProbeResult> failedAfter = after.stream().filter(p -> !p.verdict().equals("PASS")).toList();
                     if (!failedAfter.isEmpty()) {
                         verdict = Verdict.FAIL;
@@ -145,13 +176,19 @@ public final class DrillEngine {
                 } else if (!rollbacks.isEmpty()) {
                     say("no rollback: " + (when == Rollbacks.When.NEVER ? "the drill never rolls back" : "the drill did not deviate"));
                 }
+            }
+            // From here on an interrupt only shortens the waits: the evidence is still gathered and reported.
+            try {
                 if (rolledBack) {
                     sleep(drill.traffic().sustained().plusMillis(500));
                 }
-            }
-            say("stopping traffic; waiting for answers to requests still in flight");
-            if (!traffic.stop(drill.traffic().requestTimeout().plusSeconds(5))) {
-                notes.add("some requests had no answer when the traffic stopped; they are not counted");
+                say("stopping traffic; waiting for answers to requests still in flight");
+                if (!traffic.stop(drill.traffic().requestTimeout().plusSeconds(5))) {
+                    notes.add("some requests had no answer when the traffic stopped; they are not counted");
+                }
+            } catch (InterruptedException e) {
+                interruptedLate = true;
+                notes.add("interrupted while the traffic drained; requests still in flight are not counted");
             }
         } finally {
             watch.close();
@@ -170,15 +207,31 @@ public final class DrillEngine {
         }
 
         List<Sample> samples = traffic.samples();
-        ReadBack readBack = drill.traffic().writesPerSecond() > 0 ? readBack(traffic, writers) : null;
-        return report(method, rollbacks, rolledBack, samples, status.points(), readBack, executor.restore(), before, after,
-                verdict, reason, writers);
+        if (drill.traffic().writesPerSecond() > 0) {
+            if (interruptedLate) {
+                readBack = new ReadBack(Set.of(), "not read back: the drill was interrupted again");
+            } else {
+                try {
+                    readBack = readBack(traffic, writers);
+                } catch (InterruptedException e) {
+                    interruptedLate = true;
+                    readBack = new ReadBack(Set.of(), "not read back: the drill was interrupted again while reading back");
+                }
+            }
+        }
+        DrillReport report = report(method, rollbacks, rolledBack, samples, status.points(), readBack, executor.restore(), before,
+                after, verdict, reason, writers);
+        if (interruptedLate) {
+            // Whoever interrupted twice wants to know, once the report is in hand.
+            Thread.currentThread().interrupt();
+        }
+        return report;
     }
 
     // ---- method and rollbacks ------------------------------------------------------------------
 
     /** Runs the method on its own thread so that a crossed safeguard can interrupt it; returns the failure or null. */
-    private String runMethod(List<StepRecord> method, StepExecutor executor, TrafficWatch watch) throws InterruptedException {
+    private String runMethod(List<StepRecord> method, StepExecutor executor, TrafficWatch watch) {
         AtomicReference<String> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             for (StepRecord record : method) {
@@ -210,7 +263,21 @@ public final class DrillEngine {
         thread.start();
         long trippedAt = 0;
         while (thread.isAlive()) {
-            thread.join(200);
+            try {
+                thread.join(200);
+            } catch (InterruptedException e) {
+                if (aborted == null) {
+                    aborted = INTERRUPTED;
+                    say("INTERRUPTED: aborting the method; the rollbacks run and the report is written");
+                    thread.interrupt();
+                }
+                trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
+            }
+            if (aborted != null && time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
+                notes.add("the step running when the drill was interrupted had not returned " + Durations.format(ABORT_GRACE)
+                        + " later; the rollbacks ran while it was still going");
+                break;
+            }
             if (watch.tripped() != null) {
                 trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
                 if (time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
@@ -449,8 +516,9 @@ public final class DrillEngine {
     }
 
     private DrillReport notApplicable(List<StepRecord> method, List<StepRecord> rollbacks, StepRecord fault) {
-        String reason = "not applicable: step " + fault.number + " (" + fault.step.text() + ") is the fault, and "
-                + fault.notApplicable + "; nothing was done";
+        String reason = "not applicable: step " + fault.number + " (" + fault.step.text() + ")"
+                + (fault.step.fault() ? " is the fault, and " : " is part of the drill, and ") + fault.notApplicable
+                + "; nothing was done";
         for (StepRecord record : method) {
             record.status = record.notApplicable != null ? StepRecord.Status.NOT_APPLICABLE : StepRecord.Status.SKIPPED;
             record.detail = record.notApplicable != null ? record.notApplicable : "not started: the drill is not applicable";
