@@ -1,8 +1,5 @@
 package io.hadr.cli;
 
-import io.hadr.core.platform.Platform;
-import io.hadr.local.LocalPlatform;
-import io.hadr.local.StateDir;
 import io.hadr.core.topology.Topology;
 import io.hadr.drill.BuiltInDrills;
 import io.hadr.drill.DrillResult;
@@ -14,6 +11,7 @@ import io.hadr.drill.spec.Drill;
 import io.hadr.drill.spec.DrillFileException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,23 +32,11 @@ final class DrillCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    /** Where the drill commands get their platform; tests replace it. */
-    static volatile PlatformProvider platforms = DrillCommand::openPlatform;
+    /** Where the drill commands get their environment; tests replace it. */
+    static volatile PlatformProvider platforms = DrillSession::local;
 
-    /**
-     * The platform for a topology: the environment running from {@code stateDir} when one does
-     * (left running afterwards), else one started there for the drill on free ports, which
-     * {@link Platform#close()} stops again.
-     */
-    static Platform openPlatform(Topology topology, Path stateDir, java.util.function.Consumer<String> progress) {
-        StateDir dir = new StateDir(stateDir);
-        if (dir.isLocked()) {
-            progress.accept("using the environment running from " + dir.root());
-            return LocalPlatform.connect(dir);
-        }
-        progress.accept("no environment runs from " + dir.root() + "; starting one for the drill");
-        return LocalPlatform.startOwn(LocalPlatform.onFreePorts(topology), dir, line -> progress.accept("  ▸ " + line));
-    }
+    /** How long Ctrl-C waits for an aborted drill's rollbacks and reports before stopping what was started. */
+    static final Duration INTERRUPT_DEADLINE = Duration.ofMinutes(3);
 
     @Override
     public void run() {
@@ -140,18 +126,22 @@ final class DrillCommand implements Runnable {
             RunOptions options = options().dryRun(dryRun).build();
             Topology t = topology.load();
             try {
+                // Checked before anything starts: a typo should not cost an environment's start-up.
+                Drill parsed = DrillRunner.load(drill, t);
                 if (dryRun) {
-                    Drill parsed = DrillRunner.load(drill, t);
                     out.print(DrillRunner.plan(parsed, t, null, options));
                     out.println("The drill is valid; nothing was done (--dry-run).");
                     out.flush();
                     return 0;
                 }
                 DrillResult result;
-                try (Platform platform = platforms.open(t, stateDir.stateDir, options.progress()::line)) {
-                    result = DrillRunner.run(DrillRunner.load(drill, platform.topology()), platform, options);
+                try (Interruption interruption = new Interruption(out, INTERRUPT_DEADLINE);
+                        DrillSession session = interruption.closeOnInterrupt(
+                                platforms.open(t, stateDir.stateDir, false, options.progress()::line))) {
+                    // A running environment may run another topology than the one at hand: the drill is read against its own.
+                    result = DrillRunner.run(DrillRunner.load(drill, session.platform().topology()), session.platform(), options);
+                    summary(out, result.report(), result.reportDir());
                 }
-                summary(out, result.report(), result.reportDir());
                 return result.exitStatus();
             } catch (DrillFileException e) {
                 return badDrill(e);
@@ -176,10 +166,18 @@ final class DrillCommand implements Runnable {
             } catch (DrillFileException e) {
                 return badDrill(e);
             }
-            StrategyComparison.Result result = StrategyComparison.run(drill, t,
-                    strategyTopology -> platforms.open(strategyTopology, stateDir.stateDir.resolve(strategyTopology.strategy().id()), line -> {}),
-                    options().build());
-            return result.exitStatus();
+            RunOptions options = options().build();
+            try (Interruption interruption = new Interruption(spec.commandLine().getOut(), INTERRUPT_DEADLINE)) {
+                StrategyComparison.Result result = StrategyComparison.run(drill, t, strategyTopology -> {
+                    if (interruption.requested()) {
+                        throw new IllegalStateException("not run: interrupted");
+                    }
+                    // A fresh environment per strategy, each in a directory of its own: nothing carries over.
+                    return interruption.closeOnInterrupt(platforms.open(strategyTopology,
+                            stateDir.stateDir.resolve(strategyTopology.strategy().id()), true, options.progress()::line));
+                }, options);
+                return result.exitStatus();
+            }
         }
     }
 

@@ -367,7 +367,7 @@ class DrillEngineIT {
     void shouldCompareTheFourStrategies() throws Exception {
         List<FakeEnvironment> environments = Collections.synchronizedList(new ArrayList<>());
 
-        StrategyComparison.Result result = StrategyComparison.run("region-outage", TOPOLOGY, topology -> {
+        StrategyComparison.Result result = StrategyComparison.runOn("region-outage", TOPOLOGY, topology -> {
             try {
                 FakeEnvironment env = new FakeEnvironment(topology, DETECTION);
                 environments.add(env);

@@ -20,8 +20,6 @@ import io.hadr.drill.spec.Safeguard;
 import io.hadr.drill.spec.TrafficKind;
 import io.hadr.drill.traffic.LoadGenerator;
 import io.hadr.drill.traffic.RecordsReader;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -721,19 +719,7 @@ public final class DrillEngine {
     }
 
     static DrillReport.Machine machine() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "unknown";
-        }
-        long memoryMb = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            memoryMb = os.getTotalMemorySize() / (1024 * 1024);
-        }
-        return new DrillReport.Machine(host, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), memoryMb,
-                System.getProperty("java.vendor") + " " + Runtime.version());
+        return DrillReport.Machine.current();
     }
 
     private void sleep(Duration duration) throws InterruptedException {
