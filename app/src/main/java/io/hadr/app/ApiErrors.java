@@ -19,6 +19,11 @@ class ApiErrors {
         return body(e.status, e.getMessage(), request, null);
     }
 
+    @ExceptionHandler(RecordRequest.InvalidException.class)
+    ResponseEntity<Map<String, Object>> invalidBody(RecordRequest.InvalidException e, HttpServletRequest request) {
+        return body(HttpStatus.BAD_REQUEST, e.getMessage(), request, null);
+    }
+
     @ExceptionHandler(RecordStore.RecordConflictException.class)
     ResponseEntity<Map<String, Object>> conflict(RecordStore.RecordConflictException e, HttpServletRequest request) {
         return body(HttpStatus.CONFLICT, e.getMessage(), request, null);

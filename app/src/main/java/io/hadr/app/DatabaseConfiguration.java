@@ -2,6 +2,7 @@ package io.hadr.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -70,12 +71,42 @@ class DatabaseConfiguration {
 
     @Bean
     DatabaseMonitor databaseMonitor(JdbcTemplate jdbc, Dialect dialect) {
-        return new DatabaseMonitor(jdbc, dialect);
+        return new DatabaseMonitor(jdbc, dialect, DatabaseRetry.Clock.system());
+    }
+
+    /** Readiness answers from the monitor's last look, in words, instead of Actuator's own check. */
+    @Bean
+    DatabaseHealth dbHealthIndicator(DatabaseMonitor monitor) {
+        return new DatabaseHealth(monitor);
+    }
+
+    /**
+     * How long a write caught by a role switch is retried: long enough for a planned failover
+     * (about a second) and a quick forced one, short enough to stay under Front Door's origin
+     * response timeout (16 s at least).
+     */
+    @Bean
+    DatabaseRetry databaseRetry(Environment environment) {
+        return new DatabaseRetry(millis(environment, "hadr.db.write-retry-ms", "HADR_DB_WRITE_RETRY_MS", 10_000,
+                "how long a write caught by a failover is retried"), Duration.ofMillis(20), Duration.ofMillis(500),
+                DatabaseRetry.Clock.system());
     }
 
     @Bean
     RecordStore recordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource,
-                            Dialect dialect, AppIdentity identity, SchemaMigrator schema) {
-        return new RecordStore(jdbc, transactions, dataSource, dialect, identity.region(), schema);
+                            Dialect dialect, AppIdentity identity, SchemaMigrator schema, DatabaseMonitor monitor,
+                            DatabaseRetry retry, Environment environment) {
+        // A role switch silences the database for about a second; an outage does not end by itself.
+        Duration awayAfter = millis(environment, "hadr.db.away-after-ms", "HADR_DB_AWAY_AFTER_MS", 5_000,
+                "how long the database may be silent before writes stop waiting for it");
+        return new RecordStore(jdbc, transactions, dataSource, dialect, identity.region(), schema, monitor, retry, awayAfter);
+    }
+
+    private static Duration millis(Environment environment, String property, String variable, long defaultMillis, String what) {
+        long value = environment.getProperty(property, Long.class, defaultMillis);
+        if (value < 0) {
+            throw new IllegalArgumentException(variable + " must be 0 or more (milliseconds: " + what + "), but was " + value);
+        }
+        return Duration.ofMillis(value);
     }
 }

@@ -1,19 +1,24 @@
 package io.hadr.app;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Which database role this app reaches through its connection string, refreshed in the background
- * every second so that {@code GET /} answers from memory: a read must not wait for a database
- * that is failing over.
+ * every second so that {@code GET /} and readiness answer from memory: a read must not wait for a
+ * database that is failing over. It also knows when the database last answered anyone, which
+ * tells a write whether the database is switching roles (worth waiting for) or away for good.
  */
 class DatabaseMonitor implements InitializingBean, DisposableBean {
 
+    private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
     private static final long REFRESH_MILLIS = 1000;
 
     /** What the app last saw: role primary, secondary or unreachable, and the server's name. */
@@ -32,16 +37,31 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
 
     private final JdbcTemplate jdbc;
     private final Dialect dialect;
+    private final DatabaseRetry.Clock clock;
     private volatile Snapshot snapshot = new Snapshot("unknown", null, null, "not checked yet");
+    // Start-up counts as contact: writes in the first seconds after a start are retried, not failed at once.
+    private volatile long lastAnsweredNanos;
     private Thread worker;
 
-    DatabaseMonitor(JdbcTemplate jdbc, Dialect dialect) {
+    DatabaseMonitor(JdbcTemplate jdbc, Dialect dialect, DatabaseRetry.Clock clock) {
         this.jdbc = jdbc;
         this.dialect = dialect;
+        this.clock = clock;
+        this.lastAnsweredNanos = clock.nanoTime();
     }
 
     Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** Notes that the database just answered a request. */
+    void answered() {
+        lastAnsweredNanos = clock.nanoTime();
+    }
+
+    /** How long ago the database last answered this app (a refresh or a request). */
+    Duration silentFor() {
+        return Duration.ofNanos(Math.max(0, clock.nanoTime() - lastAnsweredNanos));
     }
 
     @Override
@@ -62,10 +82,18 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
 
     void refresh() {
         try {
-            snapshot = jdbc.queryForObject(dialect.roleQuery(),
+            Snapshot now = jdbc.queryForObject(dialect.roleQuery(),
                     (rs, n) -> new Snapshot(rs.getString(1), rs.getString(2), Instant.now(), null));
+            answered();
+            if ("unreachable".equals(snapshot.role())) {
+                log.info("database reachable again: {} server {}", now.role(), now.server());
+            }
+            snapshot = now;
         } catch (RuntimeException e) {
-            snapshot = new Snapshot("unreachable", null, Instant.now(), SchemaMigrator.rootMessage(e));
+            if (!"unreachable".equals(snapshot.role())) {
+                log.warn("database unreachable: {}", e.toString());
+            }
+            snapshot = new Snapshot("unreachable", null, Instant.now(), DatabaseFailures.describe(e));
         }
     }
 

@@ -2,6 +2,7 @@ package io.hadr.app;
 
 import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * What differs between the two databases the app runs on: PostgreSQL locally, Azure SQL on Azure.
@@ -59,4 +60,27 @@ enum Dialect {
         }
         return false;
     }
+
+    /**
+     * Whether the server says it cannot serve this session now but another attempt may succeed:
+     * PostgreSQL's shutdown and cannot-connect-now codes (57P01-57P03: a server stopping, crashing
+     * or starting up), and the errors Microsoft lists as transient for Azure SQL (a database
+     * moving during a failover or reconfiguration: 40613, 40197, 40501, 49918-49920, 4060, 4221,
+     * 40143, 40540, 42108, 42109).
+     */
+    boolean isTransientServerError(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            String state = s.getSQLState() == null ? "" : s.getSQLState();
+            if (this == POSTGRESQL && (state.equals("57P01") || state.equals("57P02") || state.equals("57P03"))) {
+                return true;
+            }
+            if (this == SQLSERVER && AZURE_SQL_TRANSIENT.contains(s.getErrorCode())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Set<Integer> AZURE_SQL_TRANSIENT =
+            Set.of(4060, 4221, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918, 49919, 49920);
 }

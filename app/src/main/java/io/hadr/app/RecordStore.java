@@ -1,23 +1,32 @@
 package io.hadr.app;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The records table: writes that are acknowledged only after commit, idempotent on the client's
- * id, and reads of one writer's records streamed row by row.
+ * id and carried across a database role switch, and reads of one writer's records streamed row
+ * by row.
  */
 class RecordStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RecordStore.class);
 
     /** A record as the database holds it; {@code committedAt} is the database's clock. */
     record StoredRecord(String id, String writer, long seq, String region, Instant committedAt) {}
@@ -28,98 +37,126 @@ class RecordStore {
     /** Receives rows one by one, so that a writer with a hundred thousand records never sits in memory. */
     @FunctionalInterface
     interface RowSink {
-        void accept(StoredRecord record) throws java.io.IOException;
+        void accept(StoredRecord record) throws IOException;
     }
 
     private static final String COLUMNS = "id, writer, seq, region, committed_at";
+    private static final String SELECT_BY_ID = "SELECT " + COLUMNS + " FROM records WHERE id = ?";
+    // One statement, one round trip, committed on return (autocommit): a new row comes back; a
+    // retry of an id that exists comes back empty and is looked up.
+    private static final String INSERT_RETURNING = "INSERT INTO records (id, writer, seq, region) VALUES (?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO NOTHING RETURNING " + COLUMNS;
     private static final RowMapper<StoredRecord> MAPPER = (rs, n) -> map(rs);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate readOnly;
     private final HikariDataSource dataSource;
     private final Dialect dialect;
     private final String region;
     private final SchemaMigrator schema;
+    private final DatabaseMonitor monitor;
+    private final DatabaseRetry retry;
+    private final Duration awayAfter;
 
     RecordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource, Dialect dialect,
-                String region, SchemaMigrator schema) {
+                String region, SchemaMigrator schema, DatabaseMonitor monitor, DatabaseRetry retry, Duration awayAfter) {
         this.jdbc = jdbc;
         this.transactions = transactions;
+        this.readOnly = new TransactionTemplate(transactions.getTransactionManager());
+        readOnly.setReadOnly(true);
+        readOnly.setTimeout(120);
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.region = region;
         this.schema = schema;
+        this.monitor = monitor;
+        this.retry = retry;
+        this.awayAfter = awayAfter;
     }
 
     /**
      * Inserts the record and returns after the commit. A retry of the same id returns the stored
      * record with {@code created == false}; the same id with another writer or seq is a conflict.
+     *
+     * <p>A write caught by a role switch (its connection cut, the old primary read-only, no
+     * connection while the listener holds new ones) is attempted again until the retry wait is
+     * spent: the write is idempotent on its id, so a commit whose answer was lost comes back as
+     * the stored record. A database that has not answered anyone (requests or the monitor's
+     * checks, a second apart) for longer than {@code awayAfter} is away, not switching: a write
+     * then stops waiting, and a new one gets one attempt and a fast 503.
      */
     WriteResult write(String id, String writer, long seq) {
         requireSchema();
         try {
-            return insert(id, writer, seq);
-        } catch (DataAccessException | TransactionException first) {
-            if (!isStaleConnection(first)) {
-                throw unavailable(first);
+            WriteResult result = retry.run(() -> attemptWrite(id, writer, seq), this::worthRetrying, this::beforeRetry,
+                    () -> monitor.silentFor().compareTo(awayAfter) <= 0);
+            monitor.answered();
+            return result;
+        } catch (DatabaseRetry.GaveUpException e) {
+            if (!isDatabaseFailure(e.last())) {
+                throw e.last();
             }
-            // A connection the pool handed out was cut by a failover (or leads to a server that is
-            // read-only now). The write is idempotent on its id, so one retry on a fresh
-            // connection is safe and spares the client a 503 once the new primary serves.
-            dataSource.getHikariPoolMXBean().softEvictConnections();
-            try {
-                return insert(id, writer, seq);
-            } catch (DataAccessException | TransactionException second) {
-                throw unavailable(second);
-            }
+            log.warn("write {} failed after {} attempt(s) in {} ms ({}): {}", id, e.attempts, e.elapsed.toMillis(),
+                    e.reason, e.last().toString());
+            throw switch (e.reason) {
+                case NOT_WORTH_WAITING -> unavailable("the database has not answered for "
+                        + seconds(monitor.silentFor().toMillis()), e.last());
+                case WAIT_SPENT -> unavailable("the database did not take the write within " + seconds(e.elapsed.toMillis())
+                        + " (" + e.attempts + " attempts)", e.last());
+                default -> unavailable("the database is unavailable", e.last());
+            };
         }
     }
 
-    private WriteResult insert(String id, String writer, long seq) {
+    private WriteResult attemptWrite(String id, String writer, long seq) {
+        if (dialect == Dialect.POSTGRESQL) {
+            List<StoredRecord> inserted = jdbc.query(INSERT_RETURNING, MAPPER, id, writer, seq, region);
+            if (!inserted.isEmpty()) {
+                return new WriteResult(inserted.get(0), true);
+            }
+            return existing(id, writer, seq);
+        }
         try {
             StoredRecord stored = transactions.execute(tx -> {
                 jdbc.update("INSERT INTO records (id, writer, seq, region) VALUES (?, ?, ?, ?)", id, writer, seq, region);
-                return jdbc.queryForObject("SELECT " + COLUMNS + " FROM records WHERE id = ?", MAPPER, id);
+                return jdbc.queryForObject(SELECT_BY_ID, MAPPER, id);
             });
             return new WriteResult(stored, true);
         } catch (DuplicateKeyException e) {
-            StoredRecord existing = guarded(() -> jdbc.queryForObject("SELECT " + COLUMNS + " FROM records WHERE id = ?", MAPPER, id));
-            if (!existing.writer().equals(writer) || existing.seq() != seq) {
-                throw new RecordConflictException(id, existing);
-            }
-            return new WriteResult(existing, false);
+            return existing(id, writer, seq);
+        }
+    }
+
+    private WriteResult existing(String id, String writer, long seq) {
+        StoredRecord existing = jdbc.queryForObject(SELECT_BY_ID, MAPPER, id);
+        if (!existing.writer().equals(writer) || existing.seq() != seq) {
+            throw new RecordConflictException(id, existing);
+        }
+        return new WriteResult(existing, false);
+    }
+
+    private boolean worthRetrying(RuntimeException e) {
+        return isDatabaseFailure(e) && DatabaseFailures.isRoleSwitchFailure(e, dialect);
+    }
+
+    private void beforeRetry(RuntimeException failure, int attempt) {
+        // After a switch, every pooled session may lead to the old primary (cut, or read-only
+        // since promotion): renew them all once, and again whenever a session answers read-only.
+        if (attempt == 1 || DatabaseFailures.isReadOnly(failure, dialect)) {
+            dataSource.getHikariPoolMXBean().softEvictConnections();
         }
     }
 
     /**
-     * Whether the failure came from a pooled connection that no longer leads to a writable
-     * primary: cut (SQLState class 08, PostgreSQL's 57P01–57P03 shutdown codes) or read-only.
-     * When the rollback after such a failure fails too (the pool already closed the connection),
-     * Spring reports the rollback's failure and keeps the first one aside: look at both.
+     * Streams a writer's records in sequence order, one consistent snapshot, and returns how many
+     * were handed to the sink. A failure (before or after the first row) throws; the caller
+     * decides what the client sees, since only it knows what was sent already.
      */
-    private boolean isStaleConnection(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TransactionSystemException tx && tx.getOriginalException() != null
-                    && tx.getOriginalException() != t && isStaleConnection(tx.getOriginalException())) {
-                return true;
-            }
-            if (t instanceof SQLException sql) {
-                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P") || dialect.isReadOnlyError(sql)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    /** Streams a writer's records in sequence order. */
-    void streamByWriter(String writer, RowSink sink) {
+    long streamByWriter(String writer, RowSink sink) {
         requireSchema();
+        long[] count = {0};
         try {
-            TransactionTemplate readOnly = new TransactionTemplate(transactions.getTransactionManager());
-            readOnly.setReadOnly(true);
-            readOnly.setTimeout(120);
             readOnly.executeWithoutResult(tx -> jdbc.query(connection -> {
                 PreparedStatement statement = connection.prepareStatement(
                         "SELECT " + COLUMNS + " FROM records WHERE writer = ? ORDER BY seq, id",
@@ -131,13 +168,20 @@ class RecordStore {
             }, rs -> {
                 try {
                     sink.accept(map(rs));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
+                count[0]++;
             }));
         } catch (DataAccessException | TransactionException e) {
-            throw unavailable(e);
+            if (DatabaseFailures.isReadOnly(e, dialect)) {
+                dataSource.getHikariPoolMXBean().softEvictConnections();
+            }
+            log.warn("read of writer {} failed after {} row(s): {}", writer, count[0], e.toString());
+            throw unavailable("the database is unavailable", e);
         }
+        monitor.answered();
+        return count[0];
     }
 
     private void requireSchema() {
@@ -146,24 +190,20 @@ class RecordStore {
         }
     }
 
-    private <T> T guarded(java.util.function.Supplier<T> query) {
-        try {
-            return query.get();
-        } catch (DataAccessException e) {
-            throw unavailable(e);
-        }
+    private static boolean isDatabaseFailure(RuntimeException e) {
+        return e instanceof DataAccessException || e instanceof TransactionException;
     }
 
-    private DatabaseUnavailableException unavailable(Exception e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && dialect.isReadOnlyError(sql)) {
-                // After a failover, sessions opened before the promotion stay read-only: drop them all.
-                dataSource.getHikariPoolMXBean().softEvictConnections();
-                return new DatabaseUnavailableException("the database answered read-only (a failover is in progress"
-                        + " or just happened); connections are being renewed", e);
-            }
+    private DatabaseUnavailableException unavailable(String what, RuntimeException e) {
+        if (DatabaseFailures.isReadOnly(e, dialect)) {
+            return new DatabaseUnavailableException(what + ": the database answered read-only (a failover is in"
+                    + " progress or just happened); connections are being renewed", e);
         }
-        return new DatabaseUnavailableException("the database is unavailable: " + SchemaMigrator.rootMessage(e), e);
+        return new DatabaseUnavailableException(what + ": " + DatabaseFailures.describe(e), e);
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static StoredRecord map(ResultSet rs) throws SQLException {

@@ -1,137 +1,125 @@
 package io.hadr.app;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
+import java.io.UncheckedIOException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /**
  * {@code POST /api/records} and {@code GET /api/records?writer=W}: the writes a drill makes and
  * reads back to count what a disaster lost. A write is acknowledged (201) only after its commit.
+ *
+ * <p>The read answers {@code {"writer":W,"records":[...],"count":N}}, streamed; {@code count} comes
+ * last and equals the number of records sent, so a client can tell a whole answer from a cut
+ * one. A database failure before anything reached the client is a 503; after that the response
+ * is aborted (the connection closes without the end of the chunked body), never closed as if it
+ * were whole: a short list that looks complete would count writes as lost that never were.
  */
 @RestController
 class RecordsController {
 
     static final int MAX_BODY_BYTES = 16 * 1024;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final Set<String> FIELDS = Set.of("id", "writer", "seq");
 
-    private final ObjectProvider<RecordStore> store;
-    private final ObjectMapper json;
+    private final RecordStore store;
+    private final JsonFactory json;
 
-    RecordsController(ObjectProvider<RecordStore> store, ObjectMapper json) {
-        this.store = store;
-        this.json = json;
+    /** @param store the records, absent when the app runs without a database (then 503) */
+    RecordsController(ObjectProvider<RecordStore> store, ObjectMapper mapper) {
+        // Looked up once: a lookup per request costs more than parsing the request.
+        this.store = store.getIfAvailable();
+        // A generator closed by mistake must not finish a document that was cut short.
+        this.json = mapper.getFactory().copy()
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
 
     @PostMapping(path = "/api/records", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> create(HttpServletRequest request) throws IOException {
+    void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The body is read as JSON whatever the Content-Type says: `curl -d '{...}'` sends a form type.
-        JsonNode body = readBody(request.getInputStream());
-        String id = name(body, "id");
-        String writer = name(body, "writer");
-        long seq = sequence(body);
-        RecordStore.WriteResult result = store().write(id, writer, seq);
-        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK).body(toMap(result.record()));
+        RecordRequest body = RecordRequest.parse(json, readBody(request.getInputStream()));
+        RecordStore.WriteResult result = store().write(body.id(), body.writer(), body.seq());
+        // Written straight out: Spring's message converters and body advice cost more than the JSON.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(192);
+        try (JsonGenerator out = json.createGenerator(bytes)) {
+            writeRecord(out, result.record());
+        }
+        response.setStatus(result.created() ? HttpServletResponse.SC_CREATED : HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setContentLength(bytes.size());
+        bytes.writeTo(response.getOutputStream());
     }
 
     @GetMapping(path = "/api/records", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<StreamingResponseBody> byWriter(@RequestParam(name = "writer", required = false) String writer) {
-        if (writer == null || !NAME.matcher(writer).matches()) {
+    void byWriter(@RequestParam(name = "writer", required = false) String writer, HttpServletResponse response)
+            throws IOException {
+        if (writer == null || !RecordRequest.NAME.matcher(writer).matches()) {
             throw new BadRequestException(HttpStatus.BAD_REQUEST,
                     "give ?writer=NAME (1-64 letters, digits, '.', '_', ':' or '-')");
         }
         RecordStore records = store();
-        StreamingResponseBody stream = out -> {
-            try (JsonGenerator generator = json.getFactory().createGenerator(out)) {
-                generator.writeStartArray();
-                records.streamByWriter(writer, record -> {
-                    generator.writeObject(toMap(record));
-                });
-                generator.writeEndArray();
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        // Never closed on a failure: closing would write the brackets that make a cut list look whole.
+        JsonGenerator out = json.createGenerator(response.getOutputStream());
+        out.writeStartObject();
+        out.writeStringField("writer", writer);
+        out.writeArrayFieldStart("records");
+        long count;
+        try {
+            count = records.streamByWriter(writer, record -> writeRecord(out, record));
+        } catch (RecordStore.DatabaseUnavailableException e) {
+            if (!response.isCommitted()) {
+                // Nothing has left the app yet: drop what is buffered and answer 503 instead.
+                response.resetBuffer();
+                throw e;
             }
-        };
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(stream);
+            throw new ReadAbortedException(writer, e);
+        } catch (UncheckedIOException e) {
+            // The client went away; there is nobody left to tell.
+            throw e.getCause();
+        }
+        out.writeEndArray();
+        out.writeNumberField("count", count);
+        out.writeEndObject();
+        out.close();
+    }
+
+    private static void writeRecord(JsonGenerator out, RecordStore.StoredRecord record) throws IOException {
+        out.writeStartObject();
+        out.writeStringField("id", record.id());
+        out.writeStringField("writer", record.writer());
+        out.writeNumberField("seq", record.seq());
+        out.writeStringField("region", record.region());
+        out.writeStringField("committedAt", record.committedAt().toString());
+        out.writeEndObject();
     }
 
     private RecordStore store() {
-        RecordStore records = store.getIfAvailable();
-        if (records == null) {
+        if (store == null) {
             throw new RecordStore.DatabaseUnavailableException("no database is configured for this app (set HADR_DB_URL)");
         }
-        return records;
+        return store;
     }
 
-    private JsonNode readBody(InputStream in) throws IOException {
+    private static byte[] readBody(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
             throw new BadRequestException(HttpStatus.BAD_REQUEST, "the body is larger than " + MAX_BODY_BYTES / 1024
-                    + " KB; a record is {\"id\",\"writer\",\"seq\"}");
+                    + " KB; a record is " + RecordRequest.SHAPE);
         }
-        JsonNode body;
-        try {
-            body = json.readTree(bytes);
-        } catch (IOException e) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "the body is not JSON; send {\"id\":\"...\",\"writer\":\"...\",\"seq\":1}");
-        }
-        if (body == null || !body.isObject()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "the body must be a JSON object {\"id\",\"writer\",\"seq\"}");
-        }
-        body.fieldNames().forEachRemaining(field -> {
-            if (!FIELDS.contains(field)) {
-                throw new BadRequestException(HttpStatus.BAD_REQUEST, "unknown field '" + field + "'; a record has id, writer and seq");
-            }
-        });
-        return body;
-    }
-
-    private static String name(JsonNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "'" + field + "' is missing");
-        }
-        if (value.getNodeType() != JsonNodeType.STRING || !NAME.matcher(value.asText()).matches()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "'" + field
-                    + "' must be a string of 1-64 letters, digits, '.', '_', ':' or '-'");
-        }
-        return value.asText();
-    }
-
-    private static long sequence(JsonNode body) {
-        JsonNode value = body.get("seq");
-        if (value == null || value.isNull()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "'seq' is missing");
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "'seq' must be a whole number, 0 or more");
-        }
-        return value.asLong();
-    }
-
-    private static Map<String, Object> toMap(RecordStore.StoredRecord record) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("id", record.id());
-        map.put("writer", record.writer());
-        map.put("seq", record.seq());
-        map.put("region", record.region());
-        map.put("committedAt", record.committedAt().toString());
-        return map;
+        return bytes;
     }
 
     /** A request the app will not serve as sent. */
@@ -141,6 +129,20 @@ class RecordsController {
         BadRequestException(HttpStatus status, String message) {
             super(message);
             this.status = status;
+        }
+    }
+
+    /**
+     * A read failed after part of the answer reached the client. Nothing handles it on purpose:
+     * it leaves the servlet, and Tomcat, finding the response committed, closes the connection
+     * without the chunked body's last chunk, so the client's read fails instead of ending.
+     */
+    static final class ReadAbortedException extends RuntimeException {
+        ReadAbortedException(String writer, RecordStore.DatabaseUnavailableException failure) {
+            // Not caused by the DatabaseUnavailableException itself: Spring matches exception
+            // handlers against causes too, and its 503 handler would append a body to the cut one.
+            super("read of writer '" + writer + "' aborted after the response had started: " + failure.getMessage(),
+                    failure.getCause());
         }
     }
 }

@@ -55,9 +55,9 @@ class SchemaMigrator implements HealthIndicator, InitializingBean, DisposableBea
                 ready = true;
                 log.info("schema ready ({} migration{} applied)", applied, applied == 1 ? "" : "s");
             } catch (RuntimeException e) {
-                String reason = rootMessage(e);
+                String reason = DatabaseFailures.describe(e);
                 if (!reason.equals(lastError.getAndSet(reason))) {
-                    log.warn("schema not ready, retrying every {} ms: {}", RETRY_MILLIS, reason);
+                    log.warn("schema not ready, retrying every {} ms: {}", RETRY_MILLIS, e.toString());
                 }
                 try {
                     Thread.sleep(RETRY_MILLIS);
@@ -78,14 +78,5 @@ class SchemaMigrator implements HealthIndicator, InitializingBean, DisposableBea
         if (worker != null) {
             worker.interrupt();
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return message.lines().findFirst().orElse(message);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +100,45 @@ class AppIT {
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(response.body()).isEqualTo("{\"status\":404,\"error\":\"Not Found\",\"path\":\"/no/such/path\"}");
+    }
+
+    @Test
+    void notAcceptableAndMethodNotAllowedAreJsonWhateverTheClientAccepts() throws Exception {
+        HttpResponse<String> notAcceptable = app.send(HttpRequest.newBuilder(app.uri("/api/records?writer=a")).header("Accept", "text/plain"));
+        HttpResponse<String> rootAsXml = app.send(HttpRequest.newBuilder(app.uri("/")).header("Accept", "application/xml"));
+        HttpResponse<String> notAllowed = app.send(HttpRequest.newBuilder(app.uri("/")).DELETE().header("Accept", "text/html"));
+
+        for (HttpResponse<String> response : List.of(notAcceptable, rootAsXml)) {
+            assertThat(response.statusCode()).isEqualTo(406);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(response.body()).startsWith("{\"status\":406,\"error\":\"Not Acceptable\",\"message\":\"this path answers application/json");
+        }
+        assertThat(notAllowed.statusCode()).isEqualTo(405);
+        assertThat(notAllowed.body()).isEqualTo("{\"status\":405,\"error\":\"Method Not Allowed\","
+                + "\"message\":\"this path does not take that method\",\"path\":\"/\"}");
+    }
+
+    @Test
+    void duplicateKeysAndTrailingContentAreRefusedWith400() throws Exception {
+        HttpResponse<String> duplicate = app.post("/api/records", "{\"id\":\"a-1\",\"writer\":\"a\",\"seq\":1,\"seq\":2}");
+        HttpResponse<String> trailing = app.post("/api/records", "{\"id\":\"a-1\",\"writer\":\"a\",\"seq\":1}garbage");
+
+        assertThat(duplicate.statusCode()).isEqualTo(400);
+        assertThat(duplicate.body()).contains("the key 'seq' appears more than once");
+        assertThat(trailing.statusCode()).isEqualTo(400);
+        assertThat(trailing.body()).contains("more after the JSON object");
+    }
+
+    @Test
+    void recordsWithoutADatabaseGet503InWords() throws Exception {
+        HttpResponse<String> write = app.post("/api/records", "{\"id\":\"a-1\",\"writer\":\"a\",\"seq\":1}");
+        HttpResponse<String> read = app.get("/api/records?writer=a");
+
+        for (HttpResponse<String> response : List.of(write, read)) {
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.body()).contains("no database is configured for this app (set HADR_DB_URL)")
+                    .doesNotContain("Exception");
+        }
     }
 
     @Test

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 /** The packaged app jar running as a real process, the way App Service runs a Java SE app. */
 final class AppProcess implements AutoCloseable {
 
-    private static final Duration START_DEADLINE = Duration.ofSeconds(60);
+    private static final Duration START_DEADLINE = Duration.ofSeconds(180);
 
     private final Process process;
     private final int port;
@@ -65,12 +65,33 @@ final class AppProcess implements AutoCloseable {
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         try (HttpClientHolder holder = new HttpClientHolder()) {
-            return holder.client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return holder.client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Waits until readiness answers 200: the database answers and the schema is migrated. */
+    void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> ready = get("/health/ready");
+            if (ready.statusCode() == 200) {
+                return;
+            }
+            last = ready.statusCode() + " " + ready.body();
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("app not ready after " + timeout.toSeconds() + " s; readiness said " + last
+                + "\n" + log());
     }
 
     private void awaitHealthy() throws IOException, InterruptedException {

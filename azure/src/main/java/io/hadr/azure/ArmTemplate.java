@@ -41,6 +41,8 @@ public final class ArmTemplate {
     public static final String DB_URL = "HADR_DB_URL";
     public static final String DB_USER = "HADR_DB_USER";
     public static final String DB_PASSWORD = "HADR_DB_PASSWORD";
+    /** The app setting the app sizes its database pool from. */
+    public static final String DB_POOL_SIZE = "HADR_DB_POOL_SIZE";
     public static final String FRONT_DOOR_ID = "HADR_FRONT_DOOR_ID";
 
     /** The deployment outputs' object that {@link AzureResources} reads. */
@@ -325,6 +327,7 @@ public final class ArmTemplate {
             settings.put("JAVA_OPTS", String.join(" ", topology.app().jvmOptions()));
         }
         settings.put("WEBSITE_HEALTHCHECK_MAXPINGFAILURES", Integer.toString(topology.app().healthCheckMaxPingFailures()));
+        settings.put(DB_POOL_SIZE, Integer.toString(topology.app().databasePoolSize()));
         return settings;
     }
 
@@ -592,6 +595,7 @@ public final class ArmTemplate {
         mapping.add(TopologyMapping.to("app.healthCheckPath", site + "siteConfig.healthCheckPath", ""));
         mapping.add(TopologyMapping.to("app.healthCheckMaxPingFailures", site + "app setting WEBSITE_HEALTHCHECK_MAXPINGFAILURES", ""));
         mapping.add(TopologyMapping.to("app.env", site + "siteConfig.appSettings", ""));
+        mapping.add(TopologyMapping.to("app.databasePoolSize", site + "app setting " + DB_POOL_SIZE, "each instance's database pool"));
         mapping.add(topology.app().jvmOptions().isEmpty()
                 ? TopologyMapping.to("app.jvmOptions", site + "app setting JAVA_OPTS", "empty: not set")
                 : TopologyMapping.to("app.jvmOptions", site + "app setting JAVA_OPTS", "App Service passes JAVA_OPTS to a Java SE app's JVM"));
@@ -615,6 +619,8 @@ public final class ArmTemplate {
             mapping.add(TopologyMapping.localOnly("database.failoverPolicy", "cold standby has no failover group"));
             mapping.add(TopologyMapping.localOnly("database.gracePeriod", "cold standby has no failover group"));
         }
+        mapping.add(TopologyMapping.localOnly("database.maxConnections",
+                "the local PostgreSQL servers' max_connections; an Azure SQL database's session limit comes from its service tier"));
         mapping.add(TopologyMapping.localOnly("objectives.rto", "a drill's pass mark, not a resource"));
         mapping.add(TopologyMapping.localOnly("objectives.rpo", "a drill's pass mark, not a resource"));
         for (String key : List.of("endpointPort", "appBasePort", "databaseBasePort", "controlPort")) {

@@ -216,7 +216,9 @@ class LocalDatabaseIT {
 
         assertThat(response.statusCode()).isEqualTo(200);
         try (java.io.InputStream body = response.body()) {
-            JsonNode rows = JSON.readTree(body);
+            JsonNode document = JSON.readTree(body);
+            JsonNode rows = document.path("records");
+            assertThat(document.path("count").asLong()).isEqualTo(100_000);
             assertThat(rows).hasSize(100_000);
             assertThat(rows.get(99_999).path("seq").asLong()).isEqualTo(100_000);
         }
@@ -240,7 +242,10 @@ class LocalDatabaseIT {
     private static JsonNode records(String writer) throws Exception {
         HttpResponse<String> response = get("/api/records?writer=" + writer);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
+        // {"writer":W,"records":[...],"count":N}: the count, written last, proves the list is whole.
+        JsonNode document = JSON.readTree(response.body());
+        assertThat(document.path("records")).hasSize(document.path("count").asInt());
+        return document.path("records");
     }
 
     private static Set<String> ids(JsonNode records) {

@@ -10,7 +10,7 @@ import io.hadr.frontdoor.OriginHealth;
 import io.hadr.frontdoor.OriginStatus;
 import io.hadr.frontdoor.OriginUpdate;
 import io.hadr.frontdoor.UnknownOriginException;
-import io.hadr.frontdoor.testing.MutableClock;
+import io.hadr.toolkit.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
