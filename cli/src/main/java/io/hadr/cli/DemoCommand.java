@@ -59,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     TopologyOption topology;
 
     @Option(names = "--report-dir", paramLabel = "DIR",
-            description = "Where the reports go (default: hadr-demo/<time>/ in the working directory).")
+            description = "Where the reports go (default: .hadr/reports/demo-<time>/ in the working directory).")
     Path reportDir;
 
     @Option(names = "--drills", paramLabel = "NAME", split = ",",
@@ -92,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         Instant started = Instant.now();
         double loadAtStart = loadAverage();
-        Path reports = (reportDir != null ? reportDir : Path.of("hadr-demo", STAMP.format(started))).toAbsolutePath().normalize();
+        Path reports = (reportDir != null ? reportDir : Path.of(".hadr", "reports", "demo-" + STAMP.format(started))).toAbsolutePath().normalize();
         Path state = Files.createTempDirectory("hadr-demo-");
         // When hadr runs as root, PostgreSQL and the apps run as nobody, which must reach the state directory.
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -163,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
     /** One line: what the drill measured. */
     static String outcome(SuiteReport.Entry e) {
         return switch (e.verdict()) {
-            case "NOT_APPLICABLE" -> "NOT APPLICABLE: " + e.reason();
+            case "NOT_APPLICABLE" -> "NOT APPLICABLE: " + e.reason().replaceFirst("^not applicable: ", "");
             case "ERROR" -> "ERROR: " + e.reason();
             default -> e.verdict() + " · RTO " + e.rto() + " (reads " + ms(e.readsRtoMs()) + ", writes " + ms(e.writesRtoMs())
                     + ") · RPO " + e.rpo() + (e.lostWrites() == null ? "" : " (" + e.lost() + " acknowledged writes lost)")
@@ -187,9 +187,32 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         long total = Duration.between(suite.startedAt(), suite.endedAt()).toMillis();
-        out.printf(Locale.ROOT, "%s in %s; nothing left running. Report: %s%n", suite.passed() ? "every drill held"
-                : "a drill did not hold", SuiteReport.seconds(total), index);
+        out.printf(Locale.ROOT, "%s in %s; %s. Report: %s%n", suite.passed() ? "every drill held" : "a drill did not hold",
+                SuiteReport.seconds(total), leftRunning(), index);
         out.flush();
+    }
+
+    /**
+     * Checks rather than claims that the environment is gone: every process it started is a
+     * descendant of this JVM (PostgreSQL included), so whatever is still alive was left behind.
+     */
+    static String leftRunning() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        while (!alive.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        }
+        if (alive.isEmpty()) {
+            return "nothing left running";
+        }
+        return alive.size() + " process(es) still running: " + alive.stream()
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static void discard(PrintWriter out, Path state) {

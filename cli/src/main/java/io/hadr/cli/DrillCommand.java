@@ -10,7 +10,9 @@ import io.hadr.drill.report.DrillReport;
 import io.hadr.drill.spec.Drill;
 import io.hadr.drill.spec.DrillFileException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,16 +169,22 @@ final class DrillCommand implements Runnable {
                 return badDrill(e);
             }
             RunOptions options = options().build();
+            // A fresh environment per strategy, each in a directory of its own that is deleted after its drill:
+            // nothing carries over from one strategy to the next, nor from an environment the user runs.
+            Path states = Files.createTempDirectory("hadr-compare-");
+            // When hadr runs as root, PostgreSQL and the apps run as nobody, which must reach the state directories.
+            Files.setPosixFilePermissions(states, PosixFilePermissions.fromString("rwxr-xr-x"));
             try (Interruption interruption = new Interruption(spec.commandLine().getOut(), INTERRUPT_DEADLINE)) {
                 StrategyComparison.Result result = StrategyComparison.run(drill, t, strategyTopology -> {
                     if (interruption.requested()) {
                         throw new IllegalStateException("not run: interrupted");
                     }
-                    // A fresh environment per strategy, each in a directory of its own: nothing carries over.
                     return interruption.closeOnInterrupt(platforms.open(strategyTopology,
-                            stateDir.stateDir.resolve(strategyTopology.strategy().id()), true, options.progress()::line));
+                            states.resolve(strategyTopology.strategy().id()), true, options.progress()::line));
                 }, options);
                 return result.exitStatus();
+            } finally {
+                Files.deleteIfExists(states);
             }
         }
     }

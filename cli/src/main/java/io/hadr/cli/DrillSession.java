@@ -20,12 +20,18 @@ final class DrillSession implements StrategyComparison.Session {
 
     private final Platform platform;
     private final boolean ownEnvironment;
+    private final StateDir discardOnClose;
     private final Consumer<String> progress;
     private boolean closed;
 
     DrillSession(Platform platform, boolean ownEnvironment, Consumer<String> progress) {
+        this(platform, ownEnvironment, null, progress);
+    }
+
+    private DrillSession(Platform platform, boolean ownEnvironment, StateDir discardOnClose, Consumer<String> progress) {
         this.platform = platform;
         this.ownEnvironment = ownEnvironment;
+        this.discardOnClose = discardOnClose;
         this.progress = progress;
     }
 
@@ -33,7 +39,8 @@ final class DrillSession implements StrategyComparison.Session {
      * The local environment running from {@code stateDir}, else one started there for the drill
      * on free ports (so that it collides with no other environment; the drill finds its endpoint
      * through the platform). With {@code fresh}, whatever an earlier environment left in
-     * {@code stateDir} is deleted first, and a running one is refused.
+     * {@code stateDir} is deleted first, a running one is refused, and the files of the fresh one
+     * are deleted again when the session closes (a fresh environment exists for this session only).
      */
     static DrillSession local(Topology topology, Path stateDir, boolean fresh, Consumer<String> progress) {
         StateDir dir = new StateDir(stateDir);
@@ -50,7 +57,7 @@ final class DrillSession implements StrategyComparison.Session {
         LocalPlatform platform = LocalPlatform.startOwn(LocalPlatform.onFreePorts(topology), dir, line -> progress.accept("  ▸ " + line));
         progress.accept(String.format(Locale.ROOT, "environment up in %.1f s; endpoint %s", (System.nanoTime() - started) / 1e9,
                 platform.endpoint()));
-        return new DrillSession(platform, true, progress);
+        return new DrillSession(platform, true, fresh ? dir : null, progress);
     }
 
     @Override
@@ -77,5 +84,8 @@ final class DrillSession implements StrategyComparison.Session {
         long started = System.nanoTime();
         platform.close();
         progress.accept(String.format(Locale.ROOT, "environment stopped in %.1f s", (System.nanoTime() - started) / 1e9));
+        if (discardOnClose != null) {
+            EnvironmentFiles.discard(discardOnClose);
+        }
     }
 }

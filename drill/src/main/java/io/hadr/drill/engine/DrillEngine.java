@@ -356,8 +356,10 @@ public final class DrillEngine {
         sleep(wait);
         long end = time.nanos();
         long start = Math.max(waitStart, end - window.toNanos());
-        // Answers to the window's last requests are still on their way; give them a moment.
-        sleep(Duration.ofMillis(300));
+        // Judge every request sent in the window, the slow ones too: on a busy machine answers take
+        // longer than the window, and judging only the fast ones would hide trouble (or find none).
+        // A request without an answer by its timeout is a failure, so this wait is bounded.
+        traffic.awaitAnswers(end, drill.traffic().requestTimeout().plusSeconds(2));
         List<Sample> samples = traffic.samples().stream().filter(s -> s.sendNanos() >= start && s.sendNanos() <= end).toList();
         List<DrillReport.ProbeResult> results = new ArrayList<>();
         for (Probe probe : drill.steadyState().probes()) {
