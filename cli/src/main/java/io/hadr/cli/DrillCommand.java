@@ -122,6 +122,13 @@ final class DrillCommand implements Runnable {
         @Option(names = "--dry-run", description = "Check the drill and print its plan; touch nothing.")
         boolean dryRun;
 
+        @Option(names = "--azure", description = {"Run the drill against the topology's deployment on Azure (hadr azure up)",
+            "instead of a local environment; credentials come from azure-identity's default chain (az login, ...)."})
+        boolean azure;
+
+        @Mixin
+        AzureCommand.Target azureTarget;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -136,10 +143,13 @@ final class DrillCommand implements Runnable {
                     out.flush();
                     return 0;
                 }
+                // Azure is reached through the same seam as a local environment: the drill cannot tell which one it drives.
+                PlatformProvider provider = azure ? (topology, dir, fresh, progress) -> DrillSession.azure(topology,
+                        azureTarget.resolve(topology), progress) : platforms;
                 DrillResult result;
                 try (Interruption interruption = new Interruption(out, INTERRUPT_DEADLINE);
                         DrillSession session = interruption.closeOnInterrupt(
-                                platforms.open(t, stateDir.stateDir, false, options.progress()::line))) {
+                                provider.open(t, stateDir.stateDir, false, options.progress()::line))) {
                     // A running environment may run another topology than the one at hand: the drill is read against its own.
                     result = DrillRunner.run(DrillRunner.load(drill, session.platform().topology()), session.platform(), options);
                     summary(out, result.report(), result.reportDir());

@@ -1,5 +1,7 @@
 package io.hadr.cli;
 
+import io.hadr.azure.AzurePlatform;
+import io.hadr.azure.AzureTarget;
 import io.hadr.core.platform.Platform;
 import io.hadr.core.topology.Topology;
 import io.hadr.drill.StrategyComparison;
@@ -58,6 +60,17 @@ final class DrillSession implements StrategyComparison.Session {
         progress.accept(String.format(Locale.ROOT, "environment up in %.1f s; endpoint %s", (System.nanoTime() - started) / 1e9,
                 platform.endpoint()));
         return new DrillSession(platform, true, fresh ? dir : null, progress);
+    }
+
+    /**
+     * The deployment of {@code topology} on Azure (made by {@code hadr azure up}), reached through
+     * Resource Manager with azure-identity's default credential chain. The deployment is the
+     * user's: closing the session leaves it as the drill and its rollbacks left it.
+     */
+    static DrillSession azure(Topology topology, AzureTarget target, Consumer<String> progress) {
+        progress.accept("connecting to the deployment of " + topology.name() + " in resource group " + target.resourceGroup()
+                + " of subscription " + target.subscriptionId() + " (" + target.armEndpoint() + ")");
+        return new DrillSession(AzurePlatform.connect(topology, target, progress), false, progress);
     }
 
     @Override

@@ -621,7 +621,8 @@ public final class DrillEngine {
         Map<String, Integer> before = new HashMap<>();
         int total = 0;
         for (Sample s : reads) {
-            if (s.ok() && s.sendNanos() < fault && s.sendNanos() >= fault - 5_000_000_000L) {
+            // An answer that does not name its region (no X-Hadr-Region) says nothing about where traffic went.
+            if (s.ok() && s.region() != null && s.sendNanos() < fault && s.sendNanos() >= fault - 5_000_000_000L) {
                 before.merge(s.region(), 1, Integer::sum);
                 total++;
             }
@@ -633,7 +634,7 @@ public final class DrillEngine {
         if (dominant.getValue() < 0.9 * total) {
             return null;
         }
-        return reads.stream().filter(s -> s.ok() && s.sendNanos() >= fault && s.sendNanos() < next
+        return reads.stream().filter(s -> s.ok() && s.region() != null && s.sendNanos() >= fault && s.sendNanos() < next
                 && !dominant.getKey().equals(s.region())).map(Sample::sendNanos).min(Long::compare).orElse(null);
     }
 
