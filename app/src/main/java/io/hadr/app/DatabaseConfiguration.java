@@ -3,6 +3,7 @@ package io.hadr.app;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.time.Duration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -28,7 +29,7 @@ class DatabaseConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    HikariDataSource dataSource(Environment environment) {
+    HikariDataSource dataSource(Environment environment, Dialect dialect) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("hadr-db");
         config.setJdbcUrl(environment.getRequiredProperty("hadr.db.url"));
@@ -38,6 +39,11 @@ class DatabaseConfiguration {
         // A request waits at most this long for a connection: the bound on a failover's 503s.
         config.setConnectionTimeout(environment.getProperty("hadr.db.connection-timeout-ms", Long.class, 2000L));
         config.setValidationTimeout(1000);
+        // No legitimate read from the database waits this long (records stream in small batches),
+        // so a server that stops answering fails the request instead of holding its thread.
+        Map.Entry<String, String> socketTimeout = dialect.socketTimeout(
+                Duration.ofSeconds(environment.getProperty("hadr.db.socket-timeout-seconds", Long.class, 8L)));
+        config.addDataSourceProperty(socketTimeout.getKey(), socketTimeout.getValue());
         config.setKeepaliveTime(30_000);
         config.setMaxLifetime(600_000);
         // Start without a database; the pool connects when one answers.

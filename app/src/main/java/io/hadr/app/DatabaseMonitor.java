@@ -20,6 +20,8 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseMonitor.class);
     private static final long REFRESH_MILLIS = 1000;
+    /** A look older than this (a pause, plus a query slower than the pool's 2 s wait) means the refresh is stuck. */
+    static final Duration STALE_AFTER = Duration.ofSeconds(5);
 
     /** What the app last saw: role primary, secondary or unreachable, and the server's name. */
     record Snapshot(String role, String server, Instant checkedAt, String error) {
@@ -41,6 +43,7 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
     private volatile Snapshot snapshot = new Snapshot("unknown", null, null, "not checked yet");
     // Start-up counts as contact: writes in the first seconds after a start are retried, not failed at once.
     private volatile long lastAnsweredNanos;
+    private volatile long lastLookNanos;
     private Thread worker;
 
     DatabaseMonitor(JdbcTemplate jdbc, Dialect dialect, DatabaseRetry.Clock clock) {
@@ -48,10 +51,21 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
         this.dialect = dialect;
         this.clock = clock;
         this.lastAnsweredNanos = clock.nanoTime();
+        this.lastLookNanos = lastAnsweredNanos;
     }
 
+    /**
+     * The last look, unless it is too old: a database that hangs (its processes stopped, a network
+     * that drops packets) blocks the refresh itself, and must not go on looking reachable.
+     */
     Snapshot snapshot() {
-        return snapshot;
+        Snapshot last = snapshot;
+        Duration age = Duration.ofNanos(Math.max(0, clock.nanoTime() - lastLookNanos));
+        if (age.compareTo(STALE_AFTER) > 0) {
+            return new Snapshot("unreachable", null, last.checkedAt(),
+                    "the database has not answered for " + age.toSeconds() + " s");
+        }
+        return last;
     }
 
     /** Notes that the database just answered a request. */
@@ -89,11 +103,13 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
                 log.info("database reachable again: {} server {}", now.role(), now.server());
             }
             snapshot = now;
+            lastLookNanos = clock.nanoTime();
         } catch (RuntimeException e) {
             if (!"unreachable".equals(snapshot.role())) {
                 log.warn("database unreachable: {}", e.toString());
             }
             snapshot = new Snapshot("unreachable", null, Instant.now(), DatabaseFailures.describe(e));
+            lastLookNanos = clock.nanoTime();
         }
     }
 

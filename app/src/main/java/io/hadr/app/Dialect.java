@@ -1,7 +1,9 @@
 package io.hadr.app;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,6 +35,18 @@ enum Dialect {
         }
         throw new IllegalArgumentException("HADR_DB_URL must be a PostgreSQL (jdbc:postgresql:) or Azure SQL"
                 + " (jdbc:sqlserver:) JDBC URL, but starts with '" + url.substring(0, Math.min(url.length(), 20)) + "'");
+    }
+
+    /**
+     * The driver property that bounds how long one read from the server may block, in the
+     * driver's unit: a server that hangs (stopped, partitioned without a reset) would otherwise
+     * hold a request thread forever, because a query timeout's cancel needs the server to answer.
+     */
+    Map.Entry<String, String> socketTimeout(Duration timeout) {
+        return switch (this) {
+            case POSTGRESQL -> Map.entry("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+            case SQLSERVER -> Map.entry("socketTimeout", Long.toString(timeout.toMillis()));
+        };
     }
 
     String flywayLocation() {

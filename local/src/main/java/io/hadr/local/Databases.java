@@ -121,7 +121,7 @@ final class Databases {
 
     private static EnvironmentStatus.ServerStatus server(ServerStatus server) {
         return new EnvironmentStatus.ServerStatus(server.name(), word(server.role()), word(server.state()), server.port(),
-                server.pid(), server.timeline(), server.currentLsn(), server.replayLsn(), server.streaming(), 0,
+                server.pid(), server.timeline(), server.currentLsn(), server.replayLsn(), server.streaming(), server.restarts(),
                 server.logFile() == null ? null : server.logFile().toString(), server.error());
     }
 
