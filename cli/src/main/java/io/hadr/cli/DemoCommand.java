@@ -1,5 +1,6 @@
 package io.hadr.cli;
 
+import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.Platform;
 import io.hadr.core.topology.Topology;
 import io.hadr.drill.BuiltInDrills;
@@ -141,6 +142,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println();
             say(out, "━━ " + (i + 1) + "/" + names.size() + "  " + name + ": " + drill.title());
             long drillStart = System.nanoTime();
+            settle(out, platform);
             Path dir = reports.resolve(name);
             RunOptions options = RunOptions.builder().reportDir(dir).hadrVersion(Hadr.version()).planInProgress(false)
                     .progressInterval(Duration.ofSeconds(5)).progress(line -> say(out, "   " + line)).build();
@@ -158,6 +160,57 @@ final class DemoCommand implements Callable<Integer> {
                 say(out, "   ⇒ ERROR: " + message);
             }
         }
+    }
+
+    /** How long a drill waits for the environment to be whole again before it starts anyway (and its steady state judges). */
+    static final Duration SETTLE_DEADLINE = Duration.ofMinutes(3);
+
+    /**
+     * Waits until the environment is as a drill expects to find it: the database primary in the
+     * primary region, and every running region's origin healthy in the front door. A fresh
+     * environment's apps are answering before the probes have said so, and a drill's rollback may
+     * leave a region still rejoining; starting the next drill then would measure the last one's
+     * tail. Past the deadline the drill starts anyway, and its steady-state check says what is wrong.
+     */
+    static void settle(PrintWriter out, Platform platform) throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + SETTLE_DEADLINE.toNanos();
+        String waitingFor = unsettled(platform);
+        if (waitingFor == null) {
+            return;
+        }
+        say(out, "   waiting for the environment to settle: " + waitingFor);
+        while (waitingFor != null) {
+            if (System.nanoTime() >= end) {
+                say(out, "   not settled after " + SETTLE_DEADLINE.toMinutes() + " min (" + waitingFor + "); the drill starts anyway");
+                return;
+            }
+            Thread.sleep(500);
+            waitingFor = unsettled(platform);
+        }
+        say(out, String.format(Locale.ROOT, "   settled in %.1f s", (System.nanoTime() - start) / 1e9));
+    }
+
+    /** What keeps the environment from its steady state, or null when nothing does. */
+    static String unsettled(Platform platform) {
+        EnvironmentStatus status;
+        try {
+            status = platform.status();
+        } catch (RuntimeException e) {
+            return "no status (" + Errors.describe(e) + ")";
+        }
+        List<String> problems = new ArrayList<>();
+        String primary = platform.topology().primary().id();
+        if (status.database() != null && !primary.equals(status.database().primary())) {
+            problems.add("database primary is " + status.database().primary() + ", not " + primary);
+        }
+        for (EnvironmentStatus.RegionStatus region : status.regions()) {
+            boolean running = !region.apps().isEmpty() && region.apps().stream().allMatch(a -> "running".equals(a.state()));
+            if (running && region.origin() != null && region.origin().enabled() && !region.origin().healthy()) {
+                problems.add("origin " + region.id() + " not healthy yet");
+            }
+        }
+        return problems.isEmpty() ? null : String.join(", ", problems);
     }
 
     /** One line: what the drill measured. */
