@@ -1,7 +1,5 @@
 package io.hadr.cli;
 
-import io.hadr.core.platform.Platform;
-import io.hadr.core.platform.PlatformException;
 import io.hadr.core.topology.Topology;
 import io.hadr.drill.BuiltInDrills;
 import io.hadr.drill.DrillResult;
@@ -12,7 +10,10 @@ import io.hadr.drill.report.DrillReport;
 import io.hadr.drill.spec.Drill;
 import io.hadr.drill.spec.DrillFileException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,17 +34,11 @@ final class DrillCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    /** Where the drill commands get their platform; tests replace it. */
-    static volatile PlatformProvider platforms = DrillCommand::openPlatform;
+    /** Where the drill commands get their environment; tests replace it. */
+    static volatile PlatformProvider platforms = DrillSession::local;
 
-    /**
-     * The platform for a topology. This build has no {@link Platform} over a local environment
-     * yet, so it says so instead of pretending; {@code --dry-run} needs none.
-     */
-    static Platform openPlatform(Topology topology, Path stateDir) {
-        throw new PlatformException("this build of hadr has no platform to run drills on yet; "
-                + "'hadr drill run NAME --dry-run' checks a drill and prints its plan");
-    }
+    /** How long Ctrl-C waits for an aborted drill's rollbacks and reports before stopping what was started. */
+    static final Duration INTERRUPT_DEADLINE = Duration.ofMinutes(3);
 
     @Override
     public void run() {
@@ -127,24 +122,38 @@ final class DrillCommand implements Runnable {
         @Option(names = "--dry-run", description = "Check the drill and print its plan; touch nothing.")
         boolean dryRun;
 
+        @Option(names = "--azure", description = {"Run the drill against the topology's deployment on Azure (hadr azure up)",
+            "instead of a local environment; credentials come from azure-identity's default chain (az login, ...)."})
+        boolean azure;
+
+        @Mixin
+        AzureCommand.Target azureTarget;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             RunOptions options = options().dryRun(dryRun).build();
             Topology t = topology.load();
             try {
+                // Checked before anything starts: a typo should not cost an environment's start-up.
+                Drill parsed = DrillRunner.load(drill, t);
                 if (dryRun) {
-                    Drill parsed = DrillRunner.load(drill, t);
                     out.print(DrillRunner.plan(parsed, t, null, options));
                     out.println("The drill is valid; nothing was done (--dry-run).");
                     out.flush();
                     return 0;
                 }
+                // Azure is reached through the same seam as a local environment: the drill cannot tell which one it drives.
+                PlatformProvider provider = azure ? (topology, dir, fresh, progress) -> DrillSession.azure(topology,
+                        azureTarget.resolve(topology), progress) : platforms;
                 DrillResult result;
-                try (Platform platform = platforms.open(t, stateDir.stateDir)) {
-                    result = DrillRunner.run(DrillRunner.load(drill, platform.topology()), platform, options);
+                try (Interruption interruption = new Interruption(out, INTERRUPT_DEADLINE);
+                        DrillSession session = interruption.closeOnInterrupt(
+                                provider.open(t, stateDir.stateDir, false, options.progress()::line))) {
+                    // A running environment may run another topology than the one at hand: the drill is read against its own.
+                    result = DrillRunner.run(DrillRunner.load(drill, session.platform().topology()), session.platform(), options);
+                    summary(out, result.report(), result.reportDir());
                 }
-                summary(out, result.report(), result.reportDir());
                 return result.exitStatus();
             } catch (DrillFileException e) {
                 return badDrill(e);
@@ -169,10 +178,24 @@ final class DrillCommand implements Runnable {
             } catch (DrillFileException e) {
                 return badDrill(e);
             }
-            StrategyComparison.Result result = StrategyComparison.run(drill, t,
-                    strategyTopology -> platforms.open(strategyTopology, stateDir.stateDir.resolve(strategyTopology.strategy().id())),
-                    options().build());
-            return result.exitStatus();
+            RunOptions options = options().build();
+            // A fresh environment per strategy, each in a directory of its own that is deleted after its drill:
+            // nothing carries over from one strategy to the next, nor from an environment the user runs.
+            Path states = Files.createTempDirectory("hadr-compare-");
+            // When hadr runs as root, PostgreSQL and the apps run as nobody, which must reach the state directories.
+            Files.setPosixFilePermissions(states, PosixFilePermissions.fromString("rwxr-xr-x"));
+            try (Interruption interruption = new Interruption(spec.commandLine().getOut(), INTERRUPT_DEADLINE)) {
+                StrategyComparison.Result result = StrategyComparison.run(drill, t, strategyTopology -> {
+                    if (interruption.requested()) {
+                        throw new IllegalStateException("not run: interrupted");
+                    }
+                    return interruption.closeOnInterrupt(platforms.open(strategyTopology,
+                            states.resolve(strategyTopology.strategy().id()), true, options.progress()::line));
+                }, options);
+                return result.exitStatus();
+            } finally {
+                Files.deleteIfExists(states);
+            }
         }
     }
 

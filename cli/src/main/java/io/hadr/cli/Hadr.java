@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
         versionProvider = Hadr.Version.class,
         description = "Run one web application in two regions behind a global front door, and prove that it survives disasters.",
         subcommands = {
+            DemoCommand.class,
             UpCommand.class,
             StatusCommand.class,
             DownCommand.class,

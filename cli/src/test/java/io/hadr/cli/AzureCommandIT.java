@@ -179,6 +179,49 @@ class AzureCommandIT {
         assertThat(hadr(env, "azure", "down", "--yes").out()).contains("nothing to delete");
     }
 
+    @Test
+    void drillRunWithAzureDrivesTheDeploymentThroughAzurePlatformAndSaysWhatAzureCannotDo() throws Exception {
+        Map<String, String> env = azureEnvironment(true);
+        Result up = hadr(env, "azure", "up", "--timeout", "PT2M");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        Files.writeString(workDir.resolve("cycle.yaml"), """
+                title: The primary app stopped and started, the database failed over and back
+                traffic:
+                  reads: 5
+                  writes: 0
+                steadyState:
+                  probes:
+                    - reads succeed >= 99%
+                method:
+                  - do: app stop primary
+                    fault: true
+                  - wait 1s
+                  - app start primary
+                  - expect reads succeed within 60s
+                  - db failover planned
+                  - expect db primary is secondary within 60s
+                  - db failover planned
+                  - expect db primary is primary within 60s
+                """);
+
+        Result cycle = hadr(env, "drill", "run", "cycle.yaml", "--azure", "--report-dir", "cycle");
+        Result regionOutage = hadr(env, "drill", "run", "region-outage", "--azure", "--report-dir", "region-outage");
+
+        assertThat(cycle.exitCode()).as(cycle.toString()).isZero();
+        JsonNode report = JSON.readTree(workDir.resolve("cycle/report.json").toFile());
+        assertThat(report.path("platform").asText()).isEqualTo("azure");
+        assertThat(report.path("verdict").asText()).isEqualTo("PASS");
+        assertThat(report.path("steps")).allSatisfy(step -> assertThat(step.path("status").asText()).as(step.toString()).isEqualTo("done"));
+        assertThat(azure.arm().requests()).filteredOn(r -> r.startsWith("POST ") && r.endsWith("/stop")).hasSize(1);
+        assertThat(azure.arm().requests()).filteredOn(r -> r.startsWith("POST ") && r.endsWith("/failover")).hasSize(2);
+        JsonNode status = JSON.readTree(hadr(env, "azure", "status", "--json").out());
+        assertThat(status.path("database").path("primary").asText()).isEqualTo("centralindia");
+        assertThat(cycle.out()).contains("connecting to the deployment of hadr in resource group " + GROUP);
+        JsonNode notApplicable = JSON.readTree(workDir.resolve("region-outage/report.json").toFile());
+        assertThat(notApplicable.path("verdict").asText()).as(regionOutage.toString()).isEqualTo("NOT_APPLICABLE");
+        assertThat(notApplicable.path("verdictReason").asText()).contains("the azure platform cannot").contains("region");
+    }
+
     private String endpoint(AzurePlatform platform) throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(azure.arm().certificate().clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
         return client.send(HttpRequest.newBuilder(platform.endpoint()).build(), HttpResponse.BodyHandlers.ofString()).body();

@@ -67,7 +67,9 @@ public final class DrillRunner {
         if (options.dryRun()) {
             return new DrillResult(Verdict.PASS, null, null, plan);
         }
-        plan.lines().forEach(options.progress()::line);
+        if (options.planInProgress()) {
+            plan.lines().forEach(options.progress()::line);
+        }
         DrillReport report = engine.run();
         Path dir = options.reportDir() != null ? options.reportDir() : RunOptions.defaultReportDir(report.startedAt());
         ReportWriter.write(report, dir);

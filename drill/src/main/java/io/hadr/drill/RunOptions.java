@@ -23,9 +23,12 @@ import java.util.Objects;
  * @param progressInterval how often a traffic line is reported while the drill runs
  * @param maxDuration the drill is aborted (and rolled back) when it runs longer, whatever its own safeguards say
  * @param hadrVersion the version written into reports; null for this module's own
+ * @param planInProgress whether a run starts by sending its plan to {@code progress} (a command running
+ *     several drills in a row shows only what happens)
  */
 public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> objectives, ProgressListener progress,
-        TimeSource time, Duration statusInterval, Duration progressInterval, Duration maxDuration, String hadrVersion) {
+        TimeSource time, Duration statusInterval, Duration progressInterval, Duration maxDuration, String hadrVersion,
+        boolean planInProgress) {
 
     public RunOptions {
         objectives = Map.copyOf(objectives);
@@ -51,6 +54,7 @@ public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> o
         private Duration progressInterval = Duration.ofSeconds(2);
         private Duration maxDuration = Duration.ofMinutes(30);
         private String hadrVersion;
+        private boolean planInProgress = true;
 
         public Builder reportDir(Path dir) {
             this.reportDir = dir;
@@ -113,6 +117,11 @@ public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> o
             return this;
         }
 
+        public Builder planInProgress(boolean show) {
+            this.planInProgress = show;
+            return this;
+        }
+
         private static Duration positive(String name, Duration value) {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be longer than 0s, but was " + value);
@@ -122,7 +131,7 @@ public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> o
 
         public RunOptions build() {
             return new RunOptions(reportDir, dryRun, objectives, progress, time, statusInterval, progressInterval,
-                    maxDuration, hadrVersion);
+                    maxDuration, hadrVersion, planInProgress);
         }
     }
 }

@@ -46,15 +46,42 @@ public final class StrategyComparison {
         }
     }
 
+    /** The environment one strategy's drill runs on; closing it releases (or stops) that environment. */
+    public interface Session extends AutoCloseable {
+        Platform platform();
+
+        @Override
+        void close();
+    }
+
     private StrategyComparison() {}
+
+    /** {@link #run(String, Topology, Function, RunOptions)} with platforms that are closed after their drill. */
+    public static Result runOn(String drillName, Topology base, Function<Topology, Platform> platforms, RunOptions options)
+            throws InterruptedException {
+        return run(drillName, base, topology -> {
+            Platform platform = platforms.apply(topology);
+            return new Session() {
+                @Override
+                public Platform platform() {
+                    return platform;
+                }
+
+                @Override
+                public void close() {
+                    platform.close();
+                }
+            };
+        }, options);
+    }
 
     /**
      * @param drillName a built-in drill or a drill file
      * @param base the topology to vary; only its strategy (and the origins' default priorities) change
-     * @param platforms makes a platform for a topology (an environment of that strategy); each is closed after its drill
+     * @param sessions makes the environment for a topology (one of that strategy); each is closed after its drill
      * @param options the report directory holds one sub-directory per strategy and the comparison itself
      */
-    public static Result run(String drillName, Topology base, Function<Topology, Platform> platforms, RunOptions options)
+    public static Result run(String drillName, Topology base, Function<Topology, ? extends Session> sessions, RunOptions options)
             throws InterruptedException {
         Instant started = options.time().now();
         Path dir = options.reportDir() != null ? options.reportDir() : RunOptions.defaultReportDir(started);
@@ -66,7 +93,8 @@ public final class StrategyComparison {
             options.progress().line("=== " + drillName + " under " + strategy.id());
             Path strategyDir = dir.resolve(strategy.id());
             RunOptions strategyOptions = copy(options, strategyDir);
-            try (Platform platform = platforms.apply(topology)) {
+            try (Session session = sessions.apply(topology)) {
+                Platform platform = session.platform();
                 Drill drill = DrillRunner.load(drillName, platform.topology());
                 DrillResult result = DrillRunner.run(drill, platform, strategyOptions);
                 results.add(result);
@@ -108,7 +136,7 @@ public final class StrategyComparison {
     private static RunOptions copy(RunOptions o, Path reportDir) {
         RunOptions.Builder b = RunOptions.builder().reportDir(reportDir).progress(o.progress()).time(o.time())
                 .statusInterval(o.statusInterval()).progressInterval(o.progressInterval()).maxDuration(o.maxDuration())
-                .hadrVersion(o.hadrVersion());
+                .hadrVersion(o.hadrVersion()).planInProgress(o.planInProgress());
         o.objectives().forEach(b::objective);
         return b.build();
     }

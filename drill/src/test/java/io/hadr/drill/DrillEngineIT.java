@@ -176,6 +176,52 @@ class DrillEngineIT {
     }
 
     @Test
+    void shouldAbortWhenItsThreadIsInterruptedThenRollBackAndReport() throws Exception {
+        try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
+            Drill drill = drill("""
+                    title: interrupted by the operator
+                    steadyState:
+                      window: 1s
+                    method:
+                      - app stop primary
+                      - wait 60s
+                      - app start primary
+                    rollbacks:
+                      when: on-deviation
+                      steps:
+                        - app start primary
+                    """);
+            java.util.concurrent.atomic.AtomicReference<DrillResult> result = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread runner = new Thread(() -> {
+                try {
+                    result.set(DrillRunner.run(drill, env.platform(), options("interrupted").build()));
+                } catch (InterruptedException e) {
+                    throw new AssertionError("the drill should end with a report, not an exception", e);
+                }
+            });
+            runner.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (progress.stream().noneMatch(l -> l.contains("wait 1m …")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(progress).as("the method reached its wait").anyMatch(l -> l.contains("wait 1m …"));
+
+            runner.interrupt();
+            runner.join(60_000);
+
+            assertThat(runner.isAlive()).isFalse();
+            DrillReport report = result.get().report();
+            assertThat(result.get().verdict()).isEqualTo(Verdict.ABORTED);
+            assertThat(report.verdictReason()).startsWith("interrupted");
+            assertThat(report.steps()).extracting(DrillReport.StepResult::status).containsExactly("done", "aborted", "aborted");
+            assertThat(report.rollbacks()).extracting(DrillReport.StepResult::status).containsExactly("done");
+            assertThat(env.region("centralindia").appRunning).isTrue();
+            assertThat(report.writes().lost()).as("the evidence is still read back").isZero();
+            assertThat(result.get().reportDir().resolve("report.html")).isNotEmptyFile();
+        }
+    }
+
+    @Test
     void shouldCountExactlyTheAcknowledgedWritesAForcedFailoverLost() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
             DrillResult result = DrillRunner.run("db-forced-failover", env.platform(), options("forced").build());
@@ -242,7 +288,7 @@ class DrillEngineIT {
     }
 
     @Test
-    void shouldReportAStepThePlatformCannotDoAsNotApplicableAndRunTheRest() throws Exception {
+    void shouldReportAnOptionalStepThePlatformCannotDoAsNotApplicableAndRunTheRest() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
             Set<Capability> noLink = EnumSet.allOf(Capability.class);
             noLink.remove(Capability.LINK_FAULTS);
@@ -252,7 +298,8 @@ class DrillEngineIT {
                     steadyState:
                       window: 1s
                     method:
-                      - link partition
+                      - do: link partition
+                        optional: true
                       - do: db failover planned
                         fault: true
                       - expect db primary is secondary within 10s
@@ -264,6 +311,24 @@ class DrillEngineIT {
             assertThat(result.report().steps().get(0).detail()).isEqualTo("the fake platform cannot change the inter-region link");
             assertThat(result.plan()).contains("NOT APPLICABLE: the fake platform cannot change the inter-region link");
             assertThat(env.calls).containsExactly("db failover planned", "db failover planned");
+        }
+    }
+
+    @Test
+    void shouldReportADrillAsNotApplicableWhenAnyOfItsStepsCannotBeDoneNotOnlyItsFault() throws Exception {
+        try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
+            Set<Capability> noLink = EnumSet.allOf(Capability.class);
+            noLink.remove(Capability.LINK_FAULTS);
+
+            DrillResult result = DrillRunner.run("db-forced-failover", env.platform(noLink), options("na-partition").build());
+
+            // Without the partition the forced failover would lose nothing and pass for the wrong reason.
+            assertThat(result.verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
+            assertThat(result.report().verdictReason())
+                    .contains("step 1 (link partition) is part of the drill, and the fake platform cannot change the inter-region link");
+            assertThat(result.report().steps()).extracting(DrillReport.StepResult::status).first().isEqualTo("not applicable");
+            assertThat(result.plan()).contains("the drill is NOT APPLICABLE here: step 1 (link partition)");
+            assertThat(env.calls).isEmpty();
         }
     }
 
@@ -302,7 +367,7 @@ class DrillEngineIT {
     void shouldCompareTheFourStrategies() throws Exception {
         List<FakeEnvironment> environments = Collections.synchronizedList(new ArrayList<>());
 
-        StrategyComparison.Result result = StrategyComparison.run("region-outage", TOPOLOGY, topology -> {
+        StrategyComparison.Result result = StrategyComparison.runOn("region-outage", TOPOLOGY, topology -> {
             try {
                 FakeEnvironment env = new FakeEnvironment(topology, DETECTION);
                 environments.add(env);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 
 /**
@@ -51,7 +52,12 @@ final class Conditions {
         }
         if (condition instanceof Condition.Succeed c) {
             List<Sample> latest = latest(c.kind(), LATEST);
-            return new Check(latest.size() == LATEST && latest.stream().allMatch(Sample::ok), describe(c.kind(), latest));
+            // Successes of the latest answered requests say nothing while older ones still hang: a
+            // backlog that has not drained is not a recovery.
+            OptionalLong hanging = traffic.oldestUnanswered(c.kind());
+            boolean drained = hanging.isEmpty() || latest.isEmpty() || hanging.getAsLong() > latest.get(0).sendNanos();
+            String observed = describe(c.kind(), latest) + (drained ? "" : "; an older one is still without an answer");
+            return new Check(latest.size() == LATEST && drained && latest.stream().allMatch(Sample::ok), observed);
         }
         if (condition instanceof Condition.Fail c) {
             List<Sample> latest = latest(c.kind(), FAIL_WINDOW);

@@ -20,8 +20,6 @@ import io.hadr.drill.spec.Safeguard;
 import io.hadr.drill.spec.TrafficKind;
 import io.hadr.drill.traffic.LoadGenerator;
 import io.hadr.drill.traffic.RecordsReader;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -64,6 +62,10 @@ public final class DrillEngine {
     private final List<String> notes = new ArrayList<>();
     private Timebase base;
     private Conditions conditions;
+    /** Why the drill was stopped from outside (its thread was interrupted), or null. */
+    private volatile String aborted;
+
+    private static final String INTERRUPTED = "interrupted (the drill's thread was interrupted, e.g. by Ctrl-C)";
 
     public DrillEngine(Drill drill, Platform platform, RunOptions options) {
         this.drill = drill;
@@ -79,13 +81,21 @@ public final class DrillEngine {
         return plan;
     }
 
-    /** Runs the drill; returns its evidence. */
+    /**
+     * Runs the drill; returns its evidence. Interrupting the thread that runs it aborts it like a
+     * crossed safeguard: the method stops, the rollbacks run, the evidence is read and reported
+     * (verdict {@code ABORTED}). A second interrupt skips the remaining waits and the read-back,
+     * and is passed on: the thread's interrupt flag is set when this returns.
+     */
     public DrillReport run() throws InterruptedException {
         base = Timebase.of(time);
         List<StepRecord> method = plan.method();
         List<StepRecord> rollbacks = plan.rollbacks();
+        // A drill without one of its steps is another drill, whose numbers would be passed off as this
+        // one's (a forced failover without the partition before it loses nothing): unless the step
+        // says it is optional, a step the platform cannot do makes the whole drill not applicable.
         for (StepRecord record : method) {
-            if (record.step.fault() && record.otherStrategy == null && record.notApplicable != null) {
+            if (record.otherStrategy == null && record.notApplicable != null && !record.step.optional()) {
                 return notApplicable(method, rollbacks, record);
             }
         }
@@ -105,21 +115,34 @@ public final class DrillEngine {
         String reason = null;
         boolean rolledBack = false;
         String tripped = null;
+        boolean interruptedLate = false;
+        ReadBack readBack = null;
         try {
             status.start();
             watch.start();
             traffic.start();
 
-            before = steadyState("before", traffic, conditions, Duration.ZERO);
+            try {
+                before = steadyState("before", traffic, conditions, Duration.ZERO);
+            } catch (InterruptedException e) {
+                aborted = INTERRUPTED;
+            }
             List<DrillReport.ProbeResult> failedBefore = before.stream().filter(p -> !p.verdict().equals("PASS")).toList();
-            if (!failedBefore.isEmpty()) {
+            if (aborted != null) {
+                verdict = Verdict.ABORTED;
+                reason = aborted + " before the method started; nothing was done";
+                say(reason);
+            } else if (!failedBefore.isEmpty()) {
                 verdict = Verdict.ABORTED;
                 reason = "the steady state did not hold before the method, so it did not start: " + describe(failedBefore);
                 say(reason);
             } else {
                 String failure = runMethod(method, executor, watch);
                 tripped = watch.tripped();
-                if (tripped != null) {
+                if (aborted != null) {
+                    verdict = Verdict.ABORTED;
+                    reason = aborted + ": the method was stopped";
+                } else if (tripped != null) {
                     verdict = Verdict.ABORTED;
                     reason = "safeguard crossed, drill aborted: " + tripped;
                 } else if (failure != null) {
@@ -128,7 +151,13 @@ public final class DrillEngine {
                 } else {
                     // Enough traffic after the method for a recovery to show as a sustained run.
                     Duration tail = drill.traffic().sustained().plusMillis(500);
-                    after = steadyState("after", traffic, conditions, tail);
+                    try {
+                        after = steadyState("after", traffic, conditions, tail);
+                    } catch (InterruptedException e) {
+                        aborted = INTERRUPTED;
+                        verdict = Verdict.ABORTED;
+                        reason = aborted + " while the steady state after the method was watched";
+                    }
                     List<DrillReport.ProbeResult> failedAfter = after.stream().filter(p -> !p.verdict().equals("PASS")).toList();
                     if (!failedAfter.isEmpty()) {
                         verdict = Verdict.FAIL;
@@ -145,13 +174,19 @@ public final class DrillEngine {
                 } else if (!rollbacks.isEmpty()) {
                     say("no rollback: " + (when == Rollbacks.When.NEVER ? "the drill never rolls back" : "the drill did not deviate"));
                 }
+            }
+            // From here on an interrupt only shortens the waits: the evidence is still gathered and reported.
+            try {
                 if (rolledBack) {
                     sleep(drill.traffic().sustained().plusMillis(500));
                 }
-            }
-            say("stopping traffic; waiting for answers to requests still in flight");
-            if (!traffic.stop(drill.traffic().requestTimeout().plusSeconds(5))) {
-                notes.add("some requests had no answer when the traffic stopped; they are not counted");
+                say("stopping traffic; waiting for answers to requests still in flight");
+                if (!traffic.stop(drill.traffic().requestTimeout().plusSeconds(5))) {
+                    notes.add("some requests had no answer when the traffic stopped; they are not counted");
+                }
+            } catch (InterruptedException e) {
+                interruptedLate = true;
+                notes.add("interrupted while the traffic drained; requests still in flight are not counted");
             }
         } finally {
             watch.close();
@@ -170,15 +205,31 @@ public final class DrillEngine {
         }
 
         List<Sample> samples = traffic.samples();
-        ReadBack readBack = drill.traffic().writesPerSecond() > 0 ? readBack(traffic, writers) : null;
-        return report(method, rollbacks, rolledBack, samples, status.points(), readBack, executor.restore(), before, after,
-                verdict, reason, writers);
+        if (drill.traffic().writesPerSecond() > 0) {
+            if (interruptedLate) {
+                readBack = new ReadBack(Set.of(), "not read back: the drill was interrupted again");
+            } else {
+                try {
+                    readBack = readBack(traffic, writers);
+                } catch (InterruptedException e) {
+                    interruptedLate = true;
+                    readBack = new ReadBack(Set.of(), "not read back: the drill was interrupted again while reading back");
+                }
+            }
+        }
+        DrillReport report = report(method, rollbacks, rolledBack, samples, status.points(), readBack, executor.restore(), before,
+                after, verdict, reason, writers);
+        if (interruptedLate) {
+            // Whoever interrupted twice wants to know, once the report is in hand.
+            Thread.currentThread().interrupt();
+        }
+        return report;
     }
 
     // ---- method and rollbacks ------------------------------------------------------------------
 
     /** Runs the method on its own thread so that a crossed safeguard can interrupt it; returns the failure or null. */
-    private String runMethod(List<StepRecord> method, StepExecutor executor, TrafficWatch watch) throws InterruptedException {
+    private String runMethod(List<StepRecord> method, StepExecutor executor, TrafficWatch watch) {
         AtomicReference<String> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             for (StepRecord record : method) {
@@ -210,7 +261,21 @@ public final class DrillEngine {
         thread.start();
         long trippedAt = 0;
         while (thread.isAlive()) {
-            thread.join(200);
+            try {
+                thread.join(200);
+            } catch (InterruptedException e) {
+                if (aborted == null) {
+                    aborted = INTERRUPTED;
+                    say("INTERRUPTED: aborting the method; the rollbacks run and the report is written");
+                    thread.interrupt();
+                }
+                trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
+            }
+            if (aborted != null && time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
+                notes.add("the step running when the drill was interrupted had not returned " + Durations.format(ABORT_GRACE)
+                        + " later; the rollbacks ran while it was still going");
+                break;
+            }
             if (watch.tripped() != null) {
                 trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
                 if (time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
@@ -291,8 +356,10 @@ public final class DrillEngine {
         sleep(wait);
         long end = time.nanos();
         long start = Math.max(waitStart, end - window.toNanos());
-        // Answers to the window's last requests are still on their way; give them a moment.
-        sleep(Duration.ofMillis(300));
+        // Judge every request sent in the window, the slow ones too: on a busy machine answers take
+        // longer than the window, and judging only the fast ones would hide trouble (or find none).
+        // A request without an answer by its timeout is a failure, so this wait is bounded.
+        traffic.awaitAnswers(end, drill.traffic().requestTimeout().plusSeconds(2));
         List<Sample> samples = traffic.samples().stream().filter(s -> s.sendNanos() >= start && s.sendNanos() <= end).toList();
         List<DrillReport.ProbeResult> results = new ArrayList<>();
         for (Probe probe : drill.steadyState().probes()) {
@@ -449,8 +516,9 @@ public final class DrillEngine {
     }
 
     private DrillReport notApplicable(List<StepRecord> method, List<StepRecord> rollbacks, StepRecord fault) {
-        String reason = "not applicable: step " + fault.number + " (" + fault.step.text() + ") is the fault, and "
-                + fault.notApplicable + "; nothing was done";
+        String reason = "not applicable: step " + fault.number + " (" + fault.step.text() + ")"
+                + (fault.step.fault() ? " is the fault, and " : " is part of the drill, and ") + fault.notApplicable
+                + "; nothing was done";
         for (StepRecord record : method) {
             record.status = record.notApplicable != null ? StepRecord.Status.NOT_APPLICABLE : StepRecord.Status.SKIPPED;
             record.detail = record.notApplicable != null ? record.notApplicable : "not started: the drill is not applicable";
@@ -553,7 +621,8 @@ public final class DrillEngine {
         Map<String, Integer> before = new HashMap<>();
         int total = 0;
         for (Sample s : reads) {
-            if (s.ok() && s.sendNanos() < fault && s.sendNanos() >= fault - 5_000_000_000L) {
+            // An answer that does not name its region (no X-Hadr-Region) says nothing about where traffic went.
+            if (s.ok() && s.region() != null && s.sendNanos() < fault && s.sendNanos() >= fault - 5_000_000_000L) {
                 before.merge(s.region(), 1, Integer::sum);
                 total++;
             }
@@ -565,7 +634,7 @@ public final class DrillEngine {
         if (dominant.getValue() < 0.9 * total) {
             return null;
         }
-        return reads.stream().filter(s -> s.ok() && s.sendNanos() >= fault && s.sendNanos() < next
+        return reads.stream().filter(s -> s.ok() && s.region() != null && s.sendNanos() >= fault && s.sendNanos() < next
                 && !dominant.getKey().equals(s.region())).map(Sample::sendNanos).min(Long::compare).orElse(null);
     }
 
@@ -653,19 +722,7 @@ public final class DrillEngine {
     }
 
     static DrillReport.Machine machine() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "unknown";
-        }
-        long memoryMb = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            memoryMb = os.getTotalMemorySize() / (1024 * 1024);
-        }
-        return new DrillReport.Machine(host, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), memoryMb,
-                System.getProperty("java.vendor") + " " + Runtime.version());
+        return DrillReport.Machine.current();
     }
 
     private void sleep(Duration duration) throws InterruptedException {

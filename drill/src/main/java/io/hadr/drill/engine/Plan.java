@@ -144,7 +144,11 @@ public final class Plan {
             }
         }
         text.append("  method:\n");
-        describeSteps(text, method());
+        List<StepRecord> method = method();
+        describeSteps(text, method);
+        method.stream().filter(r -> r.otherStrategy == null && r.notApplicable != null && !r.step.optional()).findFirst()
+                .ifPresent(r -> text.append("  => the drill is NOT APPLICABLE here: step ").append(r.number).append(" (")
+                        .append(r.step.text()).append(") cannot be done and is not optional\n"));
         text.append("  rollbacks (").append(drill.rollbacks().when().word()).append("):");
         if (drill.rollbacks().steps().isEmpty()) {
             text.append(" none\n");
@@ -179,6 +183,9 @@ public final class Plan {
             }
             if (record.notApplicable != null) {
                 notes.add("NOT APPLICABLE: " + record.notApplicable);
+            }
+            if (step.optional()) {
+                notes.add("optional");
             }
             if (!notes.isEmpty()) {
                 text.append("   [").append(String.join("; ", notes)).append(']');

@@ -57,6 +57,10 @@ final class StatusSampler implements AutoCloseable {
                     points.add(new Point(time.nanos(), primary, health));
                 }
             } catch (RuntimeException e) {
+                if (!running) {
+                    // close() interrupted the call: the drill is over, nothing failed.
+                    return;
+                }
                 failures++;
                 lastError = e.getMessage();
             }

@@ -178,7 +178,7 @@ final class TrafficWatch implements Consumer<Sample>, AutoCloseable {
             Map<String, Integer> failures = new TreeMap<>();
             for (Sample s : samples) {
                 if (s.ok()) {
-                    regions.merge(String.valueOf(s.region()), 1, Integer::sum);
+                    regions.merge(s.region() == null ? "no region header" : s.region(), 1, Integer::sum);
                 } else {
                     failures.merge(s.outcome(), 1, Integer::sum);
                 }

@@ -1,6 +1,9 @@
 package io.hadr.drill.report;
 
 import io.hadr.core.topology.Topology;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,25 @@ public record DrillReport(
         List<String> notes) {
 
     /** Where the drill ran. */
-    public record Machine(String hostname, String os, String arch, int cores, long memoryMb, String java) {}
+    public record Machine(String hostname, String os, String arch, int cores, long memoryMb, String java) {
+
+        /** This machine, as the JVM sees it. */
+        public static Machine current() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "unknown";
+            }
+            long memoryMb = -1;
+            if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                memoryMb = os.getTotalMemorySize() / (1024 * 1024);
+            }
+            return new Machine(host, System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                    System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), memoryMb,
+                    System.getProperty("java.vendor") + " " + Runtime.version());
+        }
+    }
 
     /** The traffic the drill drove. */
     public record TrafficSettings(String endpoint, double readsPerSecond, double writesPerSecond, List<String> writers,

@@ -215,7 +215,7 @@ public final class DrillParser {
 
     private Step simpleStep(Item item, Traffic traffic) {
         Action action = action(words(item.text, item.line, item.field), item.line, item.field, traffic);
-        return action == null ? null : new Step(item.line, null, action, false, Set.of(), null);
+        return action == null ? null : new Step(item.line, null, action, false, Set.of(), null, false);
     }
 
     private Step richStep(Item item, Traffic traffic) {
@@ -227,6 +227,11 @@ public final class DrillParser {
             name = null;
         }
         boolean fault = s.bool("fault").orElse(false);
+        boolean optional = s.bool("optional").orElse(false);
+        if (fault && optional) {
+            problem(s.lineOf("optional"), item.field + ".optional", "a fault cannot be optional: without it there is nothing to"
+                    + " measure; remove 'optional: true' or make another step the fault");
+        }
         Set<Strategy> strategies = EnumSet.noneOf(Strategy.class);
         for (Item word : s.scalarList("strategies")) {
             Strategy strategy = Arrays.stream(Strategy.values()).filter(v -> v.id().equals(word.text.trim())).findFirst().orElse(null);
@@ -244,7 +249,7 @@ public final class DrillParser {
             return null;
         }
         Action action = action(words(doText.get(), s.lineOf("do"), item.field + ".do"), s.lineOf("do"), item.field + ".do", traffic);
-        return action == null ? null : new Step(item.line, name, action, fault, strategies, onlyIf);
+        return action == null ? null : new Step(item.line, name, action, fault, strategies, onlyIf, optional);
     }
 
     /** When no step says {@code fault: true}, the first disruptive one is the fault RTO is measured from. */
@@ -256,7 +261,7 @@ public final class DrillParser {
         for (int i = 0; i < result.size(); i++) {
             Step step = result.get(i);
             if (step.action().disruptive()) {
-                result.set(i, new Step(step.line(), step.name(), step.action(), true, step.strategies(), step.onlyIf()));
+                result.set(i, new Step(step.line(), step.name(), step.action(), true, step.strategies(), step.onlyIf(), step.optional()));
                 break;
             }
         }

@@ -20,8 +20,10 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,8 @@ public final class LoadGenerator implements AutoCloseable {
     private final Map<TrafficKind, ArrayDeque<Sample>> recent = new EnumMap<>(TrafficKind.class);
     private final Map<TrafficKind, AtomicBoolean> paused = new EnumMap<>(TrafficKind.class);
     private final Map<TrafficKind, AtomicInteger> inFlight = new EnumMap<>(TrafficKind.class);
+    /** Per kind, the send times of the requests without an answer yet (a count per time: two may share one). */
+    private final Map<TrafficKind, ConcurrentSkipListMap<Long, Integer>> unanswered = new EnumMap<>(TrafficKind.class);
     private final Map<String, AtomicLong> sequences = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong writeTurn = new AtomicLong();
     private final AtomicLong sends = new AtomicLong();
@@ -102,6 +106,7 @@ public final class LoadGenerator implements AutoCloseable {
             recent.put(kind, new ArrayDeque<>());
             paused.put(kind, new AtomicBoolean());
             inFlight.put(kind, new AtomicInteger());
+            unanswered.put(kind, new ConcurrentSkipListMap<>());
         }
         for (String writer : this.writers) {
             sequences.put(writer, new AtomicLong());
@@ -189,6 +194,36 @@ public final class LoadGenerator implements AutoCloseable {
         return new Lag(sends.get(), lateSends.get(), maxLagNanos.get());
     }
 
+    /** The send time of the oldest request of a kind still without an answer, if any. */
+    public OptionalLong oldestUnanswered(TrafficKind kind) {
+        Map.Entry<Long, Integer> oldest = unanswered.get(kind).firstEntry();
+        return oldest == null ? OptionalLong.empty() : OptionalLong.of(oldest.getKey());
+    }
+
+    /**
+     * Waits until every request sent at or before {@code sentUpToNanos} has its answer or has
+     * timed out, so that a judgement over a span of sends sees all of them, not just the fast ones.
+     *
+     * @return whether they all finished before the deadline
+     */
+    public boolean awaitAnswers(long sentUpToNanos, Duration deadline) throws InterruptedException {
+        long end = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            boolean pending = false;
+            for (TrafficKind kind : TrafficKind.values()) {
+                OptionalLong oldest = oldestUnanswered(kind);
+                pending |= oldest.isPresent() && oldest.getAsLong() <= sentUpToNanos;
+            }
+            if (!pending) {
+                return true;
+            }
+            if (System.nanoTime() >= end) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Requests sent so far but not yet answered. */
     public int inFlight(TrafficKind kind) {
         return inFlight.get(kind).get();
@@ -243,6 +278,8 @@ public final class LoadGenerator implements AutoCloseable {
             return;
         }
         counter.incrementAndGet();
+        ConcurrentSkipListMap<Long, Integer> pending = unanswered.get(kind);
+        pending.merge(sendNanos, 1, Integer::sum);
         String writeId = id;
         try {
             client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
@@ -257,10 +294,12 @@ public final class LoadGenerator implements AutoCloseable {
                         record(new Sample(kind, sendNanos, endNanos, status, null, region, writeId, ok));
                     }
                 } finally {
+                    pending.computeIfPresent(sendNanos, (at, n) -> n == 1 ? null : n - 1);
                     counter.decrementAndGet();
                 }
             });
         } catch (RuntimeException e) {
+            pending.computeIfPresent(sendNanos, (at, n) -> n == 1 ? null : n - 1);
             counter.decrementAndGet();
             record(new Sample(kind, sendNanos, time.nanos(), 0, classify(e), null, writeId, false));
         }

@@ -198,6 +198,28 @@ class DrillParserTest {
     }
 
     @Test
+    void shouldReadAnOptionalStepAndRefuseAnOptionalFault() {
+        Drill drill = parse("""
+                title: t
+                method:
+                  - do: link latency 20ms
+                    optional: true
+                  - app stop primary
+                """);
+
+        assertThat(drill.method()).extracting(Step::optional).containsExactly(true, false);
+        assertThat(problems("""
+                title: t
+                method:
+                  - do: app stop primary
+                    fault: true
+                    optional: true
+                """)).extracting(DrillFileException.Problem::toString)
+                .containsExactly("drills/test.yaml:5: method[0].optional: a fault cannot be optional: without it there is nothing"
+                        + " to measure; remove 'optional: true' or make another step the fault");
+    }
+
+    @Test
     void shouldReadEveryBuiltInDrillUnderEveryStrategy() {
         for (Strategy strategy : Strategy.values()) {
             Topology topology = StrategyComparison.withStrategy(TOPOLOGY, strategy);
