@@ -161,7 +161,14 @@ class DrillsOnLocalIT {
         for (JsonNode drill : summary.path("drills")) {
             verdicts.put(drill.path("drill").asText(), drill.path("verdict").asText());
             if (drill.path("verdict").asText().equals("PASS")) {
-                assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isZero();
+                switch (drill.path("drill").asText()) {
+                    // Writes acknowledged by the primary while the link was cut never reached the
+                    // secondary: the forced failover loses them, and the drill counts them.
+                    case "db-forced-failover" -> assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isPositive();
+                    // Writes acknowledged after the restore point are not in the restored database.
+                    case "pitr" -> assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isNotNegative();
+                    default -> assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isZero();
+                }
                 assertThat(drill.path("acknowledgedWrites").asLong()).as(drill.toString()).isPositive();
                 assertThat(reports.resolve(drill.path("report").asText())).isRegularFile();
             } else {
