@@ -96,6 +96,8 @@ class InterRegionLinkIT {
         try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).linkLatency(LATENCY).build())) {
             db.start();
             GeoDbHarness.createTable(db);
+            // The table reaches the secondary before the cut: only the writes are left behind.
+            awaitCaughtUp(db);
             db.link().partition();
             try (Writer writer = new Writer(db.readWriteListener(CENTRAL).jdbcUrl(), 1)) {
                 writer.awaitMore(100, Duration.ofSeconds(60));

@@ -114,8 +114,9 @@ class PointInTimeRestoreIT {
         Files.move(planted, tempDirOf(wal).resolve("moved-away-" + segment));
         db.sql("SELECT pg_current_xact_id()");
         db.sql("SELECT pg_switch_wal()");
-        await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(wal.resolve(segment))
-                && Files.size(wal.resolve(segment)) == 16L * 1024 * 1024);
+        // Archived whole, or already compressed by the store since (then its name ends in .gz).
+        await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(wal.resolve(segment + ".gz"))
+                || Files.exists(wal.resolve(segment)) && Files.size(wal.resolve(segment)) == 16L * 1024 * 1024);
         // ...and the store reads the real segment, not what it learned from the foreign file.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             db.backupService().refresh();

@@ -61,6 +61,15 @@ public final class GeoCopier {
                     continue;
                 }
                 Path source = e.getValue();
+                if (!looksLikeWal(source, file)) {
+                    // A foreign file under a segment's name (the archive command refuses to replace
+                    // it): copying it would plant it in the other store too, and bring it back
+                    // after the operator moved it away.
+                    if (conflicts.add(source + " is not a WAL segment of " + WalFile.SEGMENT_SIZE + " bytes; it is not copied")) {
+                        LOG.error("Geo-copy skips {}: not a WAL segment", source);
+                    }
+                    continue;
+                }
                 Path target = to.walDir(generation).resolve(source.getFileName().toString());
                 copied += copyFile(from, to, source, target, to.walFile(generation, e.getKey())) ? 1 : 0;
             }
@@ -73,6 +82,18 @@ public final class GeoCopier {
             }
         }
         return copied;
+    }
+
+    /** An uncompressed segment has PostgreSQL's segment size; compressed ones are checked when read. */
+    private static boolean looksLikeWal(Path source, WalFile file) throws IOException {
+        if (file.kind() != WalFile.Kind.SEGMENT || source.getFileName().toString().endsWith(WalFile.GZ)) {
+            return true;
+        }
+        try {
+            return Files.size(source) == WalFile.SEGMENT_SIZE;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return true; // compressed or removed meanwhile: copyFile sees that
+        }
     }
 
     private boolean copyFile(BackupStore from, BackupStore to, Path source, Path target, Path existing)
