@@ -621,6 +621,10 @@ public final class ArmTemplate {
         }
         mapping.add(TopologyMapping.localOnly("database.maxConnections",
                 "the local PostgreSQL servers' max_connections; an Azure SQL database's session limit comes from its service tier"));
+        mapping.add(TopologyMapping.localOnly("backups.archiveTimeout",
+                "how often the local primary's WAL is archived; Azure SQL backs up its log every 5-10 minutes by itself"));
+        mapping.add(TopologyMapping.localOnly("backups.baseBackupInterval",
+                "how often the local environment takes a base backup; Azure SQL takes full and differential backups on its own schedule"));
         mapping.add(TopologyMapping.localOnly("objectives.rto", "a drill's pass mark, not a resource"));
         mapping.add(TopologyMapping.localOnly("objectives.rpo", "a drill's pass mark, not a resource"));
         for (String key : List.of("endpointPort", "appBasePort", "databaseBasePort", "controlPort")) {
