@@ -106,6 +106,8 @@ class HadrBackupCommandIT {
 
     @Test
     void shouldRefuseTargetsItCannotRestoreNamingTheValidRange() throws Exception {
+        write(URI.create(status().path("endpoint").asText()), "range", 1);
+        run("db", "mark", "range-exists");
         Cli.Result notATime = cli.run("db", "restore", "--to", "yesterday");
         Cli.Result future = cli.run("db", "restore", "--to", Instant.now().plus(Duration.ofHours(1)).toString());
         Cli.Result tooEarly = cli.run("db", "restore", "--to", Instant.now().minus(Duration.ofDays(2)).toString());

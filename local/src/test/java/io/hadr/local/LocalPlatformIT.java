@@ -322,6 +322,11 @@ class LocalPlatformIT {
     @Test
     void refusesARestoreTargetOutsideTheRestorableRangeNamingTheRange() throws Exception {
         StateDir.ControlFile control = stateDir.readControl().orElseThrow();
+        platform.sql(SqlTarget.readWriteListener(), "CREATE TABLE range_probe (id int PRIMARY KEY)");
+        platform.sql(SqlTarget.readWriteListener(), "INSERT INTO range_probe VALUES (1)");
+        platform.mark("range-exists");
+        await("a committed transaction to be archived, so that a restorable range exists").atMost(Duration.ofSeconds(60))
+                .until(() -> platform.status().database().backups().latestRestorePoint() != null);
         Instant future = Instant.now().plus(Duration.ofHours(1));
 
         ControlError error = assertError(send(URI.create(control.url()), "POST", "/v1/db/restores", control.token(),
