@@ -271,11 +271,16 @@ public final class AzurePlatform implements Platform {
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        if (!(request.target() instanceof RestoreTarget.AtTime at)) {
+        if (!(request.target() instanceof RestoreTarget.AtTime
+                || request.target() instanceof RestoreTarget.Latest)) {
             throw NotSupportedException.of(KIND, Capability.RESTORE_EXACT, "Azure SQL point-in-time restore takes a time"
                     + " (restorePointInTime); it cannot stop at a log sequence number or a named mark");
         }
         Instant start = arm.clock().instant();
+        // The latest point: from the primary's own backups that is now (Azure's point-in-time restore
+        // reaches the present through its log backups); a geo-restore takes the latest geo-replicated backup.
+        boolean latest = request.target() instanceof RestoreTarget.Latest;
+        RestoreTarget.AtTime at = latest ? new RestoreTarget.AtTime(start) : (RestoreTarget.AtTime) request.target();
         if (at.time().isAfter(start)) {
             throw new IllegalArgumentException("cannot restore to " + at.time() + ": it is in the future (now " + start + ")");
         }
@@ -314,7 +319,7 @@ public final class AzurePlatform implements Platform {
                         + sourceServer + " yet; geo-restore needs one (they are taken about hourly)");
             }
             reached = Instant.parse(last);
-            if (at.time().isBefore(reached)) {
+            if (!latest && at.time().isBefore(reached)) {
                 throw new PlatformException("Azure SQL geo-restore restores only the latest geo-replicated backup (" + last
                         + "); it cannot restore to " + at.time() + ", which is earlier: restore from the primary's backups"
                         + " (without --from-region) instead");

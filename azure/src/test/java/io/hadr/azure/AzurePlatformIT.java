@@ -270,6 +270,20 @@ class AzurePlatformIT {
     }
 
     @Test
+    void geoRestoreToTheLatestPointRestoresTheLatestGeoReplicatedBackup() {
+        String central = names.region("centralindia").sqlServer();
+        Instant backup = Instant.now().minusSeconds(900);
+        arm.geoBackup(central, "hadr", backup);
+
+        RestoreResult result = platform.restore(new RestoreRequest(new RestoreTarget.Latest(), "hadr-latest", "southindia"));
+
+        String geoId = rg() + "/providers/Microsoft.Sql/servers/" + names.region("southindia").sqlServer()
+                + "/databases/hadr-latest";
+        assertThat(arm.creation(geoId).path("createMode").asText()).isEqualTo("Recovery");
+        assertThat(result.reachedCommitTime()).isEqualTo(backup);
+    }
+
+    @Test
     void geoRestoreToATimeBeforeTheLatestGeoBackupIsRefusedWithTheReason() {
         arm.geoBackup(names.region("centralindia").sqlServer(), "hadr", Instant.now().minusSeconds(60));
 

@@ -156,6 +156,10 @@ final class BackupCommands {
 
             @Option(names = "--to-mark", paramLabel = "NAME", description = "A restore point made with 'hadr db mark'.")
             String mark;
+
+            @Option(names = "--latest", description = "As far as the backups reach: every archived transaction (with "
+                    + "--from-region, a geo-restore after losing the primary region).")
+            boolean latest;
         }
 
         @Option(names = "--as", paramLabel = "NAME", description = "The new server's name (default: made from the time).")
@@ -204,7 +208,10 @@ final class BackupCommands {
                 }
                 return new RestoreTarget.AtLsn(target.lsn.toUpperCase(Locale.ROOT));
             }
-            return new RestoreTarget.AtMark(target.mark);
+            if (target.mark != null) {
+                return new RestoreTarget.AtMark(target.mark);
+            }
+            return new RestoreTarget.Latest();
         }
 
         private Instant parseTime(String text) {
@@ -223,7 +230,10 @@ final class BackupCommands {
             if (target instanceof RestoreTarget.AtLsn l) {
                 return "LSN " + l.lsn();
             }
-            return "mark '" + ((RestoreTarget.AtMark) target).name() + "'";
+            if (target instanceof RestoreTarget.AtMark m) {
+                return "mark '" + m.name() + "'";
+            }
+            return "the latest archived point";
         }
     }
 

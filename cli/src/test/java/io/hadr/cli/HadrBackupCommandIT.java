@@ -127,6 +127,22 @@ class HadrBackupCommandIT {
     }
 
     @Test
+    void shouldRestoreToTheLatestPointWithoutATime() throws Exception {
+        URI endpoint = URI.create(status().path("endpoint").asText());
+        write(endpoint, "newest", 20);
+
+        Cli.Result restore = run("db", "restore", "--latest", "--as", "newest");
+        JsonNode inRestore = JSON.readTree(run("db", "sql", "--json", "--restore", "newest",
+                "SELECT count(*) FROM records WHERE writer = 'newest'").out());
+        run("db", "drop-restore", "newest");
+
+        assertThat(restore.out()).contains("restoring to the latest archived point as 'newest'")
+                .contains("restored 'newest'");
+        assertThat(inRestore.path("rows").get(0).get(0).asText()).as("every acknowledged write, none archived by luck")
+                .isEqualTo("20");
+    }
+
+    @Test
     void shouldListBackupsTakeOneOnDemandAndMarkARestorePoint() throws Exception {
         Cli.Result backup = run("db", "backup");
         Cli.Result mark = run("db", "mark", "before-migration");

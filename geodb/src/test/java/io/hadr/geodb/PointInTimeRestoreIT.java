@@ -80,9 +80,13 @@ class PointInTimeRestoreIT {
                 (step, at) -> System.out.printf("restore to mark: %s %.1f s%n", step, at.toMillis() / 1e3));
         RestoreResult toLsn = db.restore(new RestoreRequest(new RestoreTarget.AtLsn(lsn), "at-lsn", null),
                 ProgressListener.NONE);
+        RestoreResult latest = db.restore(new RestoreRequest(new RestoreTarget.Latest(), "latest", null),
+                ProgressListener.NONE);
 
         assertThat(idsFrom(2_000_000, toMark.port())).containsExactlyElementsOf(GeoDbHarness.range(2_000_000, 2_000_040));
         assertThat(idsFrom(2_000_000, toLsn.port())).containsExactlyElementsOf(GeoDbHarness.range(2_000_000, 2_000_080));
+        assertThat(idsFrom(2_000_000, latest.port())).as("latest: what was committed when the restore began")
+                .containsExactlyElementsOf(GeoDbHarness.range(2_000_000, 2_000_120));
         assertThat(mark.archived()).isTrue();
         assertThat(db.backups().marks()).extracting(RestoreMark::name).contains("before-migration");
         assertThatThrownBy(() -> db.mark("before-migration")).isInstanceOf(IllegalArgumentException.class)

@@ -65,16 +65,23 @@ class RestoreAcrossFailoverIT {
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 StoreStatus central = db.backups().stores().stream().filter(s -> s.region().equals(CENTRAL))
                         .findFirst().orElseThrow();
-                assertThat(central.latestRestorePoint()).isAfter(geoTarget);
+                assertThat(central.latestRestorePoint()).isAfter(geoTarget)
+                        .isAfterOrEqualTo(java.util.Collections.max(now.values()));
             });
             db.kill(SOUTH);
 
             RestoreResult geo = db.restore(new RestoreRequest(new RestoreTarget.AtTime(geoTarget), "geo", CENTRAL),
                     (step, at) -> System.out.printf("geo-restore: %s%n", step));
 
+            RestoreResult latest = db.restore(new RestoreRequest(new RestoreTarget.Latest(), "geo-latest", CENTRAL),
+                    (step, at) -> System.out.printf("geo-restore latest: %s%n", step));
+
             assertThat(geo.region()).isEqualTo(CENTRAL);
             assertThat(BackupHarness.rowsOn(db, geo.port())).containsExactlyEntriesOf(
                     BackupHarness.committedBy(now, geoTarget));
+            assertThat(latest.region()).isEqualTo(CENTRAL);
+            assertThat(BackupHarness.rowsOn(db, latest.port())).as("everything the other region's store holds")
+                    .containsExactlyEntriesOf(now);
         }
     }
 

@@ -116,7 +116,11 @@ public final class LocalBackups {
         if (target instanceof RestoreTarget.AtMark m && m.name() != null) {
             return new io.hadr.geodb.backup.RestoreTarget.AtMark(m.name());
         }
-        throw new IllegalArgumentException("a restore needs a target: a time, an LSN or a mark, but was " + target);
+        if (target instanceof RestoreTarget.Latest) {
+            return new io.hadr.geodb.backup.RestoreTarget.Latest();
+        }
+        throw new IllegalArgumentException("a restore needs a target: a time, an LSN, a mark or the latest point, but was "
+                + target);
     }
 
     public Restores restores() {

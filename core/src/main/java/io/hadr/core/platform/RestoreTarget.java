@@ -9,7 +9,8 @@ import java.time.Instant;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = RestoreTarget.AtTime.class, name = "time"),
         @JsonSubTypes.Type(value = RestoreTarget.AtLsn.class, name = "lsn"),
-        @JsonSubTypes.Type(value = RestoreTarget.AtMark.class, name = "mark")})
+        @JsonSubTypes.Type(value = RestoreTarget.AtMark.class, name = "mark"),
+        @JsonSubTypes.Type(value = RestoreTarget.Latest.class, name = "latest")})
 public sealed interface RestoreTarget {
 
     /** Every transaction committed at or before {@code time}, none after (Azure's {@code restorePointInTime}). */
@@ -20,4 +21,10 @@ public sealed interface RestoreTarget {
 
     /** Up to a named restore point made with {@link Platform#mark(String)}. */
     record AtMark(String name) implements RestoreTarget {}
+
+    /**
+     * As far as the backups reach: every archived transaction (what a geo-restore after losing a
+     * region gets; Azure's {@code createMode: Recovery} restores the latest geo-replicated backup).
+     */
+    record Latest() implements RestoreTarget {}
 }

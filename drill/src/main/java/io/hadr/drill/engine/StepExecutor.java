@@ -208,8 +208,9 @@ final class StepExecutor {
             lo = hi = base.originNanos() + Duration.between(base.originWall(), at.time()).toNanos();
             targetTime = at.time();
         } else if (point instanceof RestorePoint.Now) {
+            // As far as the backups reach; the point it reached is known only afterwards (below).
             targetTime = base.wallAt(stepStart);
-            target = new RestoreTarget.AtTime(targetTime);
+            target = new RestoreTarget.Latest();
             lo = hi = stepStart;
         } else if (point instanceof RestorePoint.AroundStep around) {
             StepRecord referenced = named.get(around.step());

@@ -48,4 +48,15 @@ public sealed interface RestoreTarget {
             return "mark '" + name + "'";
         }
     }
+
+    /**
+     * Everything the store has archived: the newest base backup plus all WAL after it (a
+     * geo-restore after losing a region; PostgreSQL's recovery up to the last archived record).
+     */
+    record Latest() implements RestoreTarget {
+        @Override
+        public String toString() {
+            return "the latest archived point";
+        }
+    }
 }

@@ -18,6 +18,8 @@ import java.util.Map;
  * timeline path of the generation that holds T, and needs a transaction end after T in the
  * archived WAL (PostgreSQL stops before the first commit or abort later than T and fails when it
  * finds none). An LSN target needs a record at or after it; a mark needs its restore point record.
+ * The latest target takes whatever the store holds, so it is never refused while a base backup
+ * exists.
  */
 public final class RestorePlanner {
 
@@ -58,6 +60,9 @@ public final class RestorePlanner {
         if (target instanceof RestoreTarget.AtLsn l) {
             return atLsn(views, Lsn.parse(l.lsn()), earliest, latest, store);
         }
+        if (target instanceof RestoreTarget.Latest) {
+            return atLatest(views, store);
+        }
         return atMark(views, ((RestoreTarget.AtMark) target).name(), earliest, latest, store);
     }
 
@@ -85,6 +90,29 @@ public final class RestorePlanner {
             return new Plan(view, backup, settings, view.history().timeline(), "time " + time);
         }
         throw refused(RestoreRefusedException.Reason.BEFORE_EARLIEST, "is before the earliest restore point", time.toString(), earliest, latest, store, views);
+    }
+
+    /**
+     * The newest generation's newest base backup, replayed to the last archived record (as an
+     * inclusive LSN target, so the server pauses there like any other restore and the point it
+     * reached is known before it is promoted).
+     */
+    private static Plan atLatest(List<Catalog.GenerationView> views, String store) {
+        for (int i = views.size() - 1; i >= 0; i--) {
+            Catalog.GenerationView view = views.get(i);
+            BaseBackupMeta backup = view.usableBackups().stream()
+                    .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned)).orElse(null);
+            if (backup == null) {
+                continue;
+            }
+            long last = view.chain().lastRecordStart();
+            long target = last >= 0 && Long.compareUnsigned(last, backup.stopLsn()) > 0 ? last : backup.stopLsn();
+            return new Plan(view, backup, Map.of("recovery_target_lsn", Lsn.format(target),
+                    "recovery_target_inclusive", "on"), view.history().timeline(),
+                    "the latest archived point (" + Lsn.format(target) + brokenChain(view) + ")");
+        }
+        throw new RestoreRefusedException(RestoreRefusedException.Reason.NO_BACKUP, "the backup store of '" + store
+                + "' has no usable base backup; take one with 'hadr db backup'", null, null);
     }
 
     private static Plan atLsn(List<Catalog.GenerationView> views, long lsn, Instant earliest, Instant latest,

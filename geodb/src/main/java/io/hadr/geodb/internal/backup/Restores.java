@@ -68,6 +68,12 @@ public final class Restores {
             BackupStore store = context.store(region);
             boolean geo = !region.equals(primary.name());
             RestorePlanner.Plan plan;
+            if (request.target() instanceof RestoreTarget.Latest && !geo && primary.state() == ServerState.RUNNING) {
+                // "Latest" from a running primary means what it has committed until now, not what
+                // archive_timeout happened to ship so far.
+                steps.note("archiving the primary's current WAL, so the restore reaches what is committed now");
+                baseBackups.pushWal(PUSH_TIMEOUT, steps);
+            }
             try {
                 plan = RestorePlanner.plan(context.views(store), request.target(), context.clock());
             } catch (RestoreRefusedException refused) {
@@ -113,8 +119,14 @@ public final class Restores {
         }
     }
 
-    /** A time target must not have gone past T; an LSN target must have reached it. */
+    /** A time target must not have gone past T; an LSN target (and the latest point) must have reached it. */
     private static void checkExact(RestoreTarget target, Restorer.Reached reached, RestorePlanner.Plan plan) {
+        String planned = plan.settings().get("recovery_target_lsn");
+        if (target instanceof RestoreTarget.Latest && planned != null
+                && Long.compareUnsigned(reached.lsn(), Lsn.parse(planned)) < 0) {
+            throw new GeoDbException("the restore stopped at " + Lsn.format(reached.lsn()) + ", before the last "
+                    + "archived record " + planned + "; it is not kept");
+        }
         if (target instanceof RestoreTarget.AtTime t && reached.commitTime() != null
                 && reached.commitTime().isAfter(t.time())) {
             throw new GeoDbException("the restore replayed a transaction that ended at " + reached.commitTime()
