@@ -351,6 +351,26 @@ class DrillEngineIT {
     }
 
     @Test
+    void shouldCheckAGeoRestoreThatReachedNoTransactionAsOwingNoRowAndCountTheLossAsRpo() throws Exception {
+        Topology cold = StrategyComparison.withStrategy(TOPOLOGY, Strategy.COLD_STANDBY);
+        try (FakeEnvironment env = new FakeEnvironment(cold, DETECTION)) {
+            env.geoBackupLag(Duration.ofHours(1));
+
+            DrillResult result = DrillRunner.run("region-outage", env.platform(), options("cold").build());
+
+            DrillReport report = result.report();
+            assertThat(report.restore()).isNotNull();
+            assertThat(report.restore().error()).as("the restore was checked").isNull();
+            assertThat(report.restore().exact()).isTrue();
+            assertThat(report.restore().expectedRows()).isZero();
+            assertThat(report.restore().restoredRows()).isZero();
+            assertThat(report.writes().lost()).as("every write acknowledged before the region went").isPositive();
+            assertThat(report.objectives()).filteredOn(o -> o.name().equals("restore")).singleElement()
+                    .satisfies(o -> assertThat(o.verdict()).isEqualTo("PASS"));
+        }
+    }
+
+    @Test
     void shouldPrintThePlanOfADryRunAndTouchNothing() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
             DrillResult result = DrillRunner.run("region-outage", env.platform(), options("dry").dryRun(true).objective("rto=30s").build());
