@@ -32,9 +32,10 @@ public final class StrategyComparison {
      * @param lostSpanMs the RPO measured; null when unknown
      * @param error why the drill could not run under this strategy, or null
      * @param report where its reports are, or null
+     * @param lostSpanIsLowerBound even the drill's first write was lost: the real RPO is at least {@code lostSpanMs}
      */
     public record Row(String strategy, String verdict, Long rtoMs, Long readsRtoMs, Long writesRtoMs, Long lostSpanMs,
-            Integer lostWrites, Long acknowledgedWrites, String error, String report) {}
+            Integer lostWrites, Long acknowledgedWrites, String error, String report, Boolean lostSpanIsLowerBound) {}
 
     /** The table, written as {@code comparison.json}. */
     public record Comparison(String drill, Instant startedAt, Instant endedAt, List<Row> rows) {}
@@ -102,13 +103,14 @@ public final class StrategyComparison {
                 DrillReport r = result.report();
                 Long rto = r.objectives().stream().filter(o -> o.name().equals("rto")).findFirst().map(DrillReport.Objective::measuredMs).orElse(null);
                 rows.add(new Row(strategy.id(), r.verdict(), rto, r.reads().rtoMs(), r.writes().rtoMs(), r.writes().lostSpanMs(),
-                        r.writes().lost(), r.writes().acknowledged(), r.verdictReason(), strategyDir.resolve("report.html").toString()));
+                        r.writes().lost(), r.writes().acknowledged(), r.verdictReason(), strategyDir.resolve("report.html").toString(),
+                        r.writes().lostSpanIsLowerBound()));
             } catch (InterruptedException e) {
                 throw e;
             } catch (RuntimeException e) {
                 String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
                 options.progress().line(strategy.id() + ": could not run: " + message);
-                rows.add(new Row(strategy.id(), "ERROR", null, null, null, null, null, null, message, null));
+                rows.add(new Row(strategy.id(), "ERROR", null, null, null, null, null, null, message, null, null));
             }
         }
         Comparison comparison = new Comparison(drillName, started, options.time().now(), rows);
@@ -148,7 +150,9 @@ public final class StrategyComparison {
         for (Row r : c.rows()) {
             md.append("| ").append(r.strategy()).append(" | ").append(r.verdict()).append(" | ").append(ms(r.rtoMs(), r))
                     .append(" | ").append(ms(r.readsRtoMs(), r)).append(" | ").append(ms(r.writesRtoMs(), r)).append(" | ")
-                    .append(r.lostSpanMs() == null ? "unknown" : seconds(r.lostSpanMs())).append(" | ")
+                    .append(r.lostSpanMs() == null ? "unknown"
+                            : (Boolean.TRUE.equals(r.lostSpanIsLowerBound()) ? ">= " : "") + seconds(r.lostSpanMs()))
+                    .append(" | ")
                     .append(r.lostWrites() == null ? "unknown" : r.lostWrites() + " of " + r.acknowledgedWrites()).append(" |\n");
         }
         return md.toString();

@@ -367,6 +367,11 @@ class DrillEngineIT {
             assertThat(report.writes().lost()).as("every write acknowledged before the region went").isPositive();
             assertThat(report.objectives()).filteredOn(o -> o.name().equals("restore")).singleElement()
                     .satisfies(o -> assertThat(o.verdict()).isEqualTo("PASS"));
+            assertThat(report.writes().lostSpanIsLowerBound()).isTrue();
+            assertThat(report.objectives()).filteredOn(o -> o.name().equals("rpo")).singleElement().satisfies(o -> {
+                assertThat(o.verdict()).as("an RPO only known to be at least the span cannot pass").isEqualTo("FAIL");
+                assertThat(o.measured()).startsWith(">= ");
+            });
         }
     }
 

@@ -502,7 +502,8 @@ public final class DrillEngine {
                 rpo == null || rpo.newestLostAckNanos() == null ? null : base.wallAt(rpo.newestLostAckNanos()),
                 rpo == null ? null : rpo.inDoubt(), rpo == null ? List.of() : rpo.inDoubtIds(),
                 rpo == null ? null : rpo.present(), rpo == null ? null : rpo.foreign(),
-                writers.get(0), writers, readBack == null ? null : readBack.error(), byRegion(writes), latency(writes));
+                writers.get(0), writers, readBack == null ? null : readBack.error(), byRegion(writes), latency(writes),
+                rpo == null ? null : rpo.lowerBound());
         if (rpo != null && rpo.foreign() > 0) {
             notes.add(rpo.foreign() + " records of the drill's writers were not written by this drill");
         }
@@ -530,7 +531,7 @@ public final class DrillEngine {
                 reason, base.originWall(), time.now(), platform.kind(), hadrVersion(), topology, topology.strategy().id(), machine(),
                 trafficSettings(writers()), List.of(), List.of(), new DrillReport.Reads(0, 0, 0, null, Map.of(), new DrillReport.Latency(null, null, null)),
                 new DrillReport.Writes(0, 0, 0, null, null, List.of(), null, null, null, null, List.of(), null, null, writers().get(0),
-                        writers(), null, Map.of(), new DrillReport.Latency(null, null, null)),
+                        writers(), null, Map.of(), new DrillReport.Latency(null, null, null), null),
                 null, List.of(), List.of(), List.of(), steps(method, base.originNanos()), drill.rollbacks().when().word(),
                 steps(rollbacks, base.originNanos()), null, chart, notes);
     }
@@ -555,9 +556,16 @@ public final class DrillEngine {
                     readBack == null ? "no writes were read back" : readBack.error());
         }
         long span = rpo.lostSpanMs();
+        String counted = rpo.lost() + " of " + rpo.acknowledged() + " acknowledged writes lost, " + rpo.inDoubt() + " in doubt";
+        if (rpo.lowerBound()) {
+            // What was lost reaches back past the drill's first write: the objective cannot be shown to hold.
+            return new DrillReport.Objective("rpo", Durations.format(target), ">= " + seconds(span), span, "FAIL", counted
+                    + "; even the drill's first write was lost, so the disaster took older data too and the real RPO is "
+                    + "at least this (send traffic for longer before the fault to see how much)");
+        }
         boolean pass = span <= target.toMillis() && !(target.isZero() && rpo.lost() > 0);
         return new DrillReport.Objective("rpo", Durations.format(target), seconds(span), span, pass ? "PASS" : "FAIL",
-                rpo.lost() + " of " + rpo.acknowledged() + " acknowledged writes lost, " + rpo.inDoubt() + " in doubt");
+                counted);
     }
 
     private static Long worst(Long current, Long next) {

@@ -257,6 +257,7 @@ final class StepExecutor {
         }
         restore = verify(result, point, targetTime, lo, hi);
         String verdict = restore.error() != null ? "not checked: " + restore.error()
+                : restore.exact() && restore.expectedRows() == 0 ? "exact: it reached no write of this drill, and holds none"
                 : restore.exact() ? "exact: all " + restore.expectedRows() + " rows acknowledged before the target are there, none after"
                 : restore.missingIds().size() + " rows missing, " + restore.unexpectedIds().size() + " rows from after the target";
         return "restored " + result.name() + " in " + result.took().toMillis() + " ms; " + verdict;

@@ -17,6 +17,9 @@ import java.util.Set;
  *   <li>the lost span: from the oldest lost acknowledgement to the fault it preceded (or to the
  *       newest lost acknowledgement when that is later): the stretch of acknowledged history the
  *       disaster took. 0 when nothing was lost.</li>
+ *   <li>a lower bound: when even the drill's first acknowledged write is lost, the disaster took
+ *       history from before the drill began too, which the drill cannot see: the real RPO is at
+ *       least the lost span (e.g. a cold standby whose backup copies trail by minutes).</li>
  * </ul>
  *
  * @param sent writes sent
@@ -28,9 +31,10 @@ import java.util.Set;
  * @param newestLostAckNanos acknowledgement time of the newest lost write, or null
  * @param lostSpanNanos the lost span
  * @param foreign records of the drill's writers that no request of this drill made (another run's, or a bug)
+ * @param lowerBound the drill's first acknowledged write is lost: the real RPO is at least the lost span
  */
 public record Rpo(int sent, int acknowledged, int present, List<String> lostIds, List<String> inDoubtIds,
-        Long oldestLostAckNanos, Long newestLostAckNanos, long lostSpanNanos, int foreign) {
+        Long oldestLostAckNanos, Long newestLostAckNanos, long lostSpanNanos, int foreign, boolean lowerBound) {
 
     public int lost() {
         return lostIds.size();
@@ -75,7 +79,8 @@ public record Rpo(int sent, int acknowledged, int present, List<String> lostIds,
         int foreign = (int) presentIds.stream().filter(id -> !made.contains(id)).count();
         lost.sort(Comparator.comparingLong(Sample::endNanos));
         if (lost.isEmpty()) {
-            return new Rpo(writes.size(), acknowledged, present, List.of(), List.copyOf(inDoubt), null, null, 0, foreign);
+            return new Rpo(writes.size(), acknowledged, present, List.of(), List.copyOf(inDoubt), null, null, 0, foreign,
+                    false);
         }
         long oldest = lost.get(0).endNanos();
         long newest = lost.get(lost.size() - 1).endNanos();
@@ -86,7 +91,8 @@ public record Rpo(int sent, int acknowledged, int present, List<String> lostIds,
                 break;
             }
         }
+        long firstAcknowledged = writes.stream().filter(Sample::ok).mapToLong(Sample::endNanos).min().orElseThrow();
         return new Rpo(writes.size(), acknowledged, present, lost.stream().map(Sample::id).toList(),
-                List.copyOf(inDoubt), oldest, newest, reference - oldest, foreign);
+                List.copyOf(inDoubt), oldest, newest, reference - oldest, foreign, oldest == firstAcknowledged);
     }
 }

@@ -106,7 +106,7 @@ public record DrillReport(
     public record Writes(long sent, long acknowledged, long failed, Long rtoMs, Integer lost, List<String> lostIds,
             Long lostSpanMs, Instant lostFrom, Instant lostTo, Integer inDoubt, List<String> inDoubtIds, Integer present,
             Integer foreign, String writer, List<String> writers, String readBackError, Map<String, Long> byRegion,
-            Latency latency) {}
+            Latency latency, Boolean lostSpanIsLowerBound) {}
 
     /** Latency of answered requests, in ms. */
     public record Latency(Double p50Ms, Double p99Ms, Double maxMs) {}

@@ -50,6 +50,20 @@ class RpoTest {
 
         assertThat(rpo.lostIds()).containsExactly("w-1", "w-2");
         assertThat(rpo.lostSpanMs()).isEqualTo(600);
+        assertThat(rpo.lowerBound()).as("even the first write is gone: older data may be too").isTrue();
+    }
+
+    @Test
+    void shouldTakeTheSpanAsExactOnlyWhenAWriteBeforeTheLostOnesSurvived() {
+        List<Sample> writes = List.of(write("w-1", 0, 10, true), write("w-2", 100, 110, true), write("w-3", 200, 210, true));
+
+        Rpo partly = Rpo.count(writes, Set.of("w-1"), List.of(300 * MS));
+        Rpo all = Rpo.count(writes, Set.of(), List.of(300 * MS));
+
+        assertThat(partly.lowerBound()).isFalse();
+        assertThat(partly.lostSpanMs()).isEqualTo(300 - 110);
+        assertThat(all.lowerBound()).isTrue();
+        assertThat(all.lostSpanMs()).isEqualTo(300 - 10);
     }
 
     @Test
