@@ -58,6 +58,7 @@ class RecordStore {
     private final DatabaseMonitor monitor;
     private final DatabaseRetry retry;
     private final Duration awayAfter;
+    private final SessionRenewal renewal;
 
     RecordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource, Dialect dialect,
                 String region, SchemaMigrator schema, DatabaseMonitor monitor, DatabaseRetry retry, Duration awayAfter) {
@@ -73,6 +74,8 @@ class RecordStore {
         this.monitor = monitor;
         this.retry = retry;
         this.awayAfter = awayAfter;
+        this.renewal = new SessionRenewal(() -> dataSource.getHikariPoolMXBean().softEvictConnections(),
+                Duration.ofSeconds(1), System::nanoTime);
     }
 
     /**
@@ -142,10 +145,8 @@ class RecordStore {
 
     private void beforeRetry(RuntimeException failure, int attempt) {
         // After a switch, every pooled session may lead to the old primary (cut, or read-only
-        // since promotion): renew them all once, and again whenever a session answers read-only.
-        if (attempt == 1 || DatabaseFailures.isReadOnly(failure, dialect)) {
-            dataSource.getHikariPoolMXBean().softEvictConnections();
-        }
+        // since promotion): renew them, once for all the requests that fail at that moment.
+        renewal.afterFailure(failure);
     }
 
     /**
@@ -167,7 +168,7 @@ class RecordStore {
                 throw e;
             }
             if (DatabaseFailures.isReadOnly(e, dialect)) {
-                dataSource.getHikariPoolMXBean().softEvictConnections();
+                renewal.afterFailure(e);
             }
             log.warn("read of writer {} failed after {} row(s) and {} attempt(s) in {} ms ({}): {}", writer, count[0],
                     gaveUp.attempts, gaveUp.elapsed.toMillis(), gaveUp.reason, e.toString());
