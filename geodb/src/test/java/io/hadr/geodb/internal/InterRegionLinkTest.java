@@ -136,7 +136,7 @@ class InterRegionLinkTest {
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> !writer.isDone());
         assertThat(written.get()).as("stalled after the window and the socket buffers")
-                .isLessThan(InterRegionLink.WINDOW * 4);
+                .isLessThan(LinkCrossing.WINDOW * 4);
 
         link.heal();
         CompletableFuture.runAsync(() -> {
