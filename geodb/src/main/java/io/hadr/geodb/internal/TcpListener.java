@@ -1,6 +1,7 @@
 package io.hadr.geodb.internal;
 
 import io.hadr.geodb.GeoDbException;
+import io.hadr.geodb.ListenerEndpoint;
 import io.hadr.toolkit.Threads;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -93,6 +94,11 @@ public final class TcpListener implements AutoCloseable {
 
     public int port() {
         return serverSocket.getLocalPort();
+    }
+
+    /** This entry's address for clients of {@code databaseName}; the same before and after failovers. */
+    public ListenerEndpoint endpoint(String databaseName) {
+        return new ListenerEndpoint(kind, "127.0.0.1", port(), databaseName);
     }
 
     /** The kind and region, e.g. {@code read-write (southindia)}, for logs. */
