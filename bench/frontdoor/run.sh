@@ -28,9 +28,10 @@ need haproxy haproxy
 need curl curl
 
 echo "building frontdoor..." >&2
-(cd "$ROOT" && mvn -B -q -pl frontdoor -am -DskipTests test-compile >/dev/null)
-(cd "$ROOT" && mvn -B -q -pl frontdoor dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
+# One reactor run: the modules frontdoor depends on are not installed, so only the reactor finds
+# them (each module writes the file in turn; frontdoor, built last, writes it last).
+(cd "$ROOT" && mvn -B -q -pl frontdoor -am -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
 CP="$ROOT/frontdoor/target/classes:$ROOT/frontdoor/target/test-classes:$(cat "$OUT/classpath.txt")"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}"
 
