@@ -30,6 +30,7 @@ need python3 python3
 
 hadr_jar
 STATE="$OUT/state"
+export WRITER=bench-app
 
 # Known, so that wrk can go straight to an app locked to its front door (X-Azure-FDID).
 FRONT_DOOR_ID="${FRONT_DOOR_ID:-6c1f3b2a-9d84-4e57-b0a3-2f1e5d7c9a41}"
@@ -72,9 +73,9 @@ record() { # target round tps p99
 
 wrk_writes() { # target url round; FDID in the environment for an app locked to its front door
   local file="$OUT/wrk-$1-$3.txt" before after requests errors
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/writes.lua" "$2" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH_ROOT/bench/writes.lua" "$2" >/dev/null
   before=$(cpu_ticks "$APP_PID")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/writes.lua" "$2" >"$file"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$BENCH_ROOT/bench/writes.lua" "$2" >"$file"
   after=$(cpu_ticks "$APP_PID")
   errors=$(grep -E "Non-2xx|Socket errors" "$file" || true)
   [ -n "$errors" ] && echo "  $1 round $3: $errors" >&2

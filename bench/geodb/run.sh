@@ -63,10 +63,10 @@ YAML
   endpoint=$("${HADR[@]}" status --json --state-dir "$HADR_STATE" | json 'd["endpoint"]')
 
   echo "[$mode] warm-up 5s..." >&2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$HERE/writes.lua" "$endpoint" > "$OUT/warmup-$mode.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$BENCH_ROOT/bench/writes.lua" "$endpoint" > "$OUT/warmup-$mode.txt"
 
   echo "[$mode] writes for $DURATION, sampling replication lag..." >&2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/writes.lua" "$endpoint" > "$OUT/wrk-$mode.txt" &
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_ROOT/bench/writes.lua" "$endpoint" > "$OUT/wrk-$mode.txt" &
   local wrk_pid=$!
   : > "$OUT/lag-$mode.txt"
   # Sample through the control API (a JVM per sample would be too slow to see short lags).
