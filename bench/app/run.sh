@@ -13,7 +13,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
+ROOT="$BENCH_ROOT"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-5s}"
 FIRST_WARMUP="${FIRST_WARMUP:-20s}"
@@ -22,8 +23,7 @@ THREADS="${THREADS:-2}"
 ROUNDS="${ROUNDS:-3}"
 BASE_PORT="${BASE_PORT:-28190}"
 APP_JAR="${APP_JAR:-$ROOT/app/target/hadr-app.jar}"
-OUT="${OUT:-$ROOT/bench/results/app-$(date -u +%Y%m%dT%H%M%SZ)}"
-mkdir -p "$OUT"
+bench_out app
 
 # name=JVM options; the names are the rows of the table. app-local is what the local environment
 # starts app JVMs with today (LocalEnvironment.APP_JVM_OPTIONS); app-serial is the same without
@@ -36,13 +36,6 @@ else
   IFS=';' read -r -a VARIANTS <<< "$VARIANTS"
 fi
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)..." >&2
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$2" >/dev/null; fi
-  fi
-}
 need wrk wrk
 need gunicorn gunicorn
 need curl curl
@@ -53,26 +46,11 @@ if [ -z "${APP_JAR_PREBUILT:-}" ] && [ "$APP_JAR" = "$ROOT/app/target/hadr-app.j
   (cd "$ROOT" && mvn -B -q -pl app -am package -DskipTests >/dev/null)
 fi
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-wait_for() { # url, name: wait at most 120 s for a 200
-  local deadline=$((SECONDS + 120))
-  until curl -fs -o /dev/null "$1" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "$2 did not come up at $1 (log: $OUT/$2.log)" >&2; exit 1; fi
-    sleep 0.2
-  done
-}
-
 declare -A URL PID
 TARGETS=(flask)
 # The original app: Debian's gunicorn with two sync workers, as a small App Service plan would run it.
 (cd "$HERE" && exec env REGION_NAME="Central India" gunicorn -w 2 -b "127.0.0.1:$BASE_PORT" app:app) >"$OUT/flask.log" 2>&1 &
-PIDS+=($!)
+bench_track $!
 PID[flask]=$!
 URL[flask]="http://127.0.0.1:$BASE_PORT/"
 port=$BASE_PORT
@@ -83,15 +61,15 @@ for variant in "${VARIANTS[@]}"; do
   # shellcheck disable=SC2086
   env PORT="$port" REGION_NAME="Central India" WEBSITE_SITE_NAME=hadr-bench WEBSITE_INSTANCE_ID="$name" \
     java $flags -jar "$jar" >"$OUT/$name.log" 2>&1 &
-  PIDS+=($!)
+  bench_track $!
   PID[$name]=$!
   URL[$name]="http://127.0.0.1:$port/"
   TARGETS+=("$name")
   # One at a time, so that each start-up time is its own.
-  wait_for "${URL[$name]}" "$name"
+  wait_for "${URL[$name]}" "$name" 120
   echo "$name: java $flags -jar $jar" >> "$OUT/variants.txt"
 done
-wait_for "${URL[flask]}" flask
+wait_for "${URL[flask]}" flask 120
 declare -A STARTUP
 for target in "${TARGETS[@]}"; do
   # "hadr-app ... ready: ... started in N ms (JVM up M ms)": the time to the first answer.
@@ -100,30 +78,6 @@ done
 for target in "${TARGETS[@]}"; do
   echo "$target: $(curl -fsS "${URL[$target]}")" >> "$OUT/answers.txt"
 done
-
-to_ms() { # wrk latency like 512.00us, 1.23ms, 2.01s -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else { printf "%s", v } }'
-}
-
-# CPU time (clock ticks, user + system) of a process and its children (gunicorn's workers); a
-# JVM's threads are in its own count. Throughput on a shared machine moves with everyone else's
-# load; CPU per request much less so.
-cpu_ticks() {
-  local total=0 p
-  for p in "$1" $(pgrep -P "$1" || true); do
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
-  done
-  echo "$total"
-}
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
-
-median() { # numbers... -> their median
-  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 
 declare -A RPS P50 P99 RATIO CPU CPU_RATIO
 echo "first warm-up: $FIRST_WARMUP per target (the JIT compiles the request path)" >&2

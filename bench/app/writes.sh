@@ -13,40 +13,24 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
 DURATION="${DURATION:-10}"
 WARMUP="${WARMUP:-5}"
 CONNECTIONS="${CONNECTIONS:-8}"
 THREADS="${THREADS:-2}"
 ROUNDS="${ROUNDS:-3}"
 APP_JVM_OPTIONS="${APP_JVM_OPTIONS:-}"
-OUT="${OUT:-$ROOT/bench/results/app-writes-$(date -u +%Y%m%dT%H%M%SZ)}"
-mkdir -p "$OUT"
 # As root, PostgreSQL runs as nobody; hadr keeps its data elsewhere, but the logs stay here.
-chmod o+x "$OUT" "$ROOT/bench/results" 2>/dev/null || true
+bench_out app-writes
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)..." >&2
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$2" >/dev/null; fi
-  fi
-}
 need wrk wrk
 need pgbench postgresql-client
 need curl curl
 need python3 python3
 
-echo "building hadr.jar..." >&2
-"$ROOT/hadr" version >/dev/null
-HADR=(java -jar "$ROOT/cli/target/hadr.jar")
-
+hadr_jar
 STATE="$OUT/state"
-UP=""
-cleanup() {
-  if [ -n "$UP" ]; then "${HADR[@]}" down --state-dir "$STATE" >/dev/null 2>&1 || true; fi
-}
-trap cleanup EXIT
+export WRITER=bench-app
 
 # Known, so that wrk can go straight to an app locked to its front door (X-Azure-FDID).
 FRONT_DOOR_ID="${FRONT_DOOR_ID:-6c1f3b2a-9d84-4e57-b0a3-2f1e5d7c9a41}"
@@ -59,16 +43,10 @@ FRONT_DOOR_ID="${FRONT_DOOR_ID:-6c1f3b2a-9d84-4e57-b0a3-2f1e5d7c9a41}"
     echo "  jvmOptions:"
     for option in $APP_JVM_OPTIONS; do echo "    - \"$option\""; done
   fi
-  cat <<YAML
-local:
-  endpointPort: 0
-  appBasePort: 0
-  databaseBasePort: 0
-  controlPort: 0
-YAML
+  local_ports
 } > "$OUT/topology.yaml"
 echo "starting the environment..." >&2
-UP=1
+HADR_STATE="$STATE"
 "${HADR[@]}" up --detach -f "$OUT/topology.yaml" --state-dir "$STATE" > "$OUT/up.txt"
 "${HADR[@]}" status --json --state-dir "$STATE" > "$OUT/status.json"
 
@@ -87,21 +65,6 @@ cat > "$OUT/insert.sql" <<'SQL'
 INSERT INTO records (id, writer, seq, region) VALUES (gen_random_uuid()::text, 'pgbench', :client_id, 'pgbench');
 SQL
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-TICK_US=$((1000000 / $(getconf CLK_TCK)))
-
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
-
-to_ms() {
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else { printf "%s", v } }'
-}
-
 declare -A TPS P99 RATIO CPU
 record() { # target round tps p99
   TPS[$1]="${TPS[$1]:-} $3"; P99[$1]="${P99[$1]:-} $4"
@@ -110,9 +73,9 @@ record() { # target round tps p99
 
 wrk_writes() { # target url round; FDID in the environment for an app locked to its front door
   local file="$OUT/wrk-$1-$3.txt" before after requests errors
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$HERE/writes.lua" "$2" >/dev/null
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$BENCH_ROOT/bench/writes.lua" "$2" >/dev/null
   before=$(cpu_ticks "$APP_PID")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$HERE/writes.lua" "$2" >"$file"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$BENCH_ROOT/bench/writes.lua" "$2" >"$file"
   after=$(cpu_ticks "$APP_PID")
   errors=$(grep -E "Non-2xx|Socket errors" "$file" || true)
   [ -n "$errors" ] && echo "  $1 round $3: $errors" >&2

@@ -2,16 +2,17 @@
 # The drill load generator's throughput and the resolution of the RTO it reports, on this machine.
 # Usage: bench/drill/run.sh [seconds-per-step]   (default 5; the whole run takes about 3 minutes)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source "$(dirname "$0")/../lib.sh"
+cd "$BENCH_ROOT"
 step="${1:-5}"
-out="bench/results/drill-$(date -u +%Y%m%d-%H%M%S)"
-mkdir -p "$out"
-mvn -B -q -pl drill -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$PWD/$out/classpath.txt" >"$out/build.log"
+bench_out drill
+out="$OUT"
+mvn -B -q -pl drill -am package -DskipTests dependency:build-classpath -Dmdep.outputFile="$out/classpath.txt" >"$out/build.log"
 cp="drill/target/classes:core/target/classes:$(cat "$out/classpath.txt")"
 {
   echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
   # The same origin alone under wrk, to tell the origin's limit from the generator's.
-  if ! command -v wrk >/dev/null; then apt-get install -y -qq wrk >/dev/null; fi
+  need wrk wrk
   java -cp "$cp" bench/drill/LoadGeneratorBench.java 1 serve $((step + 8)) >"$out/origin-port.txt" &
   origin=$!
   for _ in $(seq 100); do [ -s "$out/origin-port.txt" ] && break; sleep 0.1; done

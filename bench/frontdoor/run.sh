@@ -8,7 +8,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
+ROOT="$BENCH_ROOT"
 DURATION="${DURATION:-15s}"
 WARMUP="${WARMUP:-10s}"
 CONNECTIONS="${CONNECTIONS:-32}"
@@ -20,47 +21,25 @@ PRIMARY_PORT="${PRIMARY_PORT:-18081}"
 BACKUP_PORT="${BACKUP_PORT:-18082}"
 FRONTDOOR_PORT="${FRONTDOOR_PORT:-18080}"
 HAPROXY_PORT="${HAPROXY_PORT:-18090}"
-OUT="${OUT:-$ROOT/bench/results/frontdoor-$(date -u +%Y%m%dT%H%M%SZ)}"
-mkdir -p "$OUT"
+bench_out frontdoor
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)..." >&2
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$2" >/dev/null; fi
-  fi
-}
 need wrk wrk
 need haproxy haproxy
 need curl curl
 
 echo "building frontdoor..." >&2
-(cd "$ROOT" && mvn -B -q -pl frontdoor -am -DskipTests test-compile >/dev/null)
-(cd "$ROOT" && mvn -B -q -pl frontdoor dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
+# One reactor run: the modules frontdoor depends on are not installed, so only the reactor finds
+# them (each module writes the file in turn; frontdoor, built last, writes it last).
+(cd "$ROOT" && mvn -B -q -pl frontdoor -am -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
 CP="$ROOT/frontdoor/target/classes:$ROOT/frontdoor/target/test-classes:$(cat "$OUT/classpath.txt")"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}"
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-
-wait_for() { # url, name: wait at most 60 s for a 200
-  local deadline=$((SECONDS + 60))
-  until curl -fs -o /dev/null "$1" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then echo "$2 did not come up at $1" >&2; exit 1; fi
-    sleep 0.2
-  done
-}
-
 java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.testing.TestOriginMain primary "$PRIMARY_PORT" >"$OUT/primary.log" 2>&1 &
-PIDS+=($!)
+bench_track $!
 PRIMARY_PID=$!
 java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.testing.TestOriginMain backup "$BACKUP_PORT" >"$OUT/backup.log" 2>&1 &
-PIDS+=($!)
+bench_track $!
 wait_for "http://127.0.0.1:$PRIMARY_PORT/" primary
 wait_for "http://127.0.0.1:$BACKUP_PORT/" backup
 
@@ -70,7 +49,7 @@ java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.testing.FrontDoorMain --port "$FRONT
     --probe-path /health --probe-interval-ms 1000 --sample-size 4 --successful-samples 3 \
     --origin "primary=http://127.0.0.1:$PRIMARY_PORT,priority=1,weight=1000" \
     --origin "backup=http://127.0.0.1:$BACKUP_PORT,priority=2,weight=1000" >"$OUT/frontdoor.log" 2>&1 &
-PIDS+=($!)
+bench_track $!
 FRONTDOOR_PID=$!
 
 cat >"$OUT/haproxy.cfg" <<CFG
@@ -96,7 +75,7 @@ backend origins
     server backup 127.0.0.1:$BACKUP_PORT check backup
 CFG
 haproxy -f "$OUT/haproxy.cfg" -db >"$OUT/haproxy.log" 2>&1 &
-PIDS+=($!)
+bench_track $!
 HAPROXY_PID=$!
 
 wait_for "http://127.0.0.1:$FRONTDOOR_PORT/" "front door"
@@ -110,18 +89,6 @@ routes_to_primary() { # url, name: wait at most 60 s until it answers with the p
 }
 routes_to_primary "http://127.0.0.1:$FRONTDOOR_PORT/" "front door"
 routes_to_primary "http://127.0.0.1:$HAPROXY_PORT/" haproxy
-
-to_ms() { # wrk latency like 512.00us, 1.23ms, 2.01s -> milliseconds
-  awk -v v="$1" 'BEGIN {
-    if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
-    else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
-    else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
-    else { printf "%s", v } }'
-}
-
-cpu_ticks() { # pid -> user + system CPU time of the process so far, in clock ticks
-  awk '{print $14 + $15}' "/proc/$1/stat"
-}
 
 declare -A RPS P50 P99 CPU
 run() { # load name url round connections threads pid
@@ -144,10 +111,6 @@ run() { # load name url round connections threads pid
   RPS[$key]="${RPS[$key]:-} $rps"; P50[$key]="${P50[$key]:-} $p50"; P99[$key]="${P99[$key]:-} $p99"; CPU[$key]="${CPU[$key]:-} $cpu"
   printf '  round %s %-6s %-10s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  cpu %6.1f us/req  load %s\n' \
       "$round" "$load" "$name" "$rps" "$p50" "$p99" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)" >&2
-}
-
-median() { # numbers... -> their median
-  printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
 
 echo "wrk, $DURATION per run after $WARMUP warm-up, $ROUNDS rounds, on $(nproc) cores; load at start:$(cut -d' ' -f1-3 /proc/loadavg)" >&2

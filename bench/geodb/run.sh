@@ -14,36 +14,19 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
 DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-8}"
 THREADS="${THREADS:-2}"
-OUT="${OUT:-$ROOT/bench/results/geodb-$(date -u +%Y%m%dT%H%M%SZ)}"
-mkdir -p "$OUT"
-chmod o+x "$OUT" "$ROOT/bench/results" 2>/dev/null || true
+bench_out geodb
 
-need() {
-  if ! command -v "$1" >/dev/null 2>&1; then
-    echo "installing $2 (Debian package)..." >&2
-    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq "$2" >/dev/null
-    else sudo apt-get update -qq && sudo apt-get install -y -qq "$2" >/dev/null; fi
-  fi
-}
 need wrk wrk
 need curl curl
 need python3 python3
 
-echo "building hadr.jar..." >&2
-"$ROOT/hadr" version >/dev/null
+hadr_jar
 mkdir -p "$OUT/classes"
 javac -d "$OUT/classes" "$HERE/WriteLoad.java"
-HADR=(java -jar "$ROOT/cli/target/hadr.jar")
-
-STATE=""
-cleanup() {
-  if [ -n "$STATE" ]; then "${HADR[@]}" down --state-dir "$STATE" >/dev/null 2>&1 || true; fi
-}
-trap cleanup EXIT
 
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
@@ -66,34 +49,30 @@ PY
 
 run_mode() {
   local mode=$1
-  STATE="$OUT/state-$mode"
-  mkdir -p "$STATE"
+  HADR_STATE="$OUT/state-$mode"
+  mkdir -p "$HADR_STATE"
   cat > "$OUT/topology-$mode.yaml" <<YAML
 name: bench-$mode
 database:
   replication: $mode
-local:
-  endpointPort: 0
-  appBasePort: 0
-  databaseBasePort: 0
-  controlPort: 0
+$(local_ports)
 YAML
   echo "[$mode] starting the environment..." >&2
-  "${HADR[@]}" up --detach -f "$OUT/topology-$mode.yaml" --state-dir "$STATE" > "$OUT/up-$mode.txt"
+  "${HADR[@]}" up --detach -f "$OUT/topology-$mode.yaml" --state-dir "$HADR_STATE" > "$OUT/up-$mode.txt"
   local endpoint
-  endpoint=$("${HADR[@]}" status --json --state-dir "$STATE" | json 'd["endpoint"]')
+  endpoint=$("${HADR[@]}" status --json --state-dir "$HADR_STATE" | json 'd["endpoint"]')
 
   echo "[$mode] warm-up 5s..." >&2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$HERE/writes.lua" "$endpoint" > "$OUT/warmup-$mode.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s "$BENCH_ROOT/bench/writes.lua" "$endpoint" > "$OUT/warmup-$mode.txt"
 
   echo "[$mode] writes for $DURATION, sampling replication lag..." >&2
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$HERE/writes.lua" "$endpoint" > "$OUT/wrk-$mode.txt" &
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$BENCH_ROOT/bench/writes.lua" "$endpoint" > "$OUT/wrk-$mode.txt" &
   local wrk_pid=$!
   : > "$OUT/lag-$mode.txt"
   # Sample through the control API (a JVM per sample would be too slow to see short lags).
   local control_url control_token
-  control_url=$(json 'd["url"]' < "$STATE/control.json")
-  control_token=$(json 'd["token"]' < "$STATE/control.json")
+  control_url=$(json 'd["url"]' < "$HADR_STATE/control.json")
+  control_token=$(json 'd["token"]' < "$HADR_STATE/control.json")
   while kill -0 $wrk_pid 2>/dev/null; do
     curl -s -H "Authorization: Bearer $control_token" "$control_url/v1/db/status" \
       | json '"%s %s" % (d["replicationLagBytes"], d["replicationLagMs"])' >> "$OUT/lag-$mode.txt" 2>/dev/null || true
@@ -126,8 +105,8 @@ PY
     sleep 3
     local t0
     t0=$(date +%s%3N)
-    local mode_param=$kind
-    curl -s -X POST -H "Authorization: Bearer $control_token" "$control_url/v1/db/failover?mode=$mode_param" \
+    curl -s -X POST -H "Authorization: Bearer $control_token" -H "Content-Type: application/json" \
+      -d "{\"mode\":\"${kind^^}\"}" "$control_url/v1/db/failover" \
       > "$OUT/failover-$mode-$kind.json"
     wait $pid
     local moved
@@ -155,8 +134,8 @@ PY
   done
 
   echo "| $mode | $rps | $p50 | $p99 | $non2xx | $lag_b_mean / $lag_b_max | $lag_ms_mean / $lag_ms_max ($lag_samples samples) | $planned_moved s | $planned_failed | $planned_p99 / $planned_max ($planned_during) | $forced_moved s | $forced_failed | $forced_p99 / $forced_max ($forced_during) |" >> "$OUT/summary.md"
-  "${HADR[@]}" down --state-dir "$STATE" >/dev/null
-  STATE=""
+  "${HADR[@]}" down --state-dir "$HADR_STATE" >/dev/null
+  HADR_STATE=""
 }
 
 {

@@ -13,7 +13,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(cd "$HERE/../.." && pwd)"
+source "$HERE/../lib.sh"
 DURATION="${DURATION:-10m}"
 WRITERS="${WRITERS:-4}"
 WRITE_RATE="${WRITE_RATE:-80}"
@@ -22,27 +22,20 @@ FAILOVER_EVERY="${FAILOVER_EVERY:-30s-60s}"
 EXTRA=()
 [ -n "${APP_KILLS:-}" ] && EXTRA+=(--app-kills "$APP_KILLS")
 [ -n "${POSTMASTER_KILLS:-}" ] && EXTRA+=(--postmaster-kills "$POSTMASTER_KILLS")
-OUT="${OUT:-$ROOT/bench/results/soak-$(date -u +%Y%m%dT%H%M%SZ)}"
-mkdir -p "$OUT"
-OUT="$(cd "$OUT" && pwd)"
+bench_out soak
 STATE="$OUT/state"
 
-echo "building hadr.jar if needed..." >&2
-"$ROOT/hadr" version >/dev/null
-JAR="$ROOT/cli/target/hadr.jar"
-HADR=(java -jar "$JAR")
+hadr_jar
+JAR="$BENCH_ROOT/cli/target/hadr.jar"
 
 cat > "$OUT/topology.yaml" <<YAML
 name: soak
-local:
-  endpointPort: ${ENDPOINT_PORT:-0}
-  appBasePort: ${APP_BASE_PORT:-0}
-  databaseBasePort: ${DATABASE_BASE_PORT:-0}
-  controlPort: 0
+$(local_ports "${ENDPOINT_PORT:-0}" "${APP_BASE_PORT:-0}" "${DATABASE_BASE_PORT:-0}")
 YAML
 
 UP=""
 SOAK_PID=""
+# Its own cleanup instead of lib.sh's: it checks that 'hadr down' left no process behind.
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM

@@ -40,10 +40,9 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
     private final JdbcTemplate jdbc;
     private final Dialect dialect;
     private final DatabaseRetry.Clock clock;
-    private volatile Snapshot snapshot = new Snapshot("unknown", null, null, "not checked yet");
+    private volatile Look look;
     // Start-up counts as contact: writes in the first seconds after a start are retried, not failed at once.
     private volatile long lastAnsweredNanos;
-    private volatile long lastLookNanos;
     private Thread worker;
 
     DatabaseMonitor(JdbcTemplate jdbc, Dialect dialect, DatabaseRetry.Clock clock) {
@@ -51,7 +50,30 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
         this.dialect = dialect;
         this.clock = clock;
         this.lastAnsweredNanos = clock.nanoTime();
-        this.lastLookNanos = lastAnsweredNanos;
+        this.look = new Look(new Snapshot("unknown", null, null, "not checked yet"), lastAnsweredNanos);
+    }
+
+    /**
+     * One look at the database and when it was taken. Its stale form is made once, so that it is
+     * the same object until the next look: {@code GET /} renders once per snapshot object.
+     */
+    private static final class Look {
+        final Snapshot snapshot;
+        final long atNanos;
+        private Snapshot stale;
+
+        Look(Snapshot snapshot, long atNanos) {
+            this.snapshot = snapshot;
+            this.atNanos = atNanos;
+        }
+
+        synchronized Snapshot stale() {
+            if (stale == null) {
+                stale = new Snapshot("unreachable", null, snapshot.checkedAt(),
+                        "the database has not answered for more than " + STALE_AFTER.toSeconds() + " s");
+            }
+            return stale;
+        }
     }
 
     /**
@@ -59,13 +81,9 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
      * that drops packets) blocks the refresh itself, and must not go on looking reachable.
      */
     Snapshot snapshot() {
-        Snapshot last = snapshot;
-        Duration age = Duration.ofNanos(Math.max(0, clock.nanoTime() - lastLookNanos));
-        if (age.compareTo(STALE_AFTER) > 0) {
-            return new Snapshot("unreachable", null, last.checkedAt(),
-                    "the database has not answered for " + age.toSeconds() + " s");
-        }
-        return last;
+        Look last = look;
+        Duration age = Duration.ofNanos(Math.max(0, clock.nanoTime() - last.atNanos));
+        return age.compareTo(STALE_AFTER) > 0 ? last.stale() : last.snapshot;
     }
 
     /** Notes that the database just answered a request. */
@@ -99,17 +117,16 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
             Snapshot now = jdbc.queryForObject(dialect.roleQuery(),
                     (rs, n) -> new Snapshot(rs.getString(1), rs.getString(2), Instant.now(), null));
             answered();
-            if ("unreachable".equals(snapshot.role())) {
+            if ("unreachable".equals(look.snapshot.role())) {
                 log.info("database reachable again: {} server {}", now.role(), now.server());
             }
-            snapshot = now;
-            lastLookNanos = clock.nanoTime();
+            look = new Look(now, clock.nanoTime());
         } catch (RuntimeException e) {
-            if (!"unreachable".equals(snapshot.role())) {
+            if (!"unreachable".equals(look.snapshot.role())) {
                 log.warn("database unreachable: {}", e.toString());
             }
-            snapshot = new Snapshot("unreachable", null, Instant.now(), DatabaseFailures.describe(e));
-            lastLookNanos = clock.nanoTime();
+            look = new Look(new Snapshot("unreachable", null, Instant.now(), DatabaseFailures.describe(e)),
+                    clock.nanoTime());
         }
     }
 

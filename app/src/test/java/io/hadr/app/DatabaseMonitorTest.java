@@ -53,10 +53,25 @@ class DatabaseMonitorTest {
 
         DatabaseMonitor.Snapshot snapshot = monitor.snapshot();
         assertThat(snapshot.role()).isEqualTo("unreachable");
-        assertThat(snapshot.error()).isEqualTo("the database has not answered for 6 s");
+        assertThat(snapshot.error()).isEqualTo("the database has not answered for more than 5 s");
         assertThat(new DatabaseHealth(monitor).health().getStatus().getCode()).isEqualTo("DOWN");
 
         monitor.refresh();
         assertThat(monitor.snapshot().role()).isEqualTo("primary");
+    }
+
+    @Test
+    void aStaleLookIsOneSnapshotUntilTheNextLookSoThatPagesAreRenderedOncePerLook() {
+        monitor.refresh();
+        clock.sleep(DatabaseMonitor.STALE_AFTER.plusSeconds(1));
+        DatabaseMonitor.Snapshot first = monitor.snapshot();
+
+        clock.sleep(Duration.ofSeconds(30));
+        DatabaseMonitor.Snapshot later = monitor.snapshot();
+
+        assertThat(later).isSameAs(first);
+        monitor.refresh();
+        clock.sleep(DatabaseMonitor.STALE_AFTER.plusSeconds(1));
+        assertThat(monitor.snapshot()).isNotSameAs(first).isSameAs(monitor.snapshot());
     }
 }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,18 +48,16 @@ class RecordsReadIT {
 
     @TempDir
     static Path dir;
+    private static AppOnPostgres stack;
     private static TestPostgres postgres;
     private static AppProcess app;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = TestPostgres.start(dir);
-        app = AppProcess.start(Map.of(
-                "REGION_NAME", "Central India",
-                "HADR_DB_URL", postgres.jdbcUrl(),
-                "HADR_DB_USER", TestPostgres.APP_USER));
-        app.awaitReady(Duration.ofSeconds(60));
+        stack = AppOnPostgres.start(dir);
+        postgres = stack.postgres();
+        app = stack.app();
         try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
             s.execute("INSERT INTO records (id, writer, seq, region) SELECT '" + ID_PREFIX + "-' || lpad(g::text, 8, '0'), '"
                     + WRITER + "', g, 'Central India' FROM generate_series(1, " + ROWS + ") g");
@@ -69,21 +66,15 @@ class RecordsReadIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     /** Each test may take the database away; the next one finds it back and the app ready. */
     @AfterEach
     void databaseBack() throws Exception {
-        if (!postgres.running()) {
-            postgres.start();
-        }
-        app.awaitReady(Duration.ofSeconds(60));
+        stack.databaseBack();
     }
 
     @Test
@@ -132,12 +123,8 @@ class RecordsReadIT {
 
     @Test
     void backendTerminatedAtTheFirstRowIsReadAgainAndAnsweredWhole() throws Exception {
-        try (Connection locker = postgres.admin(); Statement lock = locker.createStatement()) {
-            locker.setAutoCommit(false);
-            // The app's query waits for this lock: it has been sent, no row has come back yet.
-            lock.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE");
-            CompletableFuture<HttpResponse<InputStream>> pending = http.sendAsync(
-                    HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER)).timeout(Duration.ofSeconds(120)).build(),
+        try (Connection locker = postgres.admin()) {
+            CompletableFuture<HttpResponse<InputStream>> pending = readWaitingOnLock(locker, Duration.ofSeconds(120),
                     HttpResponse.BodyHandlers.ofInputStream());
             long backend = awaitAppBackend("state = 'active' AND wait_event_type = 'Lock'");
 
@@ -159,11 +146,8 @@ class RecordsReadIT {
 
     @Test
     void failureAtTheFirstRowThatARetryCannotCureGets503() throws Exception {
-        try (Connection locker = postgres.admin(); Statement lock = locker.createStatement()) {
-            locker.setAutoCommit(false);
-            lock.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE");
-            CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
-                    HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER)).timeout(Duration.ofSeconds(60)).build(),
+        try (Connection locker = postgres.admin()) {
+            CompletableFuture<HttpResponse<String>> pending = readWaitingOnLock(locker, Duration.ofSeconds(60),
                     HttpResponse.BodyHandlers.ofString());
             long backend = awaitAppBackend("state = 'active' AND wait_event_type = 'Lock'");
 
@@ -283,6 +267,20 @@ class RecordsReadIT {
     private HttpResponse<InputStream> read(String writer) throws Exception {
         return http.send(HttpRequest.newBuilder(app.uri("/api/records?writer=" + writer)).timeout(Duration.ofSeconds(120)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * Sends the records read while {@code locker} holds a lock its query waits for: the query has
+     * been sent, no row has come back yet. The lock holds until {@code locker} rolls back.
+     */
+    private <T> CompletableFuture<HttpResponse<T>> readWaitingOnLock(Connection locker, Duration timeout,
+            HttpResponse.BodyHandler<T> body) throws Exception {
+        locker.setAutoCommit(false);
+        try (Statement lock = locker.createStatement()) {
+            lock.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE");
+        }
+        return http.sendAsync(HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER)).timeout(timeout).build(),
+                body);
     }
 
     /** The pid of the app's backend running the records read, once it is in the given state. */

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,39 +40,27 @@ class WriteRetryIT {
 
     @TempDir
     static Path dir;
+    private static AppOnPostgres stack;
     private static TestPostgres postgres;
     private static AppProcess app;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = TestPostgres.start(dir);
-        app = AppProcess.start(Map.of(
-                "REGION_NAME", "Central India",
-                "HADR_DB_URL", postgres.jdbcUrl(),
-                "HADR_DB_USER", TestPostgres.APP_USER));
-        app.awaitReady(Duration.ofSeconds(60));
+        stack = AppOnPostgres.start(dir);
+        postgres = stack.postgres();
+        app = stack.app();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            app.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     @AfterEach
     void databaseBack() throws Exception {
-        if (!postgres.running()) {
-            postgres.start();
-        }
-        try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
-            s.execute("ALTER SYSTEM RESET default_transaction_read_only");
-            s.execute("SELECT pg_reload_conf()");
-        }
-        app.awaitReady(Duration.ofSeconds(60));
+        stack.databaseBack();
     }
 
     @Test

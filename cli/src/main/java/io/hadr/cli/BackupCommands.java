@@ -3,15 +3,10 @@ package io.hadr.cli;
 import io.hadr.core.platform.RestoreRequest;
 import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.RestoreTarget;
-import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
-import io.hadr.geodb.backup.AdoptReport;
-import io.hadr.geodb.backup.BackupCatalog;
-import io.hadr.geodb.backup.BaseBackupInfo;
-import io.hadr.geodb.backup.RestoreMark;
-import io.hadr.geodb.backup.RestoredServer;
 import io.hadr.geodb.backup.VerifyReport;
 import io.hadr.local.ControlClient;
+import io.hadr.toolkit.Deadline;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -19,104 +14,54 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hadr db backup | backups | mark | restore | restores | drop-restore | adopt | sql |
  * verify-backups}: continuous backups and point-in-time restore of the local environment's
  * database, Azure SQL style (a restore always makes a new server) and beyond (to an LSN or a named
- * mark). Each command talks to the running environment through its control API.
+ * mark). Each command talks to the running environment through its control API ({@link ControlCommand}).
  */
 final class BackupCommands {
 
     private BackupCommands() {}
 
-    /** What every command here shares: the state directory, {@code --json}, the output. */
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        StateDirOption stateDir;
-
-        @Spec
-        CommandSpec spec;
-
-        ControlClient client() {
-            return ControlClient.connect(stateDir.get());
-        }
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
-        /** Progress lines for people (none with {@code --json}, whose output is one document). */
-        Consumer<String> progress(boolean json) {
-            PrintWriter out = out();
-            return json ? step -> { } : step -> {
-                out.println("  " + step);
-                out.flush();
-            };
-        }
-    }
-
     @Command(name = "backup", mixinStandardHelpOptions = true,
             description = "Take a base backup of the primary now (they are also taken on the topology's schedule).")
-    static final class Backup extends Base {
+    static final class Backup extends ControlCommand {
         @Option(names = "--json", description = "Print the base backup as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = out();
-            if (!json) {
-                out.println("base backup of the primary...");
-                out.flush();
-            }
-            BaseBackupInfo info = client().backup(progress(json));
-            if (json) {
-                StatusView.printJson(info, out);
-            } else {
-                out.printf("base backup %s of %s: %s, WAL from %s, in the store of %s (copied to the other region's "
-                        + "store in the background)%n", info.id(), info.server(), BackupView.size(info.bytes()),
-                        info.startLsn(), info.store());
-            }
-            out.flush();
-            return 0;
+            announce(json, "base backup of the primary...");
+            return print(json, client().backup(progress(json)), (info, out) -> out.printf("base backup %s of %s: %s, "
+                    + "WAL from %s, in the store of %s (copied to the other region's store in the background)%n",
+                    info.id(), info.server(), BackupView.size(info.bytes()), info.startLsn(), info.store()));
         }
     }
 
     @Command(name = "backups", mixinStandardHelpOptions = true,
             description = "What can be restored: base backups in each region's store, marks, the restorable range, archive lag.")
-    static final class Backups extends Base {
+    static final class Backups extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs instead of tables.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            BackupCatalog catalog = client().backups();
-            if (json) {
-                StatusView.printJson(catalog, out());
-            } else {
-                BackupView.print(catalog, out());
-            }
-            out().flush();
-            return 0;
+            return print(json, client().backups(), BackupView::print);
         }
     }
 
     @Command(name = "mark", mixinStandardHelpOptions = true,
             description = {"Make a named restore point on the primary (pg_create_restore_point),",
                 "e.g. before a risky migration; 'hadr db restore --to-mark NAME' returns exactly there."})
-    static final class Mark extends Base {
+    static final class Mark extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Letters, digits and . _ : - ; unique.")
         String name;
 
@@ -125,15 +70,9 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            RestoreMark mark = client().mark(name);
-            if (json) {
-                StatusView.printJson(mark, out());
-            } else {
-                out().printf("mark '%s' at %s (%s)%s%n", mark.name(), mark.lsn(), mark.time(),
-                        mark.archived() ? ", archived: a restore to it is possible now" : ", not archived yet");
-            }
-            out().flush();
-            return 0;
+            return print(json, client().mark(name), (mark, out) -> out.printf("mark '%s' at %s (%s)%s%n", mark.name(),
+                    mark.lsn(), mark.time(),
+                    mark.archived() ? ", archived: a restore to it is possible now" : ", not archived yet"));
         }
     }
 
@@ -141,7 +80,7 @@ final class BackupCommands {
             description = {"Restore the database as it was at a point, into a NEW server; the live database is",
                 "never touched. Inspect it with 'hadr db sql --restore NAME', bring it into service",
                 "with 'hadr db adopt NAME', or remove it with 'hadr db drop-restore NAME'."})
-    static final class Restore extends Base {
+    static final class Restore extends ControlCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
 
@@ -175,26 +114,20 @@ final class BackupCommands {
         @Override
         public Integer call() throws Exception {
             RestoreTarget requested = target();
-            PrintWriter out = out();
-            if (!json) {
-                out.println("restoring to " + describe(requested) + (as == null ? "" : " as '" + as + "'")
-                        + (fromRegion == null ? "" : " from the backups in " + fromRegion) + "...");
-                out.flush();
-            }
-            RestoreResult result = client().restore(new RestoreRequest(requested, as, fromRegion), progress(json));
-            if (json) {
-                StatusView.printJson(result, out);
-            } else {
-                out.printf("restored '%s' from the backups in %s in %s%n", result.name(), result.fromRegion(),
-                        io.hadr.toolkit.Deadline.seconds(result.took()));
-                out.printf("  address:       %s%n", result.address());
-                out.printf("  reached:       %s, last transaction committed at %s%n", result.reachedLsn(),
-                        result.reachedCommitTime() == null ? "(none replayed)" : result.reachedCommitTime());
-                out.printf("  look inside:   hadr db sql --restore %s \"SELECT count(*) FROM records\"%n", result.name());
-                out.printf("  into service:  hadr db adopt %s%n", result.name());
-            }
-            out.flush();
-            return 0;
+            announce(json, "restoring to " + describe(requested) + (as == null ? "" : " as '" + as + "'")
+                    + (fromRegion == null ? "" : " from the backups in " + fromRegion) + "...");
+            return print(json, client().restore(new RestoreRequest(requested, as, fromRegion), progress(json)),
+                    Restore::printResult);
+        }
+
+        private static void printResult(RestoreResult result, PrintWriter out) {
+            out.printf("restored '%s' from the backups in %s in %s%n", result.name(), result.fromRegion(),
+                    Deadline.seconds(result.took()));
+            out.printf("  address:       %s%n", result.address());
+            out.printf("  reached:       %s, last transaction committed at %s%n", result.reachedLsn(),
+                    result.reachedCommitTime() == null ? "(none replayed)" : result.reachedCommitTime());
+            out.printf("  look inside:   hadr db sql --restore %s \"SELECT count(*) FROM records\"%n", result.name());
+            out.printf("  into service:  hadr db adopt %s%n", result.name());
         }
 
         private RestoreTarget target() {
@@ -239,26 +172,19 @@ final class BackupCommands {
 
     @Command(name = "restores", mixinStandardHelpOptions = true,
             description = "The restored servers, until they are adopted or dropped.")
-    static final class Restores extends Base {
+    static final class Restores extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs instead of a table.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            List<RestoredServer> restores = client().restores();
-            if (json) {
-                StatusView.printJson(restores, out());
-            } else {
-                BackupView.printRestores(restores, out());
-            }
-            out().flush();
-            return 0;
+            return print(json, client().restores(), BackupView::printRestores);
         }
     }
 
     @Command(name = "drop-restore", mixinStandardHelpOptions = true,
             description = "Stop a restored server and delete its data.")
-    static final class DropRestore extends Base {
+    static final class DropRestore extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -275,7 +201,7 @@ final class BackupCommands {
             description = {"Bring a restored server into service: it becomes the failover group's primary",
                 "behind the same listeners (the apps serve its data behind the same front door URL);",
                 "the old primary's data is kept aside, the geo-secondary is rebuilt from the new primary."})
-    static final class Adopt extends Base {
+    static final class Adopt extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -287,27 +213,18 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = out();
             ControlClient client = client();
-            if (!yes && !confirmed(out)) {
+            if (!yes && !confirmed(out())) {
                 spec.commandLine().getErr().println("hadr: not adopted; nothing changed (pass --yes to skip the question)");
                 return 1;
             }
-            if (!json) {
-                out.println("adopting '" + name + "'...");
-                out.flush();
-            }
-            AdoptReport report = client.adopt(name, progress(json));
-            if (json) {
-                StatusView.printJson(report, out);
-            } else {
+            announce(json, "adopting '" + name + "'...");
+            return print(json, client.adopt(name, progress(json)), (report, out) -> {
                 out.printf("adopted '%s' in %s: primary %s, secondary %s, database generation %d%n", report.restore(),
-                        io.hadr.toolkit.Deadline.seconds(report.took()), report.primary(),
+                        Deadline.seconds(report.took()), report.primary(),
                         report.secondary() == null ? "(rebuilt when it is back)" : report.secondary(), report.generation());
                 out.printf("  the former primary's data is kept in %s%n", report.keptAside());
-            }
-            out.flush();
-            return 0;
+            });
         }
 
         private boolean confirmed(PrintWriter out) throws java.io.IOException {
@@ -322,7 +239,7 @@ final class BackupCommands {
     @Command(name = "sql", mixinStandardHelpOptions = true,
             description = {"Run one SQL statement as the administrator and print its rows: through the",
                 "read-write listener (the current primary, as the apps), or on a server or a restore."})
-    static final class Sql extends Base {
+    static final class Sql extends ControlCommand {
         @ArgGroup(exclusive = true)
         Where where;
 
@@ -344,21 +261,14 @@ final class BackupCommands {
         public Integer call() throws Exception {
             SqlTarget target = where == null ? SqlTarget.readWriteListener()
                     : where.server != null ? SqlTarget.server(where.server) : SqlTarget.restore(where.restore);
-            SqlResult result = client().sql(target, statement);
-            if (json) {
-                StatusView.printJson(result, out());
-            } else {
-                BackupView.printSql(result, out());
-            }
-            out().flush();
-            return 0;
+            return print(json, client().sql(target, statement), BackupView::printSql);
         }
     }
 
     @Command(name = "verify-backups", mixinStandardHelpOptions = true,
             description = {"Restore the latest base backup with all archived WAL to a scratch place, check that",
                 "it starts and the records read, and name any missing or damaged WAL segment."})
-    static final class VerifyBackups extends Base {
+    static final class VerifyBackups extends ControlCommand {
         @Option(names = "--region", paramLabel = "REGION", description = "Verify this region's store (default: the primary's).")
         String region;
 
@@ -367,22 +277,15 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            PrintWriter out = out();
-            if (!json) {
-                out.println("verifying backups...");
-                out.flush();
-            }
+            announce(json, "verifying backups...");
             VerifyReport report = client().verifyBackups(region, progress(json));
-            if (json) {
-                StatusView.printJson(report, out);
-            } else {
+            print(json, report, (r, out) -> {
                 out.printf("%s: the store of %s, base backup %s + %d WAL segment(s), replayed to %s (archived WAL ends "
-                        + "at %s), %s records, in %s%n", report.ok() ? "OK" : "PROBLEMS", report.store(),
-                        report.baseBackup(), report.segmentsChecked(), report.reachedLsn(), report.expectedLsn(),
-                        StatusView.orDash(report.records()), io.hadr.toolkit.Deadline.seconds(report.took()));
-                report.problems().forEach(p -> out.println("  ! " + p));
-            }
-            out.flush();
+                        + "at %s), %s records, in %s%n", r.ok() ? "OK" : "PROBLEMS", r.store(), r.baseBackup(),
+                        r.segmentsChecked(), r.reachedLsn(), r.expectedLsn(), StatusView.orDash(r.records()),
+                        Deadline.seconds(r.took()));
+                r.problems().forEach(p -> out.println("  ! " + p));
+            });
             return report.ok() ? 0 : 1;
         }
     }

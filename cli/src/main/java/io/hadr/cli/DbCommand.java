@@ -1,14 +1,9 @@
 package io.hadr.cli;
 
-import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
-import io.hadr.core.platform.FailoverResult;
 import io.hadr.local.ControlClient;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -34,27 +29,13 @@ final class DbCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Each server's role, state, timeline, and the replication lag.")
-    static final class Status implements Callable<Integer> {
-        @Mixin
-        StateDirOption stateDir;
-
+    static final class Status extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs instead of a table.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
-            EnvironmentStatus.DatabaseStatus db = ControlClient.connect(stateDir.get()).databaseStatus();
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                StatusView.printJson(db, out);
-            } else {
-                StatusView.DatabaseView.print(db, out);
-            }
-            out.flush();
-            return 0;
+            return print(json, client().databaseStatus(), StatusView.DatabaseView::print);
         }
     }
 
@@ -69,10 +50,7 @@ final class DbCommand implements Runnable {
                 "                     failover to the secondary",
                 "Exit status 3: another failover runs (FailoverGroupBusy); 4: the target already is",
                 "the primary, nothing done (FailoverGroupFailoverRequestOnPrimary)."})
-    static final class Failover implements Callable<Integer> {
-        @Mixin
-        StateDirOption stateDir;
-
+    static final class Failover extends ControlCommand {
         @ArgGroup(exclusive = true)
         Mode mode;
 
@@ -84,9 +62,6 @@ final class DbCommand implements Runnable {
             boolean tryPlanned;
         }
 
-        @Spec
-        CommandSpec spec;
-
         @Option(names = "--json", description = "Print the result as JSON for programs.")
         boolean json;
 
@@ -96,20 +71,9 @@ final class DbCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             FailoverMode requested = mode == null ? FailoverMode.PLANNED : mode.forced ? FailoverMode.FORCED : FailoverMode.TRY_PLANNED;
-            ControlClient client = ControlClient.connect(stateDir.get());
-            PrintWriter out = spec.commandLine().getOut();
-            if (!json) {
-                out.println(requested.word() + " failover" + (to == null ? "" : " to " + to) + "...");
-                out.flush();
-            }
-            FailoverResult result = client.failover(requested, to);
-            if (json) {
-                StatusView.printJson(result, out);
-            } else {
-                FailoverView.print(result, out);
-            }
-            out.flush();
-            return 0;
+            ControlClient client = client();
+            announce(json, requested.word() + " failover" + (to == null ? "" : " to " + to) + "...");
+            return print(json, client.failover(requested, to), FailoverView::print);
         }
     }
 }

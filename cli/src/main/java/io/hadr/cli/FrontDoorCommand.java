@@ -1,12 +1,7 @@
 package io.hadr.cli;
 
-import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.OriginChange;
-import io.hadr.local.ControlClient;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
@@ -30,10 +25,7 @@ final class FrontDoorCommand implements Runnable {
             description = {"Enable or disable a region's origin, or change its priority (1-5) or weight (1-1000).",
                 "Examples: hadr frontdoor origin centralindia disable",
                 "          hadr frontdoor origin southindia --priority 1 --weight 500"})
-    static final class Origin implements Callable<Integer> {
-
-        @Mixin
-        StateDirOption stateDir;
+    static final class Origin extends ControlCommand {
 
         @Parameters(index = "0", paramLabel = "REGION", description = "Region id, e.g. centralindia.")
         String region;
@@ -49,9 +41,6 @@ final class FrontDoorCommand implements Runnable {
 
         @Option(names = "--json", description = "Print the origin afterwards as JSON for programs.")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
@@ -73,16 +62,7 @@ final class FrontDoorCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            ControlClient client = ControlClient.connect(stateDir.get());
-            PrintWriter out = spec.commandLine().getOut();
-            EnvironmentStatus.OriginStatus origin = client.origin(region, change);
-            if (json) {
-                StatusView.printJson(origin, out);
-            } else {
-                out.println(ActionView.line(region, origin));
-            }
-            out.flush();
-            return 0;
+            return print(json, client().origin(region, change), (origin, out) -> out.println(ActionView.line(region, origin)));
         }
     }
 }

@@ -1,19 +1,12 @@
 package io.hadr.cli;
 
-import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.LinkFault;
 import io.hadr.core.topology.Durations;
-import io.hadr.local.ControlClient;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "link", mixinStandardHelpOptions = true,
         description = {"The local environment's link between the regions: replication, seeding and every",
@@ -25,63 +18,31 @@ import picocli.CommandLine.Model.CommandSpec;
             "Without a subcommand (or with status): the link now."},
         subcommands = {LinkCommand.Latency.class, LinkCommand.Partition.class, LinkCommand.Heal.class,
             LinkCommand.Status.class})
-final class LinkCommand implements Callable<Integer> {
+final class LinkCommand extends ControlCommand {
 
     /** The link's largest one-way latency, as the topology allows it. */
     static final Duration MAX_LATENCY = Duration.ofSeconds(10);
 
-    @Mixin
-    StateDirOption stateDir;
-
     @Option(names = "--json", description = "Print JSON for programs.")
     boolean json;
-
-    @Spec
-    CommandSpec spec;
 
     /** {@code hadr link} alone shows the link, like {@code hadr link status}. */
     @Override
     public Integer call() throws Exception {
-        return show(stateDir, json, spec);
-    }
-
-    static int show(StateDirOption stateDir, boolean json, CommandSpec spec) throws Exception {
-        EnvironmentStatus.LinkStatus link = ControlClient.connect(stateDir.get()).link();
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            StatusView.printJson(link, out);
-        } else {
-            StatusView.LinkView.print(link, out);
-        }
-        out.flush();
-        return 0;
+        return print(json, client().link(), StatusView.LinkView::print);
     }
 
     /** One change of the link, through the control API; prints the link afterwards. */
-    abstract static class Change implements Callable<Integer> {
-        @Mixin
-        StateDirOption stateDir;
-
+    abstract static class Change extends ControlCommand {
         @Option(names = "--json", description = "Print the link afterwards as JSON for programs.")
         boolean json;
-
-        @Spec
-        CommandSpec spec;
 
         abstract LinkFault fault();
 
         @Override
         public Integer call() throws Exception {
             LinkFault fault = fault();
-            EnvironmentStatus.LinkStatus link = ControlClient.connect(stateDir.get()).link(fault);
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                StatusView.printJson(link, out);
-            } else {
-                out.println(StatusView.LinkView.line(link));
-            }
-            out.flush();
-            return 0;
+            return print(json, client().link(fault), (link, out) -> out.println(StatusView.LinkView.line(link)));
         }
     }
 
@@ -125,19 +86,13 @@ final class LinkCommand implements Callable<Integer> {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Latency, partition and traffic of the link.")
-    static final class Status implements Callable<Integer> {
-        @Mixin
-        StateDirOption stateDir;
-
+    static final class Status extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
-
         @Override
         public Integer call() throws Exception {
-            return show(stateDir, json, spec);
+            return print(json, client().link(), StatusView.LinkView::print);
         }
     }
 }

@@ -3,14 +3,13 @@ package io.hadr.cli;
 import io.hadr.core.topology.Topology;
 import io.hadr.local.AppJar;
 import io.hadr.local.ControlClient;
-import io.hadr.local.ControlServer;
+import io.hadr.local.HostedEnvironment;
 import io.hadr.local.LocalEnvironment;
 import io.hadr.local.LocalEnvironmentException;
 import io.hadr.local.StateDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,27 +66,21 @@ final class UpCommand implements Callable<Integer> {
     private int runForeground(Topology t, StateDir dir) throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
-        FileLock lock = dir.lock();
-        Logging.toFile(dir.logs().resolve("hadr.log"));
-        out.printf("hadr %s · %s · topology: %s · state: %s%n", Hadr.version(), t.strategy().id(), t.source(), dir.root());
-        out.flush();
-
-        Path appJar = AppJar.locate(dir);
-        io.hadr.geodb.PostgresBinaries binaries = pgBin == null
-                ? io.hadr.geodb.PostgresBinaries.bundled() : io.hadr.geodb.PostgresBinaries.system(pgBin.toAbsolutePath());
-        LocalEnvironment environment = LocalEnvironment.start(t, dir, appJar, binaries, line -> {
-            out.println("  ▸ " + line);
-            out.flush();
-        });
         CountDownLatch stopRequested = new CountDownLatch(1);
-        ControlServer control;
-        try {
-            control = ControlServer.start(environment, t.local().controlPort(), stopRequested::countDown);
-        } catch (RuntimeException e) {
-            environment.close();
-            throw e;
-        }
-        Runnable stopAll = () -> stop(out, control, environment, lock);
+        HostedEnvironment hosted = HostedEnvironment.start(dir, () -> {
+            Logging.toFile(dir.logs().resolve("hadr.log"));
+            out.printf("hadr %s · %s · topology: %s · state: %s%n", Hadr.version(), t.strategy().id(), t.source(),
+                    dir.root());
+            out.flush();
+            Path appJar = AppJar.locate(dir);
+            io.hadr.geodb.PostgresBinaries binaries = pgBin == null
+                    ? io.hadr.geodb.PostgresBinaries.bundled() : io.hadr.geodb.PostgresBinaries.system(pgBin.toAbsolutePath());
+            return LocalEnvironment.start(t, dir, appJar, binaries, line -> {
+                out.println("  ▸ " + line);
+                out.flush();
+            });
+        }, t.local().controlPort(), stopRequested::countDown);
+        Runnable stopAll = () -> stop(out, hosted);
         Thread hook = new Thread(() -> {
             stopRequested.countDown();
             stopAll.run();
@@ -95,7 +88,7 @@ final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf(Locale.ROOT, "environment up in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
-        StatusView.print(environment.status(), out);
+        StatusView.print(hosted.environment().status(), out);
         out.println();
         out.println(detachedChild ? "hadr: ready" : "Press Ctrl-C to stop (or run 'hadr down' in another terminal).");
         out.flush();
@@ -110,7 +103,7 @@ final class UpCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void stop(PrintWriter out, ControlServer control, LocalEnvironment environment, FileLock lock) {
+    private void stop(PrintWriter out, HostedEnvironment hosted) {
         synchronized (closing) {
             if (closed) {
                 return;
@@ -119,14 +112,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("stopping the environment...");
             out.flush();
             long started = System.nanoTime();
-            control.close();
-            environment.close();
-            try {
-                lock.release();
-                lock.channel().close();
-            } catch (IOException e) {
-                // the lock goes with the process anyway
-            }
+            hosted.close();
             out.printf(Locale.ROOT, "environment stopped in %.1f s%n", (System.nanoTime() - started) / 1e9);
             out.flush();
         }

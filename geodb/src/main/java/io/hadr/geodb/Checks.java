@@ -32,7 +32,7 @@ final class Checks {
 
     static void uniquePort(Set<Integer> ports, int port, String what) {
         if (port != 0 && !ports.add(port)) {
-            throw new IllegalStateException("ports must be distinct, but " + what + " uses port " + port
+            throw new IllegalArgumentException("ports must be distinct, but " + what + " uses port " + port
                     + " which another server or listener uses too");
         }
     }
@@ -66,6 +66,15 @@ final class Checks {
             throw new IllegalArgumentException(what + " must be between " + min + " and " + max + ", but was " + value);
         }
         return value;
+    }
+
+    /** An account name PostgreSQL may run under: not root, which PostgreSQL refuses. */
+    static String unprivilegedUser(String user) {
+        Objects.requireNonNull(user, "unprivilegedUser must not be null");
+        if (!user.matches("[a-z_][a-z0-9_-]{0,31}") || user.equals("root")) {
+            throw new IllegalArgumentException("unprivilegedUser must be a non-root account name, but was '" + user + "'");
+        }
+        return user;
     }
 
     static int port(String what, int port) {

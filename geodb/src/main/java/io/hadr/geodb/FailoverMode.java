@@ -12,6 +12,11 @@ public enum FailoverMode {
     /**
      * Azure {@code forceFailoverAllowDataLoss}: promote the secondary at once and fence the old
      * primary, which is reseeded before it serves again. Writes not yet replicated are lost.
+     *
+     * <p>Fencing: the old primary is marked FENCED (state file and a {@code FENCED} file beside
+     * its data) before the secondary is promoted, and SIGKILLed if it runs, so two primaries never
+     * accept writes. A fenced server is never started as a primary: when it is brought back its
+     * data is replaced by a fresh base backup of the new primary and it streams as the secondary.
      */
     FORCED,
     /**

@@ -4,45 +4,28 @@ import io.hadr.geodb.backup.AdoptReport;
 import io.hadr.geodb.backup.BackupCatalog;
 import io.hadr.geodb.backup.BackupStatus;
 import io.hadr.geodb.backup.BaseBackupInfo;
+import io.hadr.geodb.backup.ContinuousBackups;
 import io.hadr.geodb.backup.QueryResult;
 import io.hadr.geodb.backup.RestoreMark;
 import io.hadr.geodb.backup.RestoreRequest;
 import io.hadr.geodb.backup.RestoreResult;
 import io.hadr.geodb.backup.RestoredServer;
 import io.hadr.geodb.backup.VerifyReport;
-import io.hadr.geodb.internal.Bootstrap;
 import io.hadr.geodb.internal.Events;
 import io.hadr.geodb.internal.FailoverGroup;
 import io.hadr.geodb.internal.Failovers;
-import io.hadr.geodb.internal.ForcedFailover;
-import io.hadr.geodb.internal.GroupContext;
-import io.hadr.geodb.internal.GroupProbe;
+import io.hadr.geodb.internal.GroupRuntime;
 import io.hadr.geodb.internal.InterRegionLink;
 import io.hadr.geodb.internal.Listeners;
-import io.hadr.geodb.internal.PgAccount;
-import io.hadr.geodb.internal.PgProcesses;
-import io.hadr.geodb.internal.PlannedFailover;
 import io.hadr.geodb.internal.PostgresServer;
-import io.hadr.geodb.internal.ReplicationMonitor;
-import io.hadr.geodb.internal.Routes;
-import io.hadr.geodb.internal.Seeding;
-import io.hadr.geodb.internal.SelfHealer;
-import io.hadr.geodb.internal.ServerRecovery;
-import io.hadr.geodb.internal.StatusReader;
 import io.hadr.geodb.internal.Steps;
-import io.hadr.geodb.internal.SyncCommit;
-import io.hadr.geodb.internal.TcpListener;
-import io.hadr.geodb.internal.Watcher;
 import io.hadr.geodb.internal.backup.BackupService;
-import io.hadr.geodb.internal.backup.SqlRunner;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A geo-replicated PostgreSQL pair that behaves like an Azure SQL failover group: a primary, a
@@ -53,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the facade: it holds the lock that serialises operations and hands each to
  * the class that does it (bootstrap, planned and forced failover, reseed, region down and up,
  * synchronous commit, the watcher, status). The group's own state ({@link GroupState}) and the
- * servers' roles have one owner that persists every role move.
+ * servers' roles have one owner that persists every role move; the parts one start runs on, and
+ * the order in which they start and stop, are in {@code internal.GroupRuntime}.
  *
  * <h2>Lifecycle</h2>
  * {@link #start(ProgressListener)} creates the group on first use (initdb of the primary, the
@@ -71,32 +55,15 @@ import org.slf4j.LoggerFactory;
  * releases them to the new primary; a planned failover cuts open connections only between
  * transactions. A client never hangs.
  *
- * <h2>Synchronous mode</h2>
- * With {@link ReplicationMode#SYNC} the primary names the secondary in
- * {@code synchronous_standby_names} while the secondary streams, and commits alone (reported by
- * {@link GeoDbStatus#synchronousCommit()}) while it does not, so its writes never hang on a
- * secondary that is not there.
- *
- * <h2>Fencing</h2>
- * A forced failover marks the old primary FENCED (state file and a {@code FENCED} file beside
- * its data) before promoting the secondary and SIGKILLs it if it runs, so two primaries never
- * accept writes. A fenced server is never started as a primary: when it is brought back its data
- * is replaced by a fresh base backup of the new primary and it streams as the secondary.
+ * <p>Synchronous replication: see {@link ReplicationMode#SYNC}; fencing of the old primary in a
+ * forced failover: see {@link FailoverMode#FORCED}.
  *
  * <h2>Backups and point-in-time restore</h2>
- * On by default ({@link GeoDbConfig#backups()}): every server archives its WAL into its region's
- * backup store, base backups are taken on schedule and on demand ({@link #backup}), each store is
- * copied to the other region's, and retention removes what the window no longer needs. A restore
- * ({@link #restore}) makes a new server at a time, an LSN or a named mark ({@link #mark}) and
- * never touches the live servers; {@link #adopt} brings one into service behind the same
- * listeners; {@link #verifyBackups} test-restores the latest backup. The work is done in
- * {@code io.hadr.geodb.internal.backup}.
+ * See {@link ContinuousBackups}, which this class implements.
  *
  * <p>All operations are serialised; {@link #status()} may be called at any time.
  */
-public final class GeoDatabase implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(GeoDatabase.class);
+public final class GeoDatabase implements ContinuousBackups, AutoCloseable {
 
     /** Name of the read-write listener, as in Azure's {@code <fog>.database.windows.net}. */
     public static final String READ_WRITE = Listeners.READ_WRITE;
@@ -106,20 +73,10 @@ public final class GeoDatabase implements AutoCloseable {
     private final GeoDbConfig config;
     private final ReentrantLock operations = new ReentrantLock();
     private final Events events;
-    private volatile Listeners listeners;
-    private volatile InterRegionLink link;
-    private Routes routes;
-    private PgProcesses launcher;
-    private volatile FailoverGroup group;
-    private Procedures procedures;
-    private volatile BackupService backups;
+    /** What the last start made; null before the first. */
+    private volatile GroupRuntime runtime;
     private volatile boolean started;
     private volatile boolean closed;
-
-    /** The classes that do the work, made once the group is loaded. */
-    private record Procedures(SyncCommit sync, ServerRecovery recovery, SelfHealer healer, Failovers failovers,
-            GroupProbe probe, Watcher watcher, StatusReader status) {
-    }
 
     /** Creates the group object; nothing runs before {@link #start(ProgressListener)}. */
     public GeoDatabase(GeoDbConfig config) {
@@ -155,54 +112,14 @@ public final class GeoDatabase implements AutoCloseable {
             if (started) {
                 throw new IllegalStateException("this GeoDatabase is already started");
             }
-            Steps steps = new Steps(progress);
-            try {
-                Path root = config.dataRoot().getFileName();
-                launcher = new PgProcesses(PgAccount.forCurrentProcess(config.unprivilegedUser()),
-                        root == null ? "geodb" : root.toString());
-                List<String> regions = regions();
-                link = new InterRegionLink(regions.get(0), regions.get(1), config.linkLatency(), config.clock());
-                routes = new Routes(link);
-                listeners = new Listeners(regions, config.listeners().holdTimeout(), routes, events);
-                Bootstrap bootstrap = new Bootstrap(config, launcher, events);
-                group = bootstrap.load(steps);
-                group.servers().forEach(routes::open);
-                steps.note("inter-region link between " + regions.get(0) + " and " + regions.get(1) + ", "
-                        + config.linkLatency().toMillis() + " ms one way");
-                group.starting("start");
-                GroupContext context = new GroupContext(config, group, listeners, events, routes);
-                procedures = procedures(context);
-                backups = new BackupService(context, launcher);
-                backups.prepare();
-                bootstrap.startListeners(group, listeners, steps);
-                bootstrap.startServers(context, new Seeding(context), steps);
-                procedures.sync().update();
-                settle("started");
-                backups.start(steps);
-            } catch (RuntimeException e) {
-                LOG.error("Starting the failover group failed: {}", e.getMessage());
-                shutDownEverything(false);
-                throw e;
-            }
+            GroupRuntime r = new GroupRuntime(config, events, operations);
+            runtime = r;
+            r.start(new Steps(progress));
             started = true;
-            procedures.watcher().start();
+            r.startWatching();
         } finally {
             operations.unlock();
         }
-    }
-
-    private Procedures procedures(GroupContext context) {
-        SyncCommit sync = new SyncCommit(context);
-        Seeding seeding = new Seeding(context);
-        ServerRecovery recovery = new ServerRecovery(context, seeding, sync);
-        SelfHealer healer = new SelfHealer(context, recovery);
-        GroupProbe probe = new GroupProbe(context);
-        Failovers failovers = new Failovers(context, new PlannedFailover(context, seeding, sync),
-                new ForcedFailover(context, seeding, sync), probe);
-        ReplicationMonitor replication = new ReplicationMonitor(context);
-        Watcher watcher = new Watcher(context, operations, healer, sync, failovers, probe, replication);
-        StatusReader status = new StatusReader(context, healer, sync, watcher, failovers, replication);
-        return new Procedures(sync, recovery, healer, failovers, probe, watcher, status);
     }
 
     /**
@@ -226,24 +143,21 @@ public final class GeoDatabase implements AutoCloseable {
      * @param region one of the servers' names (each server stands in its own region)
      */
     public ListenerEndpoint readWriteListener(String region) {
-        return endpoint(startedListeners().readWrite().in(region));
+        return startedListeners().readWrite().in(region).endpoint(config.databaseName());
     }
 
     /** The read-only listener's entry for clients in {@code region}; see {@link #readWriteListener(String)}. */
     public ListenerEndpoint readOnlyListener(String region) {
-        return endpoint(startedListeners().readOnly().in(region));
+        return startedListeners().readOnly().in(region).endpoint(config.databaseName());
     }
 
     private Listeners startedListeners() {
-        Listeners l = listeners;
+        GroupRuntime r = runtime;
+        Listeners l = r == null ? null : r.listeners();
         if (l == null || !l.readWrite().started()) {
             throw new IllegalStateException("the listeners have no address before start()");
         }
         return l;
-    }
-
-    private ListenerEndpoint endpoint(TcpListener listener) {
-        return new ListenerEndpoint(listener.kind(), "127.0.0.1", listener.port(), config.databaseName());
     }
 
     /**
@@ -252,20 +166,12 @@ public final class GeoDatabase implements AutoCloseable {
      * connection go through it.
      */
     public RegionLink link() {
-        InterRegionLink l = link;
+        GroupRuntime r = runtime;
+        InterRegionLink l = r == null ? null : r.link();
         if (l == null) {
             throw new IllegalStateException("the inter-region link exists only once the group is started");
         }
         return l;
-    }
-
-    /** The servers' regions, the initial primary's first. */
-    private List<String> regions() {
-        List<String> regions = new ArrayList<>();
-        regions.add(config.initialPrimary());
-        config.servers().stream().map(ServerSpec::name).filter(n -> !n.equals(config.initialPrimary()))
-                .forEach(regions::add);
-        return regions;
     }
 
     /** A planned failover (Azure {@code failover}) to the current secondary. */
@@ -296,15 +202,15 @@ public final class GeoDatabase implements AutoCloseable {
      */
     public FailoverReport failover(FailoverMode mode, String target, ProgressListener progress) {
         Objects.requireNonNull(mode, "mode must not be null");
-        requireStarted();
-        Failovers.Claim claim = procedures.failovers().claim(mode, target, "requested by the operator");
+        Failovers failovers = running().failovers();
+        Failovers.Claim claim = failovers.claim(mode, target, "requested by the operator");
         operations.lock();
         try {
             if (!started) {
-                procedures.failovers().release(claim);
-                requireStarted();
+                failovers.release(claim);
+                running();
             }
-            return procedures.failovers().run(claim, progress);
+            return failovers.run(claim, progress);
         } finally {
             operations.unlock();
         }
@@ -316,18 +222,12 @@ public final class GeoDatabase implements AutoCloseable {
      * Self-healing leaves it down: the outage is deliberate.
      */
     public void kill(String serverName) {
-        regionOperation(serverName, server -> {
-            procedures.healer().holdDown(server);
-            procedures.recovery().kill(server, "killed (region down)");
-        });
+        regionOperation(serverName, GroupRuntime::kill);
     }
 
     /** Stops the server cleanly (fast shutdown). Its role is kept; self-healing leaves it down. */
     public void stop(String serverName) {
-        regionOperation(serverName, server -> {
-            procedures.healer().holdDown(server);
-            procedures.recovery().stop(server, "stopped by the operator");
-        });
+        regionOperation(serverName, GroupRuntime::stop);
     }
 
     /**
@@ -337,10 +237,7 @@ public final class GeoDatabase implements AutoCloseable {
      * future crashes, with its crash history cleared.
      */
     public void bringUp(String serverName) {
-        regionOperation(serverName, server -> {
-            procedures.healer().release(server);
-            procedures.recovery().bringUp(server, "region up");
-        });
+        regionOperation(serverName, GroupRuntime::bringUp);
     }
 
     /** {@link #stop(String)} then {@link #bringUp(String)}. */
@@ -354,44 +251,37 @@ public final class GeoDatabase implements AutoCloseable {
         }
     }
 
-    private void regionOperation(String serverName, Consumer<PostgresServer> operation) {
+    private void regionOperation(String serverName, BiConsumer<GroupRuntime, PostgresServer> operation) {
         operations.lock();
         try {
-            requireStarted();
-            operation.accept(group.server(serverName));
-            settle("after an operation on '" + serverName + "'");
+            GroupRuntime r = running();
+            operation.accept(r, r.group().server(serverName));
+            r.settle("after an operation on '" + serverName + "'");
         } finally {
             operations.unlock();
         }
     }
 
-    private void settle(String why) {
-        GroupProbe.Observation o = procedures.probe().observe();
-        group.settle(o.primaryServes(), o.secondaryStreams(), why);
-    }
-
     /** The group as it is now; servers that do not answer have null values and an error. */
     public GeoDbStatus status() {
-        requireStarted();
-        return procedures.status().read();
+        return running().status().read();
     }
 
     /** The group's own state: steady, degraded, leaderless, failing over, ... */
     public GroupState groupState() {
-        FailoverGroup g = group;
+        GroupRuntime r = runtime;
+        FailoverGroup g = r == null ? null : r.group();
         return g == null ? GroupState.STOPPED : g.state();
     }
 
     /** The server holding the primary role. */
     public String primary() {
-        requireStarted();
-        return group.primary().name();
+        return running().group().primary().name();
     }
 
     /** The server holding the secondary role, or null while there is none. */
     public String secondary() {
-        requireStarted();
-        PostgresServer s = group.secondary();
+        PostgresServer s = running().group().secondary();
         return s == null ? null : s.name();
     }
 
@@ -417,116 +307,74 @@ public final class GeoDatabase implements AutoCloseable {
 
     // ----- backups and point-in-time restore ------------------------------------------------------
 
-    /** Backups at a glance: archive lag (the backup RPO), geo-copy lag, restorable range. */
+    @Override
     public BackupStatus backupStatus() {
-        requireStarted();
-        return backups.status();
+        return running().backups().status();
     }
 
-    /** Every base backup in every region's store, the marks, each store's state. */
+    @Override
     public BackupCatalog backups() {
-        requireStarted();
-        return backups.catalog();
+        return running().backups().catalog();
     }
 
-    /** Takes a base backup of the primary now (they are also taken on schedule). */
+    @Override
     public BaseBackupInfo backup(ProgressListener progress) {
-        requireStarted();
-        return backups.backup(new Steps(progress));
+        return running().backups().backup(new Steps(progress));
     }
 
-    /**
-     * Makes a named restore point on the primary ({@code pg_create_restore_point}), which
-     * {@link io.hadr.geodb.backup.RestoreTarget.AtMark} restores to exactly.
-     *
-     * @throws IllegalArgumentException for a bad name or one that exists
-     */
+    @Override
     public RestoreMark mark(String name) {
-        requireStarted();
-        return backups.mark(name);
+        return running().backups().mark(name);
     }
 
-    /**
-     * Restores the database to a time, an LSN or a mark as a NEW server (never touching the live
-     * ones), from the primary's region's store or, with {@code fromRegion}, the other's.
-     *
-     * @throws io.hadr.geodb.backup.RestoreRefusedException when the target is outside the
-     *     restorable range, which the message names
-     */
+    @Override
     public RestoreResult restore(RestoreRequest request, ProgressListener progress) {
-        requireStarted();
-        return backups.restore(request, new Steps(progress));
+        return running().backups().restore(request, new Steps(progress));
     }
 
-    /** The restored servers, until they are adopted or dropped. */
+    @Override
     public List<RestoredServer> restores() {
-        requireStarted();
-        return backups.restores();
+        return running().backups().restores();
     }
 
-    /** Stops a restored server and deletes its data. */
+    @Override
     public void dropRestore(String name) {
-        requireStarted();
-        backups.dropRestore(name);
+        running().backups().dropRestore(name);
     }
 
-    /**
-     * Makes a restored server's data the failover group's primary behind the same listeners; the
-     * former primary's data is kept aside, the geo-secondary is rebuilt from the new primary.
-     */
+    @Override
     public AdoptReport adopt(String restore, ProgressListener progress) {
         operations.lock();
         try {
-            requireStarted();
-            AdoptReport report = backups.adopt(restore, new Steps(progress), new Seeding(groupContext()),
-                    procedures.sync(), procedures.healer());
-            settle("after adopting '" + restore + "'");
-            return report;
+            return running().adopt(restore, new Steps(progress));
         } finally {
             operations.unlock();
         }
     }
 
-    /**
-     * Restores the latest base backup of a region's store (null: the primary's) to a scratch
-     * location with all archived WAL, checks it, removes it, and reports problems by segment.
-     */
+    @Override
     public VerifyReport verifyBackups(String region, ProgressListener progress) {
-        requireStarted();
-        return backups.verify(region, new Steps(progress));
+        return running().backups().verify(region, new Steps(progress));
     }
 
     /** Runs one statement as the administrator through the read-write listener (the current primary). */
     public QueryResult sql(String statement) {
-        requireStarted();
-        // The entry in the primary's own region: the operator's statement does not cross the link.
-        PostgresServer primary = group.primary();
-        TcpListener entry = primary == null ? listeners.readWrite().home() : listeners.readWrite().in(primary.name());
-        String target = listeners.readWrite().targetServer();
-        return SqlRunner.run(entry.port(), target == null ? READ_WRITE : target, config.databaseName(),
-                group.stateFile().adminPassword(), statement);
+        return running().sql(statement);
     }
 
     /** Runs one statement as the administrator on a server of the group, by its own port. */
     public QueryResult sqlOnServer(String server, String statement) {
-        requireStarted();
-        PostgresServer s = group.server(server);
-        return SqlRunner.run(s.port(), s.name(), config.databaseName(), group.stateFile().adminPassword(), statement);
+        return running().sqlOnServer(server, statement);
     }
 
-    /** Runs one statement as the administrator on a restored server. */
+    @Override
     public QueryResult sqlOnRestore(String restore, String statement) {
-        requireStarted();
-        return backups.sqlOnRestore(restore, statement);
+        return running().backups().sqlOnRestore(restore, statement);
     }
 
     /** Backup internals for tests and benchmarks in this module. */
     BackupService backupService() {
-        return backups;
-    }
-
-    private GroupContext groupContext() {
-        return new GroupContext(config, group, listeners, events, routes);
+        return runtime.backups();
     }
 
     /**
@@ -539,76 +387,31 @@ public final class GeoDatabase implements AutoCloseable {
             return;
         }
         closed = true;
-        Procedures p = procedures;
-        if (p != null) {
-            p.watcher().close();
+        GroupRuntime r = runtime;
+        if (r == null) {
+            return;
         }
-        BackupService b = backups;
-        if (b != null) {
-            b.close();
-        }
+        r.stopWatching();
         operations.lock();
         try {
-            shutDownEverything(true);
+            r.shutDown(true);
+            started = false;
         } finally {
             operations.unlock();
         }
     }
 
-    private void shutDownEverything(boolean clean) {
-        BackupService b = backups;
-        if (b != null) {
-            b.close();
-        }
-        if (listeners != null) {
-            listeners.close();
-        }
-        FailoverGroup g = group;
-        if (g != null) {
-            List<PostgresServer> order = new ArrayList<>();
-            g.servers().stream().filter(s -> g.role(s) == ServerRole.PRIMARY).forEach(order::add);
-            g.servers().stream().filter(s -> g.role(s) != ServerRole.PRIMARY).forEach(order::add);
-            for (PostgresServer server : order) {
-                try {
-                    if (clean) {
-                        server.stop(config.timeouts().shutdown(), "failover group closed");
-                    } else if (server.processAlive()) {
-                        server.kill("start failed");
-                    }
-                } catch (RuntimeException e) {
-                    LOG.warn("Stopping '{}' failed: {}", server.name(), e.getMessage());
-                    if (server.processAlive()) {
-                        server.kill("stop failed");
-                    }
-                }
-            }
-            g.stopped(clean ? "closed" : "start failed");
-        }
-        if (procedures != null) {
-            procedures.watcher().close();
-            procedures.status().close();
-        }
-        // Last: the secondary received the primary's shutdown checkpoint through the link.
-        if (routes != null) {
-            routes.close();
-        }
-        if (link != null) {
-            link.close();
-        }
-        if (launcher != null) {
-            launcher.close();
-        }
-        started = false;
-    }
-
-    private void requireStarted() {
+    /** What runs, once started and until closed. */
+    private GroupRuntime running() {
         if (!started) {
             throw new IllegalStateException(closed ? "this GeoDatabase is closed" : "this GeoDatabase is not started");
         }
+        return runtime;
     }
 
     private FailoverGroup loadedGroup() {
-        FailoverGroup g = group;
+        GroupRuntime r = runtime;
+        FailoverGroup g = r == null ? null : r.group();
         if (g == null) {
             throw new IllegalStateException("this GeoDatabase is not started; the servers are "
                     + config.servers().stream().map(ServerSpec::name).toList());

@@ -6,23 +6,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Immutable configuration of a {@link GeoDatabase}: the two servers, and settings grouped the
- * way Azure groups a failover group's: the read-write endpoint's failover policy, the listeners,
- * the application's database, timeouts, health checks, self-healing and connection limits, each a
- * record that validates itself.
+ * Immutable configuration of a {@link GeoDatabase}: settings grouped the way Azure groups a
+ * failover group's: the partner servers, the read-write endpoint's failover policy, the
+ * listeners, the application's database, timeouts, health checks, self-healing, connection
+ * limits and backups, each a record that validates itself.
  *
  * <p>Built with {@link #custom()}; every setter rejects a bad value at once with a message that
  * holds the value, and {@link Builder#build()} rejects contradictions. Nothing is clamped. Whether
- * a setting is one Azure would accept is not checked here: the topology reports that.
+ * a setting is one Azure would accept is not checked here: the topology reports that. The
+ * record's {@code toString} holds every setting (the password hidden by {@link AppDatabase}).
  *
  * <pre>{@code
  * GeoDbConfig config = GeoDbConfig.custom()
@@ -33,45 +32,48 @@ import java.util.Set;
  *         .readWriteEndpoint(ReadWriteEndpoint.automatic(Duration.ofHours(1)))
  *         .build();
  * }</pre>
+ *
+ * @param dataRoot directory holding the state file and one directory per server
+ * @param partnerServers the two servers and the one that is primary when the group is created
+ * @param replicationMode how the primary ships its WAL
+ * @param readWriteEndpoint the failover policy: manual, or automatic with a grace period
+ * @param listeners the read-write and read-only listeners
+ * @param database the application's database and login
+ * @param timeouts deadlines of failovers, starts and stops
+ * @param healthChecks how often and how patiently the watcher checks the servers
+ * @param selfHealing restarting crashed servers
+ * @param connections {@code max_connections} and the administrator's reserved share
+ * @param settings extra {@code postgresql.conf} settings (e.g. {@code work_mem}), written to every server
+ * @param backups continuous backups and point-in-time restore: on by default
+ * @param binaries where PostgreSQL comes from
+ * @param unprivilegedUser the account PostgreSQL runs under when the JVM runs as root
+ * @param clock the clock of the failover policy, self-healing and events
+ * @param linkLatency the inter-region link's one-way latency when the group starts (see {@link RegionLink})
  */
-public final class GeoDbConfig {
+public record GeoDbConfig(Path dataRoot, PartnerServers partnerServers, ReplicationMode replicationMode,
+        ReadWriteEndpoint readWriteEndpoint, ListenerSettings listeners, AppDatabase database, Timeouts timeouts,
+        HealthChecks healthChecks, SelfHealing selfHealing, ConnectionLimits connections, Map<String, String> settings,
+        BackupSettings backups, PostgresBinaries binaries, String unprivilegedUser, Clock clock, Duration linkLatency) {
 
-    private final Path dataRoot;
-    private final List<ServerSpec> servers;
-    private final String initialPrimary;
-    private final ReplicationMode replicationMode;
-    private final ReadWriteEndpoint readWriteEndpoint;
-    private final ListenerSettings listeners;
-    private final AppDatabase database;
-    private final Timeouts timeouts;
-    private final HealthChecks healthChecks;
-    private final SelfHealing selfHealing;
-    private final ConnectionLimits connections;
-    private final Map<String, String> settings;
-    private final BackupSettings backups;
-    private final PostgresBinaries binaries;
-    private final String unprivilegedUser;
-    private final Clock clock;
-    private final Duration linkLatency;
-
-    private GeoDbConfig(Builder b, List<ServerSpec> servers, ConnectionLimits connections) {
-        this.dataRoot = b.dataRoot;
-        this.servers = List.copyOf(servers);
-        this.initialPrimary = b.initialPrimary != null ? b.initialPrimary : b.servers.get(0).name();
-        this.replicationMode = b.replicationMode;
-        this.readWriteEndpoint = b.readWriteEndpoint;
-        this.listeners = b.listeners;
-        this.database = b.database;
-        this.timeouts = b.timeouts;
-        this.healthChecks = b.healthChecks;
-        this.selfHealing = b.selfHealing;
-        this.connections = connections;
-        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(b.settings));
-        this.backups = b.backups;
-        this.binaries = b.binaries != null ? b.binaries : PostgresBinaries.bundled();
-        this.unprivilegedUser = b.unprivilegedUser;
-        this.clock = b.clock;
-        this.linkLatency = b.linkLatency;
+    /** Checks each setting; prefer {@link #custom()}, which also fills in the defaults. */
+    public GeoDbConfig {
+        Objects.requireNonNull(dataRoot, "dataRoot must not be null");
+        Objects.requireNonNull(partnerServers, "partnerServers must not be null");
+        Objects.requireNonNull(replicationMode, "replicationMode must not be null");
+        Objects.requireNonNull(readWriteEndpoint, "readWriteEndpoint must not be null");
+        Objects.requireNonNull(listeners, "listeners must not be null");
+        Objects.requireNonNull(database, "database must not be null");
+        Objects.requireNonNull(timeouts, "timeouts must not be null");
+        Objects.requireNonNull(healthChecks, "healthChecks must not be null");
+        Objects.requireNonNull(selfHealing, "selfHealing must not be null");
+        Objects.requireNonNull(connections, "connections must not be null");
+        Objects.requireNonNull(settings, "settings must not be null").forEach(Checks::setting);
+        settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+        Objects.requireNonNull(backups, "backups must not be null");
+        Objects.requireNonNull(binaries, "binaries must not be null");
+        Checks.unprivilegedUser(unprivilegedUser);
+        Objects.requireNonNull(clock, "clock must not be null");
+        Checks.between("linkLatency", linkLatency, Duration.ZERO, RegionLink.MAX_LATENCY);
     }
 
     /** Starts a builder with the defaults listed on each setter. */
@@ -79,33 +81,19 @@ public final class GeoDbConfig {
         return new Builder();
     }
 
-    /** Directory holding the state file and one directory per server. */
-    public Path dataRoot() {
-        return dataRoot;
-    }
-
     /** The two servers, in the order given. */
     public List<ServerSpec> servers() {
-        return servers;
+        return partnerServers.servers();
     }
 
     /** Looks a server up by name. */
     public Optional<ServerSpec> server(String name) {
-        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+        return partnerServers.server(name);
     }
 
     /** The server that is primary when the group is created (later the state file decides). */
     public String initialPrimary() {
-        return initialPrimary;
-    }
-
-    public ReplicationMode replicationMode() {
-        return replicationMode;
-    }
-
-    /** The failover policy: manual, or automatic with a grace period. */
-    public ReadWriteEndpoint readWriteEndpoint() {
-        return readWriteEndpoint;
+        return partnerServers.initialPrimary();
     }
 
     /** Shorthand for {@code readWriteEndpoint().failoverPolicy()}. */
@@ -113,74 +101,9 @@ public final class GeoDbConfig {
         return readWriteEndpoint.failoverPolicy();
     }
 
-    public ListenerSettings listeners() {
-        return listeners;
-    }
-
-    /** The application's database and login. */
-    public AppDatabase database() {
-        return database;
-    }
-
     /** Shorthand for {@code database().name()}. */
     public String databaseName() {
         return database.name();
-    }
-
-    public Timeouts timeouts() {
-        return timeouts;
-    }
-
-    public HealthChecks healthChecks() {
-        return healthChecks;
-    }
-
-    public SelfHealing selfHealing() {
-        return selfHealing;
-    }
-
-    public ConnectionLimits connections() {
-        return connections;
-    }
-
-    /** Extra {@code postgresql.conf} settings (e.g. {@code work_mem}), written to every server. */
-    public Map<String, String> settings() {
-        return settings;
-    }
-
-    /** Continuous backups and point-in-time restore: on by default. */
-    public BackupSettings backups() {
-        return backups;
-    }
-
-    public PostgresBinaries binaries() {
-        return binaries;
-    }
-
-    /** The account PostgreSQL runs under when the JVM runs as root. */
-    public String unprivilegedUser() {
-        return unprivilegedUser;
-    }
-
-    /** The clock of the failover policy, self-healing and events. */
-    public Clock clock() {
-        return clock;
-    }
-
-    /** The inter-region link's one-way latency when the group starts (see {@link RegionLink}). */
-    public Duration linkLatency() {
-        return linkLatency;
-    }
-
-    /** Every setting (the password hidden). */
-    @Override
-    public String toString() {
-        return "GeoDbConfig{dataRoot=" + dataRoot + ", servers=" + servers + ", initialPrimary=" + initialPrimary
-                + ", replicationMode=" + replicationMode + ", readWriteEndpoint=" + readWriteEndpoint
-                + ", listeners=" + listeners + ", database=" + database + ", timeouts=" + timeouts
-                + ", healthChecks=" + healthChecks + ", selfHealing=" + selfHealing + ", connections=" + connections
-                + ", settings=" + settings + ", backups=" + backups + ", binaries=" + binaries + ", unprivilegedUser=" + unprivilegedUser
-                + ", clock=" + clock + ", linkLatency=" + linkLatency + "}";
     }
 
     /** Validating builder of {@link GeoDbConfig}. */
@@ -407,11 +330,7 @@ public final class GeoDbConfig {
          * Default {@code nobody}.
          */
         public Builder unprivilegedUser(String user) {
-            Objects.requireNonNull(user, "unprivilegedUser must not be null");
-            if (!user.matches("[a-z_][a-z0-9_-]{0,31}") || user.equals("root")) {
-                throw new IllegalArgumentException("unprivilegedUser must be a non-root account name, but was '" + user + "'");
-            }
-            this.unprivilegedUser = user;
+            this.unprivilegedUser = Checks.unprivilegedUser(user);
             return this;
         }
 
@@ -443,53 +362,21 @@ public final class GeoDbConfig {
             if (dataRoot == null) {
                 throw new IllegalStateException("dataRoot is required, but was not set");
             }
-            if (servers.size() != 2) {
-                throw new IllegalStateException("a failover group needs exactly 2 servers (a primary and a geo-secondary), "
-                        + "but " + servers.size() + " were given: " + servers);
-            }
-            if (initialPrimary != null && servers.stream().noneMatch(s -> s.name().equals(initialPrimary))) {
-                throw new IllegalStateException("initialPrimary must be one of the servers "
-                        + servers.stream().map(ServerSpec::name).toList() + ", but was '" + initialPrimary + "'");
-            }
-            String home = initialPrimary != null ? initialPrimary : servers.get(0).name();
-            List<ServerSpec> resolved = new ArrayList<>();
-            for (ServerSpec s : servers) {
-                resolved.add(s.name().equals(home) ? homeListenerPorts(s) : s);
-            }
-            Set<Integer> ports = new HashSet<>();
-            for (ServerSpec s : resolved) {
-                Checks.uniquePort(ports, s.port(), "server '" + s.name() + "'");
-            }
-            for (ServerSpec s : resolved) {
-                boolean isHome = s.name().equals(home);
-                Checks.uniquePort(ports, s.readWriteListenerPort(), isHome ? "readWriteListenerPort"
-                        : "readWriteListenerPort of region '" + s.name() + "'");
-                Checks.uniquePort(ports, s.readOnlyListenerPort(), isHome ? "readOnlyListenerPort"
-                        : "readOnlyListenerPort of region '" + s.name() + "'");
-            }
+            PartnerServers partners;
             ConnectionLimits limits;
+            try {
+                partners = PartnerServers.withHomeListeners(servers, initialPrimary, listeners);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
             try {
                 limits = new ConnectionLimits(maxConnections, reservedConnections);
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(e.getMessage() + " (maxConnections " + maxConnections + ")", e);
             }
-            return new GeoDbConfig(this, resolved, limits);
+            return new GeoDbConfig(dataRoot, partners, replicationMode, readWriteEndpoint, listeners, database, timeouts,
+                    healthChecks, selfHealing, limits, settings, backups,
+                    binaries != null ? binaries : PostgresBinaries.bundled(), unprivilegedUser, clock, linkLatency);
         }
-
-        /** The initial primary's region takes the listener ports set with the single-listener setters. */
-        private ServerSpec homeListenerPorts(ServerSpec spec) {
-            int readWrite = merge(spec.readWriteListenerPort(), listeners.readWritePort(), "readWriteListenerPort", spec);
-            int readOnly = merge(spec.readOnlyListenerPort(), listeners.readOnlyPort(), "readOnlyListenerPort", spec);
-            return spec.withListenerPorts(readWrite, readOnly);
-        }
-
-        private static int merge(int ofServer, int ofListeners, String what, ServerSpec spec) {
-            if (ofServer != 0 && ofListeners != 0 && ofServer != ofListeners) {
-                throw new IllegalStateException(what + " was set to " + ofListeners + " and, for region '" + spec.name()
-                        + "', to " + ofServer + "; set it once");
-            }
-            return ofServer != 0 ? ofServer : ofListeners;
-        }
-
     }
 }

@@ -11,11 +11,11 @@ public enum ReplicationMode {
     /** Commits are acknowledged by the primary alone (Azure SQL geo-replication). */
     ASYNC,
     /**
-     * Commits wait until the secondary has flushed them ({@code synchronous_standby_names}), so
-     * an acknowledged write is never lost while a secondary is attached. When no secondary is
-     * attached (it is down, fenced or being reseeded) the primary commits alone and
-     * {@link GeoDbStatus#synchronousCommit()} reports {@code false}; see {@link GeoDatabase}.
-     * Not an Azure SQL feature.
+     * Commits wait until the secondary has flushed them: the primary names the secondary in
+     * {@code synchronous_standby_names} while it streams, so an acknowledged write is never lost
+     * while a secondary is attached. When none is (it is down, fenced or being reseeded) the
+     * primary commits alone and {@link GeoDbStatus#synchronousCommit()} reports {@code false}, so
+     * its writes never hang on a secondary that is not there. Not an Azure SQL feature.
      */
     SYNC
 }

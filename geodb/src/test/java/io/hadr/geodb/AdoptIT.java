@@ -63,8 +63,7 @@ class AdoptIT {
             Instant afterAdopt = BackupHarness.between(later.tailMap(10_000L, true), 0.5);
             RestoreResult again = db.restore(new RestoreRequest(new RestoreTarget.AtTime(afterAdopt), "again", null),
                     ProgressListener.NONE);
-            assertThat(BackupHarness.rowsOn(db, again.port())).containsExactlyEntriesOf(
-                    BackupHarness.committedBy(later, afterAdopt));
+            BackupHarness.assertRestoredExactly(db, again, later, afterAdopt);
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.hadr.geodb;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hadr.geodb.backup.RestoreResult;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,6 +57,12 @@ final class BackupHarness {
         long gapMicros = (b.toEpochMilli() * 1000 + b.getNano() / 1000 % 1000) - (a.toEpochMilli() * 1000 + a.getNano() / 1000 % 1000);
         Instant t = a.plusNanos(Math.max(0, gapMicros / 2) * 1000);
         return t.isBefore(b) ? t : a;
+    }
+
+    /** Asserts that {@code restore} holds exactly the rows of {@code rows} committed at or before {@code t}. */
+    static void assertRestoredExactly(GeoDatabase db, RestoreResult restore, Map<Long, Instant> rows, Instant t)
+            throws SQLException {
+        assertThat(rowsOn(db, restore.port())).containsExactlyEntriesOf(committedBy(rows, t));
     }
 
     /** The rows committed at or before {@code t}. */

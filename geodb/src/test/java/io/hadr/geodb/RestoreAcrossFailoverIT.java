@@ -50,10 +50,8 @@ class RestoreAcrossFailoverIT {
                     null), (step, at) -> System.out.printf("restore after: %s%n", step));
 
             assertThat(toBefore.region()).isEqualTo(SOUTH);
-            assertThat(BackupHarness.rowsOn(db, toBefore.port())).containsExactlyEntriesOf(
-                    BackupHarness.committedBy(all, before));
-            assertThat(BackupHarness.rowsOn(db, toAfter.port())).containsExactlyEntriesOf(
-                    BackupHarness.committedBy(all, after));
+            BackupHarness.assertRestoredExactly(db, toBefore, all, before);
+            BackupHarness.assertRestoredExactly(db, toAfter, all, after);
 
             // Geo-restore: the old primary (now the secondary) archives what it receives; once its
             // store holds the target, the primary's whole region may go.
@@ -77,8 +75,7 @@ class RestoreAcrossFailoverIT {
                     (step, at) -> System.out.printf("geo-restore latest: %s%n", step));
 
             assertThat(geo.region()).isEqualTo(CENTRAL);
-            assertThat(BackupHarness.rowsOn(db, geo.port())).containsExactlyEntriesOf(
-                    BackupHarness.committedBy(now, geoTarget));
+            BackupHarness.assertRestoredExactly(db, geo, now, geoTarget);
             assertThat(latest.region()).isEqualTo(CENTRAL);
             assertThat(BackupHarness.rowsOn(db, latest.port())).as("everything the other region's store holds")
                     .containsExactlyEntriesOf(now);

@@ -69,8 +69,7 @@ class RetentionIT {
             Instant kept = BackupHarness.between(all.tailMap(200L, true), 0.5);
             RestoreResult restored = db.restore(new RestoreRequest(new RestoreTarget.AtTime(kept), "kept", null),
                     ProgressListener.NONE);
-            assertThat(BackupHarness.rowsOn(db, restored.port())).containsExactlyEntriesOf(
-                    BackupHarness.committedBy(all, kept));
+            BackupHarness.assertRestoredExactly(db, restored, all, kept);
         }
     }
 

@@ -14,9 +14,7 @@ import io.hadr.core.platform.RestoreResult;
 import io.hadr.core.platform.SqlResult;
 import io.hadr.core.platform.SqlTarget;
 import io.hadr.core.topology.Topology;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -44,23 +42,11 @@ public final class LocalPlatform implements Platform {
     private final ControlClient client;
     private final Topology topology;
     private final URI endpoint;
-    private final Own own;
 
-    /** What {@link #startOwn} started, stopped by {@link #close()}. */
-    private record Own(LocalEnvironment environment, ControlServer control, FileLock lock) {
-        void stop() {
-            control.close();
-            environment.close();
-            try {
-                lock.release();
-                lock.channel().close();
-            } catch (IOException e) {
-                // the lock goes with the process anyway
-            }
-        }
-    }
+    /** What {@link #startOwn} started, stopped by {@link #close()}; null for an environment of another process. */
+    private final HostedEnvironment own;
 
-    private LocalPlatform(ControlClient client, Topology topology, Own own) {
+    private LocalPlatform(ControlClient client, Topology topology, HostedEnvironment own) {
         this.client = client;
         this.topology = topology;
         this.own = own;
@@ -90,29 +76,15 @@ public final class LocalPlatform implements Platform {
      * @param progress receives one line per start-up step
      */
     public static LocalPlatform startOwn(Topology topology, StateDir stateDir, Path appJar, Consumer<String> progress) {
-        FileLock lock = stateDir.lock();
-        LocalEnvironment environment = null;
-        ControlServer control = null;
+        // The environment belongs to this platform's user (a drill): 'hadr down' is refused, not obeyed.
+        HostedEnvironment own = HostedEnvironment.start(stateDir,
+                () -> LocalEnvironment.start(topology, stateDir, appJar, progress), topology.local().controlPort(), null);
         try {
-            environment = LocalEnvironment.start(topology, stateDir, appJar, progress);
-            // The environment belongs to this platform's user (a drill): 'hadr down' is refused, not obeyed.
-            control = ControlServer.start(environment, topology.local().controlPort(), null);
             StateDir.ControlFile file = stateDir.readControl().orElseThrow(() ->
                     new LocalEnvironmentException("the control file " + stateDir.controlFile() + " vanished"));
-            return new LocalPlatform(ControlClient.of(stateDir, file), topology, new Own(environment, control, lock));
+            return new LocalPlatform(ControlClient.of(stateDir, file), topology, own);
         } catch (RuntimeException e) {
-            if (control != null) {
-                control.close();
-            }
-            if (environment != null) {
-                environment.close();
-            }
-            try {
-                lock.release();
-                lock.channel().close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            own.close();
             throw e;
         }
     }
@@ -208,7 +180,7 @@ public final class LocalPlatform implements Platform {
     @Override
     public void close() {
         if (own != null) {
-            own.stop();
+            own.close();
         }
     }
 }

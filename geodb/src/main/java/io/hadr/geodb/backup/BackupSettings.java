@@ -3,6 +3,7 @@ package io.hadr.geodb.backup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Continuous backups of a failover group, like Azure SQL's automated backups: every server
@@ -49,35 +50,70 @@ public record BackupSettings(boolean enabled, Path storeRoot, Duration retention
     }
 
     public BackupSettings withEnabled(boolean value) {
-        return new BackupSettings(value, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, link);
+        return with(c -> c.enabled = value);
     }
 
     public BackupSettings withStoreRoot(Path value) {
-        return new BackupSettings(enabled, value, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, link);
+        return with(c -> c.storeRoot = value);
     }
 
     public BackupSettings withRetention(Duration value) {
-        return new BackupSettings(enabled, storeRoot, value, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, link);
+        return with(c -> c.retention = value);
     }
 
     public BackupSettings withBaseBackupInterval(Duration value) {
-        return new BackupSettings(enabled, storeRoot, retention, value, archiveTimeout, compressAfter, geoCopy, link);
+        return with(c -> c.baseBackupInterval = value);
     }
 
     public BackupSettings withArchiveTimeout(Duration value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, value, compressAfter, geoCopy, link);
+        return with(c -> c.archiveTimeout = value);
     }
 
     public BackupSettings withCompressAfter(Duration value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, value, geoCopy, link);
+        return with(c -> c.compressAfter = value);
     }
 
     public BackupSettings withGeoCopy(boolean value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, value, link);
+        return with(c -> c.geoCopy = value);
     }
 
     public BackupSettings withLink(InterRegionLink value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, value);
+        return with(c -> c.link = value);
+    }
+
+    /** A copy with one setting changed, checked like any other. */
+    private BackupSettings with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** The settings as fields, so that a with-er names only the one it changes. */
+    private static final class Copy {
+        boolean enabled;
+        Path storeRoot;
+        Duration retention;
+        Duration baseBackupInterval;
+        Duration archiveTimeout;
+        Duration compressAfter;
+        boolean geoCopy;
+        InterRegionLink link;
+
+        Copy(BackupSettings s) {
+            enabled = s.enabled;
+            storeRoot = s.storeRoot;
+            retention = s.retention;
+            baseBackupInterval = s.baseBackupInterval;
+            archiveTimeout = s.archiveTimeout;
+            compressAfter = s.compressAfter;
+            geoCopy = s.geoCopy;
+            link = s.link;
+        }
+
+        BackupSettings build() {
+            return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter,
+                    geoCopy, link);
+        }
     }
 
     private static void between(String what, Duration value, Duration min, Duration max) {

@@ -53,6 +53,20 @@ public final class BaseBackup {
     }
 
     /**
+     * A walk over a running server's data directory: a file dropped while the walk goes on is
+     * left out, as WAL replay from the backup's start recreates or removes it.
+     */
+    public abstract static class DataDirectoryWalk extends SimpleFileVisitor<Path> {
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+            if (exc instanceof NoSuchFileException) {
+                return FileVisitResult.CONTINUE;
+            }
+            throw exc;
+        }
+    }
+
+    /**
      * Whether a file or directory of a data directory belongs in a base backup (the manual's
      * list of what may be left out, plus files the backup writes itself).
      *
@@ -184,7 +198,7 @@ public final class BaseBackup {
 
     private static void copyTree(Path from, TreeTransfer to) throws IOException {
         try {
-            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            Files.walkFileTree(from, new DataDirectoryWalk() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                     Path relative = from.relativize(dir);
@@ -205,22 +219,10 @@ public final class BaseBackup {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Path relative = from.relativize(file);
-                    String fileName = file.getFileName().toString();
-                    if ((relative.getNameCount() == 1 && SKIPPED_FILES.contains(fileName))
-                            || fileName.equals("pg_internal.init") || fileName.startsWith("pgsql_tmp")) {
-                        return FileVisitResult.CONTINUE;
+                    if (copied(relative, false)) {
+                        to.file(relative.toString(), file);
                     }
-                    // A file dropped while we copy is left out: WAL replay recreates or removes it.
-                    to.file(relative.toString(), file);
                     return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                    if (exc instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw exc;
                 }
             });
         } catch (UncheckedIOException e) {

@@ -2,7 +2,6 @@ package io.hadr.geodb.internal;
 
 import io.hadr.geodb.GeoDbConfig;
 import io.hadr.geodb.GeoDbStatus;
-import io.hadr.geodb.ListenerEndpoint;
 import io.hadr.geodb.ListenerStatus;
 import io.hadr.geodb.ReplicationStatus;
 import io.hadr.geodb.ServerRole;
@@ -72,24 +71,19 @@ public final class StatusReader implements AutoCloseable {
         for (ListenerSet set : List.of(readWrite, readOnly)) {
             for (TcpListener listener : set.all()) {
                 TcpListener.Route route = listener.route();
-                listeners.add(new ListenerStatus(set.name(), listener.region(), endpoint(listener),
-                        route == null ? null : route.server(),
+                listeners.add(new ListenerStatus(set.name(), listener.region(),
+                        listener.endpoint(config.databaseName()), route == null ? null : route.server(),
                         route != null && context.routes().crosses(listener.region(), route.server()),
                         listener.activeConnections()));
             }
         }
         return new GeoDbStatus(primary == null ? null : primary.name(), secondary == null ? null : secondary.name(),
-                group.state(), servers, endpoint(readWrite.home()), readWrite.routeServer(),
-                endpoint(readOnly.home()), readOnly.routeServer(), config.replicationMode(),
+                group.state(), servers, readWrite.home().endpoint(config.databaseName()), readWrite.routeServer(),
+                readOnly.home().endpoint(config.databaseName()), readOnly.routeServer(), config.replicationMode(),
                 sync.on(), replicationStatus == null ? null : replicationStatus.lagBytes(),
                 replicationStatus == null ? null : replicationStatus.lagMillis(), replicationStatus,
                 config.failoverPolicy(), config.readWriteEndpoint().gracePeriod(), watcher.primaryUnreachableSince(),
                 failovers.last(), listeners, context.routes().link().status());
-    }
-
-    /** A listener entry's address; the same before and after failovers. */
-    private ListenerEndpoint endpoint(TcpListener listener) {
-        return new ListenerEndpoint(listener.kind(), "127.0.0.1", listener.port(), context.config().databaseName());
     }
 
     private ServerStatus serverStatus(PostgresServer server) {

@@ -1,16 +1,13 @@
 package io.hadr.geodb.internal;
 
 import io.hadr.geodb.GeoDbException;
+import io.hadr.geodb.ListenerEndpoint;
 import io.hadr.toolkit.Threads;
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +51,7 @@ public final class TcpListener implements AutoCloseable {
     private final String region;
     private final Duration holdTimeout;
     private final Object lock = new Object();
-    private final Set<Pipe> pipes = ConcurrentHashMap.newKeySet();
+    private final Set<ListenerConnection> connections = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -99,6 +96,11 @@ public final class TcpListener implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** This entry's address for clients of {@code databaseName}; the same before and after failovers. */
+    public ListenerEndpoint endpoint(String databaseName) {
+        return new ListenerEndpoint(kind, "127.0.0.1", port(), databaseName);
+    }
+
     /** The kind and region, e.g. {@code read-write (southindia)}, for logs. */
     public String name() {
         return name;
@@ -130,7 +132,7 @@ public final class TcpListener implements AutoCloseable {
 
     /** Number of client connections currently forwarded. */
     public int activeConnections() {
-        return pipes.size();
+        return connections.size();
     }
 
     /** Connections accepted and forwarded since start. */
@@ -166,23 +168,23 @@ public final class TcpListener implements AutoCloseable {
         synchronized (lock) {
             holding = true;
         }
-        List<Pipe> open = new ArrayList<>(pipes);
+        List<ListenerConnection> open = new ArrayList<>(connections);
         if (drain.isZero()) {
             cut(open, "held");
             return new Drain(List.of(), System.nanoTime(), drain);
         }
         long start = System.nanoTime();
-        open.forEach(Pipe::drain);
+        open.forEach(ListenerConnection::drain);
         return new Drain(open, start, drain);
     }
 
     /** Connections of a held listener that may still finish their transaction. */
     public final class Drain {
-        private final List<Pipe> open;
+        private final List<ListenerConnection> open;
         private final long start;
         private final Duration drain;
 
-        private Drain(List<Pipe> open, long start, Duration drain) {
+        private Drain(List<ListenerConnection> open, long start, Duration drain) {
             this.open = open;
             this.start = start;
             this.drain = drain;
@@ -195,7 +197,7 @@ public final class TcpListener implements AutoCloseable {
             }
             long end = start + drain.toNanos();
             synchronized (lock) {
-                while (open.stream().anyMatch(pipes::contains)) {
+                while (open.stream().anyMatch(connections::contains)) {
                     long left = end - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -208,8 +210,8 @@ public final class TcpListener implements AutoCloseable {
                     }
                 }
             }
-            int drained = (int) open.stream().filter(p -> !pipes.contains(p)).count();
-            List<Pipe> left = open.stream().filter(pipes::contains).toList();
+            int drained = (int) open.stream().filter(p -> !connections.contains(p)).count();
+            List<ListenerConnection> left = open.stream().filter(connections::contains).toList();
             LOG.info("{} listener drained {} connection(s) between transactions in {} ms{}", name, drained,
                     (System.nanoTime() - start) / 1_000_000, left.isEmpty() ? "" : ", cutting " + left.size()
                             + " still busy after " + drain);
@@ -224,7 +226,7 @@ public final class TcpListener implements AutoCloseable {
             holding = false;
             lock.notifyAll();
         }
-        cut(pipes.stream().filter(p -> !p.route.equals(next)).toList(), "moved to " + next.server());
+        cut(connections.stream().filter(p -> !p.route().equals(next)).toList(), "moved to " + next.server());
     }
 
     /** Leads nowhere: every connection is cut, new ones are closed at once. */
@@ -234,11 +236,11 @@ public final class TcpListener implements AutoCloseable {
             holding = false;
             lock.notifyAll();
         }
-        cut(new ArrayList<>(pipes), "cleared");
+        cut(new ArrayList<>(connections), "cleared");
     }
 
-    private void cut(List<Pipe> toCut, String why) {
-        toCut.forEach(Pipe::close);
+    private void cut(List<ListenerConnection> toCut, String why) {
+        toCut.forEach(ListenerConnection::close);
         if (!toCut.isEmpty()) {
             LOG.info("{} listener cut {} connection(s) ({})", name, toCut.size(), why);
         }
@@ -263,7 +265,7 @@ public final class TcpListener implements AutoCloseable {
         Route target = awaitRoute();
         if (target == null) {
             refused.incrementAndGet();
-            closeQuietly(clientToProxy);
+            ListenerConnection.closeQuietly(clientToProxy);
             return;
         }
         Socket proxyToServer = new Socket();
@@ -275,28 +277,28 @@ public final class TcpListener implements AutoCloseable {
         } catch (IOException e) {
             // The target is down (region gone): refuse fast rather than let the client hang.
             refused.incrementAndGet();
-            closeQuietly(proxyToServer);
-            closeQuietly(clientToProxy);
+            ListenerConnection.closeQuietly(proxyToServer);
+            ListenerConnection.closeQuietly(clientToProxy);
             return;
         }
-        Pipe pipe = new Pipe(target, clientToProxy, proxyToServer);
+        ListenerConnection connection = new ListenerConnection(name, target, clientToProxy, proxyToServer, connections, lock);
         synchronized (lock) {
             if (holding || !target.equals(route)) {
                 // The listener moved (or a failover began) while we connected: this leads to the old target.
                 refused.incrementAndGet();
-                pipe.close();
+                connection.close();
                 return;
             }
-            pipes.add(pipe);
+            connections.add(connection);
         }
         accepted.incrementAndGet();
         try {
-            workers.execute(() -> pumpClientToServer(pipe));
+            workers.execute(connection::pumpClientToServer);
         } catch (RejectedExecutionException e) {
-            pipe.close();
+            connection.close();
             return;
         }
-        pumpServerToClient(pipe);
+        connection.pumpServerToClient();
     }
 
     private Route awaitRoute() {
@@ -321,46 +323,6 @@ public final class TcpListener implements AutoCloseable {
         }
     }
 
-    private void pumpClientToServer(Pipe pipe) {
-        byte[] buffer = new byte[16 * 1024];
-        try {
-            InputStream in = pipe.clientToProxy.getInputStream();
-            OutputStream out = pipe.proxyToServer.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (!pipe.beforeForwardingFromClient(buffer, n)) {
-                    return;
-                }
-                out.write(buffer, 0, n);
-            }
-        } catch (SocketException e) {
-            // Closed by the other side or cut by a move: the normal end of a proxied connection.
-        } catch (IOException e) {
-            LOG.debug("{} listener connection ended: {}", name, e.toString());
-        } finally {
-            pipe.close();
-        }
-    }
-
-    private void pumpServerToClient(Pipe pipe) {
-        byte[] buffer = new byte[16 * 1024];
-        try {
-            InputStream in = pipe.proxyToServer.getInputStream();
-            OutputStream out = pipe.clientToProxy.getOutputStream();
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                pipe.afterForwardingFromServer(buffer, n);
-            }
-        } catch (SocketException e) {
-            // Closed by the other side or cut by a move: the normal end of a proxied connection.
-        } catch (IOException e) {
-            LOG.debug("{} listener connection ended: {}", name, e.toString());
-        } finally {
-            pipe.close();
-        }
-    }
-
     @Override
     public void close() {
         closed = true;
@@ -368,66 +330,9 @@ public final class TcpListener implements AutoCloseable {
             lock.notifyAll();
         }
         if (serverSocket != null) {
-            closeQuietly(serverSocket);
+            ListenerConnection.closeQuietly(serverSocket);
         }
-        cut(new ArrayList<>(pipes), "closed");
+        cut(new ArrayList<>(connections), "closed");
         workers.shutdownNow();
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            // Nothing to do: the socket is gone either way.
-        }
-    }
-
-    /** One client connection and its leg to the server. */
-    private final class Pipe {
-        final Route route;
-        final Socket clientToProxy;
-        final Socket proxyToServer;
-        private final PgWireTracker protocol = new PgWireTracker();
-        private boolean draining;
-
-        Pipe(Route route, Socket clientToProxy, Socket proxyToServer) {
-            this.route = route;
-            this.clientToProxy = clientToProxy;
-            this.proxyToServer = proxyToServer;
-        }
-
-        /** Cut at the next point between transactions (now, if it is at one). */
-        synchronized void drain() {
-            draining = true;
-            if (protocol.idle()) {
-                close();
-            }
-        }
-
-        /** False (and the pipe is cut) when a draining connection starts a new request: it is not forwarded. */
-        synchronized boolean beforeForwardingFromClient(byte[] bytes, int length) {
-            if (draining && protocol.idle()) {
-                close();
-                return false;
-            }
-            protocol.client(bytes, 0, length);
-            return true;
-        }
-
-        synchronized void afterForwardingFromServer(byte[] bytes, int length) {
-            protocol.server(bytes, 0, length);
-            if (draining && protocol.idle()) {
-                close();
-            }
-        }
-
-        void close() {
-            pipes.remove(this);
-            closeQuietly(clientToProxy);
-            closeQuietly(proxyToServer);
-            synchronized (lock) {
-                lock.notifyAll();
-            }
-        }
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.hadr.geodb.LinkStatus;
+import io.hadr.toolkit.Hashes;
+import io.hadr.toolkit.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,12 +14,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -85,7 +85,7 @@ class InterRegionLinkTest {
             out.write(data, offset, Math.min(100_000, data.length - offset));
         }
 
-        assertThat(sha256(echoed.get(60, TimeUnit.SECONDS))).isEqualTo(sha256(data));
+        assertThat(Hashes.sha256Hex(echoed.get(60, TimeUnit.SECONDS))).isEqualTo(Hashes.sha256Hex(data));
         LinkStatus status = link.status();
         assertThat(status.directions()).extracting(LinkStatus.Direction::deliveredBytes)
                 .containsExactly(0L + data.length, 0L + data.length);
@@ -136,7 +136,7 @@ class InterRegionLinkTest {
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> !writer.isDone());
         assertThat(written.get()).as("stalled after the window and the socket buffers")
-                .isLessThan(InterRegionLink.WINDOW * 4);
+                .isLessThan(LinkCrossing.WINDOW * 4);
 
         link.heal();
         CompletableFuture.runAsync(() -> {
@@ -256,10 +256,6 @@ class InterRegionLinkTest {
         return System.nanoTime() - started;
     }
 
-    private static String sha256(byte[] data) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    }
-
     /** Echoes every byte back on each connection; counts the connections it accepted. */
     private static final class EchoServer implements AutoCloseable {
         private final ServerSocket server;
@@ -268,9 +264,7 @@ class InterRegionLinkTest {
 
         EchoServer() throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(this::acceptLoop, "echo-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            Threads.startDaemon("echo-accept", this::acceptLoop);
         }
 
         int port() {
@@ -287,9 +281,7 @@ class InterRegionLinkTest {
                     Socket s = server.accept();
                     accepted.incrementAndGet();
                     sockets.add(s);
-                    Thread t = new Thread(() -> echo(s), "echo");
-                    t.setDaemon(true);
-                    t.start();
+                    Threads.startDaemon("echo", () -> echo(s));
                 } catch (IOException e) {
                     return;
                 }

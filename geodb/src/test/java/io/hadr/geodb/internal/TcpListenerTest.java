@@ -3,6 +3,7 @@ package io.hadr.geodb.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hadr.toolkit.Threads;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -206,6 +208,22 @@ class TcpListenerTest {
         return answer.toString();
     }
 
+    /** A server on loopback that hands each connection to {@code serve} on a thread of its own, until it is closed. */
+    private static ServerSocket serveEach(String name, Consumer<Socket> serve) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Threads.startDaemon(name + "-accept", () -> {
+            while (!socket.isClosed()) {
+                try {
+                    Socket client = socket.accept();
+                    Threads.startDaemon(name, () -> serve.accept(client));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        return socket;
+    }
+
     /**
      * Speaks just enough of PostgreSQL's protocol: accepts any startup, answers each simple query
      * with CommandComplete and ReadyForQuery, in a transaction between BEGIN and COMMIT.
@@ -215,21 +233,7 @@ class TcpListenerTest {
         private final List<String> queries = new CopyOnWriteArrayList<>();
 
         FakePostgres() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket client = socket.accept();
-                        Thread t = new Thread(() -> serve(client));
-                        t.setDaemon(true);
-                        t.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+            socket = serveEach("fake-postgres", this::serve);
         }
 
         private void serve(Socket client) {
@@ -275,29 +279,15 @@ class TcpListenerTest {
         private final ServerSocket socket;
 
         NamedServer(String name) throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        Socket client = socket.accept();
-                        Thread t = new Thread(() -> {
-                            try (client) {
-                                while (client.getInputStream().read() != -1) {
-                                    client.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
-                                }
-                            } catch (IOException e) {
-                                // client gone
-                            }
-                        });
-                        t.setDaemon(true);
-                        t.start();
-                    } catch (IOException e) {
-                        return;
+            socket = serveEach("named-" + name, client -> {
+                try (client) {
+                    while (client.getInputStream().read() != -1) {
+                        client.getOutputStream().write((name + "\n").getBytes(StandardCharsets.UTF_8));
                     }
+                } catch (IOException e) {
+                    // client gone
                 }
             });
-            acceptor.setDaemon(true);
-            acceptor.start();
         }
 
         int port() {

@@ -15,7 +15,6 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
@@ -176,7 +175,7 @@ public final class BaseBackupWriter {
 
     private static long copyTree(Path data, TarArchiveOutputStream tar, Steps steps) throws IOException {
         long[] copied = {0, PROGRESS_EVERY};
-        Files.walkFileTree(data, new SimpleFileVisitor<>() {
+        Files.walkFileTree(data, new BaseBackup.DataDirectoryWalk() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
                 Path relative = data.relativize(dir);
@@ -247,14 +246,6 @@ public final class BaseBackupWriter {
                     copied[1] += PROGRESS_EVERY;
                 }
                 return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
             }
         });
         return copied[0];

@@ -1,13 +1,11 @@
 package io.hadr.geodb.internal.backup;
 
+import io.hadr.toolkit.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -138,7 +136,7 @@ public final class WalIndex {
         } else {
             end = reader.feed(segno, data, collector);
         }
-        return new SegmentSummary(name, predecessor, sha256(data), end, collector.transactionEnds, collector.first,
+        return new SegmentSummary(name, predecessor, Hashes.sha256Hex(data), end, collector.transactionEnds, collector.first,
                 collector.last, collector.restorePoints, reader.state());
     }
 
@@ -191,14 +189,6 @@ public final class WalIndex {
             DurableFiles.writeAtomically(dir.resolve(summary.file() + SUMMARY), summary.toText());
         } catch (IOException e) {
             LOG.warn("Cannot keep the summary of {} in {}: {}", summary.file(), dir, e.toString());
-        }
-    }
-
-    public static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

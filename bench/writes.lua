@@ -1,4 +1,6 @@
--- wrk script: POST /api/records with a unique id per request (per thread prefix + counter).
+-- wrk script of bench/app/writes.sh and bench/geodb/run.sh: POST /api/records with a unique id per
+-- request (per thread prefix + counter), as writer $WRITER (default "bench").
+local writer = os.getenv("WRITER") or "bench"
 local threads = {}
 
 function setup(thread)
@@ -8,7 +10,7 @@ end
 
 function init(args)
   math.randomseed(os.time() + tid)
-  prefix = string.format("a%d-%d-%d", tid, os.time(), math.random(1000000))
+  prefix = string.format("%s-%d-%d-%d", writer, tid, os.time(), math.random(1000000))
   counter = 0
 end
 
@@ -17,7 +19,7 @@ local fdid = os.getenv("FDID")
 
 function request()
   counter = counter + 1
-  local body = string.format('{"id":"%s-%d","writer":"bench-app","seq":%d}', prefix, counter, counter)
+  local body = string.format('{"id":"%s-%d","writer":"%s","seq":%d}', prefix, counter, writer, counter)
   local headers = { ["Content-Type"] = "application/json" }
   if fdid then
     headers["X-Azure-FDID"] = fdid
