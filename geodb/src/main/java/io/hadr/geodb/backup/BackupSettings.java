@@ -23,21 +23,21 @@ import java.util.Objects;
  *     PostgreSQL's {@code archive_timeout}: the backup RPO (1 s–1 h, default 60 s)
  * @param compressAfter archived WAL older than this is compressed (0–7 days, default 10 min;
  *     restores to recent points read uncompressed WAL)
- * @param geoCopy whether each store is copied to the other region's (default true)
- * @param link how copies cross between the regions (default {@link InterRegionLink#DIRECT})
+ * @param geoCopy whether each store is copied to the other region's (default true); copies cross the
+ *     group's inter-region link like every other byte between the regions, so they take its latency
+ *     and wait while it is partitioned
  */
 public record BackupSettings(boolean enabled, Path storeRoot, Duration retention, Duration baseBackupInterval,
-        Duration archiveTimeout, Duration compressAfter, boolean geoCopy, InterRegionLink link) {
+        Duration archiveTimeout, Duration compressAfter, boolean geoCopy) {
 
     public static final BackupSettings DEFAULT = new BackupSettings(true, null, Duration.ofDays(7), Duration.ofHours(24),
-            Duration.ofSeconds(60), Duration.ofMinutes(10), true, InterRegionLink.DIRECT);
+            Duration.ofSeconds(60), Duration.ofMinutes(10), true);
 
     public BackupSettings {
         between("backup retention", retention, Duration.ofMinutes(1), Duration.ofDays(3650));
         between("baseBackupInterval", baseBackupInterval, Duration.ofMinutes(1), Duration.ofDays(35));
         between("archiveTimeout", archiveTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         between("compressAfter", compressAfter, Duration.ZERO, Duration.ofDays(7));
-        Objects.requireNonNull(link, "link must not be null");
         if (storeRoot != null) {
             storeRoot = storeRoot.toAbsolutePath().normalize();
         }
@@ -49,35 +49,31 @@ public record BackupSettings(boolean enabled, Path storeRoot, Duration retention
     }
 
     public BackupSettings withEnabled(boolean value) {
-        return new BackupSettings(value, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, link);
+        return new BackupSettings(value, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy);
     }
 
     public BackupSettings withStoreRoot(Path value) {
-        return new BackupSettings(enabled, value, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, link);
+        return new BackupSettings(enabled, value, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy);
     }
 
     public BackupSettings withRetention(Duration value) {
-        return new BackupSettings(enabled, storeRoot, value, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, link);
+        return new BackupSettings(enabled, storeRoot, value, baseBackupInterval, archiveTimeout, compressAfter, geoCopy);
     }
 
     public BackupSettings withBaseBackupInterval(Duration value) {
-        return new BackupSettings(enabled, storeRoot, retention, value, archiveTimeout, compressAfter, geoCopy, link);
+        return new BackupSettings(enabled, storeRoot, retention, value, archiveTimeout, compressAfter, geoCopy);
     }
 
     public BackupSettings withArchiveTimeout(Duration value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, value, compressAfter, geoCopy, link);
+        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, value, compressAfter, geoCopy);
     }
 
     public BackupSettings withCompressAfter(Duration value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, value, geoCopy, link);
+        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, value, geoCopy);
     }
 
     public BackupSettings withGeoCopy(boolean value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, value, link);
-    }
-
-    public BackupSettings withLink(InterRegionLink value) {
-        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy, value);
+        return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, value);
     }
 
     private static void between(String what, Duration value, Duration min, Duration max) {

@@ -58,7 +58,7 @@ public final class BackupContext {
         for (PostgresServer server : group.group().servers()) {
             stores.put(server.name(), new BackupStore(server.name(), storeRoot.resolve(server.name()), launcher.account()));
         }
-        this.copier = new GeoCopier(settings.link());
+        this.copier = new GeoCopier(new LinkCrossing(group.routes().link()));
     }
 
     /** Writes the scripts, creates the stores and learns the current generation. */

@@ -60,7 +60,7 @@ public final class BackupReports {
         List<String> problems = new ArrayList<>();
         views.forEach((region, list) -> list.stream().filter(v -> v.generation() == g && v.chain().problem() != null)
                 .forEach(v -> problems.add("store of '" + region + "': " + v.chain().problem())));
-        problems.addAll(context.copier().conflicts());
+        problems.addAll(context.copier().problems());
         if (snap.lastArchiveFailure() != null) {
             problems.add("archiving on '" + primaryStore + "' fails (last failure: " + snap.lastArchiveFailure()
                     + "); see its postgres.log");
