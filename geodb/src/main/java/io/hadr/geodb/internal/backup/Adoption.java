@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a restored server into service, the equivalent of pointing the connection string at a
  * restored Azure SQL database: its data becomes the failover group's primary in its region, the
- * former primary's data is moved aside (never deleted), the geo-secondary is rebuilt from the new
- * primary, and the listeners lead to it, so the apps serve the restored data behind the same
+ * former primary's data is moved aside (kept as long as the retention window keeps the former
+ * database's backups, see {@link Leftovers}), the geo-secondary is rebuilt from the new primary, and the listeners lead to it, so the apps serve the restored data behind the same
  * endpoint. A new database generation begins: the adopted data has backups of its own from now
  * on, starting with a base backup taken before this returns.
  */
@@ -167,16 +167,22 @@ public final class Adoption {
         } else {
             oldPrimary.markStopped("replaced by an adopted restore");
         }
-        Path kept = context.config().dataRoot().resolve("kept")
-                .resolve(oldPrimary.name() + "-" + STAMP.format(context.clock()));
+        Instant keptAt = context.clock();
+        Path kept = Leftovers.keptRoot(context.config().dataRoot())
+                .resolve(oldPrimary.name() + "-" + STAMP.format(keptAt));
         try {
             Files.createDirectories(kept);
+            // First, so that a look at the leftovers meanwhile sees what it is and since when.
+            Leftovers.recordKept(kept, oldPrimary.name(), name, keptAt);
             if (Files.exists(oldPrimary.files().dataDir())) {
                 moveData(oldPrimary.files().dataDir(), kept.resolve("data"));
             }
             Files.writeString(kept.resolve("NOTE.txt"), "The data of '" + oldPrimary.name() + "' when it was primary, "
-                    + "kept aside by hadr when the restore '" + name + "' was adopted at " + context.clock() + ".\n"
-                    + "hadr never deletes it; delete it yourself once it is not needed.\n");
+                    + "kept aside by hadr when the restore '" + name + "' was adopted at " + keptAt + ".\n"
+                    + "No server uses it. hadr lists it with the backups ('hadr db backups') and removes it once the "
+                    + "backup retention window (" + context.settings().retention() + ") has passed since then, at "
+                    + keptAt.plus(context.settings().retention()) + ", when the former database's backups leave the "
+                    + "window too.\nDelete it yourself sooner if it is not needed.\n");
         } catch (IOException e) {
             throw new GeoDbException("cannot keep the data of '" + oldPrimary.name() + "' aside in " + kept + ": " + e, e);
         }

@@ -126,7 +126,7 @@ public final class BackupReports {
         for (Catalog.GenerationView v : views.get(status.primaryStore())) {
             v.chain().restorePoints().forEach(p -> marks.add(new RestoreMark(p.name(), Lsn.format(p.lsn()), p.time(), true)));
         }
-        return new BackupCatalog(context.generation(), status, backups, marks, stores);
+        return new BackupCatalog(context.generation(), status, backups, marks, stores, new Leftovers(context).find());
     }
 
     private static long size(Path p) {

@@ -30,6 +30,7 @@ public final class Housekeeper {
 
     private final BackupContext context;
     private final Compactor compactor;
+    private final Leftovers leftovers;
     private Instant nextRetention = Instant.EPOCH;
     /** One geo-copy pass at a time: two would write the same base backup's temporary directory. */
     private final Object copying = new Object();
@@ -37,6 +38,7 @@ public final class Housekeeper {
     public Housekeeper(BackupContext context) {
         this.context = context;
         this.compactor = new Compactor(context.settings().compressAfter(), 4);
+        this.leftovers = new Leftovers(context);
     }
 
     /** One pass. */
@@ -124,8 +126,13 @@ public final class Housekeeper {
         return now.minus(context.settings().retention());
     }
 
-    /** Removes what the retention window lets go from every store. */
+    /** Removes what the retention window lets go from every store, and the leftovers it has passed over. */
     public void applyRetention(Instant now) {
+        try {
+            leftovers.removeExpired(now);
+        } catch (RuntimeException e) {
+            LOG.warn("Removing leftovers the retention window let go failed: {}", e.toString());
+        }
         for (BackupStore store : context.stores()) {
             try {
                 Retention retention = Retention.decide(context.views(store), windowStart(now));
