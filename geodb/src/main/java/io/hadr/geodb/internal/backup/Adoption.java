@@ -84,6 +84,7 @@ public final class Adoption {
         String why = "adopting restore '" + name + "'";
         group.beginFailover(why + " into '" + slot.name() + "'");
         Path keptAside;
+        Instant keptAt;
         try {
             healer.holdDown(slot);
             healer.holdDown(other);
@@ -97,7 +98,8 @@ public final class Adoption {
                     LOG.warn("Could not archive the old primary's last WAL before adopting: {}", e.getMessage());
                 }
             }
-            keptAside = keepAside(oldPrimary, name);
+            keptAt = context.clock();
+            keptAside = keepAside(oldPrimary, name, keptAt);
             recorded.note("former primary '" + oldPrimary.name() + "' stopped; its data kept aside in " + keptAside);
             if (slot != oldPrimary) {
                 slot.stop(context.config().timeouts().shutdown(), why);
@@ -154,20 +156,21 @@ public final class Adoption {
             GroupProbe.Observation o = new GroupProbe(context.group()).observe();
             group.endFailover(o.primaryServes(), o.secondaryStreams(), why + " ended");
         }
-        context.event(name, null, slot.name(), "adopted: now the primary's data; former data kept in " + keptAside);
+        context.event(name, null, slot.name(), "adopted: now the primary's data; former data kept in " + keptAside
+                + " until " + keptAt.plus(context.settings().retention()));
         PostgresServer secondary = group.secondary();
         return new AdoptReport(name, slot.name(), secondary == null ? null : secondary.name(), keptAside,
-                context.generation(), done, Duration.ofNanos(System.nanoTime() - started));
+                context.generation(), done, Duration.ofNanos(System.nanoTime() - started),
+                keptAt.plus(context.settings().retention()));
     }
 
     /** Stops the old primary and moves its data directory aside with a note saying what it is. */
-    private Path keepAside(PostgresServer oldPrimary, String name) {
+    private Path keepAside(PostgresServer oldPrimary, String name, Instant keptAt) {
         if (oldPrimary.processAlive()) {
             oldPrimary.stop(context.config().timeouts().shutdown(), "replaced by the adopted restore '" + name + "'");
         } else {
             oldPrimary.markStopped("replaced by an adopted restore");
         }
-        Instant keptAt = context.clock();
         Path kept = Leftovers.keptRoot(context.config().dataRoot())
                 .resolve(oldPrimary.name() + "-" + STAMP.format(keptAt));
         try {
