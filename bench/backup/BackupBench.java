@@ -17,7 +17,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -51,30 +53,12 @@ public class BackupBench {
         if (sizes.isEmpty()) {
             sizes = List.of(100, 500, 1024);
         }
-        Duration compressAfter = Duration.parse(System.getenv().getOrDefault("COMPRESS_AFTER", "PT10M"));
-        Duration latency = Duration.parse(System.getenv().getOrDefault("LINK_LATENCY", "PT0S"));
         Files.createDirectories(out);
-        GeoDbConfig.Builder builder = GeoDbConfig.custom()
-                .dataRoot(out.resolve("db"))
-                .server("centralindia", 0)
-                .server("southindia", 0)
-                .initialPrimary("centralindia")
-                .password(PASSWORD)
-                .startupTimeout(Duration.ofMinutes(5))
-                .linkLatency(latency)
-                // No scheduled base backup in the middle of a measurement: the bench takes its own.
-                .backups(BackupSettings.DEFAULT.withBaseBackupInterval(Duration.ofDays(35))
-                        .withCompressAfter(compressAfter));
-        // SETTINGS="name=value,...": PostgreSQL settings of every server, restored ones too (to try recovery settings).
-        for (String setting : System.getenv().getOrDefault("SETTINGS", "").split(",")) {
-            if (!setting.isBlank()) {
-                builder.setting(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
-            }
-        }
-        GeoDbConfig config = builder.build();
+        GeoDbConfig config = config(out, settings(System.getenv().getOrDefault("SETTINGS", "")), "PT10M");
         List<String> walRows = new ArrayList<>();
         List<String> baseRows = new ArrayList<>();
         List<String> archiveRows = new ArrayList<>();
+        String lastMark = null;
         try (GeoDatabase db = new GeoDatabase(config)) {
             long t0 = System.nanoTime();
             db.start();
@@ -106,6 +90,7 @@ public class BackupBench {
                 Written w = write(db, url, mb * 1024L * 1024L);
                 long m0 = System.nanoTime();
                 RestoreMark mark = db.mark("bench-wal-" + mb);
+                lastMark = mark.name();
                 double markSeconds = seconds(m0);
                 double geoSeconds = awaitStores(db, mark.lsn());
                 archiveRows.add(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %s | %.1f | %.1f | %s |",
@@ -121,6 +106,7 @@ public class BackupBench {
                         walRestore.result.walReplayedBytes() / 1e6 / Math.max(0.001, replaySeconds), loadRestore));
             }
         }
+        List<String> variantRows = variants(out, lastMark);
         OUT.println();
         OUT.println("## Restore time by WAL to replay (base backup taken just before the writes)");
         OUT.println("| WAL written | WAL replayed | restore s | phases s | replay MB/s | load at start |");
@@ -133,9 +119,78 @@ public class BackupBench {
         baseRows.forEach(OUT::println);
         OUT.println();
         OUT.println("## Archive and geo-copy while WAL is written as fast as the primary takes it");
-        OUT.println("| WAL written | write s | write MB/s | max archive lag | max geo-copy lag | archived after writes s | in both stores after writes s | load at start |");
+        OUT.println("| WAL written | write s | write MB/s | max archive lag | max geo-copy lag (other store behind the primary's) | mark archived after writes s | in both stores after writes s | load at start |");
         OUT.println("|---|---|---|---|---|---|---|---|");
         archiveRows.forEach(OUT::println);
+        if (!variantRows.isEmpty()) {
+            OUT.println();
+            OUT.println("## The last restore again, the group restarted with other PostgreSQL settings each time");
+            OUT.println("| round | settings | WAL replayed | restore s | phases s | replay MB/s | load at start |");
+            OUT.println("|---|---|---|---|---|---|---|");
+            variantRows.forEach(OUT::println);
+        }
+    }
+
+    /**
+     * VARIANTS="name:k=v,k=v;name:..." (ROUNDS times, in turn): the group is started again with each
+     * variant's settings (which restored servers get too) and restored to the same mark, so that
+     * recovery settings can be compared on the same WAL.
+     */
+    private static List<String> variants(Path out, String mark) throws Exception {
+        List<String> rows = new ArrayList<>();
+        String spec = System.getenv().getOrDefault("VARIANTS", "");
+        if (spec.isBlank() || mark == null) {
+            return rows;
+        }
+        int rounds = Integer.parseInt(System.getenv().getOrDefault("ROUNDS", "2"));
+        for (int round = 1; round <= rounds; round++) {
+            int n = 0;
+            for (String variant : spec.split(";")) {
+                String name = variant.substring(0, variant.indexOf(':'));
+                Map<String, String> settings = settings(System.getenv().getOrDefault("SETTINGS", ""));
+                settings.putAll(settings(variant.substring(variant.indexOf(':') + 1)));
+                // Every variant reads the WAL as the first did: uncompressed (unless COMPRESS_AFTER says otherwise).
+                try (GeoDatabase db = new GeoDatabase(config(out, settings, "P7D"))) {
+                    db.start();
+                    String load = load();
+                    Timed t = restore(db, "variant-" + round + "-" + (++n), mark);
+                    rows.add(String.format(Locale.ROOT, "| %d | %s %s | %s | %.1f | %s | %.0f | %s |", round, name,
+                            settings, mb(t.result.walReplayedBytes()), t.seconds, t.phases(),
+                            t.result.walReplayedBytes() / 1e6 / Math.max(0.001, t.phase("replay")), load));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static GeoDbConfig config(Path out, Map<String, String> settings, String defaultCompressAfter) {
+        Duration compressAfter = Duration.parse(System.getenv().getOrDefault("COMPRESS_AFTER", defaultCompressAfter));
+        Duration latency = Duration.parse(System.getenv().getOrDefault("LINK_LATENCY", "PT0.01S"));
+        GeoDbConfig.Builder builder = GeoDbConfig.custom()
+                .dataRoot(out.resolve("db"))
+                .server("centralindia", 0)
+                .server("southindia", 0)
+                .initialPrimary("centralindia")
+                .password(PASSWORD)
+                .startupTimeout(Duration.ofMinutes(5))
+                .linkLatency(latency)
+                // No scheduled base backup in the middle of a measurement: the bench takes its own.
+                .backups(BackupSettings.DEFAULT.withBaseBackupInterval(Duration.ofDays(35))
+                        .withCompressAfter(compressAfter));
+        // PostgreSQL settings of every server, restored ones too.
+        settings.forEach(builder::setting);
+        return builder.build();
+    }
+
+    /** "name=value,name=value" */
+    private static Map<String, String> settings(String text) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : text.split(",")) {
+            if (!setting.isBlank()) {
+                settings.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+            }
+        }
+        return settings;
     }
 
     /** A restore to a mark, timed, with its phases from the progress lines; dropped afterwards. */
@@ -212,8 +267,8 @@ public class BackupBench {
                     if (status.archiveLagBytes() != null) {
                         maxArchive = Math.max(maxArchive, status.archiveLagBytes());
                     }
-                    if (status.geoCopyLagBytes() != null && status.archiveLagBytes() != null) {
-                        maxGeo = Math.max(maxGeo, status.geoCopyLagBytes() + status.archiveLagBytes());
+                    if (status.geoCopyLagBytes() != null) {
+                        maxGeo = Math.max(maxGeo, status.geoCopyLagBytes());
                     }
                     log("  wrote %s, archive lag %s, geo-copy lag %s", mb(written), mb(status.archiveLagBytes()),
                             mb(status.geoCopyLagBytes()));

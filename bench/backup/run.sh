@@ -8,8 +8,10 @@
 #   bench/backup/run.sh                 # 100 MB, 500 MB and 1 GB of WAL
 #   bench/backup/run.sh 100             # only 100 MB
 #   COMPRESS_AFTER=PT0S bench/backup/run.sh 1024   # restore from compressed (gzip) WAL
-#   LINK_LATENCY=PT0.01S bench/backup/run.sh       # 10 ms one way between the regions
+#   LINK_LATENCY=PT0S bench/backup/run.sh          # no latency between the regions (default 10 ms one way, as hadr up)
 #   SETTINGS="shared_buffers=256MB" bench/backup/run.sh 1024    # PostgreSQL settings of every server
+#   VARIANTS="default:;buffers:shared_buffers=256MB" ROUNDS=2 bench/backup/run.sh 1024
+#       # then restores the last mark again with each variant's settings, in turn, ROUNDS times
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
@@ -30,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 {
   echo "backup benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "COMPRESS_AFTER=${COMPRESS_AFTER:-PT10M} LINK_LATENCY=${LINK_LATENCY:-PT0S} SETTINGS=${SETTINGS:-}"
+  echo "COMPRESS_AFTER=${COMPRESS_AFTER:-PT10M} LINK_LATENCY=${LINK_LATENCY:-PT0.01S} SETTINGS=${SETTINGS:-} VARIANTS=${VARIANTS:-}"
   java -Xmx1g -cp "$cp" bench/backup/BackupBench.java "$out" "$@" 2>"$out/progress.log"
   echo
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
