@@ -115,6 +115,8 @@ public final class Housekeeper {
             }
             try {
                 context.copier().copy(from, to, Retention.decide(fromViews, windowStart));
+            } catch (GeoCopyAbandonedException e) {
+                return; // the group is closing
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Geo-copy from '{}' to '{}' failed (retried next pass): {}", from.region(), to.region(),
                         e.toString());

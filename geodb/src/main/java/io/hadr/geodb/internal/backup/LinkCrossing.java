@@ -60,7 +60,7 @@ public final class LinkCrossing implements Crossing, AutoCloseable {
     @Override
     public void transfer(String from, String to, InputStream in, OutputStream out) throws IOException {
         if (closed) {
-            throw new IOException("the geo-copy is shutting down");
+            throw new GeoCopyAbandonedException("the geo-copy is shutting down", null);
         }
         String direction = from + "→" + to;
         int stallMillis = (int) stallLimit.toMillis();
@@ -96,7 +96,7 @@ public final class LinkCrossing implements Crossing, AutoCloseable {
                         + stallLimit.toSeconds() + " s (is it partitioned?); the copy is tried again", e);
             } catch (IOException e) {
                 if (closed) {
-                    throw new IOException("the geo-copy was stopped part-way", e);
+                    throw new GeoCopyAbandonedException("the geo-copy was stopped part-way", e);
                 }
                 if (sendFailure.get() != null) {
                     throw new IOException("a geo-copy from " + from + " to " + to + " could not read its source: "
