@@ -200,7 +200,8 @@ final class BackupCommands {
     @Command(name = "adopt", mixinStandardHelpOptions = true,
             description = {"Bring a restored server into service: it becomes the failover group's primary",
                 "behind the same listeners (the apps serve its data behind the same front door URL);",
-                "the old primary's data is kept aside, the geo-secondary is rebuilt from the new primary."})
+                "the old primary's data is kept aside for the backup retention window (listed by",
+                "'hadr db backups'), the geo-secondary is rebuilt from the new primary."})
     static final class Adopt extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -223,13 +224,14 @@ final class BackupCommands {
                 out.printf("adopted '%s' in %s: primary %s, secondary %s, database generation %d%n", report.restore(),
                         Deadline.seconds(report.took()), report.primary(),
                         report.secondary() == null ? "(rebuilt when it is back)" : report.secondary(), report.generation());
-                out.printf("  the former primary's data is kept in %s%n", report.keptAside());
+                out.printf("  the former primary's data is kept in %s until %s (the retention window; 'hadr db backups' "
+                        + "lists it)%n", report.keptAside(), report.keptAsideUntil());
             });
         }
 
         private boolean confirmed(PrintWriter out) throws java.io.IOException {
             out.printf("Adopt '%s' as the primary? The apps will serve its data; the current primary's data is kept "
-                    + "aside. [y/N] ", name);
+                    + "aside for the backup retention window. [y/N] ", name);
             out.flush();
             String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             return answer != null && answer.trim().toLowerCase(Locale.ROOT).matches("y|yes");

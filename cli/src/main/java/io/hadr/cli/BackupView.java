@@ -5,6 +5,7 @@ import io.hadr.core.platform.SqlResult;
 import io.hadr.geodb.backup.BackupCatalog;
 import io.hadr.geodb.backup.BackupStatus;
 import io.hadr.geodb.backup.BaseBackupInfo;
+import io.hadr.geodb.backup.Leftover;
 import io.hadr.geodb.backup.RestoreMark;
 import io.hadr.geodb.backup.RestoredServer;
 import io.hadr.geodb.backup.StoreStatus;
@@ -51,6 +52,17 @@ final class BackupView {
                 marks.row(m.name(), m.lsn(), String.valueOf(m.time()), m.archived() ? "yes" : "not yet");
             }
             marks.print(out);
+        }
+        if (!catalog.leftovers().isEmpty()) {
+            out.println();
+            Table leftovers = new Table("LEFTOVER", "SIZE", "IDLE SINCE", "REMOVED AFTER", "PATH");
+            for (Leftover l : catalog.leftovers()) {
+                leftovers.row(l.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '), size(l.bytes()),
+                        String.valueOf(l.since()), String.valueOf(l.removedAfter()), l.path().toString());
+            }
+            leftovers.print(out);
+            out.println("(no server or restore uses these; retention removes each once the window has passed over it; "
+                    + "delete one yourself to free the space sooner)");
         }
         problems(s.problems(), out);
         catalog.stores().forEach(store -> store.problems().stream().filter(p -> !s.problems().contains(p))

@@ -98,7 +98,11 @@ class HadrBackupCommandIT {
         assertThat(ids(JSON.readTree(inside.out()))).containsExactlyElementsOf(expected);
         assertThat(JSON.readTree(restores.out()).findValuesAsText("name")).contains("before");
         assertThat(adopt.out()).contains("adopted 'before'").contains("primary centralindia")
-                .contains("the former primary's data is kept in");
+                .contains("the former primary's data is kept in").contains(" until ");
+        JsonNode leftovers = JSON.readTree(run("db", "backups", "--json").out()).path("leftovers");
+        assertThat(leftovers.findValuesAsText("kind")).containsExactly("FORMER_PRIMARY_DATA");
+        assertThat(run("db", "backups").out()).contains("LEFTOVER").contains("former primary data")
+                .contains(leftovers.get(0).path("path").asText());
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(servedIds(endpoint, "mistake")).containsExactlyElementsOf(expected));
         assertThat(run("db", "restores").out()).contains("no restored servers");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hadr.geodb.backup.AdoptReport;
+import io.hadr.geodb.backup.Leftover;
 import io.hadr.geodb.backup.QueryResult;
 import io.hadr.geodb.backup.RestoreRequest;
 import io.hadr.geodb.backup.RestoreResult;
@@ -26,7 +27,8 @@ class AdoptIT {
 
     @Test
     void shouldServeTheRestoredDataThroughTheSameListenersAfterAdopt() throws Exception {
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).build())) {
+        AheadClock clock = new AheadClock();
+        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).clock(clock).build())) {
             db.start();
             GeoDbHarness.createTable(db);
             String url = db.readWriteListener().jdbcUrl();
@@ -64,6 +66,23 @@ class AdoptIT {
             RestoreResult again = db.restore(new RestoreRequest(new RestoreTarget.AtTime(afterAdopt), "again", null),
                     ProgressListener.NONE);
             BackupHarness.assertRestoredExactly(db, again, later, afterAdopt);
+
+            // The former primary's data is a leftover: listed, and kept as long as the former database's backups.
+            Duration retention = db.config().backups().retention();
+            assertThat(db.backups().leftovers()).singleElement().satisfies(l -> {
+                assertThat(l.kind()).isEqualTo(Leftover.Kind.FORMER_PRIMARY_DATA);
+                assertThat(l.path()).isEqualTo(report.keptAside());
+                assertThat(l.removedAfter()).isEqualTo(l.since().plus(retention));
+            });
+            clock.moveAhead(retention.minusMinutes(30));
+            db.backupService().applyRetention();
+            assertThat(report.keptAside()).exists();
+            assertThat(db.backups().baseBackups()).anySatisfy(b -> assertThat(b.generation()).isEqualTo(1));
+            clock.moveAhead(Duration.ofMinutes(32));
+            db.backupService().applyRetention();
+            assertThat(report.keptAside()).doesNotExist();
+            assertThat(db.backups().leftovers()).isEmpty();
+            assertThat(db.backups().baseBackups()).allSatisfy(b -> assertThat(b.generation()).isEqualTo(2));
         }
     }
 }

@@ -44,7 +44,11 @@ class ControlRecordsTest {
                 "southindia", "centralindia", 1, "0/3000028", "0/3000120", Instant.parse("2026-11-27T18:07:03Z"),
                 Instant.parse("2026-11-27T18:07:05Z"), 4_700_000, 30_500_000, java.nio.file.Path.of("/var/b/base-1"));
         io.hadr.geodb.backup.AdoptReport adopt = new io.hadr.geodb.backup.AdoptReport("before", "centralindia", null,
-                java.nio.file.Path.of("/var/kept/centralindia"), 2, List.of("moved"), Duration.ofSeconds(23));
+                java.nio.file.Path.of("/var/kept/centralindia"), 2, List.of("moved"), Duration.ofSeconds(23),
+                Instant.parse("2026-12-04T18:10:00Z"));
+        io.hadr.geodb.backup.Leftover leftover = new io.hadr.geodb.backup.Leftover(
+                io.hadr.geodb.backup.Leftover.Kind.FORMER_PRIMARY_DATA, java.nio.file.Path.of("/var/kept/centralindia"),
+                52_000_000, Instant.parse("2026-11-27T18:10:00Z"), Instant.parse("2026-12-04T18:10:00Z"), "the data of 'x'");
         io.hadr.core.platform.RestoreRequest request = new io.hadr.core.platform.RestoreRequest(
                 new io.hadr.core.platform.RestoreTarget.AtTime(Instant.parse("2026-11-27T18:10:00.123456Z")), "before", null);
         LocalBackups.SqlRequest sql = new LocalBackups.SqlRequest(io.hadr.core.platform.SqlTarget.restore("before"),
@@ -57,6 +61,7 @@ class ControlRecordsTest {
         assertThat(json.readValue(requestText, io.hadr.core.platform.RestoreRequest.class)).isEqualTo(request);
         assertThat(json.readValue(json.writeValueAsString(backup), io.hadr.geodb.backup.BaseBackupInfo.class)).isEqualTo(backup);
         assertThat(json.readValue(json.writeValueAsString(adopt), io.hadr.geodb.backup.AdoptReport.class)).isEqualTo(adopt);
+        assertThat(json.readValue(json.writeValueAsString(leftover), io.hadr.geodb.backup.Leftover.class)).isEqualTo(leftover);
         assertThat(json.readValue(json.writeValueAsString(sql), LocalBackups.SqlRequest.class)).isEqualTo(sql);
         ControlServer.StreamLine stepRead = json.readValue(json.writeValueAsString(step), ControlServer.StreamLine.class);
         assertThat(stepRead.step()).isEqualTo("replaying WAL");

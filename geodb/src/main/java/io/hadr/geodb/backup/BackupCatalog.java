@@ -11,13 +11,15 @@ import java.util.List;
  * @param baseBackups every base backup in every store, oldest first
  * @param marks the named restore points in the primary's store's current generation
  * @param stores each region's store
+ * @param leftovers what no server and no restore uses any more, and when retention removes it
  */
 public record BackupCatalog(int generation, BackupStatus status, List<BaseBackupInfo> baseBackups,
-        List<RestoreMark> marks, List<StoreStatus> stores) {
+        List<RestoreMark> marks, List<StoreStatus> stores, List<Leftover> leftovers) {
 
     public BackupCatalog {
         baseBackups = List.copyOf(baseBackups);
         marks = List.copyOf(marks);
         stores = List.copyOf(stores);
+        leftovers = List.copyOf(leftovers);
     }
 }

@@ -24,21 +24,21 @@ import java.util.function.Consumer;
  *     PostgreSQL's {@code archive_timeout}: the backup RPO (1 s–1 h, default 60 s)
  * @param compressAfter archived WAL older than this is compressed (0–7 days, default 10 min;
  *     restores to recent points read uncompressed WAL)
- * @param geoCopy whether each store is copied to the other region's (default true)
- * @param link how copies cross between the regions (default {@link InterRegionLink#DIRECT})
+ * @param geoCopy whether each store is copied to the other region's (default true); copies cross the
+ *     group's inter-region link like every other byte between the regions, so they take its latency
+ *     and wait while it is partitioned
  */
 public record BackupSettings(boolean enabled, Path storeRoot, Duration retention, Duration baseBackupInterval,
-        Duration archiveTimeout, Duration compressAfter, boolean geoCopy, InterRegionLink link) {
+        Duration archiveTimeout, Duration compressAfter, boolean geoCopy) {
 
     public static final BackupSettings DEFAULT = new BackupSettings(true, null, Duration.ofDays(7), Duration.ofHours(24),
-            Duration.ofSeconds(60), Duration.ofMinutes(10), true, InterRegionLink.DIRECT);
+            Duration.ofSeconds(60), Duration.ofMinutes(10), true);
 
     public BackupSettings {
         between("backup retention", retention, Duration.ofMinutes(1), Duration.ofDays(3650));
         between("baseBackupInterval", baseBackupInterval, Duration.ofMinutes(1), Duration.ofDays(35));
         between("archiveTimeout", archiveTimeout, Duration.ofSeconds(1), Duration.ofHours(1));
         between("compressAfter", compressAfter, Duration.ZERO, Duration.ofDays(7));
-        Objects.requireNonNull(link, "link must not be null");
         if (storeRoot != null) {
             storeRoot = storeRoot.toAbsolutePath().normalize();
         }
@@ -77,10 +77,6 @@ public record BackupSettings(boolean enabled, Path storeRoot, Duration retention
         return with(c -> c.geoCopy = value);
     }
 
-    public BackupSettings withLink(InterRegionLink value) {
-        return with(c -> c.link = value);
-    }
-
     /** A copy with one setting changed, checked like any other. */
     private BackupSettings with(Consumer<Copy> change) {
         Copy copy = new Copy(this);
@@ -97,7 +93,6 @@ public record BackupSettings(boolean enabled, Path storeRoot, Duration retention
         Duration archiveTimeout;
         Duration compressAfter;
         boolean geoCopy;
-        InterRegionLink link;
 
         Copy(BackupSettings s) {
             enabled = s.enabled;
@@ -107,12 +102,11 @@ public record BackupSettings(boolean enabled, Path storeRoot, Duration retention
             archiveTimeout = s.archiveTimeout;
             compressAfter = s.compressAfter;
             geoCopy = s.geoCopy;
-            link = s.link;
         }
 
         BackupSettings build() {
             return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter,
-                    geoCopy, link);
+                    geoCopy);
         }
     }
 

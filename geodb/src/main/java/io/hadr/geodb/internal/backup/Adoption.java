@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a restored server into service, the equivalent of pointing the connection string at a
  * restored Azure SQL database: its data becomes the failover group's primary in its region, the
- * former primary's data is moved aside (never deleted), the geo-secondary is rebuilt from the new
- * primary, and the listeners lead to it, so the apps serve the restored data behind the same
+ * former primary's data is moved aside (kept as long as the retention window keeps the former
+ * database's backups, see {@link Leftovers}), the geo-secondary is rebuilt from the new primary, and the listeners lead to it, so the apps serve the restored data behind the same
  * endpoint. A new database generation begins: the adopted data has backups of its own from now
  * on, starting with a base backup taken before this returns.
  */
@@ -84,6 +84,7 @@ public final class Adoption {
         String why = "adopting restore '" + name + "'";
         group.beginFailover(why + " into '" + slot.name() + "'");
         Path keptAside;
+        Instant keptAt;
         try {
             healer.holdDown(slot);
             healer.holdDown(other);
@@ -97,7 +98,8 @@ public final class Adoption {
                     LOG.warn("Could not archive the old primary's last WAL before adopting: {}", e.getMessage());
                 }
             }
-            keptAside = keepAside(oldPrimary, name);
+            keptAt = context.clock();
+            keptAside = keepAside(oldPrimary, name, keptAt);
             recorded.note("former primary '" + oldPrimary.name() + "' stopped; its data kept aside in " + keptAside);
             if (slot != oldPrimary) {
                 slot.stop(context.config().timeouts().shutdown(), why);
@@ -154,29 +156,36 @@ public final class Adoption {
             GroupProbe.Observation o = new GroupProbe(context.group()).observe();
             group.endFailover(o.primaryServes(), o.secondaryStreams(), why + " ended");
         }
-        context.event(name, null, slot.name(), "adopted: now the primary's data; former data kept in " + keptAside);
+        context.event(name, null, slot.name(), "adopted: now the primary's data; former data kept in " + keptAside
+                + " until " + keptAt.plus(context.settings().retention()));
         PostgresServer secondary = group.secondary();
         return new AdoptReport(name, slot.name(), secondary == null ? null : secondary.name(), keptAside,
-                context.generation(), done, Duration.ofNanos(System.nanoTime() - started));
+                context.generation(), done, Duration.ofNanos(System.nanoTime() - started),
+                keptAt.plus(context.settings().retention()));
     }
 
     /** Stops the old primary and moves its data directory aside with a note saying what it is. */
-    private Path keepAside(PostgresServer oldPrimary, String name) {
+    private Path keepAside(PostgresServer oldPrimary, String name, Instant keptAt) {
         if (oldPrimary.processAlive()) {
             oldPrimary.stop(context.config().timeouts().shutdown(), "replaced by the adopted restore '" + name + "'");
         } else {
             oldPrimary.markStopped("replaced by an adopted restore");
         }
-        Path kept = context.config().dataRoot().resolve("kept")
-                .resolve(oldPrimary.name() + "-" + STAMP.format(context.clock()));
+        Path kept = Leftovers.keptRoot(context.config().dataRoot())
+                .resolve(oldPrimary.name() + "-" + STAMP.format(keptAt));
         try {
             Files.createDirectories(kept);
+            // First, so that a look at the leftovers meanwhile sees what it is and since when.
+            Leftovers.recordKept(kept, oldPrimary.name(), name, keptAt);
             if (Files.exists(oldPrimary.files().dataDir())) {
                 moveData(oldPrimary.files().dataDir(), kept.resolve("data"));
             }
             Files.writeString(kept.resolve("NOTE.txt"), "The data of '" + oldPrimary.name() + "' when it was primary, "
-                    + "kept aside by hadr when the restore '" + name + "' was adopted at " + context.clock() + ".\n"
-                    + "hadr never deletes it; delete it yourself once it is not needed.\n");
+                    + "kept aside by hadr when the restore '" + name + "' was adopted at " + keptAt + ".\n"
+                    + "No server uses it. hadr lists it with the backups ('hadr db backups') and removes it once the "
+                    + "backup retention window (" + context.settings().retention() + ") has passed since then, at "
+                    + keptAt.plus(context.settings().retention()) + ", when the former database's backups leave the "
+                    + "window too.\nDelete it yourself sooner if it is not needed.\n");
         } catch (IOException e) {
             throw new GeoDbException("cannot keep the data of '" + oldPrimary.name() + "' aside in " + kept + ": " + e, e);
         }

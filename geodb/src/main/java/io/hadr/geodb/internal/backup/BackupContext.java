@@ -43,6 +43,8 @@ public final class BackupContext {
     private final LsnHistory lsns = new LsnHistory(Duration.ofHours(6));
     private final GeoCopier copier;
     private final Map<String, PostgresServer> restored = new ConcurrentHashMap<>();
+    /** Restores being made or verified now, by name: their directories are not left over. */
+    private final java.util.Set<String> restoresInUse = ConcurrentHashMap.newKeySet();
     private final AtomicInteger generation = new AtomicInteger(1);
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
     private ArchiveScripts scripts;
@@ -58,7 +60,7 @@ public final class BackupContext {
         for (PostgresServer server : group.group().servers()) {
             stores.put(server.name(), new BackupStore(server.name(), storeRoot.resolve(server.name()), launcher.account()));
         }
-        this.copier = new GeoCopier(settings.link());
+        this.copier = new GeoCopier(new LinkCrossing(group.routes().link()));
     }
 
     /** Writes the scripts, creates the stores and learns the current generation. */
@@ -70,6 +72,11 @@ public final class BackupContext {
         generation.set(newest);
         for (BackupStore store : stores.values()) {
             store.prepare(newest);
+            try {
+                Leftovers.recordStoreOwner(store.root(), group.config().dataRoot());
+            } catch (java.io.IOException e) {
+                throw new GeoDbException("cannot write whose the backup store " + store.root() + " is: " + e, e);
+            }
             if (store.generationInfo(newest) == null) {
                 store.writeGenerationInfo(new BackupStore.GenerationInfo(newest, clock(), newest == 1 ? "created"
                         : "resumed"));
@@ -125,6 +132,27 @@ public final class BackupContext {
     /** The restored servers that run (or ran) in this process, by name. */
     public Map<String, PostgresServer> restored() {
         return restored;
+    }
+
+    /** Restores being made or verified now. */
+    public java.util.Set<String> restoresInUse() {
+        return java.util.Set.copyOf(restoresInUse);
+    }
+
+    /**
+     * Marks the restore directory {@code name} as in use until the returned handle is closed, so
+     * that it is not taken for the leftover of a restore that never finished.
+     */
+    public InUse useRestoreDirectory(String name) {
+        restoresInUse.add(name);
+        return () -> restoresInUse.remove(name);
+    }
+
+    /** A restore directory in use; closing it ends the use. */
+    @FunctionalInterface
+    public interface InUse extends AutoCloseable {
+        @Override
+        void close();
     }
 
     public int generation() {

@@ -60,7 +60,7 @@ public final class BackupReports {
         List<String> problems = new ArrayList<>();
         views.forEach((region, list) -> list.stream().filter(v -> v.generation() == g && v.chain().problem() != null)
                 .forEach(v -> problems.add("store of '" + region + "': " + v.chain().problem())));
-        problems.addAll(context.copier().conflicts());
+        problems.addAll(context.copier().problems());
         if (snap.lastArchiveFailure() != null) {
             problems.add("archiving on '" + primaryStore + "' fails (last failure: " + snap.lastArchiveFailure()
                     + "); see its postgres.log");
@@ -126,7 +126,7 @@ public final class BackupReports {
         for (Catalog.GenerationView v : views.get(status.primaryStore())) {
             v.chain().restorePoints().forEach(p -> marks.add(new RestoreMark(p.name(), Lsn.format(p.lsn()), p.time(), true)));
         }
-        return new BackupCatalog(context.generation(), status, backups, marks, stores);
+        return new BackupCatalog(context.generation(), status, backups, marks, stores, new Leftovers(context).find());
     }
 
     private static long size(Path p) {

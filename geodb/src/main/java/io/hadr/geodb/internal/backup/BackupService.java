@@ -88,8 +88,9 @@ public final class BackupService implements AutoCloseable {
             }
         }
         housekeeper.tick();
-        threads = Executors.newScheduledThreadPool(2, Threads.daemon("hadr-geodb-backups"));
+        threads = Executors.newScheduledThreadPool(3, Threads.daemon("hadr-geodb-backups"));
         threads.scheduleWithFixedDelay(() -> guarded("housekeeping", housekeeper::tick), 1, 1, TimeUnit.SECONDS);
+        threads.scheduleWithFixedDelay(() -> guarded("geo-copy", housekeeper::geoCopy), 1, 1, TimeUnit.SECONDS);
         threads.scheduleWithFixedDelay(() -> guarded("base backup schedule", baseBackups::onSchedule), 5, 5,
                 TimeUnit.SECONDS);
     }
@@ -167,10 +168,11 @@ public final class BackupService implements AutoCloseable {
         housekeeper.applyRetention(context.clock());
     }
 
-    /** Reads the stores now instead of waiting for the next pass. */
+    /** Reads the stores and copies their news to the other region now instead of waiting for the next pass. */
     public void refresh() {
         if (enabled) {
             housekeeper.tick();
+            housekeeper.geoCopy();
         }
     }
 
@@ -185,8 +187,11 @@ public final class BackupService implements AutoCloseable {
     @Override
     public void close() {
         if (threads != null) {
-            // A pass in progress ends first (it writes summaries); a base backup in progress is cut.
+            // A pass in progress ends first (it writes summaries); a base backup in progress is cut,
+            // and so is a geo-copy (it may wait on a partitioned link; its temporary file is left
+            // for the stale-temporary sweep).
             threads.shutdown();
+            context.copier().close();
             try {
                 if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
                     threads.shutdownNow();

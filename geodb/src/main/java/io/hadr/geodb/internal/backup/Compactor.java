@@ -60,7 +60,13 @@ public final class Compactor {
             if (modified.plus(after).isAfter(now)) {
                 continue;
             }
-            compress(file);
+            try {
+                compress(file);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // Removed by retention (or compressed by another pass) meanwhile: nothing left to do.
+                LOG.debug("{} went away while it was compressed: {}", file, gone.toString());
+                continue;
+            }
             index.compressed(e.getKey(), file.resolveSibling(file.getFileName() + WalFile.GZ));
             done++;
         }

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stores' routine, once a second: sample the primary's write position (for lag in time),
- * read newly archived WAL, copy each store's news to the other region, compress old WAL, and
- * every half minute apply the retention window. Each step's failure is logged and retried on the
- * next pass; none stops the others.
+ * read newly archived WAL, compress old WAL, and every half minute apply the retention window;
+ * and, on a thread of its own, copy each store's news to the other region. Each step's failure is
+ * logged and retried on the next pass; none stops the others.
  */
 public final class Housekeeper {
 
@@ -30,11 +30,15 @@ public final class Housekeeper {
 
     private final BackupContext context;
     private final Compactor compactor;
+    private final Leftovers leftovers;
     private Instant nextRetention = Instant.EPOCH;
+    /** One geo-copy pass at a time: two would write the same base backup's temporary directory. */
+    private final Object copying = new Object();
 
     public Housekeeper(BackupContext context) {
         this.context = context;
         this.compactor = new Compactor(context.settings().compressAfter(), 4);
+        this.leftovers = new Leftovers(context);
     }
 
     /** One pass. */
@@ -72,17 +76,6 @@ public final class Housekeeper {
             }
         }
         context.snapshot(new BackupContext.Snapshot(now, views, lsn, failures, lastFailure));
-        if (context.settings().geoCopy()) {
-            for (BackupStore from : context.stores()) {
-                BackupStore to = context.other(from);
-                try {
-                    context.copier().copy(from, to, Retention.decide(views.get(from.region()), windowStart(now)));
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("Geo-copy from '{}' to '{}' failed (retried next pass): {}", from.region(), to.region(),
-                            e.toString());
-                }
-            }
-        }
         for (BackupStore store : context.stores()) {
             for (int g : store.generations()) {
                 try {
@@ -98,12 +91,50 @@ public final class Housekeeper {
         }
     }
 
+    /**
+     * One geo-copy pass in each direction, on what the last pass of {@link #tick()} saw. Runs on a
+     * thread of its own: a copy waiting on a partitioned link must not hold up the rest.
+     */
+    public void geoCopy() {
+        if (!context.settings().geoCopy()) {
+            return;
+        }
+        synchronized (copying) {
+            copyEachWay();
+        }
+    }
+
+    private void copyEachWay() {
+        Map<String, List<Catalog.GenerationView>> views = context.snapshot().views();
+        Instant windowStart = windowStart(context.clock());
+        for (BackupStore from : context.stores()) {
+            BackupStore to = context.other(from);
+            List<Catalog.GenerationView> fromViews = views.get(from.region());
+            if (fromViews == null) {
+                continue; // not read yet: retention could not be told
+            }
+            try {
+                context.copier().copy(from, to, Retention.decide(fromViews, windowStart));
+            } catch (GeoCopyAbandonedException e) {
+                return; // the group is closing
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("Geo-copy from '{}' to '{}' failed (retried next pass): {}", from.region(), to.region(),
+                        e.toString());
+            }
+        }
+    }
+
     private Instant windowStart(Instant now) {
         return now.minus(context.settings().retention());
     }
 
-    /** Removes what the retention window lets go from every store. */
+    /** Removes what the retention window lets go from every store, and the leftovers it has passed over. */
     public void applyRetention(Instant now) {
+        try {
+            leftovers.removeExpired(now);
+        } catch (RuntimeException e) {
+            LOG.warn("Removing leftovers the retention window let go failed: {}", e.toString());
+        }
         for (BackupStore store : context.stores()) {
             try {
                 Retention retention = Retention.decide(context.views(store), windowStart(now));
@@ -164,8 +195,12 @@ public final class Housekeeper {
                 }
                 try (Stream<Path> list = Files.list(dir)) {
                     for (Path p : list.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
-                        if (Files.getLastModifiedTime(p).toInstant().plus(STALE_TEMPORARY).isBefore(now)) {
-                            Trees.delete(p);
+                        try {
+                            if (Files.getLastModifiedTime(p).toInstant().plus(STALE_TEMPORARY).isBefore(now)) {
+                                Trees.delete(p);
+                            }
+                        } catch (java.nio.file.NoSuchFileException gone) {
+                            // A writer finished with it meanwhile.
                         }
                     }
                 }

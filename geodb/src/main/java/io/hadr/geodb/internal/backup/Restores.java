@@ -91,7 +91,7 @@ public final class Restores {
                     + region + "' (generation " + plan.view().generation() + ", timeline " + plan.timeline() + ")");
             int port = FreePorts.pick();
             PostgresServer server = server(name, port);
-            try {
+            try (BackupContext.InUse inUse = context.useRestoreDirectory(name)) {
                 String command = context.scripts().restoreCommand(store.walDir(plan.view().generation()));
                 Restorer.Reached reached = Restorer.replay(server, store, plan, command, RESTORE_TIMEOUT, steps);
                 checkExact(request.target(), reached, plan);

@@ -81,7 +81,7 @@ public final class Verifier {
         PostgresServer scratch = restores.server(name, FreePorts.pick());
         Restorer.Reached reached = null;
         Long records = null;
-        try {
+        try (BackupContext.InUse inUse = context.useRestoreDirectory(name)) {
             RestorePlanner.Plan plan = new RestorePlanner.Plan(view, backup,
                     Map.of("recovery_target_lsn", Lsn.format(expected), "recovery_target_inclusive", "on"),
                     view.history().timeline(), "the last archived record at " + Lsn.format(expected));
