@@ -41,9 +41,9 @@ need haproxy haproxy
 need curl curl
 
 echo "building frontdoor..." >&2
-(cd "$ROOT" && mvn -B -q -pl frontdoor -am -DskipTests test-compile >/dev/null)
-(cd "$ROOT" && mvn -B -q -pl frontdoor dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
+# One invocation, so that hadr's own modules resolve to the reactor's classes (nothing is installed).
+(cd "$ROOT" && mvn -B -q -pl frontdoor -am -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
 CP="$ROOT/frontdoor/target/classes:$ROOT/frontdoor/target/test-classes:$(cat "$OUT/classpath.txt")"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}"
 TARGETS="direct frontdoor haproxy"
@@ -51,9 +51,8 @@ if [ -n "$BASELINE" ]; then
   echo "building the front door of $BASELINE..." >&2
   mkdir -p "$OUT/baseline"
   (cd "$ROOT" && git archive "$BASELINE") | tar -x -C "$OUT/baseline"
-  (cd "$OUT/baseline" && mvn -B -q -o -pl frontdoor -am -DskipTests test-compile >/dev/null \
-      && mvn -B -q -o -pl frontdoor dependency:build-classpath -Dmdep.includeScope=test \
-          -Dmdep.outputFile="$OUT/baseline-classpath.txt" >/dev/null)
+  (cd "$OUT/baseline" && mvn -B -q -pl frontdoor -am -DskipTests test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/baseline-classpath.txt" >/dev/null)
   BASELINE_CP="$OUT/baseline/frontdoor/target/classes:$OUT/baseline/frontdoor/target/test-classes:$(cat "$OUT/baseline-classpath.txt")"
   TARGETS="direct frontdoor haproxy baseline"
 fi
