@@ -337,20 +337,29 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
 
     /** Runs the parser over what was read; true when a handler callback stopped it. */
     private boolean parse() {
-        ByteBuffer view = input == null ? BufferUtil.EMPTY_BUFFER : input.nioBuffer(input.readerIndex(), input.readableBytes());
-        inputView = view;
-        inputBase = input == null ? 0 : input.readerIndex();
-        try {
-            return parser.parseNext(view);
-        } finally {
-            if (input != null) {
-                input.readerIndex(inputBase + view.position());
-                if (!input.isReadable()) {
-                    input.release();
-                    input = null;
+        boolean head = state == State.HEADERS;
+        while (true) {
+            ByteBuffer view = input == null ? BufferUtil.EMPTY_BUFFER
+                    : head ? loop.headCopy(input) : input.nioBuffer(input.readerIndex(), input.readableBytes());
+            inputView = view;
+            inputBase = input == null ? 0 : input.readerIndex();
+            boolean stopped;
+            try {
+                stopped = parser.parseNext(view);
+            } finally {
+                if (input != null) {
+                    input.readerIndex(inputBase + view.position());
+                    if (!input.isReadable()) {
+                        input.release();
+                        input = null;
+                    }
                 }
+                inputView = null;
             }
-            inputView = null;
+            if (head && !stopped && badMessage == null && input != null && view.position() > 0) {
+                continue; // the head is longer than one copy: parse on
+            }
+            return stopped;
         }
     }
 
@@ -497,10 +506,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
         HttpFields.Mutable fields = HttpFields.build();
         ByteBuffer body = ErrorAnswers.prepare(fields, status, info, message, null, server.azureRefs.next());
         fields.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-        ByteBuf out = channel.alloc().ioBuffer(512 + body.remaining());
-        HttpWriting.statusLine(out, status);
-        HttpWriting.fields(out, fields);
-        HttpWriting.crlf(out);
+        ByteBuf out = loop.heads.start().statusLine(status).fields(fields).crlf().toBuffer(channel.alloc(), body.remaining());
         if (!head) {
             out.writeBytes(body);
         }

@@ -35,6 +35,7 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
 
     private final ProxyServer server;
     private final OriginPool pool;
+    private final ProxyServer.Loop loop;
     private final HttpParser parser;
     private final long createdNanos = System.nanoTime();
     private final long timeoutNanos;
@@ -59,9 +60,10 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
     private long lastActivity;
     private ScheduledFuture<?> timeout;
 
-    OriginConnection(ProxyServer server, OriginPool pool) {
+    OriginConnection(ProxyServer server, OriginPool pool, ProxyServer.Loop loop) {
         this.server = server;
         this.pool = pool;
+        this.loop = loop;
         this.parser = new HttpParser(this, FrontDoorLimits.MAX_RESPONSE_HEADERS_BYTES, HttpCompliance.RFC9110);
         this.timeoutNanos = server.config.timeouts().originResponse().toNanos();
     }
@@ -193,7 +195,9 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
 
     private void parse() {
         while (exchange != null && !paused && !closed) {
-            ByteBuffer view = input == null ? BufferUtil.EMPTY_BUFFER : input.nioBuffer(input.readerIndex(), input.readableBytes());
+            boolean head = parser.inHeaderState();
+            ByteBuffer view = input == null ? BufferUtil.EMPTY_BUFFER
+                    : head ? loop.headCopy(input) : input.nioBuffer(input.readerIndex(), input.readableBytes());
             inputView = view;
             inputBase = input == null ? 0 : input.readerIndex();
             boolean stopped;
@@ -217,9 +221,13 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
                 finish();
                 return;
             }
-            if (!stopped || input == null) {
-                return;
+            if (stopped) {
+                continue; // a callback stopped the parser (the head is done): on with what is left, if anything
             }
+            if (!head || input == null || view.position() == 0) {
+                return; // more has to arrive
+            }
+            // else the head is longer than one copy: parse on
         }
     }
 
@@ -274,7 +282,9 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
             return false;
         }
         long contentLength = parser.isChunking() ? -1 : parser.getContentLength();
-        return exchange.onResponseHead(status, responseHeaders, contentLength);
+        exchange.onResponseHead(status, responseHeaders, contentLength);
+        // Stop here: the head was parsed from a heap copy, the body is relayed from the network buffer itself.
+        return true;
     }
 
     @Override

@@ -81,12 +81,13 @@ final class OriginPool {
 
     private void connect(ProxyExchange exchange) {
         open++;
-        OriginConnection connection = new OriginConnection(server, this);
+        OriginConnection connection = new OriginConnection(server, this, loop);
         long connectTimeout = Math.max(1, Math.min(server.config.timeouts().originResponse().toMillis(), 10_000));
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop.eventLoop)
                 .channel(server.socketChannelType)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, ProxyServer.ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout)
                 .handler(connection);
         ChannelFuture connected;

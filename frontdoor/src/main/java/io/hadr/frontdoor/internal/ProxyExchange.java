@@ -40,6 +40,21 @@ final class ProxyExchange {
     static final String AFFINITY_CORS_COOKIE = "ASLBSACORS";
     private static final Pattern HOPS = Pattern.compile("hops=(\\d{1,4})");
     private static final byte[] HTTP_1_1_CRLF = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SPACE = {' '};
+    private static final byte[] HOST = HttpWriting.nameColonSpace("Host");
+    private static final byte[] VIA = HttpWriting.nameColonSpace("Via");
+    private static final byte[] X_AZURE_CLIENT_IP = HttpWriting.nameColonSpace("X-Azure-ClientIP");
+    private static final byte[] X_AZURE_SOCKET_IP = HttpWriting.nameColonSpace("X-Azure-SocketIP");
+    private static final byte[] X_AZURE_REF = HttpWriting.nameColonSpace("X-Azure-Ref");
+    private static final byte[] X_AZURE_REQUEST_CHAIN = HttpWriting.nameColonSpace("X-Azure-RequestChain");
+    private static final byte[] X_AZURE_FDID = HttpWriting.nameColonSpace("X-Azure-FDID");
+    private static final byte[] X_FORWARDED_FOR = HttpWriting.nameColonSpace("X-Forwarded-For");
+    private static final byte[] X_FORWARDED_HOST = HttpWriting.nameColonSpace("X-Forwarded-Host");
+    private static final byte[] X_FORWARDED_PROTO_HTTP = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] X_CACHE_FIELD = ("X-Cache: " + ErrorAnswers.X_CACHE_VALUE + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED_FIELD = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE_FIELD = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
@@ -190,36 +205,33 @@ final class ProxyExchange {
                 proxyToClientChunked = true;
             }
         }
-        ByteBuf proxyToClientHead = client.channel().alloc().ioBuffer(256 + 64 * originToProxyHeaders.size());
-        HttpWriting.statusLine(proxyToClientHead, status);
+        HttpWriting proxyToClientHead = client.loop().heads.start().statusLine(status);
         Set<String> connectionListed = connectionTokens(originToProxyHeaders);
         for (HttpField field : originToProxyHeaders) {
             if (!isHopByHop(field) && (connectionListed.isEmpty() || !connectionListed.contains(field.getLowerCaseName()))) {
-                HttpWriting.field(proxyToClientHead, field);
+                proxyToClientHead.field(field);
             }
         }
-        HttpWriting.field(proxyToClientHead, "X-Azure-Ref", azureRef);
-        HttpWriting.field(proxyToClientHead, "X-Cache", ErrorAnswers.X_CACHE_VALUE);
+        proxyToClientHead.field(X_AZURE_REF, azureRef).append(X_CACHE_FIELD);
         if (debugHeaders) {
-            HttpWriting.field(proxyToClientHead, "X-Azure-OriginStatusCode", String.valueOf(status));
+            proxyToClientHead.field("X-Azure-OriginStatusCode", String.valueOf(status));
         }
         if (server.config.sessionAffinity()) {
             String affinityToken = readAffinityToken(clientToProxyHeaders);
             if (!origin.affinityToken().equals(affinityToken) && mayEstablishAffinity(status, originToProxyHeaders)) {
                 // No HTTPS listener: the cookie is never marked Secure, and the CORS variant needs Secure.
-                HttpWriting.field(proxyToClientHead, HttpHeader.SET_COOKIE.asString(),
+                proxyToClientHead.field(HttpHeader.SET_COOKIE.asString(),
                         AFFINITY_COOKIE + "=" + origin.affinityToken() + "; Path=/; HttpOnly");
             }
         }
         if (proxyToClientChunked) {
-            HttpWriting.field(proxyToClientHead, "Transfer-Encoding", "chunked");
+            proxyToClientHead.append(CHUNKED_FIELD);
         }
         if (closeAfter) {
-            HttpWriting.field(proxyToClientHead, "Connection", "close");
+            proxyToClientHead.append(CLOSE_FIELD);
         }
-        HttpWriting.crlf(proxyToClientHead);
         committed = true;
-        client.write(proxyToClientHead);
+        client.write(proxyToClientHead.crlf().toBuffer(client.channel().alloc(), 0));
         return false;
     }
 
@@ -375,10 +387,8 @@ final class ProxyExchange {
         if (debugHeaders && cause != null) {
             fields.put("X-Azure-ExternalError", printable(String.valueOf(cause)));
         }
-        ByteBuf proxyToClientAnswer = client.channel().alloc().ioBuffer(512 + body.remaining());
-        HttpWriting.statusLine(proxyToClientAnswer, status);
-        HttpWriting.fields(proxyToClientAnswer, fields);
-        HttpWriting.crlf(proxyToClientAnswer);
+        ByteBuf proxyToClientAnswer = client.loop().heads.start().statusLine(status).fields(fields).crlf()
+                .toBuffer(client.channel().alloc(), body.remaining());
         if (!head) {
             proxyToClientAnswer.writeBytes(body);
         }
@@ -408,12 +418,8 @@ final class ProxyExchange {
      * {@code X-Forwarded-For} appended, {@code X-Forwarded-Host}/{@code -Proto} overwritten.
      */
     private ByteBuf proxyToOriginHead(OriginConnection originConnection) {
-        ByteBuf out = originConnection.channel().alloc().ioBuffer(512 + 48 * clientToProxyHeaders.size() + target.length());
-        out.writeCharSequence(method, StandardCharsets.ISO_8859_1);
-        out.writeByte(' ');
-        out.writeCharSequence(pathQuery(), StandardCharsets.ISO_8859_1);
-        out.writeBytes(HTTP_1_1_CRLF);
-        HttpWriting.field(out, "Host", pool.hostHeader);
+        HttpWriting out = client.loop().heads.start().append(method).append(SPACE).append(pathQuery())
+                .append(HTTP_1_1_CRLF).field(HOST, pool.hostHeader);
 
         Set<String> connectionListed = connectionTokens(clientToProxyHeaders);
         String via = null;
@@ -463,28 +469,26 @@ final class ProxyExchange {
             if (!connectionListed.isEmpty() && connectionListed.contains(field.getLowerCaseName())) {
                 continue;
             }
-            HttpWriting.field(out, field);
+            out.field(field);
         }
         String socketIp = client.remoteAddress();
         // X-Azure-ClientIP may differ from the socket: "the client IP can be arbitrarily overwritten by a user".
         String clientIp = forwardedFor == null || forwardedFor.isBlank() ? socketIp : firstEntry(forwardedFor);
         String ourVia = (clientVersion == HttpVersion.HTTP_1_0 ? "1.0" : "1.1") + " Azure";
-        HttpWriting.field(out, "Via", via == null || via.isBlank() ? ourVia : via + ", " + ourVia);
-        HttpWriting.field(out, "X-Azure-ClientIP", clientIp);
-        HttpWriting.field(out, "X-Azure-SocketIP", socketIp);
-        HttpWriting.field(out, "X-Azure-Ref", azureRef);
-        HttpWriting.field(out, "X-Azure-RequestChain", "hops=" + (incomingHops + 1));
-        HttpWriting.field(out, "X-Azure-FDID", server.config.frontDoorId());
-        // Azure appends the socket IP to X-Forwarded-For and overwrites X-Forwarded-Host and -Proto.
-        HttpWriting.field(out, "X-Forwarded-For",
-                forwardedFor == null || forwardedFor.isBlank() ? socketIp : forwardedFor + ", " + socketIp);
-        HttpWriting.field(out, "X-Forwarded-Host", host != null ? host : client.localAuthority());
-        HttpWriting.field(out, "X-Forwarded-Proto", "http");
+        out.field(VIA, via == null || via.isBlank() ? ourVia : via + ", " + ourVia)
+                .field(X_AZURE_CLIENT_IP, clientIp)
+                .field(X_AZURE_SOCKET_IP, socketIp)
+                .field(X_AZURE_REF, azureRef)
+                .field(X_AZURE_REQUEST_CHAIN, incomingHops == 0 ? "hops=1" : "hops=" + (incomingHops + 1))
+                .field(X_AZURE_FDID, server.config.frontDoorId())
+                // Azure appends the socket IP to X-Forwarded-For and overwrites X-Forwarded-Host and -Proto.
+                .field(X_FORWARDED_FOR, forwardedFor == null || forwardedFor.isBlank() ? socketIp : forwardedFor + ", " + socketIp)
+                .field(X_FORWARDED_HOST, host != null ? host : client.localAuthority())
+                .append(X_FORWARDED_PROTO_HTTP);
         if (clientChunked) {
-            HttpWriting.field(out, "Transfer-Encoding", "chunked");
+            out.append(CHUNKED_FIELD);
         }
-        HttpWriting.crlf(out);
-        return out;
+        return out.crlf().toBuffer(originConnection.channel().alloc(), 0);
     }
 
     /** Request headers of Azure's that the front door sets itself, whatever the client sent (lower case). */
