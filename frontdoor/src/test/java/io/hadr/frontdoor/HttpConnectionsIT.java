@@ -73,6 +73,66 @@ class HttpConnectionsIT {
     }
 
     @Test
+    void shouldAnswer400AndCloseWhenAChunkedBodyIsMalformed() throws Exception {
+        TestOrigin app = newOrigin("app");
+        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
+
+        Exchange malformed = exchange(frontDoor.endpoint(), "POST /upload HTTP/1.1\r\nHost: x\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 1);
+
+        assertThat(malformed.responses()).extracting(Response::status).containsExactly(400);
+        assertThat(malformed.responses().get(0).body()).contains("\"errorInfo\":\"InvalidRequest\"");
+        assertThat(malformed.closed()).isTrue();
+        assertThat(frontDoor.origin("app").failures()).as("the client's fault, not the origin's").isZero();
+    }
+
+    @Test
+    void shouldCutTheAnswerAtOnceWhenTheOriginsChunksAreMalformed() throws Exception {
+        try (java.net.ServerSocket garbage = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                while (!garbage.isClosed()) {
+                    try {
+                        Socket connection = garbage.accept();
+                        // Probes and the request alike; each connection is kept open, so only the malformed
+                        // chunk can end the answer early.
+                        Thread each = new Thread(() -> {
+                            try (connection) {
+                                connection.getInputStream().read(new byte[4096]);
+                                connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                        + "3\r\nabc\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
+                                connection.getOutputStream().flush();
+                                connection.getInputStream().read();
+                            } catch (IOException e) {
+                                // closed by the front door or the test
+                            }
+                        }, "garbage-origin-connection");
+                        each.setDaemon(true);
+                        each.start();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            }, "garbage-origin");
+            answering.setDaemon(true);
+            answering.start();
+            FrontDoor frontDoor = start(steady().originResponseTimeout(java.time.Duration.ofSeconds(60))
+                    .origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50).build());
+
+            long started = System.nanoTime();
+            Exchange cut = exchange(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+            java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(cut.responses()).hasSize(1);
+            assertThat(cut.responses().get(0).status()).isEqualTo(200);
+            assertThat(cut.responses().get(0).complete()).as("the status line was gone, so the answer is cut").isFalse();
+            assertThat(cut.responses().get(0).body()).isEqualTo("abc");
+            assertThat(cut.closed()).isTrue();
+            assertThat(took).as("not left to the origin response timeout").isLessThan(java.time.Duration.ofSeconds(20));
+            assertThat(frontDoor.origin("garbage").failures()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldAnswerPipelinedRequestsInOrderOnOneConnection() throws Exception {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
@@ -152,7 +212,8 @@ class HttpConnectionsIT {
 
     // ---- a raw HTTP/1.1 client ----
 
-    private record Response(int status, Map<String, String> headers, String body) {
+    /** An answer; {@code complete} is false when the connection ended in the middle of its body. */
+    private record Response(int status, Map<String, String> headers, String body, boolean complete) {
     }
 
     private record Exchange(List<Response> responses, boolean closed) {
@@ -218,8 +279,18 @@ class HttpConnectionsIT {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (head) {
-            return new Response(status, headers, "");
+            return new Response(status, headers, "", true);
         }
+        try {
+            readBody(in, headers, untilClose, body);
+        } catch (IOException cut) {
+            return new Response(status, headers, body.toString(StandardCharsets.UTF_8), false);
+        }
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8), true);
+    }
+
+    private static void readBody(InputStream in, Map<String, String> headers, boolean untilClose, ByteArrayOutputStream body)
+            throws IOException {
         if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
         } else if ("chunked".equals(headers.get("transfer-encoding"))) {
@@ -231,7 +302,6 @@ class HttpConnectionsIT {
         } else if (untilClose) {
             body.write(in.readAllBytes());
         }
-        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -457,7 +457,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
 
     @Override
     public void earlyEOF() {
-        // The client closed mid-request: channelInactive ends the exchange.
+        // Jetty's parser reports a malformed chunk of the body this way (the client closing mid-request is
+        // seen by channelInactive, as the parser is never told of the end of the input).
+        badMessage = new HttpException.RuntimeException(HttpStatus.BAD_REQUEST_400, "the request body is malformed");
     }
 
     @Override

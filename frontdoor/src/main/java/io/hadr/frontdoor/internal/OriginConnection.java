@@ -321,7 +321,8 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
 
     @Override
     public void earlyEOF() {
-        // Reported through channelInactive, which fails the exchange.
+        // The answer was cut short, or (Jetty's parser reports it the same way) its chunks are malformed.
+        fail(new EOFException("the origin's answer ended before it was complete"));
     }
 
     @Override
