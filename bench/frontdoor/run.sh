@@ -5,6 +5,9 @@
 #
 #   bench/frontdoor/run.sh                      # defaults below
 #   DURATION=30s CONNECTIONS=64 bench/frontdoor/run.sh
+#   BASELINE=main bench/frontdoor/run.sh        # also (d): the front door as of that git revision, same run
+# Targets run one after the other within each round (front door, HAProxy, baseline, front door, ...), so
+# that each is measured under the same machine load; CPU time per request comes from /proc/PID/stat.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -21,6 +24,9 @@ PRIMARY_PORT="${PRIMARY_PORT:-18081}"
 BACKUP_PORT="${BACKUP_PORT:-18082}"
 FRONTDOOR_PORT="${FRONTDOOR_PORT:-18080}"
 HAPROXY_PORT="${HAPROXY_PORT:-18090}"
+BASELINE_PORT="${BASELINE_PORT:-18070}"
+# A git revision whose front door is measured beside this one (built from `git archive` in $OUT, never installed).
+BASELINE="${BASELINE:-}"
 bench_out frontdoor
 
 need wrk wrk
@@ -34,6 +40,16 @@ echo "building frontdoor..." >&2
     -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null)
 CP="$ROOT/frontdoor/target/classes:$ROOT/frontdoor/target/test-classes:$(cat "$OUT/classpath.txt")"
 JAVA_OPTS="${JAVA_OPTS:--Xms256m -Xmx256m -XX:+UseParallelGC}"
+TARGETS="direct frontdoor haproxy"
+if [ -n "$BASELINE" ]; then
+  echo "building the front door of $BASELINE..." >&2
+  mkdir -p "$OUT/baseline"
+  (cd "$ROOT" && git archive "$BASELINE") | tar -x -C "$OUT/baseline"
+  (cd "$OUT/baseline" && mvn -B -q -pl frontdoor -am -DskipTests test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/baseline-classpath.txt" >/dev/null)
+  BASELINE_CP="$OUT/baseline/frontdoor/target/classes:$OUT/baseline/frontdoor/target/test-classes:$(cat "$OUT/baseline-classpath.txt")"
+  TARGETS="direct frontdoor haproxy baseline"
+fi
 
 java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.testing.TestOriginMain primary "$PRIMARY_PORT" >"$OUT/primary.log" 2>&1 &
 bench_track $!
@@ -51,6 +67,14 @@ java $JAVA_OPTS -cp "$CP" io.hadr.frontdoor.testing.FrontDoorMain --port "$FRONT
     --origin "backup=http://127.0.0.1:$BACKUP_PORT,priority=2,weight=1000" >"$OUT/frontdoor.log" 2>&1 &
 bench_track $!
 FRONTDOOR_PID=$!
+if [ -n "$BASELINE" ]; then
+  java $JAVA_OPTS -cp "$BASELINE_CP" io.hadr.frontdoor.testing.FrontDoorMain --port "$BASELINE_PORT" \
+      --probe-path /health --probe-interval-ms 1000 --sample-size 4 --successful-samples 3 \
+      --origin "primary=http://127.0.0.1:$PRIMARY_PORT,priority=1,weight=1000" \
+      --origin "backup=http://127.0.0.1:$BACKUP_PORT,priority=2,weight=1000" >"$OUT/baseline.log" 2>&1 &
+  bench_track $!
+  BASELINE_PID=$!
+fi
 
 cat >"$OUT/haproxy.cfg" <<CFG
 global
@@ -89,6 +113,10 @@ routes_to_primary() { # url, name: wait at most 60 s until it answers with the p
 }
 routes_to_primary "http://127.0.0.1:$FRONTDOOR_PORT/" "front door"
 routes_to_primary "http://127.0.0.1:$HAPROXY_PORT/" haproxy
+if [ -n "$BASELINE" ]; then
+  wait_for "http://127.0.0.1:$BASELINE_PORT/" "baseline front door"
+  routes_to_primary "http://127.0.0.1:$BASELINE_PORT/" "baseline front door"
+fi
 
 declare -A RPS P50 P99 CPU
 run() { # load name url round connections threads pid
@@ -115,11 +143,12 @@ run() { # load name url round connections threads pid
 
 echo "wrk, $DURATION per run after $WARMUP warm-up, $ROUNDS rounds, on $(nproc) cores; load at start:$(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for round in $(seq 1 "$ROUNDS"); do
-  for target in direct frontdoor haproxy; do
+  for target in $TARGETS; do
     case $target in
       direct) port=$PRIMARY_PORT pid=$PRIMARY_PID ;;
       frontdoor) port=$FRONTDOOR_PORT pid=$FRONTDOOR_PID ;;
       haproxy) port=$HAPROXY_PORT pid=$HAPROXY_PID ;;
+      baseline) port=$BASELINE_PORT pid=$BASELINE_PID ;;
     esac
     run full  "$target" "http://127.0.0.1:$port/" "$round" "$CONNECTIONS" "$THREADS" "$pid"
     run light "$target" "http://127.0.0.1:$port/" "$round" "$LIGHT_CONNECTIONS" 1 "$pid"
@@ -131,21 +160,24 @@ table() { # load title full-aims light-aims
   echo
   echo "$2"
   printf '%-28s %12s %10s %10s %12s\n' "" "requests/s" "p50 ms" "p99 ms" "cpu us/req"
-  for target in direct frontdoor haproxy; do
+  for target in $TARGETS; do
     # shellcheck disable=SC2086
     rps=$(median ${RPS[$load/$target]}); p50=$(median ${P50[$load/$target]}); p99=$(median ${P99[$load/$target]})
     cpu=$(median ${CPU[$load/$target]})
-    eval "${target}_rps=$rps ${target}_p99=$p99"
+    eval "${target}_rps=$rps ${target}_p99=$p99 ${target}_cpu=$cpu"
     case $target in
       direct) label="(a) origin directly" ;;
       frontdoor) label="(b) hadr front door" ;;
       haproxy) label="(c) HAProxy $(haproxy -v | awk 'NR==1 {print $3}' | cut -d- -f1)" ;;
+      baseline) label="(d) front door @ $BASELINE" ;;
     esac
     printf '%-28s %12.0f %10.3f %10.3f %12.1f\n' "$label" "$rps" "$p50" "$p99" "$cpu"
   done
   # shellcheck disable=SC2154
-  awk -v f="$frontdoor_rps" -v h="$haproxy_rps" -v fp="$frontdoor_p99" -v hp="$haproxy_p99" -v at="$3" -v ap="$4" 'BEGIN {
-    printf "front door / HAProxy: throughput %.2f (aim >= %s), p99 %.2f (aim <= %s)\n", f / h, at, fp / hp, ap }'
+  awk -v f="$frontdoor_rps" -v h="$haproxy_rps" -v fp="$frontdoor_p99" -v hp="$haproxy_p99" -v at="$3" -v ap="$4" \
+      -v fc="$frontdoor_cpu" -v hc="$haproxy_cpu" 'BEGIN {
+    printf "front door / HAProxy: throughput %.2f (aim >= %s), p99 %.2f (aim <= %s), cpu per request %.2f\n",
+        f / h, at, fp / hp, ap, fc / hc }'
 }
 
 {

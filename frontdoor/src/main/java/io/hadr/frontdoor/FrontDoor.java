@@ -1,48 +1,31 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.internal.FrontDoorLimits.ADDED_HEADERS_BYTES;
-import static io.hadr.frontdoor.internal.FrontDoorLimits.MAX_REQUEST_HEADERS_BYTES;
-import static io.hadr.frontdoor.internal.FrontDoorLimits.MAX_RESPONSE_HEADERS_BYTES;
-
 import io.hadr.frontdoor.internal.AzureRefs;
 import io.hadr.frontdoor.internal.Checks;
 import io.hadr.frontdoor.internal.ErrorAnswers;
 import io.hadr.frontdoor.internal.FrontDoorMetrics;
 import io.hadr.frontdoor.internal.HealthProber;
-import io.hadr.frontdoor.internal.JsonErrorHandler;
 import io.hadr.frontdoor.internal.OriginGroup;
-import io.hadr.frontdoor.internal.OriginProxyHandler;
 import io.hadr.frontdoor.internal.OriginState;
-import io.hadr.frontdoor.internal.RequestHeadersDeadline;
+import io.hadr.frontdoor.internal.ProxyServer;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.eclipse.jetty.client.Destination;
-import org.eclipse.jetty.client.DuplexConnectionPool;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Origin;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.io.ArrayByteBufferPool;
-import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.slf4j.Logger;
@@ -78,7 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class FrontDoor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
-    private static final Duration MAX_POOLED_CONNECTION_AGE = Duration.ofSeconds(15);
 
     /** The response header holding the {@link ErrorInfo} of an answer the front door made itself. */
     public static final String ERROR_INFO_HEADER = ErrorAnswers.ERROR_INFO_HEADER;
@@ -88,12 +70,9 @@ public final class FrontDoor implements AutoCloseable {
     private final FrontDoorMetrics metrics;
     private final QueuedThreadPool threadPool;
     private final ScheduledExecutorScheduler scheduler;
-    private final ByteBufferPool bufferPool;
-    private final HttpClient proxyClient;
     private final HttpClient probeClient;
     private final HealthProber prober;
-    private final Server server;
-    private final ServerConnector connector;
+    private final ProxyServer proxy;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile URI startedEndpoint;
 
@@ -101,76 +80,27 @@ public final class FrontDoor implements AutoCloseable {
         this.config = config;
         this.group = new OriginGroup(config);
         this.metrics = new FrontDoorMetrics(group);
-        this.threadPool = new QueuedThreadPool(200, 8);
+        // Threads for the health probes' client only; requests are served on the proxy's event loops.
+        this.threadPool = new QueuedThreadPool(16, 2);
         threadPool.setName("hadr-frontdoor");
         this.scheduler = new ScheduledExecutorScheduler("hadr-frontdoor-scheduler", true);
-        this.bufferPool = new ArrayByteBufferPool();
-
-        this.proxyClient = newClient("proxy");
-        proxyClient.setMaxConnectionsPerDestination(config.maxConnectionsPerOrigin());
-        // Whatever the server accepted from a client can be forwarded: the client's own header limit is never
-        // the reason a request fails, so a client's large request is never blamed on an origin.
-        proxyClient.setMaxRequestHeadersSize(MAX_REQUEST_HEADERS_BYTES + ADDED_HEADERS_BYTES);
-        proxyClient.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
-        // A proxy relays redirects and never rewrites a request because an origin once redirected it; without
-        // the cache, no per-request lookup either.
-        proxyClient.setRedirectCache(null);
-        // Azure's origin response timeout is a send/receive timeout: it limits each wait for the origin,
-        // not the whole transfer, so it is the connections' idle timeout. Setting it on the client, not per
-        // request, spares a timer reschedule per request.
-        proxyClient.setIdleTimeout(config.timeouts().originResponse().toMillis());
-        // A pooled connection is never reused once it is 15 s old, so it cannot have sat idle for as long
-        // as typical origins keep idle connections open (Tomcat 20 s, Jetty 30 s): a request then never
-        // meets a connection the origin is just closing, which would fail a non-idempotent request.
-        proxyClient.getTransport().setConnectionPoolFactory(destination -> {
-            DuplexConnectionPool pool = new DuplexConnectionPool(destination, config.maxConnectionsPerOrigin());
-            pool.setMaxDuration(MAX_POOLED_CONNECTION_AGE.toMillis());
-            return pool;
-        });
-        // The proxy's response listeners never block (every write to the client is asynchronous), so
-        // origin responses may be handled on the selector thread without a hand-off to another thread.
-        proxyClient.getTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
-        proxyClient.setConnectTimeout(Math.max(1, Math.min(config.timeouts().originResponse().toMillis(), 10_000)));
-        this.probeClient = newClient("probe");
+        this.probeClient = newProbeClient();
         probeClient.setConnectTimeout(config.healthProbe().interval().toMillis());
         this.prober = new HealthProber(group, probeClient, config);
-
-        this.server = new Server(threadPool, scheduler, bufferPool);
-        server.setStopTimeout(0);
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        httpConfig.setSendServerVersion(false);
-        httpConfig.setSendXPoweredBy(false);
-        // The origin's Date passes through; a second one would be added otherwise.
-        httpConfig.setSendDateHeader(false);
-        httpConfig.setRequestHeaderSize(MAX_REQUEST_HEADERS_BYTES);
-        // Whatever an origin may send (checked by the proxy client) can be relayed with the front door's own headers.
-        httpConfig.setMaxResponseHeaderSize(MAX_RESPONSE_HEADERS_BYTES + ADDED_HEADERS_BYTES);
-        AzureRefs azureRefs = new AzureRefs(config.clock());
-        this.connector = new ServerConnector(server, 1, 1,
-                new RequestHeadersDeadline(httpConfig, config.timeouts().requestHeaders(), azureRefs, metrics));
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        // Longer than the origin response timeout, so that a client waiting for a slow origin gets 504, not a cut.
-        connector.setIdleTimeout(config.timeouts().originResponse().plusSeconds(30).toMillis());
-        server.addConnector(connector);
-        server.setHandler(new OriginProxyHandler(group, proxyClient, metrics, azureRefs, config));
-        server.setErrorHandler(new JsonErrorHandler(azureRefs, metrics));
+        this.proxy = new ProxyServer(config, group, metrics, new AzureRefs(config.clock()));
     }
 
-    private HttpClient newClient(String role) {
+    private HttpClient newProbeClient() {
         ClientConnector clientConnector = new ClientConnector();
         clientConnector.setSelectors(1);
         clientConnector.setExecutor(threadPool);
         clientConnector.setScheduler(scheduler);
-        clientConnector.setByteBufferPool(bufferPool);
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
-        client.setName("hadr-frontdoor-" + role + "-client");
+        client.setName("hadr-frontdoor-probe-client");
         client.setExecutor(threadPool);
         client.setScheduler(scheduler);
-        client.setByteBufferPool(bufferPool);
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
-        // Requests pass through as the client sent them: no added User-Agent or Accept-Encoding.
         client.setUserAgentField(null);
         return client;
     }
@@ -200,13 +130,9 @@ public final class FrontDoor implements AutoCloseable {
         threadPool.start();
         scheduler.start();
         probeClient.start();
-        proxyClient.start();
-        // No redirects, authentication or 100-continue handling between the front door and origins.
-        proxyClient.getProtocolHandlers().clear();
-        proxyClient.getContentDecoderFactories().clear();
         probeClient.getContentDecoderFactories().clear();
         prober.probeAllNow();
-        server.start();
+        proxy.start();
         startedEndpoint = endpoint();
         prober.start();
         LOG.info("front door listening on {} with origins {}", endpoint(), group.statuses().stream()
@@ -222,7 +148,7 @@ public final class FrontDoor implements AutoCloseable {
 
     /** The URL clients use, e.g. {@code http://127.0.0.1:8080}, with the actual port when the configured one was 0. */
     public URI endpoint() {
-        return URI.create("http://" + hostForUri(config.host()) + ":" + connector.getLocalPort());
+        return URI.create("http://" + hostForUri(config.host()) + ":" + proxy.localPort());
     }
 
     private static String hostForUri(String host) {
@@ -280,32 +206,11 @@ public final class FrontDoor implements AutoCloseable {
      */
     public CompletableFuture<OriginStatus> removeOrigin(String name) {
         Checks.notNull("origin name", name);
+        OriginState removed = group.origin(name);
         return group.remove(name).thenApply(status -> {
-            // The last request may complete on a selector thread of the very pool to be closed: close it from another.
-            try {
-                threadPool.execute(() -> closeConnectionsTo(status.address()));
-            } catch (RejectedExecutionException closing) {
-                LOG.debug("front door closing; connections to removed origin '{}' close with it", name);
-            }
+            proxy.closeConnectionsTo(removed);
             return status;
         });
-    }
-
-    private void closeConnectionsTo(URI address) {
-        if (group.origins().stream().anyMatch(origin -> origin.address().equals(address))) {
-            return; // an origin added since uses the same address and its connections
-        }
-        int port = address.getPort() >= 0 ? address.getPort() : "https".equals(address.getScheme()) ? 443 : 80;
-        for (Destination destination : proxyClient.getDestinations()) {
-            Origin origin = destination.getOrigin();
-            if (origin.getScheme().equalsIgnoreCase(address.getScheme())
-                    && origin.getAddress().getHost().equals(address.getHost()) && origin.getAddress().getPort() == port) {
-                proxyClient.removeDestination(destination);
-                if (destination instanceof LifeCycle lifeCycle) {
-                    stopQuietly(lifeCycle);
-                }
-            }
-        }
     }
 
     /**
@@ -356,8 +261,7 @@ public final class FrontDoor implements AutoCloseable {
             return;
         }
         prober.close();
-        stopQuietly(server);
-        stopQuietly(proxyClient);
+        proxy.close();
         stopQuietly(probeClient);
         stopQuietly(scheduler);
         stopQuietly(threadPool);

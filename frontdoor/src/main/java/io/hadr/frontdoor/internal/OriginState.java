@@ -43,8 +43,6 @@ public final class OriginState {
     private volatile Instant lastProbeAt;
 
     final AtomicBoolean probeInFlight = new AtomicBoolean();
-    /** The proxy client's connection pool towards this origin, resolved on first use. */
-    volatile org.eclipse.jetty.client.Destination destination;
     // Smooth weighted round robin state, guarded by the OriginSelector.
     int currentWeight;
 

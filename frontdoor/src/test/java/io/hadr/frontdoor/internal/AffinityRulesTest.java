@@ -14,21 +14,21 @@ class AffinityRulesTest {
         HttpFields corsOnly = HttpFields.build().add(HttpHeader.COOKIE, "ASLBSACORS=cors").add(HttpHeader.COOKIE, "y=2");
         HttpFields none = HttpFields.build().add(HttpHeader.COOKIE, "ASLBSAX=1; =2; junk");
 
-        assertThat(OriginProxyHandler.readAffinityToken(both)).isEqualTo("main");
-        assertThat(OriginProxyHandler.readAffinityToken(corsOnly)).isEqualTo("cors");
-        assertThat(OriginProxyHandler.readAffinityToken(none)).isNull();
+        assertThat(ProxyExchange.readAffinityToken(both)).isEqualTo("main");
+        assertThat(ProxyExchange.readAffinityToken(corsOnly)).isEqualTo("cors");
+        assertThat(ProxyExchange.readAffinityToken(none)).isNull();
     }
 
     @Test
     void shouldNotEstablishAffinityOnPubliclyCacheableResponses() {
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200, HttpFields.EMPTY)).isTrue();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200, cacheControl("no-store"))).isTrue();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200, cacheControl("private, max-age=600"))).isTrue();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200, cacheControl("max-age=0"))).isTrue();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200, cacheControl("public, max-age=600"))).isFalse();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200, cacheControl("s-maxage=60"))).isFalse();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(302, cacheControl("public, max-age=600"))).isTrue();
-        assertThat(OriginProxyHandler.mayEstablishAffinity(200,
+        assertThat(ProxyExchange.mayEstablishAffinity(200, HttpFields.EMPTY)).isTrue();
+        assertThat(ProxyExchange.mayEstablishAffinity(200, cacheControl("no-store"))).isTrue();
+        assertThat(ProxyExchange.mayEstablishAffinity(200, cacheControl("private, max-age=600"))).isTrue();
+        assertThat(ProxyExchange.mayEstablishAffinity(200, cacheControl("max-age=0"))).isTrue();
+        assertThat(ProxyExchange.mayEstablishAffinity(200, cacheControl("public, max-age=600"))).isFalse();
+        assertThat(ProxyExchange.mayEstablishAffinity(200, cacheControl("s-maxage=60"))).isFalse();
+        assertThat(ProxyExchange.mayEstablishAffinity(302, cacheControl("public, max-age=600"))).isTrue();
+        assertThat(ProxyExchange.mayEstablishAffinity(200,
                 HttpFields.build().add(HttpHeader.EXPIRES, "Thu, 01 Jan 2099 00:00:00 GMT"))).isFalse();
     }
 

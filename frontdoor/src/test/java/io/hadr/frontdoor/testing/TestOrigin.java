@@ -40,7 +40,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * the test calls {@link #releaseHeld()}), {@code /slow?ms=N}, {@code /download?bytes=N}
  * (N pattern bytes, see {@link #pattern(long)}), {@code /upload} (reads the body, answers
  * {@code bytes=N crc=C}), {@code /headers} (answers with extra hop-by-hop and custom headers),
- * {@code /bigheaders?bytes=N} (answers with about N bytes of headers).
+ * {@code /bigheaders?bytes=N} (answers with about N bytes of headers), {@code /chunked?pieces=N}
+ * (answers {@code piece0;piece1;…} in N flushed writes without a length, so chunked).
  */
 public final class TestOrigin implements AutoCloseable {
 
@@ -239,6 +240,18 @@ public final class TestOrigin implements AutoCloseable {
                 case "/slow" -> Thread.sleep(Long.parseLong(query.getValue("ms")));
                 case "/download" -> {
                     download(response, Long.parseLong(query.getValue("bytes")));
+                    callback.succeeded();
+                    return true;
+                }
+                case "/chunked" -> {
+                    Content.Source.consumeAll(request);
+                    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+                    try (OutputStream out = Content.Sink.asOutputStream(response)) {
+                        for (int i = 0; i < Integer.parseInt(query.getValue("pieces")); i++) {
+                            out.write(("piece" + i + ";").getBytes(StandardCharsets.UTF_8));
+                            out.flush();
+                        }
+                    }
                     callback.succeeded();
                     return true;
                 }
