@@ -15,7 +15,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 class ApiErrors {
 
     @ExceptionHandler(RecordsController.BadRequestException.class)
-    ResponseEntity<Map<String, Object>> badRequest(RecordsController.BadRequestException e, HttpServletRequest request) {
+    ResponseEntity<Map<String, Object>> badRequest(
+            RecordsController.BadRequestException e, HttpServletRequest request) {
         return body(e.status, e.getMessage(), request, null);
     }
 
@@ -31,12 +32,13 @@ class ApiErrors {
 
     /** Fail fast while the database is away (failover, outage): the client retries, nothing hangs. */
     @ExceptionHandler(RecordStore.DatabaseUnavailableException.class)
-    ResponseEntity<Map<String, Object>> unavailable(RecordStore.DatabaseUnavailableException e, HttpServletRequest request) {
+    ResponseEntity<Map<String, Object>> unavailable(
+            RecordStore.DatabaseUnavailableException e, HttpServletRequest request) {
         return body(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), request, "1");
     }
 
-    private static ResponseEntity<Map<String, Object>> body(HttpStatus status, String message, HttpServletRequest request,
-                                                            String retryAfter) {
+    private static ResponseEntity<Map<String, Object>> body(
+            HttpStatus status, String message, HttpServletRequest request, String retryAfter) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status.value());
         body.put("error", status.getReasonPhrase());

@@ -18,7 +18,9 @@ class AppConfiguration {
 
     @Bean
     AppIdentity appIdentity(ObjectProvider<BuildProperties> build) {
-        String version = Optional.ofNullable(build.getIfAvailable()).map(BuildProperties::getVersion).orElse("dev");
+        String version = Optional.ofNullable(build.getIfAvailable())
+                .map(BuildProperties::getVersion)
+                .orElse("dev");
         return AppIdentity.fromEnvironment(System.getenv(), version, Instant.now());
     }
 
@@ -27,8 +29,8 @@ class AppConfiguration {
      * every other path goes to Spring MVC's dispatcher.
      */
     @Bean
-    ServletRegistrationBean<InfoServlet> infoServlet(AppIdentity identity, ObjectProvider<DatabaseMonitor> database,
-                                                     ObjectMapper json) {
+    ServletRegistrationBean<InfoServlet> infoServlet(
+            AppIdentity identity, ObjectProvider<DatabaseMonitor> database, ObjectMapper json) {
         ServletRegistrationBean<InfoServlet> registration =
                 new ServletRegistrationBean<>(new InfoServlet(identity, database.getIfAvailable(), json), "");
         registration.setName("info");

@@ -37,7 +37,9 @@ public record AppIdentity(
                 env.getOrDefault("WEBSITE_SITE_NAME", UNKNOWN),
                 env.getOrDefault("WEBSITE_HOSTNAME", UNKNOWN),
                 hostname,
-                env.getOrDefault("WEBSITE_INSTANCE_ID", hostname + "-" + ProcessHandle.current().pid()),
+                env.getOrDefault(
+                        "WEBSITE_INSTANCE_ID",
+                        hostname + "-" + ProcessHandle.current().pid()),
                 version,
                 startedAt);
     }

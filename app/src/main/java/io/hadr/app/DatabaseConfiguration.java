@@ -103,25 +103,46 @@ class DatabaseConfiguration {
      */
     @Bean
     DatabaseRetry databaseRetry(Environment environment) {
-        return new DatabaseRetry(millis(environment, "hadr.db.write-retry-ms", "HADR_DB_WRITE_RETRY_MS", 10_000,
-                "how long a write caught by a failover is retried"), Duration.ofMillis(20), Duration.ofMillis(500),
+        return new DatabaseRetry(
+                millis(
+                        environment,
+                        "hadr.db.write-retry-ms",
+                        "HADR_DB_WRITE_RETRY_MS",
+                        10_000,
+                        "how long a write caught by a failover is retried"),
+                Duration.ofMillis(20),
+                Duration.ofMillis(500),
                 DatabaseRetry.Clock.system());
     }
 
     @Bean
-    RecordStore recordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource,
-                            Dialect dialect, AppIdentity identity, SchemaMigrator schema, DatabaseMonitor monitor,
-                            DatabaseRetry retry, Environment environment) {
+    RecordStore recordStore(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            HikariDataSource dataSource,
+            Dialect dialect,
+            AppIdentity identity,
+            SchemaMigrator schema,
+            DatabaseMonitor monitor,
+            DatabaseRetry retry,
+            Environment environment) {
         // A role switch silences the database for about a second; an outage does not end by itself.
-        Duration awayAfter = millis(environment, "hadr.db.away-after-ms", "HADR_DB_AWAY_AFTER_MS", 5_000,
+        Duration awayAfter = millis(
+                environment,
+                "hadr.db.away-after-ms",
+                "HADR_DB_AWAY_AFTER_MS",
+                5_000,
                 "how long the database may be silent before writes stop waiting for it");
-        return new RecordStore(jdbc, transactions, dataSource, dialect, identity.region(), schema, monitor, retry, awayAfter);
+        return new RecordStore(
+                jdbc, transactions, dataSource, dialect, identity.region(), schema, monitor, retry, awayAfter);
     }
 
-    private static Duration millis(Environment environment, String property, String variable, long defaultMillis, String what) {
+    private static Duration millis(
+            Environment environment, String property, String variable, long defaultMillis, String what) {
         long value = environment.getProperty(property, Long.class, defaultMillis);
         if (value < 0) {
-            throw new IllegalArgumentException(variable + " must be 0 or more (milliseconds: " + what + "), but was " + value);
+            throw new IllegalArgumentException(
+                    variable + " must be 0 or more (milliseconds: " + what + "), but was " + value);
         }
         return Duration.ofMillis(value);
     }

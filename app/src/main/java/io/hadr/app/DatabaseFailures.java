@@ -19,10 +19,10 @@ import org.springframework.transaction.TransactionSystemException;
 final class DatabaseFailures {
 
     /** A fully qualified exception class name, with the ": " that {@code Throwable.toString()} puts after it. */
-    private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
 
-    private DatabaseFailures() {
-    }
+    private DatabaseFailures() {}
 
     /**
      * Whether the failure says "this session does not lead to a writable primary now", which a
@@ -34,8 +34,10 @@ final class DatabaseFailures {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             // When the rollback after a cut connection fails too (the pool already closed it),
             // Spring reports the rollback's failure and keeps the first one aside: look at both.
-            if (t instanceof TransactionSystemException tx && tx.getOriginalException() != null
-                    && tx.getOriginalException() != t && isRoleSwitchFailure(tx.getOriginalException(), dialect)) {
+            if (t instanceof TransactionSystemException tx
+                    && tx.getOriginalException() != null
+                    && tx.getOriginalException() != t
+                    && isRoleSwitchFailure(tx.getOriginalException(), dialect)) {
                 return true;
             }
             if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException) {
@@ -115,7 +117,10 @@ final class DatabaseFailures {
         if (message == null) {
             return null;
         }
-        String line = CLASS_NAME.matcher(message.lines().findFirst().orElse("")).replaceAll("").trim();
+        String line = CLASS_NAME
+                .matcher(message.lines().findFirst().orElse(""))
+                .replaceAll("")
+                .trim();
         return line.isEmpty() ? null : line;
     }
 }

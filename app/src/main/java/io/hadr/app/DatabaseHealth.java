@@ -20,10 +20,15 @@ final class DatabaseHealth implements HealthIndicator {
     public Health health() {
         DatabaseMonitor.Snapshot snapshot = monitor.snapshot();
         return switch (snapshot.role()) {
-            case "primary", "secondary" -> Health.up().withDetail("role", snapshot.role())
-                    .withDetail("server", String.valueOf(snapshot.server())).build();
-            default -> Health.down().withDetail("reason", snapshot.error() == null ? "not checked yet" : snapshot.error())
-                    .build();
+            case "primary", "secondary" ->
+                Health.up()
+                        .withDetail("role", snapshot.role())
+                        .withDetail("server", String.valueOf(snapshot.server()))
+                        .build();
+            default ->
+                Health.down()
+                        .withDetail("reason", snapshot.error() == null ? "not checked yet" : snapshot.error())
+                        .build();
         };
     }
 }

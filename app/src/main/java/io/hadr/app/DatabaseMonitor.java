@@ -69,7 +69,10 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
 
         synchronized Snapshot stale() {
             if (stale == null) {
-                stale = new Snapshot("unreachable", null, snapshot.checkedAt(),
+                stale = new Snapshot(
+                        "unreachable",
+                        null,
+                        snapshot.checkedAt(),
                         "the database has not answered for more than " + STALE_AFTER.toSeconds() + " s");
             }
             return stale;
@@ -98,23 +101,26 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
 
     @Override
     public void afterPropertiesSet() {
-        worker = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                refresh();
-                try {
-                    Thread.sleep(REFRESH_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "hadr-db-monitor");
+        worker = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        refresh();
+                        try {
+                            Thread.sleep(REFRESH_MILLIS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                },
+                "hadr-db-monitor");
         worker.setDaemon(true);
         worker.start();
     }
 
     void refresh() {
         try {
-            Snapshot now = jdbc.queryForObject(dialect.roleQuery(),
+            Snapshot now = jdbc.queryForObject(
+                    dialect.roleQuery(),
                     (rs, n) -> new Snapshot(rs.getString(1), rs.getString(2), Instant.now(), null));
             answered();
             if ("unreachable".equals(look.snapshot.role())) {
@@ -125,8 +131,8 @@ class DatabaseMonitor implements InitializingBean, DisposableBean {
             if (!"unreachable".equals(look.snapshot.role())) {
                 log.warn("database unreachable: {}", e.toString());
             }
-            look = new Look(new Snapshot("unreachable", null, Instant.now(), DatabaseFailures.describe(e)),
-                    clock.nanoTime());
+            look = new Look(
+                    new Snapshot("unreachable", null, Instant.now(), DatabaseFailures.describe(e)), clock.nanoTime());
         }
     }
 

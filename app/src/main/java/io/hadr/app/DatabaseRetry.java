@@ -76,7 +76,8 @@ final class DatabaseRetry {
 
     DatabaseRetry(Duration maxWait, Duration firstPause, Duration maxPause, Clock clock) {
         if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("the retry wait must be 0 or more, but was " + maxWait.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "the retry wait must be 0 or more, but was " + maxWait.toMillis() + " ms");
         }
         if (firstPause.isNegative() || firstPause.isZero() || maxPause.compareTo(firstPause) < 0) {
             throw new IllegalArgumentException("retry pauses must be positive with first <= max, but were "
@@ -100,8 +101,11 @@ final class DatabaseRetry {
      *     the attempt that failed (e.g. renew the pool's connections)
      * @throws GaveUpException holding the last failure, the number of attempts, the time spent and why
      */
-    <T> T run(Supplier<T> attempt, Predicate<RuntimeException> retryable, BiConsumer<RuntimeException, Integer> beforeRetry,
-              BooleanSupplier worthWaiting) {
+    <T> T run(
+            Supplier<T> attempt,
+            Predicate<RuntimeException> retryable,
+            BiConsumer<RuntimeException, Integer> beforeRetry,
+            BooleanSupplier worthWaiting) {
         long started = clock.nanoTime();
         long deadline = started + maxWait.toNanos();
         Duration pause = firstPause;
@@ -116,8 +120,9 @@ final class DatabaseRetry {
             long now = clock.nanoTime();
             // Recomputed each time round: the attempts themselves take time (a connection wait, a statement).
             long left = deadline - now;
-            Reason stop = !worthRetrying ? Reason.NOT_RETRYABLE : left <= 0 ? Reason.WAIT_SPENT
-                    : !worthWaiting.getAsBoolean() ? Reason.NOT_WORTH_WAITING : null;
+            Reason stop = !worthRetrying
+                    ? Reason.NOT_RETRYABLE
+                    : left <= 0 ? Reason.WAIT_SPENT : !worthWaiting.getAsBoolean() ? Reason.NOT_WORTH_WAITING : null;
             if (stop != null) {
                 throw new GaveUpException(failure, attempts, Duration.ofNanos(now - started), stop);
             }
@@ -126,7 +131,8 @@ final class DatabaseRetry {
                 clock.sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-                throw new GaveUpException(failure, attempts, Duration.ofNanos(clock.nanoTime() - started), Reason.INTERRUPTED);
+                throw new GaveUpException(
+                        failure, attempts, Duration.ofNanos(clock.nanoTime() - started), Reason.INTERRUPTED);
             }
             pause = pause.multipliedBy(2).compareTo(maxPause) > 0 ? maxPause : pause.multipliedBy(2);
         }

@@ -11,9 +11,11 @@ import java.util.Set;
  * Everything else is plain JDBC.
  */
 enum Dialect {
-    POSTGRESQL("postgresql",
+    POSTGRESQL(
+            "postgresql",
             "SELECT CASE WHEN pg_is_in_recovery() THEN 'secondary' ELSE 'primary' END, current_setting('cluster_name')"),
-    SQLSERVER("sqlserver",
+    SQLSERVER(
+            "sqlserver",
             "SELECT CASE WHEN CAST(DATABASEPROPERTYEX(DB_NAME(), 'Updateability') AS NVARCHAR(20)) = 'READ_WRITE'"
                     + " THEN 'primary' ELSE 'secondary' END, CAST(@@SERVERNAME AS NVARCHAR(128))");
 
@@ -34,7 +36,8 @@ enum Dialect {
             return SQLSERVER;
         }
         throw new IllegalArgumentException("HADR_DB_URL must be a PostgreSQL (jdbc:postgresql:) or Azure SQL"
-                + " (jdbc:sqlserver:) JDBC URL, but starts with '" + url.substring(0, Math.min(url.length(), 20)) + "'");
+                + " (jdbc:sqlserver:) JDBC URL, but starts with '" + url.substring(0, Math.min(url.length(), 20))
+                + "'");
     }
 
     /**

@@ -8,7 +8,6 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -33,18 +32,24 @@ class HealthController {
         this.health = health;
     }
 
-    @RequestMapping(path = "/health", method = {RequestMethod.GET, RequestMethod.HEAD},
+    @RequestMapping(
+            path = "/health",
+            method = {RequestMethod.GET, RequestMethod.HEAD},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<String> live() {
         boolean live = availability.getLivenessState() == LivenessState.CORRECT;
-        return ResponseEntity.status(live ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(live ? UP : DOWN);
+        return ResponseEntity.status(live ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .body(live ? UP : DOWN);
     }
 
-    @RequestMapping(path = "/health/ready", method = {RequestMethod.GET, RequestMethod.HEAD},
+    @RequestMapping(
+            path = "/health/ready",
+            method = {RequestMethod.GET, RequestMethod.HEAD},
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<HealthComponent> ready() {
         HealthComponent readiness = health.healthForPath("readiness");
         boolean up = readiness != null && Status.UP.equals(readiness.getStatus());
-        return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(readiness);
+        return ResponseEntity.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .body(readiness);
     }
 }

@@ -117,9 +117,12 @@ final class InfoServlet extends HttpServlet {
 
     private String page() {
         StringBuilder rows = new StringBuilder();
-        info(database == null ? null : database.snapshot()).forEach((key, value) -> rows.append("<tr><th>")
-                .append(HtmlUtils.htmlEscape(key)).append("</th><td>")
-                .append(HtmlUtils.htmlEscape(String.valueOf(value))).append("</td></tr>\n"));
+        info(database == null ? null : database.snapshot())
+                .forEach((key, value) -> rows.append("<tr><th>")
+                        .append(HtmlUtils.htmlEscape(key))
+                        .append("</th><td>")
+                        .append(HtmlUtils.htmlEscape(String.valueOf(value)))
+                        .append("</td></tr>\n"));
         return """
                 <!doctype html>
                 <html lang="en"><head><meta charset="utf-8"><title>hadr · %s</title>

@@ -38,7 +38,8 @@ class JsonErrorController implements ErrorController {
         }
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-                ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
+                ? HttpStatus.valueOf(value)
+                : HttpStatus.INTERNAL_SERVER_ERROR;
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status.value());
@@ -60,7 +61,8 @@ class JsonErrorController implements ErrorController {
     private static String message(HttpStatus status) {
         return switch (status) {
             case METHOD_NOT_ALLOWED -> "this path does not take that method";
-            case NOT_ACCEPTABLE -> "this path answers application/json (and text/html at /); send Accept: application/json";
+            case NOT_ACCEPTABLE ->
+                "this path answers application/json (and text/html at /); send Accept: application/json";
             case UNSUPPORTED_MEDIA_TYPE -> "this path does not take a body of that Content-Type";
             case INTERNAL_SERVER_ERROR -> "the app failed to answer; its log says why";
             default -> null;

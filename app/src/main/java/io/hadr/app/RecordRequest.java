@@ -90,7 +90,8 @@ record RecordRequest(String id, String writer, long seq) {
             throw new InvalidException("'" + field + "' is missing");
         }
         if (value != JsonToken.VALUE_STRING || !NAME.matcher(parser.getText()).matches()) {
-            throw new InvalidException("'" + field + "' must be a string of 1-64 letters, digits, '.', '_', ':' or '-'");
+            throw new InvalidException(
+                    "'" + field + "' must be a string of 1-64 letters, digits, '.', '_', ':' or '-'");
         }
         return parser.getText();
     }
@@ -99,7 +100,8 @@ record RecordRequest(String id, String writer, long seq) {
         if (value == JsonToken.VALUE_NULL) {
             throw new InvalidException("'seq' is missing");
         }
-        if (value != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        if (value != JsonToken.VALUE_NUMBER_INT
+                || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                 || parser.getLongValue() < 0) {
             throw new InvalidException("'seq' must be a whole number, 0 or more");
         }
@@ -108,7 +110,8 @@ record RecordRequest(String id, String writer, long seq) {
 
     private static String locationOf(IOException e) {
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json && json.getLocation() != null) {
-            return json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr();
+            return json.getLocation().getLineNr() + ", column "
+                    + json.getLocation().getColumnNr();
         }
         return "?";
     }

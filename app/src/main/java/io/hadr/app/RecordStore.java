@@ -60,8 +60,16 @@ class RecordStore {
     private final Duration awayAfter;
     private final SessionRenewal renewal;
 
-    RecordStore(JdbcTemplate jdbc, TransactionTemplate transactions, HikariDataSource dataSource, Dialect dialect,
-                String region, SchemaMigrator schema, DatabaseMonitor monitor, DatabaseRetry retry, Duration awayAfter) {
+    RecordStore(
+            JdbcTemplate jdbc,
+            TransactionTemplate transactions,
+            HikariDataSource dataSource,
+            Dialect dialect,
+            String region,
+            SchemaMigrator schema,
+            DatabaseMonitor monitor,
+            DatabaseRetry retry,
+            Duration awayAfter) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.readOnly = new TransactionTemplate(transactions.getTransactionManager());
@@ -74,8 +82,8 @@ class RecordStore {
         this.monitor = monitor;
         this.retry = retry;
         this.awayAfter = awayAfter;
-        this.renewal = new SessionRenewal(() -> dataSource.getHikariPoolMXBean().softEvictConnections(),
-                Duration.ofSeconds(1), System::nanoTime);
+        this.renewal = new SessionRenewal(
+                () -> dataSource.getHikariPoolMXBean().softEvictConnections(), Duration.ofSeconds(1), System::nanoTime);
     }
 
     /**
@@ -92,7 +100,10 @@ class RecordStore {
     WriteResult write(String id, String writer, long seq) {
         requireSchema();
         try {
-            WriteResult result = retry.run(() -> attemptWrite(id, writer, seq), this::worthRetrying, this::beforeRetry,
+            WriteResult result = retry.run(
+                    () -> attemptWrite(id, writer, seq),
+                    this::worthRetrying,
+                    this::beforeRetry,
                     () -> monitor.silentFor().compareTo(awayAfter) <= 0);
             monitor.answered();
             return result;
@@ -100,13 +111,24 @@ class RecordStore {
             if (!isDatabaseFailure(e.last())) {
                 throw e.last();
             }
-            log.warn("write {} failed after {} attempt(s) in {} ms ({}): {}", id, e.attempts, e.elapsed.toMillis(),
-                    e.reason, e.last().toString());
+            log.warn(
+                    "write {} failed after {} attempt(s) in {} ms ({}): {}",
+                    id,
+                    e.attempts,
+                    e.elapsed.toMillis(),
+                    e.reason,
+                    e.last().toString());
             throw switch (e.reason) {
-                case NOT_WORTH_WAITING -> unavailable("the database has not answered for "
-                        + seconds(monitor.silentFor().toMillis()), e.last());
-                case WAIT_SPENT -> unavailable("the database did not take the write within " + seconds(e.elapsed.toMillis())
-                        + " (" + e.attempts + " attempts)", e.last());
+                case NOT_WORTH_WAITING ->
+                    unavailable(
+                            "the database has not answered for "
+                                    + seconds(monitor.silentFor().toMillis()),
+                            e.last());
+                case WAIT_SPENT ->
+                    unavailable(
+                            "the database did not take the write within " + seconds(e.elapsed.toMillis()) + " ("
+                                    + e.attempts + " attempts)",
+                            e.last());
                 default -> unavailable("the database is unavailable", e.last());
             };
         }
@@ -122,7 +144,8 @@ class RecordStore {
         }
         try {
             StoredRecord stored = transactions.execute(tx -> {
-                jdbc.update("INSERT INTO records (id, writer, seq, region) VALUES (?, ?, ?, ?)", id, writer, seq, region);
+                jdbc.update(
+                        "INSERT INTO records (id, writer, seq, region) VALUES (?, ?, ?, ?)", id, writer, seq, region);
                 return jdbc.queryForObject(SELECT_BY_ID, MAPPER, id);
             });
             return new WriteResult(stored, true);
@@ -160,7 +183,10 @@ class RecordStore {
         requireSchema();
         long[] count = {0};
         try {
-            retry.run(() -> readAll(writer, sink, count), e -> count[0] == 0 && worthRetrying(e), this::beforeRetry,
+            retry.run(
+                    () -> readAll(writer, sink, count),
+                    e -> count[0] == 0 && worthRetrying(e),
+                    this::beforeRetry,
                     () -> monitor.silentFor().compareTo(awayAfter) <= 0);
         } catch (DatabaseRetry.GaveUpException gaveUp) {
             RuntimeException e = gaveUp.last();
@@ -170,8 +196,14 @@ class RecordStore {
             if (DatabaseFailures.isReadOnly(e, dialect)) {
                 renewal.afterFailure(e);
             }
-            log.warn("read of writer {} failed after {} row(s) and {} attempt(s) in {} ms ({}): {}", writer, count[0],
-                    gaveUp.attempts, gaveUp.elapsed.toMillis(), gaveUp.reason, e.toString());
+            log.warn(
+                    "read of writer {} failed after {} row(s) and {} attempt(s) in {} ms ({}): {}",
+                    writer,
+                    count[0],
+                    gaveUp.attempts,
+                    gaveUp.elapsed.toMillis(),
+                    gaveUp.reason,
+                    e.toString());
             throw unavailable("the database is unavailable", e);
         }
         monitor.answered();
@@ -183,22 +215,25 @@ class RecordStore {
         boolean[] allRead = {false};
         try {
             readOnly.executeWithoutResult(tx -> {
-                jdbc.query(connection -> {
-                    PreparedStatement statement = connection.prepareStatement(
-                            "SELECT " + COLUMNS + " FROM records WHERE writer = ? ORDER BY seq, id",
-                            ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-                    // Inside a transaction, pgjdbc fetches through a cursor in batches of this size.
-                    statement.setFetchSize(1000);
-                    statement.setString(1, writer);
-                    return statement;
-                }, rs -> {
-                    try {
-                        sink.accept(map(rs));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                    count[0]++;
-                });
+                jdbc.query(
+                        connection -> {
+                            PreparedStatement statement = connection.prepareStatement(
+                                    "SELECT " + COLUMNS + " FROM records WHERE writer = ? ORDER BY seq, id",
+                                    ResultSet.TYPE_FORWARD_ONLY,
+                                    ResultSet.CONCUR_READ_ONLY);
+                            // Inside a transaction, pgjdbc fetches through a cursor in batches of this size.
+                            statement.setFetchSize(1000);
+                            statement.setString(1, writer);
+                            return statement;
+                        },
+                        rs -> {
+                            try {
+                                sink.accept(map(rs));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                            count[0]++;
+                        });
                 allRead[0] = true;
             });
         } catch (RuntimeException e) {
@@ -224,8 +259,10 @@ class RecordStore {
 
     private DatabaseUnavailableException unavailable(String what, RuntimeException e) {
         if (DatabaseFailures.isReadOnly(e, dialect)) {
-            return new DatabaseUnavailableException(what + ": the database answered read-only (a failover is in"
-                    + " progress or just happened); connections are being renewed", e);
+            return new DatabaseUnavailableException(
+                    what + ": the database answered read-only (a failover is in"
+                            + " progress or just happened); connections are being renewed",
+                    e);
         }
         return new DatabaseUnavailableException(what + ": " + DatabaseFailures.describe(e), e);
     }
@@ -235,7 +272,11 @@ class RecordStore {
     }
 
     private static StoredRecord map(ResultSet rs) throws SQLException {
-        return new StoredRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+        return new StoredRecord(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getString(4),
                 rs.getTimestamp(5).toInstant());
     }
 

@@ -1,7 +1,7 @@
 package io.hadr.app;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,7 +40,8 @@ class RecordsController {
         // Looked up once: a lookup per request costs more than parsing the request.
         this.store = store.getIfAvailable();
         // A generator closed by mistake must not finish a document that was cut short.
-        this.json = mapper.getFactory().copy()
+        this.json = mapper.getFactory()
+                .copy()
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT)
                 .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     }
@@ -65,8 +66,8 @@ class RecordsController {
     void byWriter(@RequestParam(name = "writer", required = false) String writer, HttpServletResponse response)
             throws IOException {
         if (writer == null || !RecordRequest.NAME.matcher(writer).matches()) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST,
-                    "give ?writer=NAME (1-64 letters, digits, '.', '_', ':' or '-')");
+            throw new BadRequestException(
+                    HttpStatus.BAD_REQUEST, "give ?writer=NAME (1-64 letters, digits, '.', '_', ':' or '-')");
         }
         RecordStore records = store();
         response.setStatus(HttpServletResponse.SC_OK);
@@ -108,7 +109,8 @@ class RecordsController {
 
     private RecordStore store() {
         if (store == null) {
-            throw new RecordStore.DatabaseUnavailableException("no database is configured for this app (set HADR_DB_URL)");
+            throw new RecordStore.DatabaseUnavailableException(
+                    "no database is configured for this app (set HADR_DB_URL)");
         }
         return store;
     }
@@ -116,8 +118,9 @@ class RecordsController {
     private static byte[] readBody(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
         if (bytes.length > MAX_BODY_BYTES) {
-            throw new BadRequestException(HttpStatus.BAD_REQUEST, "the body is larger than " + MAX_BODY_BYTES / 1024
-                    + " KB; a record is " + RecordRequest.SHAPE);
+            throw new BadRequestException(
+                    HttpStatus.BAD_REQUEST,
+                    "the body is larger than " + MAX_BODY_BYTES / 1024 + " KB; a record is " + RecordRequest.SHAPE);
         }
         return bytes;
     }
@@ -141,7 +144,8 @@ class RecordsController {
         ReadAbortedException(String writer, RecordStore.DatabaseUnavailableException failure) {
             // Not caused by the DatabaseUnavailableException itself: Spring matches exception
             // handlers against causes too, and its 503 handler would append a body to the cut one.
-            super("read of writer '" + writer + "' aborted after the response had started: " + failure.getMessage(),
+            super(
+                    "read of writer '" + writer + "' aborted after the response had started: " + failure.getMessage(),
                     failure.getCause());
         }
     }

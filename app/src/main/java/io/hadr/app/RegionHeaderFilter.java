@@ -38,8 +38,10 @@ final class RegionHeaderFilter extends OncePerRequestFilter {
             response.setStatus(HttpServletResponse.SC_FORBIDDEN);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-            response.getWriter().write("{\"status\":403,\"error\":\"Forbidden\","
-                    + "\"message\":\"this app only answers requests that come through its Front Door (X-Azure-FDID)\"}");
+            response.getWriter()
+                    .write(
+                            "{\"status\":403,\"error\":\"Forbidden\","
+                                    + "\"message\":\"this app only answers requests that come through its Front Door (X-Azure-FDID)\"}");
             return;
         }
         chain.doFilter(request, response);

@@ -47,8 +47,11 @@ class SchemaMigrator implements HealthIndicator, InitializingBean, DisposableBea
     }
 
     private void migrateUntilDone() {
-        Flyway flyway = Flyway.configure().dataSource(dataSource).locations(dialect.flywayLocation())
-                .connectRetries(0).load();
+        Flyway flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations(dialect.flywayLocation())
+                .connectRetries(0)
+                .load();
         while (!ready && !Thread.currentThread().isInterrupted()) {
             try {
                 int applied = flyway.migrate().migrationsExecuted;
@@ -70,7 +73,9 @@ class SchemaMigrator implements HealthIndicator, InitializingBean, DisposableBea
 
     @Override
     public Health health() {
-        return ready ? Health.up().build() : Health.down().withDetail("reason", lastError.get()).build();
+        return ready
+                ? Health.up().build()
+                : Health.down().withDetail("reason", lastError.get()).build();
     }
 
     @Override

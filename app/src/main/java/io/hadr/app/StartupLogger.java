@@ -23,10 +23,16 @@ class StartupLogger {
     @EventListener
     void onReady(ApplicationReadyEvent event) {
         int port = event.getApplicationContext() instanceof WebServerApplicationContext web
-                ? web.getWebServer().getPort() : -1;
+                ? web.getWebServer().getPort()
+                : -1;
         long jvmUptime = ManagementFactory.getRuntimeMXBean().getUptime();
-        log.info("hadr-app {} ready: region='{}' instance={} port={} started in {} ms (JVM up {} ms)",
-                identity.version(), identity.region(), identity.instance(), port,
-                event.getTimeTaken() == null ? -1 : event.getTimeTaken().toMillis(), jvmUptime);
+        log.info(
+                "hadr-app {} ready: region='{}' instance={} port={} started in {} ms (JVM up {} ms)",
+                identity.version(),
+                identity.region(),
+                identity.instance(),
+                port,
+                event.getTimeTaken() == null ? -1 : event.getTimeTaken().toMillis(),
+                jvmUptime);
     }
 }

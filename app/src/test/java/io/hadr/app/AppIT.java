@@ -48,7 +48,8 @@ class AppIT {
         HttpResponse<String> response = app.get("/");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(response.body())
                 .contains("\"region\":\"Central India\"")
                 .contains("\"instance\":\"instance-ci-0\"")
@@ -64,22 +65,27 @@ class AppIT {
             HttpResponse<String> response = app.get(path);
 
             assertThat(response.headers().firstValue("X-Hadr-Region")).as(path).hasValue("Central India");
-            assertThat(response.headers().firstValue("X-Hadr-Instance")).as(path).hasValue("instance-ci-0");
+            assertThat(response.headers().firstValue("X-Hadr-Instance"))
+                    .as(path)
+                    .hasValue("instance-ci-0");
         }
     }
 
     @Test
     void browsersGetAReadablePage() throws Exception {
-        HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/")).header("Accept", "text/html"));
+        HttpResponse<String> response =
+                app.send(HttpRequest.newBuilder(app.uri("/")).header("Accept", "text/html"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(response.body()).contains("Served from Central India").contains("instance-ci-0");
     }
 
     @Test
     void headHealthAnswers200WithoutBody() throws Exception {
-        HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.uri("/health")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        HttpResponse<String> response = app.send(
+                HttpRequest.newBuilder(app.uri("/health")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEmpty();
@@ -98,29 +104,38 @@ class AppIT {
         HttpResponse<String> response = app.get("/no/such/path");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(response.body()).isEqualTo("{\"status\":404,\"error\":\"Not Found\",\"path\":\"/no/such/path\"}");
     }
 
     @Test
     void notAcceptableAndMethodNotAllowedAreJsonWhateverTheClientAccepts() throws Exception {
-        HttpResponse<String> notAcceptable = app.send(HttpRequest.newBuilder(app.uri("/api/records?writer=a")).header("Accept", "text/plain"));
-        HttpResponse<String> rootAsXml = app.send(HttpRequest.newBuilder(app.uri("/")).header("Accept", "application/xml"));
-        HttpResponse<String> notAllowed = app.send(HttpRequest.newBuilder(app.uri("/")).DELETE().header("Accept", "text/html"));
+        HttpResponse<String> notAcceptable = app.send(
+                HttpRequest.newBuilder(app.uri("/api/records?writer=a")).header("Accept", "text/plain"));
+        HttpResponse<String> rootAsXml =
+                app.send(HttpRequest.newBuilder(app.uri("/")).header("Accept", "application/xml"));
+        HttpResponse<String> notAllowed =
+                app.send(HttpRequest.newBuilder(app.uri("/")).DELETE().header("Accept", "text/html"));
 
         for (HttpResponse<String> response : List.of(notAcceptable, rootAsXml)) {
             assertThat(response.statusCode()).isEqualTo(406);
-            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-            assertThat(response.body()).startsWith("{\"status\":406,\"error\":\"Not Acceptable\",\"message\":\"this path answers application/json");
+            assertThat(response.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+            assertThat(response.body())
+                    .startsWith(
+                            "{\"status\":406,\"error\":\"Not Acceptable\",\"message\":\"this path answers application/json");
         }
         assertThat(notAllowed.statusCode()).isEqualTo(405);
-        assertThat(notAllowed.body()).isEqualTo("{\"status\":405,\"error\":\"Method Not Allowed\","
-                + "\"message\":\"this path does not take that method\",\"path\":\"/\"}");
+        assertThat(notAllowed.body())
+                .isEqualTo("{\"status\":405,\"error\":\"Method Not Allowed\","
+                        + "\"message\":\"this path does not take that method\",\"path\":\"/\"}");
     }
 
     @Test
     void duplicateKeysAndTrailingContentAreRefusedWith400() throws Exception {
-        HttpResponse<String> duplicate = app.post("/api/records", "{\"id\":\"a-1\",\"writer\":\"a\",\"seq\":1,\"seq\":2}");
+        HttpResponse<String> duplicate =
+                app.post("/api/records", "{\"id\":\"a-1\",\"writer\":\"a\",\"seq\":1,\"seq\":2}");
         HttpResponse<String> trailing = app.post("/api/records", "{\"id\":\"a-1\",\"writer\":\"a\",\"seq\":1}garbage");
 
         assertThat(duplicate.statusCode()).isEqualTo(400);
@@ -136,7 +151,8 @@ class AppIT {
 
         for (HttpResponse<String> response : List.of(write, read)) {
             assertThat(response.statusCode()).isEqualTo(503);
-            assertThat(response.body()).contains("no database is configured for this app (set HADR_DB_URL)")
+            assertThat(response.body())
+                    .contains("no database is configured for this app (set HADR_DB_URL)")
                     .doesNotContain("Exception");
         }
     }
@@ -159,7 +175,8 @@ class AppIT {
 
     @Test
     void startLineNamesRegionPortAndStartupTime() throws Exception {
-        assertThat(app.log()).containsPattern("ready: region='Central India' instance=instance-ci-0 port=\\d+ started in \\d+ ms");
+        assertThat(app.log())
+                .containsPattern("ready: region='Central India' instance=instance-ci-0 port=\\d+ started in \\d+ ms");
     }
 
     @Test
@@ -178,7 +195,8 @@ class AppIT {
 
     @Test
     void lockedAppServesRequestsWithItsFrontDoorId() throws Exception {
-        HttpResponse<String> root = lockedApp.send(HttpRequest.newBuilder(lockedApp.uri("/")).header("X-Azure-FDID", FRONT_DOOR_ID));
+        HttpResponse<String> root =
+                lockedApp.send(HttpRequest.newBuilder(lockedApp.uri("/")).header("X-Azure-FDID", FRONT_DOOR_ID));
         HttpResponse<String> probe = lockedApp.send(HttpRequest.newBuilder(lockedApp.uri("/health"))
                 .header("X-Azure-FDID", FRONT_DOOR_ID.toUpperCase())
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()));

@@ -28,9 +28,12 @@ final class AppOnPostgres implements AutoCloseable {
         AppProcess app = null;
         try {
             app = AppProcess.start(Map.of(
-                    "REGION_NAME", "Central India",
-                    "HADR_DB_URL", postgres.jdbcUrl(),
-                    "HADR_DB_USER", TestPostgres.APP_USER));
+                    "REGION_NAME",
+                    "Central India",
+                    "HADR_DB_URL",
+                    postgres.jdbcUrl(),
+                    "HADR_DB_USER",
+                    TestPostgres.APP_USER));
             app.awaitReady(READY);
             return new AppOnPostgres(postgres, app);
         } catch (Exception | Error e) {
@@ -58,7 +61,8 @@ final class AppOnPostgres implements AutoCloseable {
         if (!postgres.running()) {
             postgres.start();
         }
-        try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
+        try (Connection admin = postgres.admin();
+                Statement s = admin.createStatement()) {
             s.execute("ALTER SYSTEM RESET default_transaction_read_only");
             s.execute("SELECT pg_reload_conf()");
         }

@@ -38,8 +38,12 @@ final class AppProcess implements AutoCloseable {
         Path log = Files.createTempFile("hadr-app-", ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-jar",
+                jar.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PORT", Integer.toString(port));
         builder.environment().putAll(env);
         AppProcess app = new AppProcess(builder.start(), port, log);
@@ -65,7 +69,8 @@ final class AppProcess implements AutoCloseable {
 
     HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         try (HttpClientHolder holder = new HttpClientHolder()) {
-            return holder.client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return holder.client.send(
+                    request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
@@ -74,7 +79,8 @@ final class AppProcess implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -90,8 +96,8 @@ final class AppProcess implements AutoCloseable {
             last = ready.statusCode() + " " + ready.body();
             Thread.sleep(200);
         }
-        throw new IllegalStateException("app not ready after " + timeout.toSeconds() + " s; readiness said " + last
-                + "\n" + log());
+        throw new IllegalStateException(
+                "app not ready after " + timeout.toSeconds() + " s; readiness said " + last + "\n" + log());
     }
 
     private void awaitHealthy() throws IOException, InterruptedException {
@@ -99,7 +105,8 @@ final class AppProcess implements AutoCloseable {
         Exception lastCause = null;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("app exited with " + process.exitValue() + " before it was healthy:\n" + log());
+                throw new IllegalStateException(
+                        "app exited with " + process.exitValue() + " before it was healthy:\n" + log());
             }
             try {
                 // Any answer means the server is up (a locked-down app answers 403).
@@ -131,7 +138,8 @@ final class AppProcess implements AutoCloseable {
 
     /** JDK 17's HttpClient is not AutoCloseable; a fresh one per call keeps connections out of the way. */
     private static final class HttpClientHolder implements AutoCloseable {
-        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        final HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
         @Override
         public void close() {}

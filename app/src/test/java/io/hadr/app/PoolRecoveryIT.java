@@ -35,6 +35,7 @@ class PoolRecoveryIT {
 
     @TempDir
     static Path dir;
+
     private static TestPostgres postgres;
 
     @BeforeAll
@@ -52,8 +53,17 @@ class PoolRecoveryIT {
     @Test
     void poolWhoseFirstSessionIsCutWhileItIsInspectedConnectsOnceTheDatabaseAnswers() throws Exception {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of(
-                "hadr.db.url", postgres.jdbcUrl(), "hadr.db.user", TestPostgres.APP_USER, "hadr.db.pool-size", "2")));
+        environment
+                .getPropertySources()
+                .addFirst(new MapPropertySource(
+                        "test",
+                        Map.of(
+                                "hadr.db.url",
+                                postgres.jdbcUrl(),
+                                "hadr.db.user",
+                                TestPostgres.APP_USER,
+                                "hadr.db.pool-size",
+                                "2")));
         HikariConfig config = DatabaseConfiguration.poolConfig(environment, Dialect.POSTGRESQL);
         // The first session dies between the pool's validity check and its question about the
         // default isolation level, as a session through the listener does when a failover cuts it.
@@ -63,7 +73,8 @@ class PoolRecoveryIT {
         try (HikariDataSource pool = new HikariDataSource(config)) {
 
             // Each attempt waits at most the pool's connection timeout; the pool may need a few.
-            String isolation = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+            String isolation = await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
                     .until(() -> isolationOf(pool), level -> level != null);
 
             assertThat(isolation).isEqualTo("read committed");
@@ -71,8 +82,9 @@ class PoolRecoveryIT {
     }
 
     private static String isolationOf(DataSource pool) throws SQLException {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT current_setting('transaction_isolation')")) {
+        try (Connection connection = pool.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT current_setting('transaction_isolation')")) {
             rs.next();
             return rs.getString(1);
         }
@@ -92,8 +104,8 @@ class PoolRecoveryIT {
         @Override
         public Connection getConnection() throws SQLException {
             Connection real = DriverManager.getConnection(url, user, null);
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-                    (proxy, method, args) -> {
+            return (Connection) Proxy.newProxyInstance(
+                    Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                         if (method.getName().equals("getTransactionIsolation") && cut.compareAndSet(false, true)) {
                             real.close();
                             // What pgjdbc throws on a closed session (SQLState 08003).
@@ -118,12 +130,10 @@ class PoolRecoveryIT {
         }
 
         @Override
-        public void setLogWriter(PrintWriter out) {
-        }
+        public void setLogWriter(PrintWriter out) {}
 
         @Override
-        public void setLoginTimeout(int seconds) {
-        }
+        public void setLoginTimeout(int seconds) {}
 
         @Override
         public int getLoginTimeout() {

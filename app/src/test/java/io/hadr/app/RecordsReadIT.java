@@ -48,19 +48,23 @@ class RecordsReadIT {
 
     @TempDir
     static Path dir;
+
     private static AppOnPostgres stack;
     private static TestPostgres postgres;
     private static AppProcess app;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
         stack = AppOnPostgres.start(dir);
         postgres = stack.postgres();
         app = stack.app();
-        try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
-            s.execute("INSERT INTO records (id, writer, seq, region) SELECT '" + ID_PREFIX + "-' || lpad(g::text, 8, '0'), '"
-                    + WRITER + "', g, 'Central India' FROM generate_series(1, " + ROWS + ") g");
+        try (Connection admin = postgres.admin();
+                Statement s = admin.createStatement()) {
+            s.execute("INSERT INTO records (id, writer, seq, region) SELECT '" + ID_PREFIX
+                    + "-' || lpad(g::text, 8, '0'), '" + WRITER + "', g, 'Central India' FROM generate_series(1, "
+                    + ROWS + ") g");
         }
     }
 
@@ -82,7 +86,8 @@ class RecordsReadIT {
         HttpResponse<InputStream> response = read(WRITER);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         JsonNode document;
         try (InputStream body = response.body()) {
             document = JSON.readTree(body);
@@ -124,8 +129,8 @@ class RecordsReadIT {
     @Test
     void backendTerminatedAtTheFirstRowIsReadAgainAndAnsweredWhole() throws Exception {
         try (Connection locker = postgres.admin()) {
-            CompletableFuture<HttpResponse<InputStream>> pending = readWaitingOnLock(locker, Duration.ofSeconds(120),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            CompletableFuture<HttpResponse<InputStream>> pending =
+                    readWaitingOnLock(locker, Duration.ofSeconds(120), HttpResponse.BodyHandlers.ofInputStream());
             long backend = awaitAppBackend("state = 'active' AND wait_event_type = 'Lock'");
 
             // What a role switch does to a session: nothing was handed on yet, so the app reads again.
@@ -147,13 +152,14 @@ class RecordsReadIT {
     @Test
     void failureAtTheFirstRowThatARetryCannotCureGets503() throws Exception {
         try (Connection locker = postgres.admin()) {
-            CompletableFuture<HttpResponse<String>> pending = readWaitingOnLock(locker, Duration.ofSeconds(60),
-                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> pending =
+                    readWaitingOnLock(locker, Duration.ofSeconds(60), HttpResponse.BodyHandlers.ofString());
             long backend = awaitAppBackend("state = 'active' AND wait_event_type = 'Lock'");
 
             // A cancelled statement (57014) is no role switch: the read is not attempted again.
-            try (Connection admin = postgres.admin(); Statement s = admin.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pg_cancel_backend(" + backend + ")")) {
+            try (Connection admin = postgres.admin();
+                    Statement s = admin.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT pg_cancel_backend(" + backend + ")")) {
                 rs.next();
                 assertThat(rs.getBoolean(1)).isTrue();
             }
@@ -167,7 +173,8 @@ class RecordsReadIT {
 
     @Test
     void readsCaughtByAServerRestartWaitForItAndAnswerWhole() throws Exception {
-        try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
+        try (Connection admin = postgres.admin();
+                Statement s = admin.createStatement()) {
             s.execute("INSERT INTO records (id, writer, seq, region) SELECT 'small-' || g, 'small', g, 'Central India'"
                     + " FROM generate_series(1, 10) g ON CONFLICT DO NOTHING");
         }
@@ -176,19 +183,21 @@ class RecordsReadIT {
         AtomicLong duringRestart = new AtomicLong();
         AtomicBoolean restartBegan = new AtomicBoolean();
         AtomicBoolean restartEnded = new AtomicBoolean();
-        Thread reader = new Thread(() -> {
-            while (!stop.get()) {
-                boolean sentBeforeTheEnd = !restartEnded.get();
-                try {
-                    answers.add(app.get("/api/records?writer=small"));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                if (sentBeforeTheEnd && restartBegan.get()) {
-                    duringRestart.incrementAndGet();
-                }
-            }
-        }, "reader");
+        Thread reader = new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        boolean sentBeforeTheEnd = !restartEnded.get();
+                        try {
+                            answers.add(app.get("/api/records?writer=small"));
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        if (sentBeforeTheEnd && restartBegan.get()) {
+                            duringRestart.incrementAndGet();
+                        }
+                    }
+                },
+                "reader");
         reader.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 5);
 
@@ -202,7 +211,9 @@ class RecordsReadIT {
         stop.set(true);
         reader.join(30_000);
 
-        assertThat(duringRestart.get()).as("reads in flight while the server restarted").isPositive();
+        assertThat(duringRestart.get())
+                .as("reads in flight while the server restarted")
+                .isPositive();
         synchronized (answers) {
             for (HttpResponse<String> answer : answers) {
                 assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
@@ -251,8 +262,12 @@ class RecordsReadIT {
             readFailure = e;
         }
         String text = received.toString(java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(readFailure).as("the body read fails (aborted stream) after %d bytes", received.size()).isNotNull();
-        assertThat(text).startsWith("{\"writer\":\"" + WRITER + "\",\"records\":[").doesNotContain("\"count\"");
+        assertThat(readFailure)
+                .as("the body read fails (aborted stream) after %d bytes", received.size())
+                .isNotNull();
+        assertThat(text)
+                .startsWith("{\"writer\":\"" + WRITER + "\",\"records\":[")
+                .doesNotContain("\"count\"");
         assertThat(received.size()).isLessThan(ROWS * 200);
         boolean parses;
         try {
@@ -265,7 +280,10 @@ class RecordsReadIT {
     }
 
     private HttpResponse<InputStream> read(String writer) throws Exception {
-        return http.send(HttpRequest.newBuilder(app.uri("/api/records?writer=" + writer)).timeout(Duration.ofSeconds(120)).build(),
+        return http.send(
+                HttpRequest.newBuilder(app.uri("/api/records?writer=" + writer))
+                        .timeout(Duration.ofSeconds(120))
+                        .build(),
                 HttpResponse.BodyHandlers.ofInputStream());
     }
 
@@ -273,36 +291,45 @@ class RecordsReadIT {
      * Sends the records read while {@code locker} holds a lock its query waits for: the query has
      * been sent, no row has come back yet. The lock holds until {@code locker} rolls back.
      */
-    private <T> CompletableFuture<HttpResponse<T>> readWaitingOnLock(Connection locker, Duration timeout,
-            HttpResponse.BodyHandler<T> body) throws Exception {
+    private <T> CompletableFuture<HttpResponse<T>> readWaitingOnLock(
+            Connection locker, Duration timeout, HttpResponse.BodyHandler<T> body) throws Exception {
         locker.setAutoCommit(false);
         try (Statement lock = locker.createStatement()) {
             lock.execute("LOCK TABLE records IN ACCESS EXCLUSIVE MODE");
         }
-        return http.sendAsync(HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER)).timeout(timeout).build(),
+        return http.sendAsync(
+                HttpRequest.newBuilder(app.uri("/api/records?writer=" + WRITER))
+                        .timeout(timeout)
+                        .build(),
                 body);
     }
 
     /** The pid of the app's backend running the records read, once it is in the given state. */
     private static long awaitAppBackend(String condition) {
         long[] pid = {0};
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            try (Connection admin = postgres.admin(); Statement s = admin.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
-                         + " AND usename = '" + TestPostgres.APP_USER + "' AND query LIKE '" + APP_QUERY + "' AND " + condition)) {
-                if (rs.next()) {
-                    pid[0] = rs.getLong(1);
-                    return true;
-                }
-                return false;
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    try (Connection admin = postgres.admin();
+                            Statement s = admin.createStatement();
+                            ResultSet rs =
+                                    s.executeQuery("SELECT pid FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                                            + " AND usename = '" + TestPostgres.APP_USER + "' AND query LIKE '"
+                                            + APP_QUERY + "' AND " + condition)) {
+                        if (rs.next()) {
+                            pid[0] = rs.getLong(1);
+                            return true;
+                        }
+                        return false;
+                    }
+                });
         return pid[0];
     }
 
     private static void terminate(long backend) throws Exception {
-        try (Connection admin = postgres.admin(); Statement s = admin.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(" + backend + ")")) {
+        try (Connection admin = postgres.admin();
+                Statement s = admin.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_terminate_backend(" + backend + ")")) {
             rs.next();
             assertThat(rs.getBoolean(1)).as("backend %d terminated", backend).isTrue();
         }

@@ -7,15 +7,16 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
-import org.junit.jupiter.api.Test;
 
 class SessionRenewalTest {
 
     private final AtomicLong now = new AtomicLong(5_000_000_000L);
     private final AtomicInteger renewals = new AtomicInteger();
-    private final SessionRenewal renewal = new SessionRenewal(renewals::incrementAndGet, Duration.ofSeconds(1), now::get);
+    private final SessionRenewal renewal =
+            new SessionRenewal(renewals::incrementAndGet, Duration.ofSeconds(1), now::get);
 
     private static RuntimeException cut() {
         return new DataAccessResourceFailureException("cut", new SQLException("An I/O error occurred", "08006"));
@@ -44,11 +45,15 @@ class SessionRenewalTest {
 
     @Test
     void shouldNotRenewWhenTheRequestGotNoSessionAtAll() {
-        RuntimeException poolTimeout = new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection",
-                new SQLTransientConnectionException("hadr-db - Connection is not available, request timed out after 2000ms"));
+        RuntimeException poolTimeout = new CannotGetJdbcConnectionException(
+                "Failed to obtain JDBC Connection",
+                new SQLTransientConnectionException(
+                        "hadr-db - Connection is not available, request timed out after 2000ms"));
 
         assertThat(renewal.afterFailure(poolTimeout)).isFalse();
         assertThat(renewals).hasValue(0);
-        assertThat(renewal.afterFailure(cut())).as("a session failure afterwards still renews").isTrue();
+        assertThat(renewal.afterFailure(cut()))
+                .as("a session failure afterwards still renews")
+                .isTrue();
     }
 }

@@ -68,10 +68,19 @@ final class TestPostgres implements AutoCloseable {
         Files.createDirectories(pg.socketDir);
         pg.own(pg.dataDir);
         pg.own(pg.socketDir);
-        pg.run(List.of(binDir.resolve("initdb").toString(), "-D", pg.dataDir.toString(), "-U", ADMIN,
-                "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"));
+        pg.run(List.of(
+                binDir.resolve("initdb").toString(),
+                "-D",
+                pg.dataDir.toString(),
+                "-U",
+                ADMIN,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions"));
         pg.start();
-        try (Connection admin = pg.connect("postgres"); Statement s = admin.createStatement()) {
+        try (Connection admin = pg.connect("postgres");
+                Statement s = admin.createStatement()) {
             s.execute("CREATE ROLE " + APP_USER + " LOGIN");
             s.execute("CREATE DATABASE " + DATABASE + " OWNER " + APP_USER);
         }
@@ -92,23 +101,41 @@ final class TestPostgres implements AutoCloseable {
     }
 
     private Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database
-                + "?connectTimeout=5&socketTimeout=60", ADMIN, "");
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?connectTimeout=5&socketTimeout=60",
+                ADMIN,
+                "");
     }
 
     /** Starts the server on its port and data; returns once it accepts connections. */
     void start() throws Exception {
         List<String> command = new ArrayList<>(prefix());
-        command.addAll(List.of(binDir.resolve("postgres").toString(), "-D", dataDir.toString(), "-p", Integer.toString(port),
-                "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=" + socketDir,
-                "-c", "max_connections=50", "-c", "fsync=off", "-c", "full_page_writes=off"));
-        server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        command.addAll(List.of(
+                binDir.resolve("postgres").toString(),
+                "-D",
+                dataDir.toString(),
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                "unix_socket_directories=" + socketDir,
+                "-c",
+                "max_connections=50",
+                "-c",
+                "fsync=off",
+                "-c",
+                "full_page_writes=off"));
+        server = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         long deadline = System.nanoTime() + START_DEADLINE.toNanos();
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
-                throw new IllegalStateException("postgres exited with " + server.exitValue() + ":\n" + Files.readString(log));
+                throw new IllegalStateException(
+                        "postgres exited with " + server.exitValue() + ":\n" + Files.readString(log));
             }
             try (Connection c = connect("postgres")) {
                 return;
@@ -180,14 +207,17 @@ final class TestPostgres implements AutoCloseable {
     private void run(List<String> program) throws Exception {
         List<String> command = new ArrayList<>(prefix());
         command.addAll(program);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         if (!process.waitFor(START_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException(program.get(0) + " did not finish in " + START_DEADLINE.toSeconds() + " s");
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(program + " failed with " + process.exitValue() + ":\n" + Files.readString(log));
+            throw new IllegalStateException(
+                    program + " failed with " + process.exitValue() + ":\n" + Files.readString(log));
         }
     }
 
@@ -211,10 +241,10 @@ final class TestPostgres implements AutoCloseable {
     private static synchronized Path binaries() throws IOException {
         String version = System.getProperty("hadr.test.postgres-version");
         if (version == null) {
-            throw new IllegalStateException("system property hadr.test.postgres-version is not set; run the tests through Maven");
+            throw new IllegalStateException(
+                    "system property hadr.test.postgres-version is not set; run the tests through Maven");
         }
-        Path cache = ROOT ? Path.of("/var/cache/hadr")
-                : Path.of(System.getProperty("user.home"), ".cache", "hadr");
+        Path cache = ROOT ? Path.of("/var/cache/hadr") : Path.of(System.getProperty("user.home"), ".cache", "hadr");
         Path target = cache.resolve("postgres-" + version);
         if (Files.isExecutable(target.resolve("bin/postgres")) && Files.isExecutable(target.resolve("bin/initdb"))) {
             return target.resolve("bin");
@@ -223,7 +253,8 @@ final class TestPostgres implements AutoCloseable {
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path temp = cache.resolve(".postgres-" + version + ".tmp-" + UUID.randomUUID());
         try (InputStream raw = TestPostgres.class.getResourceAsStream("/postgres-linux-x86_64.txz");
-             TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(raw)))) {
+                TarArchiveInputStream tar =
+                        new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(raw)))) {
             Files.createDirectory(temp);
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
             TarArchiveEntry entry;
@@ -241,8 +272,9 @@ final class TestPostgres implements AutoCloseable {
                 } else {
                     Files.createDirectories(out.getParent());
                     Files.copy(tar, out);
-                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(
-                            (entry.getMode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            out,
+                            PosixFilePermissions.fromString((entry.getMode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
             try {
@@ -256,7 +288,8 @@ final class TestPostgres implements AutoCloseable {
         } finally {
             if (Files.exists(temp)) {
                 try (Stream<Path> walk = Files.walk(temp)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    walk.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }

@@ -40,6 +40,7 @@ class WriteRetryIT {
 
     @TempDir
     static Path dir;
+
     private static AppOnPostgres stack;
     private static TestPostgres postgres;
     private static AppProcess app;
@@ -71,8 +72,9 @@ class WriteRetryIT {
 
         assertThat(first.statusCode()).isEqualTo(201);
         assertThat(first.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(first.body()).matches("\\{\"id\":\"once-1\",\"writer\":\"once\",\"seq\":1,\"region\":\"Central India\","
-                + "\"committedAt\":\"[0-9T:.-]+Z\"}");
+        assertThat(first.body())
+                .matches("\\{\"id\":\"once-1\",\"writer\":\"once\",\"seq\":1,\"region\":\"Central India\","
+                        + "\"committedAt\":\"[0-9T:.-]+Z\"}");
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo(first.body());
         assertThat(clash.statusCode()).isEqualTo(409);
@@ -85,7 +87,8 @@ class WriteRetryIT {
             writers.awaitAcknowledged(50);
 
             for (int i = 0; i < 5; i++) {
-                try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
+                try (Connection admin = postgres.admin();
+                        Statement s = admin.createStatement()) {
                     s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
                             + TestPostgres.APP_USER + "'");
                 }
@@ -117,7 +120,8 @@ class WriteRetryIT {
             writers.awaitAcknowledged(50);
 
             // What a planned failover does to the old primary before it hands over.
-            try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
+            try (Connection admin = postgres.admin();
+                    Statement s = admin.createStatement()) {
                 s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
                 s.execute("SELECT pg_reload_conf()");
                 Thread.sleep(2000);
@@ -127,13 +131,16 @@ class WriteRetryIT {
             writers.awaitAcknowledged(writers.acknowledged() + 50);
 
             writers.assertNoneFailedAndAllStored();
-            assertThat(writers.slowestMillis()).as("writes waited for the read-only spell").isGreaterThan(1000);
+            assertThat(writers.slowestMillis())
+                    .as("writes waited for the read-only spell")
+                    .isGreaterThan(1000);
         }
     }
 
     @Test
     void aPrimaryThatStaysReadOnlyGets503OnceTheWaitIsSpent() throws Exception {
-        try (Connection admin = postgres.admin(); Statement s = admin.createStatement()) {
+        try (Connection admin = postgres.admin();
+                Statement s = admin.createStatement()) {
             s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
             s.execute("SELECT pg_reload_conf()");
         }
@@ -167,22 +174,33 @@ class WriteRetryIT {
         // (plus the attempt under way, at most the pool's 2 s), the next one tries once.
         for (HttpResponse<String> write : List.of(first, second)) {
             assertThat(write.statusCode()).isEqualTo(503);
-            assertThat(JSON.readTree(write.body()).path("message").asText()).startsWith("the database has not answered for");
+            assertThat(JSON.readTree(write.body()).path("message").asText())
+                    .startsWith("the database has not answered for");
         }
         assertThat(firstTook).isLessThan(Duration.ofSeconds(10));
         assertThat(secondTook).isLessThan(Duration.ofSeconds(5));
         assertThat(ready.statusCode()).isEqualTo(503);
         for (HttpResponse<String> response : List.of(first, second, ready, root)) {
-            assertThat(response.body()).as(response.uri().toString()).doesNotContain("Exception").doesNotContain("java.");
+            assertThat(response.body())
+                    .as(response.uri().toString())
+                    .doesNotContain("Exception")
+                    .doesNotContain("java.");
         }
-        assertThat(JSON.readTree(ready.body()).path("components").path("db").path("details").path("reason").asText())
+        assertThat(JSON.readTree(ready.body())
+                        .path("components")
+                        .path("db")
+                        .path("details")
+                        .path("reason")
+                        .asText())
                 .contains("refused");
-        assertThat(JSON.readTree(root.body()).path("database").path("role").asText()).isEqualTo("unreachable");
+        assertThat(JSON.readTree(root.body()).path("database").path("role").asText())
+                .isEqualTo("unreachable");
     }
 
     /** Writers posting records one after another, each remembering what was acknowledged and what failed. */
     private final class Writers implements AutoCloseable {
-        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final String name;
         private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -205,11 +223,14 @@ class WriteRetryIT {
                 String id = writer + "-" + seq;
                 long started = System.nanoTime();
                 try {
-                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(app.uri("/api/records"))
-                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"id\":\"" + id + "\",\"writer\":\"" + writer + "\",\"seq\":" + seq + "}"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = http.send(
+                            HttpRequest.newBuilder(app.uri("/api/records"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"writer\":\""
+                                            + writer + "\",\"seq\":" + seq + "}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() / 100 == 2) {
                         acknowledged.add(id);
                     } else {
@@ -241,8 +262,9 @@ class WriteRetryIT {
             }
             assertThat(failures).as("failed writes").isEmpty();
             Set<String> stored = new HashSet<>();
-            try (Connection admin = postgres.admin(); Statement s = admin.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT id FROM records WHERE writer LIKE '" + name + "-%'")) {
+            try (Connection admin = postgres.admin();
+                    Statement s = admin.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT id FROM records WHERE writer LIKE '" + name + "-%'")) {
                 while (rs.next()) {
                     stored.add(rs.getString(1));
                 }

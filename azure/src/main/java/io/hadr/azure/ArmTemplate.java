@@ -39,10 +39,12 @@ public final class ArmTemplate {
 
     /** The app settings hadr's app reads (see app/src/main/resources/application.properties). */
     public static final String DB_URL = "HADR_DB_URL";
+
     public static final String DB_USER = "HADR_DB_USER";
     public static final String DB_PASSWORD = "HADR_DB_PASSWORD";
     /** The app setting the app sizes its database pool from. */
     public static final String DB_POOL_SIZE = "HADR_DB_POOL_SIZE";
+
     public static final String FRONT_DOOR_ID = "HADR_FRONT_DOOR_ID";
 
     /** The deployment outputs' object that {@link AzureResources} reads. */
@@ -137,19 +139,33 @@ public final class ArmTemplate {
 
     private ObjectNode parameters() {
         ObjectNode p = F.objectNode();
-        p.set("sqlAdministratorLogin", parameter("string", F.textNode(DEFAULT_LOGIN),
-                "SQL administrator login of both servers; the apps connect with it."));
-        ObjectNode password = parameter("securestring", null,
+        p.set(
+                "sqlAdministratorLogin",
+                parameter(
+                        "string",
+                        F.textNode(DEFAULT_LOGIN),
+                        "SQL administrator login of both servers; the apps connect with it."));
+        ObjectNode password = parameter(
+                "securestring",
+                null,
                 "SQL administrator password of both servers; the apps receive it as HADR_DB_PASSWORD.");
         p.set("sqlAdministratorPassword", password);
-        p.set("appServicePlanSku", parameter("string", F.textNode(DEFAULT_PLAN_SKU),
-                "App Service plan SKU of both regions (Basic or higher: health check, Always On and scale-out need it)."));
+        p.set(
+                "appServicePlanSku",
+                parameter(
+                        "string",
+                        F.textNode(DEFAULT_PLAN_SKU),
+                        "App Service plan SKU of both regions (Basic or higher: health check, Always On and scale-out need it)."));
         ObjectNode java = parameter("string", F.textNode(DEFAULT_JAVA), "Java SE runtime of the web apps.");
         java.putArray("allowedValues").add("JAVA|17-java17").add("JAVA|21-java21");
         p.set("linuxFxVersion", java);
         ObjectNode sku = F.objectNode().put("name", "S0").put("tier", "Standard");
-        p.set("databaseSku", parameter("object", sku,
-                "SKU of the database (the geo-secondary takes the same); Basic keeps backups only 7 days."));
+        p.set(
+                "databaseSku",
+                parameter(
+                        "object",
+                        sku,
+                        "SKU of the database (the geo-secondary takes the same); Basic keeps backups only 7 days."));
         return p;
     }
 
@@ -190,7 +206,9 @@ public final class ArmTemplate {
         v.put("endpoint", unique(topology.name(), 50));
         v.put("originGroup", "app");
         v.put("route", "default");
-        mapping.add(TopologyMapping.to("name", "variables (names of every resource)",
+        mapping.add(TopologyMapping.to(
+                "name",
+                "variables (names of every resource)",
                 "globally unique names add uniqueString(resourceGroup().id)"));
         return v;
     }
@@ -262,7 +280,8 @@ public final class ArmTemplate {
         ObjectNode r = resource("Microsoft.Web/serverfarms", var("plan_" + region.id()));
         r.put("location", region.id());
         r.put("kind", "linux");
-        // App Service has no zero-instance plan: a region with no instances keeps one, its app stopped by 'hadr azure up'.
+        // App Service has no zero-instance plan: a region with no instances keeps one, its app stopped by 'hadr azure
+        // up'.
         r.putObject("sku").put("name", param("appServicePlanSku")).put("capacity", Math.max(1, region.appInstances()));
         r.putObject("properties").put("reserved", true);
         return r;
@@ -274,9 +293,15 @@ public final class ArmTemplate {
         r.put("kind", "app,linux");
         List<String> deps = new ArrayList<>();
         deps.add(id("Microsoft.Web/serverfarms", v("plan_" + region.id())));
-        deps.add(id("Microsoft.Sql/servers/databases", v("sqlServer_" + topology.primary().id()), v("database")));
+        deps.add(id(
+                "Microsoft.Sql/servers/databases",
+                v("sqlServer_" + topology.primary().id()),
+                v("database")));
         if (hasFailoverGroup()) {
-            deps.add(id("Microsoft.Sql/servers/failoverGroups", v("sqlServer_" + topology.primary().id()), v("failoverGroup")));
+            deps.add(id(
+                    "Microsoft.Sql/servers/failoverGroups",
+                    v("sqlServer_" + topology.primary().id()),
+                    v("failoverGroup")));
         }
         if (topology.app().lockToFrontDoor()) {
             deps.add(id("Microsoft.Cdn/profiles", v("profile")));
@@ -294,7 +319,8 @@ public final class ArmTemplate {
         config.put("minTlsVersion", "1.2");
         config.put("ftpsState", "Disabled");
         ArrayNode settings = config.putArray("appSettings");
-        appSettings().forEach((name, value) -> settings.addObject().put("name", name).put("value", value));
+        appSettings()
+                .forEach((name, value) -> settings.addObject().put("name", name).put("value", value));
         if (topology.app().lockToFrontDoor()) {
             ObjectNode rule = config.putArray("ipSecurityRestrictions").addObject();
             rule.put("name", "Allow this Front Door");
@@ -316,7 +342,9 @@ public final class ArmTemplate {
     /** App settings, sorted by name so that the output does not depend on map order. */
     private Map<String, String> appSettings() {
         Map<String, String> settings = new TreeMap<>(topology.app().environment());
-        String host = hasFailoverGroup() ? v("failoverGroup") : v("sqlServer_" + topology.primary().id());
+        String host = hasFailoverGroup()
+                ? v("failoverGroup")
+                : v("sqlServer_" + topology.primary().id());
         settings.put(DB_URL, "[format('" + ConnectionString.TEMPLATE + "', " + host + ", " + v("database") + ")]");
         settings.put(DB_USER, param("sqlAdministratorLogin"));
         settings.put(DB_PASSWORD, param("sqlAdministratorPassword"));
@@ -326,7 +354,9 @@ public final class ArmTemplate {
         if (!topology.app().jvmOptions().isEmpty()) {
             settings.put("JAVA_OPTS", String.join(" ", topology.app().jvmOptions()));
         }
-        settings.put("WEBSITE_HEALTHCHECK_MAXPINGFAILURES", Integer.toString(topology.app().healthCheckMaxPingFailures()));
+        settings.put(
+                "WEBSITE_HEALTHCHECK_MAXPINGFAILURES",
+                Integer.toString(topology.app().healthCheckMaxPingFailures()));
         settings.put(DB_POOL_SIZE, Integer.toString(topology.app().databasePoolSize()));
         return settings;
     }
@@ -355,7 +385,9 @@ public final class ArmTemplate {
 
     /** Azure's rule for "allow Azure services": 0.0.0.0 to 0.0.0.0, so that App Service reaches the server. */
     private ObjectNode firewallRule(Region region) {
-        ObjectNode r = resource("Microsoft.Sql/servers/firewallRules", childName("sqlServer_" + region.id(), "'AllowAllWindowsAzureIps'"));
+        ObjectNode r = resource(
+                "Microsoft.Sql/servers/firewallRules",
+                childName("sqlServer_" + region.id(), "'AllowAllWindowsAzureIps'"));
         dependsOn(r, id("Microsoft.Sql/servers", v("sqlServer_" + region.id())));
         r.putObject("properties").put("startIpAddress", "0.0.0.0").put("endIpAddress", "0.0.0.0");
         return r;
@@ -375,14 +407,18 @@ public final class ArmTemplate {
 
     private ObjectNode retention() {
         String server = "sqlServer_" + topology.primary().id();
-        ObjectNode r = resource("Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies",
+        ObjectNode r = resource(
+                "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies",
                 childName(server, "database", "'default'"));
         dependsOn(r, id("Microsoft.Sql/servers/databases", v(server), v("database")));
         Duration retention = topology.backups().retention();
-        long days = Math.max(1, ceilDiv(retention.toSeconds(), Duration.ofDays(1).toSeconds()));
+        long days =
+                Math.max(1, ceilDiv(retention.toSeconds(), Duration.ofDays(1).toSeconds()));
         r.putObject("properties").put("retentionDays", days);
-        TopologyMapping m = TopologyMapping.to("backups.retention",
-                "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies retentionDays", "point-in-time restore window");
+        TopologyMapping m = TopologyMapping.to(
+                "backups.retention",
+                "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies retentionDays",
+                "point-in-time restore window");
         if (!retention.equals(Duration.ofDays(days))) {
             m = m.adjusted(Durations.words(retention) + " -> " + days + " days (Azure keeps whole days, at least 1)");
         }
@@ -394,32 +430,40 @@ public final class ArmTemplate {
         String primary = "sqlServer_" + topology.primary().id();
         String secondary = "sqlServer_" + topology.secondary().id();
         ObjectNode r = resource("Microsoft.Sql/servers/failoverGroups", childName(primary, "failoverGroup"));
-        dependsOn(r, id("Microsoft.Sql/servers/databases", v(primary), v("database")),
+        dependsOn(
+                r,
+                id("Microsoft.Sql/servers/databases", v(primary), v("database")),
                 id("Microsoft.Sql/servers", v(secondary)));
         ObjectNode properties = r.putObject("properties");
         ObjectNode readWrite = properties.putObject("readWriteEndpoint");
-        TopologyMapping policy = TopologyMapping.to("database.failoverPolicy",
-                "Microsoft.Sql/servers/failoverGroups readWriteEndpoint.failoverPolicy", "");
+        TopologyMapping policy = TopologyMapping.to(
+                "database.failoverPolicy", "Microsoft.Sql/servers/failoverGroups readWriteEndpoint.failoverPolicy", "");
         TopologyMapping grace;
         if (topology.database().failoverPolicy() == FailoverPolicy.AUTOMATIC) {
             readWrite.put("failoverPolicy", "Automatic");
             Duration period = topology.database().gracePeriod();
             long minutes = Math.max(MIN_GRACE_MINUTES, ceilDiv(period.toSeconds(), 60));
             readWrite.put("failoverWithDataLossGracePeriodMinutes", minutes);
-            grace = TopologyMapping.to("database.gracePeriod",
-                    "Microsoft.Sql/servers/failoverGroups readWriteEndpoint.failoverWithDataLossGracePeriodMinutes", "");
+            grace = TopologyMapping.to(
+                    "database.gracePeriod",
+                    "Microsoft.Sql/servers/failoverGroups readWriteEndpoint.failoverWithDataLossGracePeriodMinutes",
+                    "");
             if (!period.equals(Duration.ofMinutes(minutes))) {
-                grace = grace.adjusted(Durations.words(period) + " -> " + minutes + " min (Azure's minimum is 60 min, in whole minutes)");
+                grace = grace.adjusted(Durations.words(period) + " -> " + minutes
+                        + " min (Azure's minimum is 60 min, in whole minutes)");
             }
         } else {
             readWrite.put("failoverPolicy", "Manual");
-            grace = TopologyMapping.localOnly("database.gracePeriod",
+            grace = TopologyMapping.localOnly(
+                    "database.gracePeriod",
                     "used only with failoverPolicy automatic; Azure refuses a grace period with the Manual policy");
         }
         mapping.add(policy);
         mapping.add(grace);
         // Read-only traffic goes to the secondary only, like the local read-only listener.
-        properties.putObject("readOnlyEndpoint").put("failoverPolicy", "Disabled")
+        properties
+                .putObject("readOnlyEndpoint")
+                .put("failoverPolicy", "Disabled")
                 .put("targetServer", id("Microsoft.Sql/servers", v(secondary)));
         properties.putArray("partnerServers").addObject().put("id", id("Microsoft.Sql/servers", v(secondary)));
         properties.putArray("databases").add(id("Microsoft.Sql/servers/databases", v(primary), v("database")));
@@ -435,8 +479,8 @@ public final class ArmTemplate {
         Duration timeout = topology.frontDoor().originResponseTimeout();
         long seconds = Math.max(MIN_ORIGIN_TIMEOUT_S, ceilDiv(timeout.toMillis(), 1000));
         r.putObject("properties").put("originResponseTimeoutSeconds", seconds);
-        TopologyMapping m = TopologyMapping.to("frontDoor.originResponseTimeout",
-                "Microsoft.Cdn/profiles originResponseTimeoutSeconds", "");
+        TopologyMapping m = TopologyMapping.to(
+                "frontDoor.originResponseTimeout", "Microsoft.Cdn/profiles originResponseTimeoutSeconds", "");
         if (!timeout.equals(Duration.ofSeconds(seconds))) {
             m = m.adjusted(Durations.words(timeout) + " -> " + seconds + " s (Azure allows 16 to 240 whole seconds)");
         }
@@ -460,26 +504,38 @@ public final class ArmTemplate {
         ObjectNode lb = properties.putObject("loadBalancingSettings");
         lb.put("sampleSize", fd.loadBalancing().sampleSize());
         lb.put("successfulSamplesRequired", fd.loadBalancing().successfulSamplesRequired());
-        lb.put("additionalLatencyInMilliseconds", fd.loadBalancing().additionalLatency().toMillis());
+        lb.put(
+                "additionalLatencyInMilliseconds",
+                fd.loadBalancing().additionalLatency().toMillis());
         String group = "Microsoft.Cdn/profiles/originGroups ";
-        mapping.add(TopologyMapping.to("frontDoor.loadBalancing.sampleSize", group + "loadBalancingSettings.sampleSize", ""));
-        mapping.add(TopologyMapping.to("frontDoor.loadBalancing.successfulSamplesRequired",
-                group + "loadBalancingSettings.successfulSamplesRequired", ""));
-        mapping.add(TopologyMapping.to("frontDoor.loadBalancing.additionalLatency",
-                group + "loadBalancingSettings.additionalLatencyInMilliseconds", ""));
+        mapping.add(TopologyMapping.to(
+                "frontDoor.loadBalancing.sampleSize", group + "loadBalancingSettings.sampleSize", ""));
+        mapping.add(TopologyMapping.to(
+                "frontDoor.loadBalancing.successfulSamplesRequired",
+                group + "loadBalancingSettings.successfulSamplesRequired",
+                ""));
+        mapping.add(TopologyMapping.to(
+                "frontDoor.loadBalancing.additionalLatency",
+                group + "loadBalancingSettings.additionalLatencyInMilliseconds",
+                ""));
         ObjectNode probe = properties.putObject("healthProbeSettings");
         probe.put("probePath", fd.probe().path());
         probe.put("probeRequestType", fd.probe().method().name());
-        probe.put("probeProtocol", fd.probe().protocol() == io.hadr.core.topology.ProbeProtocol.HTTPS ? "Https" : "Http");
+        probe.put(
+                "probeProtocol", fd.probe().protocol() == io.hadr.core.topology.ProbeProtocol.HTTPS ? "Https" : "Http");
         Duration interval = fd.probe().interval();
         long seconds = Math.min(255, Math.max(1, ceilDiv(interval.toMillis(), 1000)));
         probe.put("probeIntervalInSeconds", seconds);
         mapping.add(TopologyMapping.to("frontDoor.healthProbe.path", group + "healthProbeSettings.probePath", ""));
-        mapping.add(TopologyMapping.to("frontDoor.healthProbe.method", group + "healthProbeSettings.probeRequestType", ""));
-        mapping.add(TopologyMapping.to("frontDoor.healthProbe.protocol", group + "healthProbeSettings.probeProtocol", ""));
-        TopologyMapping m = TopologyMapping.to("frontDoor.healthProbe.interval", group + "healthProbeSettings.probeIntervalInSeconds", "");
+        mapping.add(
+                TopologyMapping.to("frontDoor.healthProbe.method", group + "healthProbeSettings.probeRequestType", ""));
+        mapping.add(
+                TopologyMapping.to("frontDoor.healthProbe.protocol", group + "healthProbeSettings.probeProtocol", ""));
+        TopologyMapping m = TopologyMapping.to(
+                "frontDoor.healthProbe.interval", group + "healthProbeSettings.probeIntervalInSeconds", "");
         if (!interval.equals(Duration.ofSeconds(seconds))) {
-            m = m.adjusted(Durations.words(interval) + " -> " + seconds + " s (Azure probes every 1 to 255 whole seconds)");
+            m = m.adjusted(
+                    Durations.words(interval) + " -> " + seconds + " s (Azure probes every 1 to 255 whole seconds)");
         }
         mapping.add(m);
         properties.put("sessionAffinityState", fd.sessionAffinity() ? "Enabled" : "Disabled");
@@ -489,9 +545,12 @@ public final class ArmTemplate {
 
     private ObjectNode origin(Region region) {
         FrontDoorSpec.Origin spec = topology.frontDoor().origin(region.id());
-        ObjectNode r = resource("Microsoft.Cdn/profiles/originGroups/origins",
+        ObjectNode r = resource(
+                "Microsoft.Cdn/profiles/originGroups/origins",
                 childName("profile", "originGroup", "'" + region.id() + "'"));
-        dependsOn(r, id("Microsoft.Cdn/profiles/originGroups", v("profile"), v("originGroup")),
+        dependsOn(
+                r,
+                id("Microsoft.Cdn/profiles/originGroups", v("profile"), v("originGroup")),
                 id("Microsoft.Web/sites", v("site_" + region.id())));
         ObjectNode properties = r.putObject("properties");
         String host = ref("Microsoft.Web/sites", AzureApi.WEB, "defaultHostName", v("site_" + region.id()));
@@ -508,16 +567,23 @@ public final class ArmTemplate {
     }
 
     private ObjectNode route() {
-        ObjectNode r = resource("Microsoft.Cdn/profiles/afdEndpoints/routes", childName("profile", "endpoint", "route"));
+        ObjectNode r =
+                resource("Microsoft.Cdn/profiles/afdEndpoints/routes", childName("profile", "endpoint", "route"));
         List<String> deps = new ArrayList<>();
         deps.add(id("Microsoft.Cdn/profiles/afdEndpoints", v("profile"), v("endpoint")));
         // Front Door refuses a route to an origin group without origins.
         for (Region region : topology.regions()) {
-            deps.add(id("Microsoft.Cdn/profiles/originGroups/origins", v("profile"), v("originGroup"), "'" + region.id() + "'"));
+            deps.add(id(
+                    "Microsoft.Cdn/profiles/originGroups/origins",
+                    v("profile"),
+                    v("originGroup"),
+                    "'" + region.id() + "'"));
         }
         dependsOn(r, deps.toArray(String[]::new));
         ObjectNode properties = r.putObject("properties");
-        properties.putObject("originGroup").put("id", id("Microsoft.Cdn/profiles/originGroups", v("profile"), v("originGroup")));
+        properties
+                .putObject("originGroup")
+                .put("id", id("Microsoft.Cdn/profiles/originGroups", v("profile"), v("originGroup")));
         properties.putArray("supportedProtocols").add("Http").add("Https");
         properties.putArray("patternsToMatch").add("/*");
         properties.put("forwardingProtocol", "HttpsOnly");
@@ -531,14 +597,17 @@ public final class ArmTemplate {
 
     private ObjectNode outputs() {
         ObjectNode outputs = F.objectNode();
-        String endpointHost = ref("Microsoft.Cdn/profiles/afdEndpoints", AzureApi.CDN, "hostName", v("profile"), v("endpoint"));
+        String endpointHost =
+                ref("Microsoft.Cdn/profiles/afdEndpoints", AzureApi.CDN, "hostName", v("profile"), v("endpoint"));
         outputs.set("endpointHostName", F.objectNode().put("type", "string").put("value", endpointHost));
         outputs.set("frontDoorId", F.objectNode().put("type", "string").put("value", frontDoorIdReference()));
         String readWrite = hasFailoverGroup()
                 ? "[format('{0}.database.windows.net', " + v("failoverGroup") + ")]"
-                : "[format('{0}.database.windows.net', " + v("sqlServer_" + topology.primary().id()) + ")]";
+                : "[format('{0}.database.windows.net', "
+                        + v("sqlServer_" + topology.primary().id()) + ")]";
         outputs.set("readWriteListener", F.objectNode().put("type", "string").put("value", readWrite));
-        String readOnly = hasFailoverGroup() ? "[format('{0}.secondary.database.windows.net', " + v("failoverGroup") + ")]" : "";
+        String readOnly =
+                hasFailoverGroup() ? "[format('{0}.secondary.database.windows.net', " + v("failoverGroup") + ")]" : "";
         outputs.set("readOnlyListener", F.objectNode().put("type", "string").put("value", readOnly));
         ObjectNode hadr = F.objectNode();
         hadr.put("strategy", topology.strategy().id());
@@ -566,71 +635,112 @@ public final class ArmTemplate {
         String strategyNote = switch (strategy) {
             case ACTIVE_ACTIVE -> "both apps run and both origins share priority";
             case ACTIVE_PASSIVE -> "both apps run; the secondary's origin has a lower priority";
-            case WARM_STANDBY -> "the secondary app is deployed and stopped by 'hadr azure up'; the failover group keeps a replica";
-            case COLD_STANDBY -> "no failover group: geo-redundant backups only; the secondary app is deployed and stopped by 'hadr azure up'";
+            case WARM_STANDBY ->
+                "the secondary app is deployed and stopped by 'hadr azure up'; the failover group keeps a replica";
+            case COLD_STANDBY ->
+                "no failover group: geo-redundant backups only; the secondary app is deployed and stopped by 'hadr azure up'";
         };
-        mapping.add(0, TopologyMapping.to("strategy", "Microsoft.Sql/servers/failoverGroups and the apps' state", strategyNote));
+        mapping.add(
+                0,
+                TopologyMapping.to(
+                        "strategy", "Microsoft.Sql/servers/failoverGroups and the apps' state", strategyNote));
         for (Region region : topology.regions()) {
             String at = "regions[" + region.id() + "]";
             mapping.add(TopologyMapping.to(at + ".id", "location of its plan, app and SQL server", ""));
-            mapping.add(TopologyMapping.to(at + ".displayName", "REGION_NAME",
+            mapping.add(TopologyMapping.to(
+                    at + ".displayName",
+                    "REGION_NAME",
                     "App Service sets REGION_NAME from the location; the template does not send it"));
-            mapping.add(TopologyMapping.to(at + ".role", region.isPrimary()
-                    ? "the failover group's primary server (Microsoft.Sql/servers/failoverGroups is created on it)"
-                    : "the failover group's partner server", ""));
-            TopologyMapping instances = TopologyMapping.to(at + ".appInstances", "Microsoft.Web/serverfarms sku.capacity", "");
+            mapping.add(TopologyMapping.to(
+                    at + ".role",
+                    region.isPrimary()
+                            ? "the failover group's primary server (Microsoft.Sql/servers/failoverGroups is created on it)"
+                            : "the failover group's partner server",
+                    ""));
+            TopologyMapping instances =
+                    TopologyMapping.to(at + ".appInstances", "Microsoft.Web/serverfarms sku.capacity", "");
             if (region.appInstances() == 0) {
-                instances = instances.adjusted("0 -> 1 instance (App Service plans have at least one); 'hadr azure up' stops the app");
+                instances = instances.adjusted(
+                        "0 -> 1 instance (App Service plans have at least one); 'hadr azure up' stops the app");
             }
             mapping.add(instances);
             FrontDoorSpec.Origin origin = topology.frontDoor().origin(region.id());
             String target = "Microsoft.Cdn/profiles/originGroups/origins " + origin.regionId();
             mapping.add(TopologyMapping.to("frontDoor.origins." + region.id() + ".priority", target + " priority", ""));
             mapping.add(TopologyMapping.to("frontDoor.origins." + region.id() + ".weight", target + " weight", ""));
-            mapping.add(TopologyMapping.to("frontDoor.origins." + region.id() + ".enabled", target + " enabledState", ""));
+            mapping.add(
+                    TopologyMapping.to("frontDoor.origins." + region.id() + ".enabled", target + " enabledState", ""));
         }
         String site = "Microsoft.Web/sites ";
-        mapping.add(TopologyMapping.to("app.instancesPerRegion", "Microsoft.Web/serverfarms sku.capacity",
+        mapping.add(TopologyMapping.to(
+                "app.instancesPerRegion",
+                "Microsoft.Web/serverfarms sku.capacity",
                 "the default of each region's appInstances"));
         mapping.add(TopologyMapping.to("app.healthCheckPath", site + "siteConfig.healthCheckPath", ""));
-        mapping.add(TopologyMapping.to("app.healthCheckMaxPingFailures", site + "app setting WEBSITE_HEALTHCHECK_MAXPINGFAILURES", ""));
+        mapping.add(TopologyMapping.to(
+                "app.healthCheckMaxPingFailures", site + "app setting WEBSITE_HEALTHCHECK_MAXPINGFAILURES", ""));
         mapping.add(TopologyMapping.to("app.env", site + "siteConfig.appSettings", ""));
-        mapping.add(TopologyMapping.to("app.databasePoolSize", site + "app setting " + DB_POOL_SIZE, "each instance's database pool"));
-        mapping.add(topology.app().jvmOptions().isEmpty()
-                ? TopologyMapping.to("app.jvmOptions", site + "app setting JAVA_OPTS", "empty: not set")
-                : TopologyMapping.to("app.jvmOptions", site + "app setting JAVA_OPTS", "App Service passes JAVA_OPTS to a Java SE app's JVM"));
-        mapping.add(TopologyMapping.to("app.lockToFrontDoor", site + "siteConfig.ipSecurityRestrictions and app setting " + FRONT_DOOR_ID,
+        mapping.add(TopologyMapping.to(
+                "app.databasePoolSize", site + "app setting " + DB_POOL_SIZE, "each instance's database pool"));
+        mapping.add(
+                topology.app().jvmOptions().isEmpty()
+                        ? TopologyMapping.to("app.jvmOptions", site + "app setting JAVA_OPTS", "empty: not set")
+                        : TopologyMapping.to(
+                                "app.jvmOptions",
+                                site + "app setting JAVA_OPTS",
+                                "App Service passes JAVA_OPTS to a Java SE app's JVM"));
+        mapping.add(TopologyMapping.to(
+                "app.lockToFrontDoor",
+                site + "siteConfig.ipSecurityRestrictions and app setting " + FRONT_DOOR_ID,
                 topology.app().lockToFrontDoor()
                         ? "service tag " + FRONT_DOOR_SERVICE_TAG + " with header x-azure-fdid, default action Deny"
                         : "no access rule: default action Allow"));
-        mapping.add(TopologyMapping.localOnly("frontDoor.frontDoorId",
-                "Azure assigns a profile's frontDoorId; the template passes the real one to the apps (HADR_FRONT_DOOR_ID and the x-azure-fdid rule)"));
-        mapping.add(TopologyMapping.localOnly("frontDoor.timings",
+        mapping.add(
+                TopologyMapping.localOnly(
+                        "frontDoor.frontDoorId",
+                        "Azure assigns a profile's frontDoorId; the template passes the real one to the apps (HADR_FRONT_DOOR_ID and the x-azure-fdid rule)"));
+        mapping.add(TopologyMapping.localOnly(
+                "frontDoor.timings",
                 "a preset for the local probe interval; the template takes frontDoor.healthProbe.interval itself"));
-        mapping.add(topology.frontDoor().retryOnNextOrigin()
-                ? TopologyMapping.localOnly("frontDoor.retryOnNextOrigin",
-                        "on: hadr's front door retries on the next origin; Azure Front Door does not")
-                : TopologyMapping.localOnly("frontDoor.retryOnNextOrigin", "off, as Azure Front Door behaves"));
-        mapping.add(topology.database().replication() == ReplicationMode.SYNC
-                ? TopologyMapping.localOnly("database.replication", "sync: Azure SQL geo-replication is asynchronous only")
-                : TopologyMapping.to("database.replication", "Microsoft.Sql/servers/failoverGroups",
-                        strategy == Strategy.COLD_STANDBY ? "async; cold standby has no replica" : "async: Azure SQL geo-replication"));
+        mapping.add(
+                topology.frontDoor().retryOnNextOrigin()
+                        ? TopologyMapping.localOnly(
+                                "frontDoor.retryOnNextOrigin",
+                                "on: hadr's front door retries on the next origin; Azure Front Door does not")
+                        : TopologyMapping.localOnly("frontDoor.retryOnNextOrigin", "off, as Azure Front Door behaves"));
+        mapping.add(
+                topology.database().replication() == ReplicationMode.SYNC
+                        ? TopologyMapping.localOnly(
+                                "database.replication", "sync: Azure SQL geo-replication is asynchronous only")
+                        : TopologyMapping.to(
+                                "database.replication",
+                                "Microsoft.Sql/servers/failoverGroups",
+                                strategy == Strategy.COLD_STANDBY
+                                        ? "async; cold standby has no replica"
+                                        : "async: Azure SQL geo-replication"));
         if (!hasFailoverGroup()) {
             mapping.add(TopologyMapping.localOnly("database.failoverPolicy", "cold standby has no failover group"));
             mapping.add(TopologyMapping.localOnly("database.gracePeriod", "cold standby has no failover group"));
         }
-        mapping.add(TopologyMapping.localOnly("database.maxConnections",
-                "the local PostgreSQL servers' max_connections; an Azure SQL database's session limit comes from its service tier"));
-        mapping.add(TopologyMapping.localOnly("backups.archiveTimeout",
-                "how often the local primary's WAL is archived; Azure SQL backs up its log every 5-10 minutes by itself"));
-        mapping.add(TopologyMapping.localOnly("backups.baseBackupInterval",
-                "how often the local environment takes a base backup; Azure SQL takes full and differential backups on its own schedule"));
+        mapping.add(
+                TopologyMapping.localOnly(
+                        "database.maxConnections",
+                        "the local PostgreSQL servers' max_connections; an Azure SQL database's session limit comes from its service tier"));
+        mapping.add(
+                TopologyMapping.localOnly(
+                        "backups.archiveTimeout",
+                        "how often the local primary's WAL is archived; Azure SQL backs up its log every 5-10 minutes by itself"));
+        mapping.add(
+                TopologyMapping.localOnly(
+                        "backups.baseBackupInterval",
+                        "how often the local environment takes a base backup; Azure SQL takes full and differential backups on its own schedule"));
         mapping.add(TopologyMapping.localOnly("objectives.rto", "a drill's pass mark, not a resource"));
         mapping.add(TopologyMapping.localOnly("objectives.rpo", "a drill's pass mark, not a resource"));
         for (String key : List.of("endpointPort", "appBasePort", "databaseBasePort", "controlPort")) {
             mapping.add(TopologyMapping.localOnly("local." + key, "a port of the local environment"));
         }
-        mapping.add(TopologyMapping.localOnly("local.interRegionLatency",
+        mapping.add(TopologyMapping.localOnly(
+                "local.interRegionLatency",
                 "the local link between the regions; on Azure the network between them is Azure's"));
     }
 

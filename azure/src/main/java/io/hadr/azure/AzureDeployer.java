@@ -45,8 +45,12 @@ public final class AzureDeployer {
     private static final Duration STEP_DEADLINE = Duration.ofMinutes(20);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Deleted first to last: the failover group before its servers; children go with their parents. */
-    private static final List<String> DELETE_ORDER = List.of("microsoft.sql/servers/failovergroups", "microsoft.cdn/profiles",
-            "microsoft.web/sites", "microsoft.web/serverfarms", "microsoft.sql/servers");
+    private static final List<String> DELETE_ORDER = List.of(
+            "microsoft.sql/servers/failovergroups",
+            "microsoft.cdn/profiles",
+            "microsoft.web/sites",
+            "microsoft.web/serverfarms",
+            "microsoft.sql/servers");
 
     private final Topology topology;
     private final AzureTarget target;
@@ -63,9 +67,14 @@ public final class AzureDeployer {
     }
 
     /** A deployer that authenticates with {@code credential} (azure-identity's default chain in the CLI). */
-    public static AzureDeployer create(Topology topology, AzureTarget target, TokenCredential credential, Consumer<String> out) {
-        return new AzureDeployer(topology, target, ArmClient.create(target, credential, new JdkHttpClientBuilder().build()),
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), out);
+    public static AzureDeployer create(
+            Topology topology, AzureTarget target, TokenCredential credential, Consumer<String> out) {
+        return new AzureDeployer(
+                topology,
+                target,
+                ArmClient.create(target, credential, new JdkHttpClientBuilder().build()),
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                out);
     }
 
     public ArmClient arm() {
@@ -73,12 +82,14 @@ public final class AzureDeployer {
     }
 
     private String deploymentPath() {
-        return target.resourceGroupId() + "/providers/Microsoft.Resources/deployments/" + ArmTemplate.deploymentName(topology);
+        return target.resourceGroupId() + "/providers/Microsoft.Resources/deployments/"
+                + ArmTemplate.deploymentName(topology);
     }
 
     /** The resources of the topology's deployment, or nothing when there is none (or it has not succeeded). */
     static Optional<AzureResources> readDeployment(ArmClient arm, AzureTarget target, Topology topology) {
-        String path = target.resourceGroupId() + "/providers/Microsoft.Resources/deployments/" + ArmTemplate.deploymentName(topology);
+        String path = target.resourceGroupId() + "/providers/Microsoft.Resources/deployments/"
+                + ArmTemplate.deploymentName(topology);
         Optional<JsonNode> deployment;
         try {
             deployment = arm.find(path, AzureApi.RESOURCES);
@@ -91,7 +102,8 @@ public final class AzureDeployer {
         if (deployment.isEmpty()) {
             return Optional.empty();
         }
-        String state = deployment.get().path("properties").path("provisioningState").asText("");
+        String state =
+                deployment.get().path("properties").path("provisioningState").asText("");
         if (!"Succeeded".equalsIgnoreCase(state)) {
             throw new PlatformException("the deployment " + ArmTemplate.deploymentName(topology) + " is " + state
                     + ", not Succeeded; run 'hadr azure up' again");
@@ -115,21 +127,24 @@ public final class AzureDeployer {
             out.accept("  ▸ note: " + adjusted.setting() + " " + adjusted.adjustment());
         }
         deploy(files, sqlPassword, start);
-        AzureResources resources = readDeployment(arm, target, topology).orElseThrow(() -> new PlatformException(
-                "the deployment finished but Azure does not show it; run 'hadr azure status' to look"));
+        AzureResources resources = readDeployment(arm, target, topology)
+                .orElseThrow(() -> new PlatformException(
+                        "the deployment finished but Azure does not show it; run 'hadr azure status' to look"));
         byte[] jar = readJar(appJar);
         for (Region region : topology.regions()) {
             upload(resources, region.id(), jar, appJar);
         }
         for (Region region : topology.regions()) {
             if (!runs(region)) {
-                out.accept("  ▸ app " + region.id() + ": stopping " + resources.region(region.id()).site() + " (" + topology.strategy().id()
-                        + " keeps it stopped until a disaster)");
+                out.accept("  ▸ app " + region.id() + ": stopping "
+                        + resources.region(region.id()).site() + " ("
+                        + topology.strategy().id() + " keeps it stopped until a disaster)");
                 arm.post(sitePath(resources, region.id()) + "/stop", AzureApi.WEB, null, STEP_DEADLINE, out);
             }
         }
         awaitServing(resources, deadline);
-        out.accept("  ▸ deployed and serving after " + Durations.words(Duration.between(start, arm.clock().instant())));
+        out.accept("  ▸ deployed and serving after "
+                + Durations.words(Duration.between(start, arm.clock().instant())));
         return resources;
     }
 
@@ -149,7 +164,13 @@ public final class AzureDeployer {
             throw e;
         }
         // A deployment that failed part-way is simply deployed again.
-        if (deployment.isEmpty() || !"Succeeded".equalsIgnoreCase(deployment.get().path("properties").path("provisioningState").asText())) {
+        if (deployment.isEmpty()
+                || !"Succeeded"
+                        .equalsIgnoreCase(deployment
+                                .get()
+                                .path("properties")
+                                .path("provisioningState")
+                                .asText())) {
             return;
         }
         AzureResources resources = AzureResources.fromDeployment(target.resourceGroupId(), deployment.get(), topology);
@@ -158,10 +179,17 @@ public final class AzureDeployer {
         }
         String primary = topology.primary().id();
         Optional<JsonNode> group = arm.find(resources.failoverGroupPath(primary), AzureApi.SQL);
-        if (group.isPresent() && !"Primary".equalsIgnoreCase(group.get().path("properties").path("replicationRole").asText())) {
+        if (group.isPresent()
+                && !"Primary"
+                        .equalsIgnoreCase(group.get()
+                                .path("properties")
+                                .path("replicationRole")
+                                .asText())) {
             throw new PlatformException("the failover group " + resources.failoverGroup() + " has its primary in "
-                    + topology.secondary().id() + " now, but the topology makes " + primary + " primary, and Azure changes a failover"
-                    + " group only through its primary: fail back first (a planned failover), or make " + topology.secondary().id()
+                    + topology.secondary().id() + " now, but the topology makes " + primary
+                    + " primary, and Azure changes a failover"
+                    + " group only through its primary: fail back first (a planned failover), or make "
+                    + topology.secondary().id()
                     + " the primary region in the topology, then run 'hadr azure up' again");
         }
     }
@@ -188,17 +216,21 @@ public final class AzureDeployer {
         properties.put("mode", "Incremental");
         properties.set("template", files.templateJson());
         ObjectNode parameters = properties.putObject("parameters");
-        files.parametersJson().path("parameters").fields().forEachRemaining(e -> parameters.set(e.getKey(), e.getValue()));
+        files.parametersJson()
+                .path("parameters")
+                .fields()
+                .forEachRemaining(e -> parameters.set(e.getKey(), e.getValue()));
         parameters.putObject("sqlAdministratorPassword").put("value", sqlPassword);
         String name = ArmTemplate.deploymentName(topology);
-        out.accept("  ▸ deploying " + name + " (" + files.templateJson().path("resources").size() + " resources) to "
-                + target.resourceGroup());
+        out.accept("  ▸ deploying " + name + " ("
+                + files.templateJson().path("resources").size() + " resources) to " + target.resourceGroup());
         arm.begin(HttpMethod.PUT, deploymentPath(), AzureApi.RESOURCES, body);
         Set<String> reported = new HashSet<>();
         JsonNode done = arm.await("deployment " + name + " finishes", Duration.ofMinutes(90), () -> {
             JsonNode deployment = arm.get(deploymentPath(), AzureApi.RESOURCES);
             reportOperations(reported, start);
-            String state = deployment.path("properties").path("provisioningState").asText("");
+            String state =
+                    deployment.path("properties").path("provisioningState").asText("");
             return switch (state.toLowerCase(Locale.ROOT)) {
                 case "succeeded", "failed", "canceled" -> deployment;
                 default -> null;
@@ -215,11 +247,13 @@ public final class AzureDeployer {
         for (JsonNode operation : operations.path("value")) {
             JsonNode p = operation.path("properties");
             String state = p.path("provisioningState").asText("");
-            String resource = p.path("targetResource").path("resourceType").asText() + " " + p.path("targetResource").path("resourceName").asText();
+            String resource = p.path("targetResource").path("resourceType").asText() + " "
+                    + p.path("targetResource").path("resourceName").asText();
             String key = resource + " " + state;
             if (("Succeeded".equalsIgnoreCase(state) || "Failed".equalsIgnoreCase(state)) && reported.add(key)) {
                 String verb = "Succeeded".equalsIgnoreCase(state) ? "created" : "FAILED";
-                out.accept("  ▸ " + verb + " " + resource + " (" + Durations.words(Duration.between(start, arm.clock().instant())) + ")");
+                out.accept("  ▸ " + verb + " " + resource + " ("
+                        + Durations.words(Duration.between(start, arm.clock().instant())) + ")");
             }
         }
     }
@@ -233,13 +267,24 @@ public final class AzureDeployer {
                 JsonNode error = innermost(p.path("statusMessage").path("error"));
                 String resource = p.path("targetResource").path("resourceType").asText() + " "
                         + p.path("targetResource").path("resourceName").asText();
-                int status = p.path("statusCode").isTextual() ? statusOf(p.path("statusCode").asText()) : p.path("statusCode").asInt();
-                return AzureException.of("deploy", resource, status, error.path("code").asText(null), error.path("message").asText(null));
+                int status = p.path("statusCode").isTextual()
+                        ? statusOf(p.path("statusCode").asText())
+                        : p.path("statusCode").asInt();
+                return AzureException.of(
+                        "deploy",
+                        resource,
+                        status,
+                        error.path("code").asText(null),
+                        error.path("message").asText(null));
             }
         }
         JsonNode error = innermost(deployment.path("properties").path("error"));
-        return AzureException.of("deploy", "Microsoft.Resources/deployments " + ArmTemplate.deploymentName(topology), 0,
-                error.path("code").asText(state), error.path("message").asText("the deployment ended " + state));
+        return AzureException.of(
+                "deploy",
+                "Microsoft.Resources/deployments " + ArmTemplate.deploymentName(topology),
+                0,
+                error.path("code").asText(state),
+                error.path("message").asText("the deployment ended " + state));
     }
 
     private static int statusOf(String word) {
@@ -270,7 +315,8 @@ public final class AzureDeployer {
     }
 
     private static String sitePath(AzureResources resources, String region) {
-        return resources.resourceGroupId() + "/providers/Microsoft.Web/sites/" + resources.region(region).site();
+        return resources.resourceGroupId() + "/providers/Microsoft.Web/sites/"
+                + resources.region(region).site();
     }
 
     /** App Service's deployment endpoint (Kudu's OneDeploy): {@code POST https://<scm host>/api/publish?type=jar}. */
@@ -284,15 +330,21 @@ public final class AzureDeployer {
             }
         }
         if (scm == null) {
-            throw new PlatformException("Azure reports no deployment (scm) host for the app " + site + "; cannot upload the app jar");
+            throw new PlatformException(
+                    "Azure reports no deployment (scm) host for the app " + site + "; cannot upload the app jar");
         }
-        out.accept("  ▸ app " + region + ": uploading " + appJar.getFileName() + " (" + jar.length / 1024 + " KiB) to " + site);
+        out.accept("  ▸ app " + region + ": uploading " + appJar.getFileName() + " (" + jar.length / 1024 + " KiB) to "
+                + site);
         URI url = URI.create("https://" + scm + "/api/publish?type=jar");
         ArmClient.Reply reply = arm.send(HttpMethod.POST, url, jar, "application/octet-stream");
         if (reply.status() / 100 != 2) {
             String body = new String(reply.body(), java.nio.charset.StandardCharsets.UTF_8);
-            throw AzureException.of("upload the app jar to", "Microsoft.Web/sites " + site + " (" + scm + "/api/publish)", reply.status(),
-                    reply.headers().getValue(HttpHeaderName.fromString("x-ms-error-code")), body);
+            throw AzureException.of(
+                    "upload the app jar to",
+                    "Microsoft.Web/sites " + site + " (" + scm + "/api/publish)",
+                    reply.status(),
+                    reply.headers().getValue(HttpHeaderName.fromString("x-ms-error-code")),
+                    body);
         }
     }
 
@@ -300,7 +352,10 @@ public final class AzureDeployer {
         for (Region region : topology.regions()) {
             if (runs(region)) {
                 arm.await("the app of " + region.id() + " runs", deadline, () -> {
-                    String state = arm.get(sitePath(resources, region.id()), AzureApi.WEB).path("properties").path("state").asText("");
+                    String state = arm.get(sitePath(resources, region.id()), AzureApi.WEB)
+                            .path("properties")
+                            .path("state")
+                            .asText("");
                     return "Running".equalsIgnoreCase(state) ? Boolean.TRUE : null;
                 });
                 out.accept("  ▸ app " + region.id() + " (" + region.displayName() + ") is running");
@@ -309,7 +364,8 @@ public final class AzureDeployer {
         URI endpoint = URI.create("https://" + resources.endpointHostName() + "/");
         Set<String> expected = new HashSet<>();
         for (Region region : topology.regions()) {
-            if (region.isPrimary() || (topology.strategy() == io.hadr.core.topology.Strategy.ACTIVE_ACTIVE && runs(region))) {
+            if (region.isPrimary()
+                    || (topology.strategy() == io.hadr.core.topology.Strategy.ACTIVE_ACTIVE && runs(region))) {
                 expected.add(region.displayName());
             }
         }
@@ -330,8 +386,13 @@ public final class AzureDeployer {
     /** One request to the endpoint, described: {@code region Central India}, {@code 404}, {@code unreachable: ...}. */
     private String probe(URI endpoint) {
         try {
-            HttpResponse<String> response = web.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(15))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = web.send(
+                    HttpRequest.newBuilder(endpoint)
+                            .timeout(Duration.ofSeconds(15))
+                            .header("Accept", "application/json")
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return "answers " + response.statusCode();
             }
@@ -339,7 +400,8 @@ public final class AzureDeployer {
             String region = body.path("region").asText("");
             return region.isEmpty() ? "answers 200 without a region" : "region " + region;
         } catch (IOException e) {
-            return "unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
+            return "unreachable: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PlatformException("interrupted while waiting for " + endpoint, e);
@@ -350,7 +412,9 @@ public final class AzureDeployer {
 
     /** What {@code down} would delete, in order, in words; empty when there is no deployment. */
     public List<String> plannedDeletions() {
-        return deletions().stream().map(path -> ResourcePath.parse(path).describe()).toList();
+        return deletions().stream()
+                .map(path -> ResourcePath.parse(path).describe())
+                .toList();
     }
 
     private List<String> deletions() {
@@ -406,27 +470,42 @@ public final class AzureDeployer {
             arm.delete(deploymentPath(), AzureApi.RESOURCES, STEP_DEADLINE, out);
         }
         Optional<JsonNode> group = arm.find(target.resourceGroupId(), AzureApi.RESOURCES);
-        if (group.isPresent() && "true".equals(group.get().path("tags").path(CREATED_TAG).asText())) {
-            JsonNode left = arm.get(target.resourceGroupId() + "/resources", AzureApi.RESOURCES).path("value");
+        if (group.isPresent()
+                && "true".equals(group.get().path("tags").path(CREATED_TAG).asText())) {
+            JsonNode left = arm.get(target.resourceGroupId() + "/resources", AzureApi.RESOURCES)
+                    .path("value");
             if (left.isEmpty()) {
-                out.accept("  ▸ deleting resource group " + target.resourceGroup() + " (hadr created it and it is empty)");
+                out.accept(
+                        "  ▸ deleting resource group " + target.resourceGroup() + " (hadr created it and it is empty)");
                 arm.delete(target.resourceGroupId(), AzureApi.RESOURCES, STEP_DEADLINE, out);
                 deleted.add("resource group " + target.resourceGroup());
             } else {
-                out.accept("  ▸ keeping resource group " + target.resourceGroup() + ": it holds " + left.size() + " other resources");
+                out.accept("  ▸ keeping resource group " + target.resourceGroup() + ": it holds " + left.size()
+                        + " other resources");
             }
         }
-        out.accept("  ▸ deleted " + deleted.size() + " resources in " + Durations.words(Duration.between(start, arm.clock().instant())));
+        out.accept("  ▸ deleted " + deleted.size() + " resources in "
+                + Durations.words(Duration.between(start, arm.clock().instant())));
         return deleted;
     }
 
     /** Azure deletes a failover group only through its primary server, which a failover may have moved. */
     private String failoverGroupOnPrimary(String path) {
         Optional<JsonNode> group = arm.find(path, AzureApi.SQL);
-        if (group.isEmpty() || "Primary".equalsIgnoreCase(group.get().path("properties").path("replicationRole").asText())) {
+        if (group.isEmpty()
+                || "Primary"
+                        .equalsIgnoreCase(group.get()
+                                .path("properties")
+                                .path("replicationRole")
+                                .asText())) {
             return path;
         }
-        String partner = group.get().path("properties").path("partnerServers").path(0).path("id").asText();
+        String partner = group.get()
+                .path("properties")
+                .path("partnerServers")
+                .path(0)
+                .path("id")
+                .asText();
         return partner + "/failoverGroups/" + ResourcePath.parse(path).name();
     }
 }

@@ -29,7 +29,8 @@ public final class AzureException extends PlatformException {
 
     /** Builds the one-line message from its parts. */
     public static AzureException of(String operation, String resource, int status, String code, String detail) {
-        StringBuilder message = new StringBuilder(operation).append(' ').append(resource).append(": Azure answered ");
+        StringBuilder message =
+                new StringBuilder(operation).append(' ').append(resource).append(": Azure answered ");
         if (status > 0) {
             message.append(status).append(' ');
         }

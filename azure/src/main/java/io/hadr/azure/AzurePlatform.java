@@ -71,8 +71,10 @@ public final class AzurePlatform implements Platform {
     private static final Duration FAILOVER_DEADLINE = Duration.ofMinutes(30);
     /** Azure SQL restores usually finish within 12 hours. */
     private static final Duration RESTORE_DEADLINE = Duration.ofHours(12);
+
     private static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
-    private static final DateTimeFormatter RESTORE_SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RESTORE_SUFFIX =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final Topology topology;
@@ -89,9 +91,10 @@ public final class AzurePlatform implements Platform {
      * @param progress receives one line per step of a long operation (e.g. {@code System.out::println})
      * @throws PlatformException when there is no hadr deployment of this topology in the target
      */
-    public static AzurePlatform connect(Topology topology, AzureTarget target, TokenCredential credential,
-                                        Consumer<String> progress) {
-        return new AzurePlatform(topology, target, ArmClient.create(target, credential, new JdkHttpClientBuilder().build()), progress);
+    public static AzurePlatform connect(
+            Topology topology, AzureTarget target, TokenCredential credential, Consumer<String> progress) {
+        return new AzurePlatform(
+                topology, target, ArmClient.create(target, credential, new JdkHttpClientBuilder().build()), progress);
     }
 
     /**
@@ -109,9 +112,11 @@ public final class AzurePlatform implements Platform {
         this.arm = arm;
         this.progress = progress;
         this.resources = AzureDeployer.readDeployment(arm, target, topology)
-                .orElseThrow(() -> new PlatformException("there is no hadr deployment '" + ArmTemplate.deploymentName(topology)
-                        + "' in resource group " + target.resourceGroup() + " of subscription " + target.subscriptionId()
-                        + "; run 'hadr azure up' first"));
+                .orElseThrow(() ->
+                        new PlatformException("there is no hadr deployment '" + ArmTemplate.deploymentName(topology)
+                                + "' in resource group " + target.resourceGroup() + " of subscription "
+                                + target.subscriptionId()
+                                + "; run 'hadr azure up' first"));
     }
 
     /** The names of what the deployment created. */
@@ -136,8 +141,13 @@ public final class AzurePlatform implements Platform {
 
     @Override
     public Set<Capability> capabilities() {
-        Set<Capability> capabilities = EnumSet.of(Capability.APP_LIFECYCLE, Capability.APP_SCALE, Capability.ORIGIN_UPDATE,
-                Capability.RESTORE, Capability.GEO_RESTORE, Capability.ADOPT);
+        Set<Capability> capabilities = EnumSet.of(
+                Capability.APP_LIFECYCLE,
+                Capability.APP_SCALE,
+                Capability.ORIGIN_UPDATE,
+                Capability.RESTORE,
+                Capability.GEO_RESTORE,
+                Capability.ADOPT);
         if (resources.failoverGroup() != null) {
             capabilities.add(Capability.DB_FAILOVER);
         }
@@ -161,11 +171,19 @@ public final class AzurePlatform implements Platform {
             }
             case RESTART -> {
                 // synchronous=true: Azure answers once the app has restarted; softRestart=false recycles the process.
-                arm.post(site + "/restart?softRestart=false&synchronous=true", AzureApi.WEB, null, APP_DEADLINE, progress);
+                arm.post(
+                        site + "/restart?softRestart=false&synchronous=true",
+                        AzureApi.WEB,
+                        null,
+                        APP_DEADLINE,
+                        progress);
                 awaitSiteState(region, "Running");
             }
-            case KILL -> throw NotSupportedException.of(KIND, Capability.APP_KILL,
-                    "App Service has no API that crashes an instance; 'restart' recycles the app and 'stop' stops it");
+            case KILL ->
+                throw NotSupportedException.of(
+                        KIND,
+                        Capability.APP_KILL,
+                        "App Service has no API that crashes an instance; 'restart' recycles the app and 'stop' stops it");
         }
     }
 
@@ -190,11 +208,16 @@ public final class AzurePlatform implements Platform {
     }
 
     private String siteState(String region) {
-        return arm.get(resources.sitePath(region), AzureApi.WEB).path("properties").path("state").asText("");
+        return arm.get(resources.sitePath(region), AzureApi.WEB)
+                .path("properties")
+                .path("state")
+                .asText("");
     }
 
     private void awaitSiteState(String region, String state) {
-        arm.await("the app of " + region + " (" + resources.region(region).site() + ") reports " + state, APP_DEADLINE,
+        arm.await(
+                "the app of " + region + " (" + resources.region(region).site() + ") reports " + state,
+                APP_DEADLINE,
                 () -> state.equalsIgnoreCase(siteState(region)) ? Boolean.TRUE : null);
     }
 
@@ -209,13 +232,18 @@ public final class AzurePlatform implements Platform {
 
     @Override
     public void region(String region, RegionAction action) {
-        throw NotSupportedException.of(KIND, Capability.REGION_OUTAGE, "Azure cannot take a region down on request; to rehearse"
-                + " an outage stop the region's app ('hadr app stop') and force a failover ('hadr db failover --forced')");
+        throw NotSupportedException.of(
+                KIND,
+                Capability.REGION_OUTAGE,
+                "Azure cannot take a region down on request; to rehearse"
+                        + " an outage stop the region's app ('hadr app stop') and force a failover ('hadr db failover --forced')");
     }
 
     @Override
     public void link(LinkFault fault) {
-        throw NotSupportedException.of(KIND, Capability.LINK_FAULTS,
+        throw NotSupportedException.of(
+                KIND,
+                Capability.LINK_FAULTS,
                 "the link between Azure regions is Microsoft's network; hadr can neither slow it down nor cut it");
     }
 
@@ -230,14 +258,21 @@ public final class AzurePlatform implements Platform {
     }
 
     private String other(String region) {
-        return topology.regions().stream().map(Region::id).filter(id -> !id.equals(region)).findFirst().orElseThrow();
+        return topology.regions().stream()
+                .map(Region::id)
+                .filter(id -> !id.equals(region))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Override
     public FailoverResult failover(FailoverMode mode) {
         if (resources.failoverGroup() == null) {
-            throw NotSupportedException.of(KIND, Capability.DB_FAILOVER, "a cold standby has no failover group;"
-                    + " recover with a geo-restore into the other region ('hadr db restore --from-region') and adopt it");
+            throw NotSupportedException.of(
+                    KIND,
+                    Capability.DB_FAILOVER,
+                    "a cold standby has no failover group;"
+                            + " recover with a geo-restore into the other region ('hadr db restore --from-region') and adopt it");
         }
         Instant start = arm.clock().instant();
         String oldPrimary = currentPrimary();
@@ -250,31 +285,46 @@ public final class AzurePlatform implements Platform {
         progress.accept("database: " + mode.word() + " failover to " + newPrimary + " (POST " + action + " to server "
                 + resources.region(newPrimary).sqlServer() + ")");
         // Azure takes failover requests at the secondary, the server that is to become primary.
-        arm.post(resources.failoverGroupPath(newPrimary) + "/" + action, AzureApi.SQL, null, FAILOVER_DEADLINE, progress);
+        arm.post(
+                resources.failoverGroupPath(newPrimary) + "/" + action,
+                AzureApi.SQL,
+                null,
+                FAILOVER_DEADLINE,
+                progress);
         List<FailoverResult.Phase> phases = new ArrayList<>();
-        phases.add(new FailoverResult.Phase("failover completed", Duration.between(start, arm.clock().instant()).toMillis()));
-        arm.await("the failover group reports " + newPrimary + " as primary", FAILOVER_DEADLINE,
+        phases.add(new FailoverResult.Phase(
+                "failover completed",
+                Duration.between(start, arm.clock().instant()).toMillis()));
+        arm.await(
+                "the failover group reports " + newPrimary + " as primary",
+                FAILOVER_DEADLINE,
                 () -> newPrimary.equals(currentPrimary()) ? Boolean.TRUE : null);
-        phases.add(new FailoverResult.Phase("roles confirmed", Duration.between(start, arm.clock().instant()).toMillis()));
+        phases.add(new FailoverResult.Phase(
+                "roles confirmed",
+                Duration.between(start, arm.clock().instant()).toMillis()));
         // Azure does not report whether try-planned fell back to forced, so that case counts as possibly lossy.
-        FailoverResult result = new FailoverResult(mode, mode, oldPrimary, newPrimary, start, phases,
-                mode != FailoverMode.PLANNED, null);
+        FailoverResult result = new FailoverResult(
+                mode, mode, oldPrimary, newPrimary, start, phases, mode != FailoverMode.PLANNED, null);
         lastFailover = result;
         return result;
     }
 
     @Override
     public void mark(String name) {
-        throw NotSupportedException.of(KIND, Capability.RESTORE_EXACT,
+        throw NotSupportedException.of(
+                KIND,
+                Capability.RESTORE_EXACT,
                 "Azure SQL Database has no named restore points; restore to a time instead");
     }
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        if (!(request.target() instanceof RestoreTarget.AtTime
-                || request.target() instanceof RestoreTarget.Latest)) {
-            throw NotSupportedException.of(KIND, Capability.RESTORE_EXACT, "Azure SQL point-in-time restore takes a time"
-                    + " (restorePointInTime); it cannot stop at a log sequence number or a named mark");
+        if (!(request.target() instanceof RestoreTarget.AtTime || request.target() instanceof RestoreTarget.Latest)) {
+            throw NotSupportedException.of(
+                    KIND,
+                    Capability.RESTORE_EXACT,
+                    "Azure SQL point-in-time restore takes a time"
+                            + " (restorePointInTime); it cannot stop at a log sequence number or a named mark");
         }
         Instant start = arm.clock().instant();
         // The latest point: from the primary's own backups that is now (Azure's point-in-time restore
@@ -282,14 +332,17 @@ public final class AzurePlatform implements Platform {
         boolean latest = request.target() instanceof RestoreTarget.Latest;
         RestoreTarget.AtTime at = latest ? new RestoreTarget.AtTime(start) : (RestoreTarget.AtTime) request.target();
         if (at.time().isAfter(start)) {
-            throw new IllegalArgumentException("cannot restore to " + at.time() + ": it is in the future (now " + start + ")");
+            throw new IllegalArgumentException(
+                    "cannot restore to " + at.time() + ": it is in the future (now " + start + ")");
         }
-        String name = request.as() != null ? request.as()
-                : resources.database() + "-restore-" + RESTORE_SUFFIX.format(start);
+        String name =
+                request.as() != null ? request.as() : resources.database() + "-restore-" + RESTORE_SUFFIX.format(start);
         if (!DATABASE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a usable database name: up to 128 letters, digits, '_' and '-'");
+            throw new IllegalArgumentException(
+                    "'" + name + "' is not a usable database name: up to 128 letters, digits, '_' and '-'");
         }
-        String sourceRegion = resources.failoverGroup() == null ? topology.primary().id() : currentPrimary();
+        String sourceRegion =
+                resources.failoverGroup() == null ? topology.primary().id() : currentPrimary();
         String sourceServer = resources.region(sourceRegion).sqlServer();
         String sourceId = resources.databasePath(sourceServer, resources.database());
         String targetRegion;
@@ -298,10 +351,12 @@ public final class AzurePlatform implements Platform {
         if (request.fromRegion() == null) {
             targetRegion = sourceRegion;
             JsonNode source = arm.get(sourceId, AzureApi.SQL);
-            String earliest = source.path("properties").path("earliestRestoreDate").asText(null);
+            String earliest =
+                    source.path("properties").path("earliestRestoreDate").asText(null);
             if (earliest != null && at.time().isBefore(Instant.parse(earliest))) {
                 throw new PlatformException("cannot restore " + resources.database() + " to " + at.time()
-                        + ": its earliest restore point is " + earliest + " (backups.retention and the age of the database bound it)");
+                        + ": its earliest restore point is " + earliest
+                        + " (backups.retention and the age of the database bound it)");
             }
             properties.put("createMode", "PointInTimeRestore");
             properties.put("sourceDatabaseId", sourceId);
@@ -311,18 +366,22 @@ public final class AzurePlatform implements Platform {
             topology.region(request.fromRegion());
             targetRegion = request.fromRegion();
             // Geo-restore reads the geo-replicated backups; it restores the latest one, not a chosen time.
-            String recoverable = resources.serverPathByName(sourceServer) + "/recoverableDatabases/" + resources.database();
+            String recoverable =
+                    resources.serverPathByName(sourceServer) + "/recoverableDatabases/" + resources.database();
             JsonNode backup = arm.get(recoverable, AzureApi.SQL);
-            String last = backup.path("properties").path("lastAvailableBackupDate").asText(null);
+            String last =
+                    backup.path("properties").path("lastAvailableBackupDate").asText(null);
             if (last == null) {
                 throw new PlatformException("Azure reports no geo-replicated backup of " + resources.database() + " on "
                         + sourceServer + " yet; geo-restore needs one (they are taken about hourly)");
             }
             reached = Instant.parse(last);
             if (!latest && at.time().isBefore(reached)) {
-                throw new PlatformException("Azure SQL geo-restore restores only the latest geo-replicated backup (" + last
-                        + "); it cannot restore to " + at.time() + ", which is earlier: restore from the primary's backups"
-                        + " (without --from-region) instead");
+                throw new PlatformException(
+                        "Azure SQL geo-restore restores only the latest geo-replicated backup (" + last
+                                + "); it cannot restore to " + at.time()
+                                + ", which is earlier: restore from the primary's backups"
+                                + " (without --from-region) instead");
             }
             properties.put("createMode", "Recovery");
             properties.put("sourceDatabaseId", recoverable);
@@ -334,7 +393,12 @@ public final class AzurePlatform implements Platform {
         progress.accept("database: restoring " + resources.database() + " as " + name + " on " + targetServer + " ("
                 + properties.path("createMode").asText() + ")");
         arm.put(resources.databasePath(targetServer, name), AzureApi.SQL, body, RESTORE_DEADLINE, progress);
-        return new RestoreResult(name, request.fromRegion() != null ? request.fromRegion() : sourceRegion, targetServer + ".database.windows.net/" + name, reached, null,
+        return new RestoreResult(
+                name,
+                request.fromRegion() != null ? request.fromRegion() : sourceRegion,
+                targetServer + ".database.windows.net/" + name,
+                reached,
+                null,
                 Duration.between(start, arm.clock().instant()));
     }
 
@@ -351,14 +415,17 @@ public final class AzurePlatform implements Platform {
         String server = null;
         for (Region region : topology.regions()) {
             String candidate = resources.region(region.id()).sqlServer();
-            if (arm.find(resources.databasePath(candidate, restore), AzureApi.SQL).isPresent()) {
+            if (arm.find(resources.databasePath(candidate, restore), AzureApi.SQL)
+                    .isPresent()) {
                 server = candidate;
                 break;
             }
         }
         if (server == null) {
             throw new PlatformException("no restored database '" + restore + "' on the servers "
-                    + topology.regions().stream().map(r -> resources.region(r.id()).sqlServer()).toList());
+                    + topology.regions().stream()
+                            .map(r -> resources.region(r.id()).sqlServer())
+                            .toList());
         }
         String hostLabel = server;
         if (resources.failoverGroup() != null) {
@@ -391,10 +458,12 @@ public final class AzurePlatform implements Platform {
             props.set("readOnlyEndpoint", properties.path("readOnlyEndpoint"));
         }
         ArrayNode partners = props.putArray("partnerServers");
-        properties.path("partnerServers").forEach(p -> partners.addObject().put("id", p.path("id").asText()));
+        properties
+                .path("partnerServers")
+                .forEach(p -> partners.addObject().put("id", p.path("id").asText()));
         props.set("databases", databases);
-        progress.accept("database: adding " + databaseId.substring(databaseId.lastIndexOf('/') + 1) + " to failover group "
-                + resources.failoverGroup());
+        progress.accept("database: adding " + databaseId.substring(databaseId.lastIndexOf('/') + 1)
+                + " to failover group " + resources.failoverGroup());
         arm.put(path, AzureApi.SQL, body, RESTORE_DEADLINE, progress);
     }
 
@@ -402,33 +471,40 @@ public final class AzurePlatform implements Platform {
         String site = resources.sitePath(region);
         JsonNode current = arm.post(site + "/config/appsettings/list", AzureApi.WEB, null, APP_DEADLINE, progress);
         Map<String, String> settings = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = current.path("properties").fields();
+        Iterator<Map.Entry<String, JsonNode>> fields =
+                current.path("properties").fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             settings.put(field.getKey(), field.getValue().asText());
         }
         String url = settings.get(ArmTemplate.DB_URL);
         if (url == null) {
-            throw new PlatformException("the app of " + region + " (" + resources.region(region).site() + ") has no "
-                    + ArmTemplate.DB_URL + " app setting; redeploy with 'hadr azure up'");
+            throw new PlatformException(
+                    "the app of " + region + " (" + resources.region(region).site() + ") has no " + ArmTemplate.DB_URL
+                            + " app setting; redeploy with 'hadr azure up'");
         }
         settings.put(ArmTemplate.DB_URL, ConnectionString.rewrite(url, hostLabel, database));
         ObjectNode body = F.objectNode();
         ObjectNode properties = body.putObject("properties");
         settings.forEach(properties::put);
-        progress.accept("app " + region + ": " + ArmTemplate.DB_URL + " now leads to " + hostLabel + ".database.windows.net/" + database
-                + " (App Service restarts the app)");
+        progress.accept("app " + region + ": " + ArmTemplate.DB_URL + " now leads to " + hostLabel
+                + ".database.windows.net/" + database + " (App Service restarts the app)");
         arm.put(site + "/config/appsettings", AzureApi.WEB, body, APP_DEADLINE, progress);
     }
 
     @Override
     public SqlResult sql(SqlTarget target, String statement) {
-        throw NotSupportedException.of(KIND, Capability.SQL, "hadr carries no SQL Server driver; connect with sqlcmd or Azure Data"
-                + " Studio to the read-write listener " + readWriteHost() + " as the administrator");
+        throw NotSupportedException.of(
+                KIND,
+                Capability.SQL,
+                "hadr carries no SQL Server driver; connect with sqlcmd or Azure Data"
+                        + " Studio to the read-write listener " + readWriteHost() + " as the administrator");
     }
 
     private String readWriteHost() {
-        String label = resources.failoverGroup() != null ? resources.failoverGroup() : resources.region(topology.primary().id()).sqlServer();
+        String label = resources.failoverGroup() != null
+                ? resources.failoverGroup()
+                : resources.region(topology.primary().id()).sqlServer();
         return label + ".database.windows.net";
     }
 
@@ -451,9 +527,14 @@ public final class AzurePlatform implements Platform {
         JsonNode updated = arm.patch(resources.originPath(region), AzureApi.CDN, body, ORIGIN_DEADLINE, progress);
         JsonNode now = updated == null ? arm.get(resources.originPath(region), AzureApi.CDN) : updated;
         properties.fields().forEachRemaining(field -> {
-            if (!now.path("properties").path(field.getKey()).asText().equals(field.getValue().asText())) {
-                throw new PlatformException("Azure accepted the update of origin " + region + " but reports "
-                        + field.getKey() + " " + now.path("properties").path(field.getKey()).asText() + " instead of " + field.getValue().asText());
+            if (!now.path("properties")
+                    .path(field.getKey())
+                    .asText()
+                    .equals(field.getValue().asText())) {
+                throw new PlatformException(
+                        "Azure accepted the update of origin " + region + " but reports " + field.getKey() + " "
+                                + now.path("properties").path(field.getKey()).asText() + " instead of "
+                                + field.getValue().asText());
             }
         });
     }
@@ -470,35 +551,99 @@ public final class AzurePlatform implements Platform {
             String id = region.id();
             JsonNode site = arm.get(resources.sitePath(id), AzureApi.WEB).path("properties");
             String state = site.path("state").asText("unknown").toLowerCase(Locale.ROOT);
-            EnvironmentStatus.AppStatus app = new EnvironmentStatus.AppStatus(resources.region(id).site(),
-                    "https://" + site.path("defaultHostName").asText(), state, null, null, 0, null, null);
+            EnvironmentStatus.AppStatus app = new EnvironmentStatus.AppStatus(
+                    resources.region(id).site(),
+                    "https://" + site.path("defaultHostName").asText(),
+                    state,
+                    null,
+                    null,
+                    0,
+                    null,
+                    null);
             JsonNode origin = arm.get(resources.originPath(id), AzureApi.CDN).path("properties");
-            boolean enabled = "Enabled".equalsIgnoreCase(origin.path("enabledState").asText());
+            boolean enabled =
+                    "Enabled".equalsIgnoreCase(origin.path("enabledState").asText());
             // ARM exposes no probe results: "healthy" is inferred from the app's state.
-            EnvironmentStatus.OriginStatus originStatus = new EnvironmentStatus.OriginStatus(origin.path("priority").asInt(),
-                    origin.path("weight").asInt(), enabled, enabled && "running".equals(state), List.of(), null, 0, 0);
+            EnvironmentStatus.OriginStatus originStatus = new EnvironmentStatus.OriginStatus(
+                    origin.path("priority").asInt(),
+                    origin.path("weight").asInt(),
+                    enabled,
+                    enabled && "running".equals(state),
+                    List.of(),
+                    null,
+                    0,
+                    0);
             String role = id.equals(primary) ? "primary" : id.equals(secondary) ? "secondary" : "standby";
             regions.add(new EnvironmentStatus.RegionStatus(id, region.displayName(), role, List.of(app), originStatus));
             JsonNode server = arm.get(resources.serverPath(id), AzureApi.SQL).path("properties");
-            servers.add(new EnvironmentStatus.ServerStatus(resources.region(id).sqlServer(), role,
-                    server.path("state").asText("unknown").toLowerCase(Locale.ROOT), 1433, null, null, null, null, null, 0, null, null));
+            servers.add(new EnvironmentStatus.ServerStatus(
+                    resources.region(id).sqlServer(),
+                    role,
+                    server.path("state").asText("unknown").toLowerCase(Locale.ROOT),
+                    1433,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    null,
+                    null));
         }
         EnvironmentStatus.DatabaseStatus database;
         if (resources.failoverGroup() != null) {
-            JsonNode group = arm.get(resources.failoverGroupPath(primary), AzureApi.SQL).path("properties");
-            database = new EnvironmentStatus.DatabaseStatus(primary, secondary, group.path("replicationState").asText("unknown"),
-                    resources.failoverGroup() + ".database.windows.net:1433", resources.region(primary).sqlServer(),
-                    resources.failoverGroup() + ".secondary.database.windows.net:1433", resources.region(secondary).sqlServer(),
-                    "async", false, null, null, group.path("readWriteEndpoint").path("failoverPolicy").asText("Manual").toLowerCase(Locale.ROOT),
-                    null, servers, lastFailover);
+            JsonNode group =
+                    arm.get(resources.failoverGroupPath(primary), AzureApi.SQL).path("properties");
+            database = new EnvironmentStatus.DatabaseStatus(
+                    primary,
+                    secondary,
+                    group.path("replicationState").asText("unknown"),
+                    resources.failoverGroup() + ".database.windows.net:1433",
+                    resources.region(primary).sqlServer(),
+                    resources.failoverGroup() + ".secondary.database.windows.net:1433",
+                    resources.region(secondary).sqlServer(),
+                    "async",
+                    false,
+                    null,
+                    null,
+                    group.path("readWriteEndpoint")
+                            .path("failoverPolicy")
+                            .asText("Manual")
+                            .toLowerCase(Locale.ROOT),
+                    null,
+                    servers,
+                    lastFailover);
         } else {
             String server = resources.region(primary).sqlServer();
-            database = new EnvironmentStatus.DatabaseStatus(primary, null, "no failover group (cold standby)",
-                    server + ".database.windows.net:1433", server, null, null, "none", false, null, null,
-                    topology.database().failoverPolicy() == FailoverPolicy.AUTOMATIC ? "automatic" : "manual", null, servers, lastFailover);
+            database = new EnvironmentStatus.DatabaseStatus(
+                    primary,
+                    null,
+                    "no failover group (cold standby)",
+                    server + ".database.windows.net:1433",
+                    server,
+                    null,
+                    null,
+                    "none",
+                    false,
+                    null,
+                    null,
+                    topology.database().failoverPolicy() == FailoverPolicy.AUTOMATIC ? "automatic" : "manual",
+                    null,
+                    servers,
+                    lastFailover);
         }
-        return new EnvironmentStatus(KIND, topology.name(), topology.strategy().id(), topology.source(), endpoint().toString(),
-                resources.frontDoorId(), resources.deployedAt(), null, regions, database, topology.nonAzureSettings());
+        return new EnvironmentStatus(
+                KIND,
+                topology.name(),
+                topology.strategy().id(),
+                topology.source(),
+                endpoint().toString(),
+                resources.frontDoorId(),
+                resources.deployedAt(),
+                null,
+                regions,
+                database,
+                topology.nonAzureSettings());
     }
 
     /** Whether the strategy keeps the secondary's app stopped until a disaster. */

@@ -13,8 +13,8 @@ final class ConnectionString {
     static final String TEMPLATE = "jdbc:sqlserver://{0}.database.windows.net:1433;database={1};encrypt=true;"
             + "trustServerCertificate=false;hostNameInCertificate=*.database.windows.net;loginTimeout=30";
 
-    private static final Pattern SHAPE = Pattern.compile("jdbc:sqlserver://([a-z0-9.-]+)\\.database\\.windows\\.net:1433;(.*)",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern SHAPE = Pattern.compile(
+            "jdbc:sqlserver://([a-z0-9.-]+)\\.database\\.windows\\.net:1433;(.*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DATABASE = Pattern.compile("(?i)(^|;)database=[^;]*");
 
     private ConnectionString() {}
@@ -27,8 +27,9 @@ final class ConnectionString {
     static String hostLabel(String url) {
         Matcher m = SHAPE.matcher(url);
         if (!m.matches()) {
-            throw new IllegalArgumentException("HADR_DB_URL '" + url + "' is not the jdbc:sqlserver://<name>.database.windows.net:1433;..."
-                    + " URL hadr deploys; redeploy with 'hadr azure up' or fix the app setting");
+            throw new IllegalArgumentException(
+                    "HADR_DB_URL '" + url + "' is not the jdbc:sqlserver://<name>.database.windows.net:1433;..."
+                            + " URL hadr deploys; redeploy with 'hadr azure up' or fix the app setting");
         }
         return m.group(1);
     }
@@ -41,7 +42,9 @@ final class ConnectionString {
         }
         String options = m.group(2);
         Matcher db = DATABASE.matcher(options);
-        String newOptions = db.find() ? db.replaceFirst("$1database=" + Matcher.quoteReplacement(database)) : "database=" + database + ";" + options;
+        String newOptions = db.find()
+                ? db.replaceFirst("$1database=" + Matcher.quoteReplacement(database))
+                : "database=" + database + ";" + options;
         return "jdbc:sqlserver://" + hostLabel + ".database.windows.net:1433;" + newOptions;
     }
 }

@@ -28,7 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 class ArmTemplateSchemaTest {
 
     private static final String SCHEMAS = "https://schema.management.azure.com/schemas/";
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4,
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
+            SpecificationVersion.DRAFT_4,
             builder -> builder.schemaIdResolvers(ids -> ids.mapPrefix(SCHEMAS, "classpath:azure-specs/schemas/")));
     private static final JsonMapper JACKSON3 = JsonMapper.builder().build();
     private static final Map<String, Schema> CACHE = new ConcurrentHashMap<>();
@@ -38,7 +39,8 @@ class ArmTemplateSchemaTest {
         return CACHE.computeIfAbsent(type + "@" + apiVersion, k -> {
             String provider = type.substring(0, type.indexOf('/'));
             String definition = type.substring(type.indexOf('/') + 1).replace('/', '_');
-            return REGISTRY.getSchema(SchemaLocation.of(SCHEMAS + apiVersion + "/" + provider + ".json#/resourceDefinitions/" + definition));
+            return REGISTRY.getSchema(SchemaLocation.of(
+                    SCHEMAS + apiVersion + "/" + provider + ".json#/resourceDefinitions/" + definition));
         });
     }
 
@@ -60,8 +62,12 @@ class ArmTemplateSchemaTest {
 
         assertThat(template.path("resources")).isNotEmpty();
         for (JsonNode resource : template.path("resources")) {
-            assertThat(resource.path("apiVersion").asText()).isEqualTo(AzureApi.forType(resource.path("type").asText()));
-            assertThat(errors(resource)).as(resource.path("type").asText() + " " + resource.path("name").asText()).isEmpty();
+            assertThat(resource.path("apiVersion").asText())
+                    .isEqualTo(AzureApi.forType(resource.path("type").asText()));
+            assertThat(errors(resource))
+                    .as(resource.path("type").asText() + " "
+                            + resource.path("name").asText())
+                    .isEmpty();
         }
     }
 
@@ -72,13 +78,25 @@ class ArmTemplateSchemaTest {
         List<String> types = new ArrayList<>();
         template.path("resources").forEach(r -> types.add(r.path("type").asText()));
 
-        assertThat(types).containsExactlyInAnyOrder("Microsoft.Web/serverfarms", "Microsoft.Web/serverfarms", "Microsoft.Sql/servers",
-                "Microsoft.Sql/servers/firewallRules", "Microsoft.Sql/servers", "Microsoft.Sql/servers/firewallRules",
-                "Microsoft.Sql/servers/databases", "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies",
-                "Microsoft.Sql/servers/failoverGroups", "Microsoft.Cdn/profiles", "Microsoft.Cdn/profiles/afdEndpoints",
-                "Microsoft.Cdn/profiles/originGroups", "Microsoft.Web/sites", "Microsoft.Web/sites",
-                "Microsoft.Cdn/profiles/originGroups/origins", "Microsoft.Cdn/profiles/originGroups/origins",
-                "Microsoft.Cdn/profiles/afdEndpoints/routes");
+        assertThat(types)
+                .containsExactlyInAnyOrder(
+                        "Microsoft.Web/serverfarms",
+                        "Microsoft.Web/serverfarms",
+                        "Microsoft.Sql/servers",
+                        "Microsoft.Sql/servers/firewallRules",
+                        "Microsoft.Sql/servers",
+                        "Microsoft.Sql/servers/firewallRules",
+                        "Microsoft.Sql/servers/databases",
+                        "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies",
+                        "Microsoft.Sql/servers/failoverGroups",
+                        "Microsoft.Cdn/profiles",
+                        "Microsoft.Cdn/profiles/afdEndpoints",
+                        "Microsoft.Cdn/profiles/originGroups",
+                        "Microsoft.Web/sites",
+                        "Microsoft.Web/sites",
+                        "Microsoft.Cdn/profiles/originGroups/origins",
+                        "Microsoft.Cdn/profiles/originGroups/origins",
+                        "Microsoft.Cdn/profiles/afdEndpoints/routes");
         for (String type : types) {
             assertThat(schemaFor(type, AzureApi.forType(type))).as(type).isNotNull();
         }
@@ -87,10 +105,18 @@ class ArmTemplateSchemaTest {
     @Test
     void theSchemasRejectWhatAzureRejects() {
         JsonNode template = ArmTemplate.generate(TopologyLoader.builtIn()).templateJson();
-        ObjectNode origin = ArmTemplateTest.resources(template, "Microsoft.Cdn/profiles/originGroups/origins").get(0).deepCopy();
-        ObjectNode group = ArmTemplateTest.resources(template, "Microsoft.Cdn/profiles/originGroups").get(0).deepCopy();
-        ObjectNode fog = ArmTemplateTest.resources(template, "Microsoft.Sql/servers/failoverGroups").get(0).deepCopy();
-        ObjectNode site = ArmTemplateTest.resources(template, "Microsoft.Web/sites").get(0).deepCopy();
+        ObjectNode origin = ArmTemplateTest.resources(template, "Microsoft.Cdn/profiles/originGroups/origins")
+                .get(0)
+                .deepCopy();
+        ObjectNode group = ArmTemplateTest.resources(template, "Microsoft.Cdn/profiles/originGroups")
+                .get(0)
+                .deepCopy();
+        ObjectNode fog = ArmTemplateTest.resources(template, "Microsoft.Sql/servers/failoverGroups")
+                .get(0)
+                .deepCopy();
+        ObjectNode site = ArmTemplateTest.resources(template, "Microsoft.Web/sites")
+                .get(0)
+                .deepCopy();
 
         ((ObjectNode) origin.path("properties")).put("priority", 6);
         ((ObjectNode) group.path("properties").path("healthProbeSettings")).put("probeIntervalInSeconds", 300);

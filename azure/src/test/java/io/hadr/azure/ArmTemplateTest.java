@@ -49,7 +49,9 @@ class ArmTemplateTest {
     @MethodSource("cases")
     void matchesTheGoldenFile(String name) throws IOException {
         TemplateFiles files = ArmTemplate.generate(topology(name));
-        String mapping = String.join("\n", files.mapping().stream().map(TopologyMapping::toString).toList()) + "\n";
+        String mapping = String.join(
+                        "\n",
+                        files.mapping().stream().map(TopologyMapping::toString).toList()) + "\n";
 
         if (Boolean.getBoolean("hadr.golden.update")) {
             Files.writeString(GOLDEN.resolve(name + ".azuredeploy.json"), files.template());
@@ -81,7 +83,8 @@ class ArmTemplateTest {
         assertThat(first.template()).isEqualTo(second.template());
         assertThat(first.parameters()).isEqualTo(second.parameters());
         assertThat(first.template()).doesNotContain("\r").endsWith("}\n");
-        assertThat(first.template().indexOf("\"A\"")).isLessThan(first.template().indexOf("\"B\""));
+        assertThat(first.template().indexOf("\"A\""))
+                .isLessThan(first.template().indexOf("\"B\""));
     }
 
     @ParameterizedTest
@@ -89,7 +92,8 @@ class ArmTemplateTest {
     void everyTopologySettingMapsToATemplateValueOrIsReportedAsLocalOnly(String name) throws IOException {
         Topology topology = topology(name);
         TemplateFiles files = ArmTemplate.generate(topology);
-        List<String> settings = files.mapping().stream().map(TopologyMapping::setting).toList();
+        List<String> settings =
+                files.mapping().stream().map(TopologyMapping::setting).toList();
 
         List<String> expected = new ArrayList<>();
         for (String path : leafPaths(Topology.class, "")) {
@@ -110,7 +114,8 @@ class ArmTemplateTest {
             Class<?> componentType = component.getType();
             if (componentType.isRecord()) {
                 paths.addAll(leafPaths(componentType, path + "."));
-            } else if (List.class.isAssignableFrom(componentType) && element(component.getGenericType()).isRecord()) {
+            } else if (List.class.isAssignableFrom(componentType)
+                    && element(component.getGenericType()).isRecord()) {
                 paths.addAll(leafPaths(element(component.getGenericType()), path + "[]."));
             } else {
                 paths.add(path);
@@ -126,13 +131,15 @@ class ArmTemplateTest {
 
     /** The hadr.yaml keys a record path is written as (per region for lists keyed by region). */
     private static List<String> yamlKeys(String path, Topology topology) {
-        Set<String> metadata = Set.of("source", "nonAzureSettings", "frontDoor.origins[].regionId", "frontDoor.frontDoorIdGiven");
+        Set<String> metadata =
+                Set.of("source", "nonAzureSettings", "frontDoor.origins[].regionId", "frontDoor.frontDoorIdGiven");
         if (metadata.contains(path)) {
             // Where the topology came from, the notes derived from it, the key of an origin, whether an id was
             // written or stands in: not settings.
             return List.of();
         }
-        Map<String, String> renames = Map.of("app.environment", "app.env", "frontDoor.probe.", "frontDoor.healthProbe.");
+        Map<String, String> renames =
+                Map.of("app.environment", "app.env", "frontDoor.probe.", "frontDoor.healthProbe.");
         String yaml = path;
         for (Map.Entry<String, String> rename : renames.entrySet()) {
             if (yaml.startsWith(rename.getKey())) {
@@ -142,9 +149,12 @@ class ArmTemplateTest {
         String key = yaml;
         List<String> keys = new ArrayList<>();
         if (key.startsWith("regions[].")) {
-            topology.regions().forEach(r -> keys.add("regions[" + r.id() + "]." + key.substring("regions[].".length())));
+            topology.regions()
+                    .forEach(r -> keys.add("regions[" + r.id() + "]." + key.substring("regions[].".length())));
         } else if (key.startsWith("frontDoor.origins[].")) {
-            topology.regions().forEach(r -> keys.add("frontDoor.origins." + r.id() + "." + key.substring("frontDoor.origins[].".length())));
+            topology.regions()
+                    .forEach(r -> keys.add(
+                            "frontDoor.origins." + r.id() + "." + key.substring("frontDoor.origins[].".length())));
         } else {
             keys.add(key);
         }
@@ -167,12 +177,20 @@ class ArmTemplateTest {
         assertThat(rule.path("ipAddress").asText()).isEqualTo("AzureFrontDoor.Backend");
         assertThat(rule.path("headers").path("x-azure-fdid").get(0).asText()).contains(".frontDoorId]");
         Map<String, String> settings = new java.util.TreeMap<>();
-        config.path("appSettings").forEach(s -> settings.put(s.path("name").asText(), s.path("value").asText()));
-        assertThat(settings.get(ArmTemplate.DB_URL)).contains("variables('failoverGroup')").contains(".database.windows.net:1433;database={1}");
+        config.path("appSettings")
+                .forEach(s ->
+                        settings.put(s.path("name").asText(), s.path("value").asText()));
+        assertThat(settings.get(ArmTemplate.DB_URL))
+                .contains("variables('failoverGroup')")
+                .contains(".database.windows.net:1433;database={1}");
         assertThat(settings.get(ArmTemplate.FRONT_DOOR_ID)).contains("reference(resourceId('Microsoft.Cdn/profiles'");
         assertThat(settings.get("WEBSITE_HEALTHCHECK_MAXPINGFAILURES")).isEqualTo("10");
-        assertThat(template.path("parameters").path("linuxFxVersion").path("allowedValues").toString())
-                .contains("JAVA|17-java17").contains("JAVA|21-java21");
+        assertThat(template.path("parameters")
+                        .path("linuxFxVersion")
+                        .path("allowedValues")
+                        .toString())
+                .contains("JAVA|17-java17")
+                .contains("JAVA|21-java21");
     }
 
     @Test
@@ -181,13 +199,28 @@ class ArmTemplateTest {
         JsonNode cold = ArmTemplate.generate(topology("cold-standby")).templateJson();
 
         List<JsonNode> origins = resources(activeActive, "Microsoft.Cdn/profiles/originGroups/origins");
-        assertThat(origins).extracting(o -> o.path("properties").path("priority").asInt()).containsExactly(1, 1);
-        assertThat(origins).extracting(o -> o.path("properties").path("weight").asInt()).containsExactly(1000, 500);
-        assertThat(resources(activeActive, "Microsoft.Web/serverfarms")).allSatisfy(p -> assertThat(p.path("sku").path("capacity").asInt()).isEqualTo(2));
+        assertThat(origins)
+                .extracting(o -> o.path("properties").path("priority").asInt())
+                .containsExactly(1, 1);
+        assertThat(origins)
+                .extracting(o -> o.path("properties").path("weight").asInt())
+                .containsExactly(1000, 500);
+        assertThat(resources(activeActive, "Microsoft.Web/serverfarms"))
+                .allSatisfy(
+                        p -> assertThat(p.path("sku").path("capacity").asInt()).isEqualTo(2));
         assertThat(resources(cold, "Microsoft.Sql/servers/failoverGroups")).isEmpty();
-        assertThat(resources(cold, "Microsoft.Sql/servers/databases").get(0).path("properties").path("requestedBackupStorageRedundancy").asText())
+        assertThat(resources(cold, "Microsoft.Sql/servers/databases")
+                        .get(0)
+                        .path("properties")
+                        .path("requestedBackupStorageRedundancy")
+                        .asText())
                 .isEqualTo("Geo");
-        assertThat(resources(cold, "Microsoft.Web/sites").get(0).path("properties").path("siteConfig").has("ipSecurityRestrictions")).isFalse();
+        assertThat(resources(cold, "Microsoft.Web/sites")
+                        .get(0)
+                        .path("properties")
+                        .path("siteConfig")
+                        .has("ipSecurityRestrictions"))
+                .isFalse();
     }
 
     @Test
@@ -195,31 +228,53 @@ class ArmTemplateTest {
         TemplateFiles files = ArmTemplate.generate(topology("automatic-failover"));
         JsonNode template = files.templateJson();
 
-        assertThat(resources(template, "Microsoft.Cdn/profiles/originGroups").get(0).path("properties").path("healthProbeSettings")
-                .path("probeIntervalInSeconds").asInt()).isEqualTo(1);
-        assertThat(resources(template, "Microsoft.Cdn/profiles").get(0).path("properties").path("originResponseTimeoutSeconds").asInt())
+        assertThat(resources(template, "Microsoft.Cdn/profiles/originGroups")
+                        .get(0)
+                        .path("properties")
+                        .path("healthProbeSettings")
+                        .path("probeIntervalInSeconds")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(resources(template, "Microsoft.Cdn/profiles")
+                        .get(0)
+                        .path("properties")
+                        .path("originResponseTimeoutSeconds")
+                        .asInt())
                 .isEqualTo(16);
-        assertThat(resources(template, "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies").get(0)
-                .path("properties").path("retentionDays").asInt()).isEqualTo(1);
-        JsonNode readWrite = resources(template, "Microsoft.Sql/servers/failoverGroups").get(0).path("properties").path("readWriteEndpoint");
+        assertThat(resources(template, "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies")
+                        .get(0)
+                        .path("properties")
+                        .path("retentionDays")
+                        .asInt())
+                .isEqualTo(1);
+        JsonNode readWrite = resources(template, "Microsoft.Sql/servers/failoverGroups")
+                .get(0)
+                .path("properties")
+                .path("readWriteEndpoint");
         assertThat(readWrite.path("failoverPolicy").asText()).isEqualTo("Automatic");
-        assertThat(readWrite.path("failoverWithDataLossGracePeriodMinutes").asInt()).isEqualTo(90);
-        assertThat(files.adjusted()).extracting(TopologyMapping::setting)
-                .containsExactlyInAnyOrder("backups.retention", "frontDoor.originResponseTimeout", "frontDoor.healthProbe.interval");
+        assertThat(readWrite.path("failoverWithDataLossGracePeriodMinutes").asInt())
+                .isEqualTo(90);
+        assertThat(files.adjusted())
+                .extracting(TopologyMapping::setting)
+                .containsExactlyInAnyOrder(
+                        "backups.retention", "frontDoor.originResponseTimeout", "frontDoor.healthProbe.interval");
         assertThat(files.localOnly()).extracting(TopologyMapping::setting).contains("database.replication");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"a-very-long-topology-name-of-forty-chars", "x1"})
     void globallyUniqueNamesStayWithinAzuresLengthLimits(String name) {
-        Topology topology = TopologyLoader.parse("t.yaml", "name: " + name + "\nregions:\n  - {id: australiasoutheast, role: primary}\n"
-                + "  - {id: southeastasia, role: secondary}\n");
+        Topology topology = TopologyLoader.parse(
+                "t.yaml",
+                "name: " + name + "\nregions:\n  - {id: australiasoutheast, role: primary}\n"
+                        + "  - {id: southeastasia, role: secondary}\n");
         JsonNode variables = ArmTemplate.generate(topology).templateJson().path("variables");
 
         variables.fields().forEachRemaining(e -> {
             String value = e.getValue().asText();
             int literal = value.startsWith("[format(") ? value.split("'")[3].length() + 1 + 13 : value.length();
-            int max = e.getKey().startsWith("sqlServer") || e.getKey().equals("failoverGroup") ? 63
+            int max = e.getKey().startsWith("sqlServer") || e.getKey().equals("failoverGroup")
+                    ? 63
                     : e.getKey().equals("endpoint") ? 50 : 60;
             assertThat(literal).as(e.getKey() + " = " + value).isLessThanOrEqualTo(max);
             assertThat(value).doesNotContain("-'");

@@ -34,7 +34,12 @@ class AzureArmClientIT {
         arm = azure.arm();
         client = azure.client();
         rg = azure.target().resourceGroupId();
-        client.put(rg, AzureApi.RESOURCES, F.objectNode().put("location", "centralindia"), Duration.ofSeconds(30), line -> { });
+        client.put(
+                rg,
+                AzureApi.RESOURCES,
+                F.objectNode().put("location", "centralindia"),
+                Duration.ofSeconds(30),
+                line -> {});
     }
 
     @AfterEach
@@ -53,11 +58,23 @@ class AzureArmClientIT {
     void aPutAnsweredWithAzureAsyncOperationIsPolledUntilItSucceedsThenReadBack() {
         arm.pollsPerOperation(3);
 
-        JsonNode profile = client.put(rg + "/providers/Microsoft.Cdn/profiles/fd", AzureApi.CDN, profile(), Duration.ofSeconds(30), line -> { });
+        JsonNode profile = client.put(
+                rg + "/providers/Microsoft.Cdn/profiles/fd",
+                AzureApi.CDN,
+                profile(),
+                Duration.ofSeconds(30),
+                line -> {});
 
-        assertThat(profile.path("properties").path("provisioningState").asText()).isEqualTo("Succeeded");
-        assertThat(profile.path("properties").path("originResponseTimeoutSeconds").asInt()).isEqualTo(60);
-        assertThat(arm.requests().stream().filter(r -> r.startsWith("GET /fake/operations/")).count()).isGreaterThanOrEqualTo(4);
+        assertThat(profile.path("properties").path("provisioningState").asText())
+                .isEqualTo("Succeeded");
+        assertThat(profile.path("properties")
+                        .path("originResponseTimeoutSeconds")
+                        .asInt())
+                .isEqualTo(60);
+        assertThat(arm.requests().stream()
+                        .filter(r -> r.startsWith("GET /fake/operations/"))
+                        .count())
+                .isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -65,9 +82,11 @@ class AzureArmClientIT {
         ObjectNode server = F.objectNode().put("location", "centralindia");
         server.putObject("properties").put("administratorLogin", "a").put("administratorLoginPassword", "P@ssw0rd-123");
 
-        JsonNode created = client.put(rg + "/providers/Microsoft.Sql/servers/srv", AzureApi.SQL, server, Duration.ofSeconds(30), line -> { });
+        JsonNode created = client.put(
+                rg + "/providers/Microsoft.Sql/servers/srv", AzureApi.SQL, server, Duration.ofSeconds(30), line -> {});
 
-        assertThat(created.path("properties").path("fullyQualifiedDomainName").asText()).isEqualTo("srv.database.windows.net");
+        assertThat(created.path("properties").path("fullyQualifiedDomainName").asText())
+                .isEqualTo("srv.database.windows.net");
         assertThat(arm.requests()).anyMatch(r -> r.startsWith("GET /fake/results/"));
     }
 
@@ -76,8 +95,12 @@ class AzureArmClientIT {
         arm.pollsPerOperation(1_000_000);
         List<String> progress = new ArrayList<>();
 
-        assertThatThrownBy(() -> client.put(rg + "/providers/Microsoft.Cdn/profiles/fd", AzureApi.CDN, profile(),
-                Duration.ofMillis(600), progress::add))
+        assertThatThrownBy(() -> client.put(
+                        rg + "/providers/Microsoft.Cdn/profiles/fd",
+                        AzureApi.CDN,
+                        profile(),
+                        Duration.ofMillis(600),
+                        progress::add))
                 .isInstanceOf(AzureException.class)
                 .hasMessageContaining("PUT Microsoft.Cdn/profiles fd did not finish within")
                 .hasMessageContaining("last status InProgress")
@@ -90,9 +113,15 @@ class AzureArmClientIT {
         ObjectNode bad = profile();
         ((ObjectNode) bad.path("properties")).put("originResponseTimeoutSeconds", 5);
 
-        assertThatThrownBy(() -> client.put(rg + "/providers/Microsoft.Cdn/profiles/fd", AzureApi.CDN, bad, Duration.ofSeconds(30), line -> { }))
+        assertThatThrownBy(() -> client.put(
+                        rg + "/providers/Microsoft.Cdn/profiles/fd",
+                        AzureApi.CDN,
+                        bad,
+                        Duration.ofSeconds(30),
+                        line -> {}))
                 .isInstanceOf(AzureException.class)
-                .hasMessage("PUT Microsoft.Cdn/profiles fd: Azure answered 400 BadRequest: OriginResponseTimeoutSeconds must be at least 16, but was 5.")
+                .hasMessage(
+                        "PUT Microsoft.Cdn/profiles fd: Azure answered 400 BadRequest: OriginResponseTimeoutSeconds must be at least 16, but was 5.")
                 .satisfies(e -> assertThat(((AzureException) e).status()).isEqualTo(400));
     }
 
@@ -101,15 +130,24 @@ class AzureArmClientIT {
         assertThatThrownBy(() -> client.get(rg + "/providers/Microsoft.Web/sites/nosuchsite", AzureApi.WEB))
                 .isInstanceOf(AzureException.class)
                 .hasMessageStartingWith("GET Microsoft.Web/sites nosuchsite: Azure answered 404 ResourceNotFound: ");
-        assertThat(client.find(rg + "/providers/Microsoft.Web/sites/nosuchsite", AzureApi.WEB)).isEmpty();
+        assertThat(client.find(rg + "/providers/Microsoft.Web/sites/nosuchsite", AzureApi.WEB))
+                .isEmpty();
     }
 
     @Test
     void withoutATokenAzureRefusesAndTheMessageSaysSo() {
-        ArmClient anonymous = new ArmClient(ArmClient.pipeline(null, azure.target().scope(),
-                new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder()
-                        .sslContext(arm.certificate().clientContext())).build()),
-                arm.armEndpoint(), java.time.Clock.systemUTC(), io.hadr.azure.internal.Sleeper.REAL, FakeAzure.FAST);
+        ArmClient anonymous = new ArmClient(
+                ArmClient.pipeline(
+                        null,
+                        azure.target().scope(),
+                        new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder(
+                                        java.net.http.HttpClient.newBuilder()
+                                                .sslContext(arm.certificate().clientContext()))
+                                .build()),
+                arm.armEndpoint(),
+                java.time.Clock.systemUTC(),
+                io.hadr.azure.internal.Sleeper.REAL,
+                FakeAzure.FAST);
 
         assertThatThrownBy(() -> anonymous.get(rg, AzureApi.RESOURCES))
                 .isInstanceOf(AzureException.class)
@@ -124,15 +162,24 @@ class AzureArmClientIT {
 
         arm.failNext("POST", "/stop", 503, "ServiceUnavailable", "try later");
         long before = arm.requests().stream().filter(r -> r.endsWith("/stop")).count();
-        assertThatThrownBy(() -> client.post(rg + "/providers/Microsoft.Web/sites/x/stop", AzureApi.WEB, null, Duration.ofSeconds(5), l -> { }))
+        assertThatThrownBy(() -> client.post(
+                        rg + "/providers/Microsoft.Web/sites/x/stop",
+                        AzureApi.WEB,
+                        null,
+                        Duration.ofSeconds(5),
+                        l -> {}))
                 .hasMessageContaining("503 ServiceUnavailable");
-        assertThat(arm.requests().stream().filter(r -> r.endsWith("/stop")).count()).isEqualTo(before + 1);
+        assertThat(arm.requests().stream().filter(r -> r.endsWith("/stop")).count())
+                .isEqualTo(before + 1);
     }
 
     @Test
     void aWrongApiVersionIsRefusedByTheFakeAsByAzure() {
-        ArmClient.Reply reply = client.send(HttpMethod.GET, URI.create(arm.armEndpoint() + rg + "/providers/Microsoft.Web/sites/x?api-version=2016-08-01"),
-                null, null);
+        ArmClient.Reply reply = client.send(
+                HttpMethod.GET,
+                URI.create(arm.armEndpoint() + rg + "/providers/Microsoft.Web/sites/x?api-version=2016-08-01"),
+                null,
+                null);
 
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.json().path("error").path("code").asText()).isEqualTo("InvalidApiVersionParameter");

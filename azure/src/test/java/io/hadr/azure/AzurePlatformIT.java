@@ -67,16 +67,21 @@ class AzurePlatformIT {
     }
 
     private JsonNode site(String region) {
-        return arm.resource(rg() + "/providers/Microsoft.Web/sites/" + names.region(region).site());
+        return arm.resource(
+                rg() + "/providers/Microsoft.Web/sites/" + names.region(region).site());
     }
 
     private JsonNode origin(String region) {
-        return arm.resource(rg() + "/providers/Microsoft.Cdn/profiles/" + names.profile() + "/originGroups/app/origins/" + region);
+        return arm.resource(
+                rg() + "/providers/Microsoft.Cdn/profiles/" + names.profile() + "/originGroups/app/origins/" + region);
     }
 
     private String endpointRegion() throws Exception {
-        HttpClient client = HttpClient.newBuilder().sslContext(arm.certificate().clientContext()).build();
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(platform.endpoint()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(arm.certificate().clientContext())
+                .build();
+        HttpResponse<String> response =
+                client.send(HttpRequest.newBuilder(platform.endpoint()).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
     }
 
@@ -84,19 +89,25 @@ class AzurePlatformIT {
     void stopStartAndRestartChangeTheSiteStateAndWhereTheEndpointAnswersFrom() throws Exception {
         platform.app("centralindia", AppAction.STOP);
 
-        assertThat(site("centralindia").path("properties").path("state").asText()).isEqualTo("Stopped");
+        assertThat(site("centralindia").path("properties").path("state").asText())
+                .isEqualTo("Stopped");
         assertThat(endpointRegion()).startsWith("200").contains("South India");
-        assertThat(platform.status().region("centralindia").apps().get(0).state()).isEqualTo("stopped");
+        assertThat(platform.status().region("centralindia").apps().get(0).state())
+                .isEqualTo("stopped");
 
         platform.app("centralindia", AppAction.START);
 
-        assertThat(site("centralindia").path("properties").path("state").asText()).isEqualTo("Running");
+        assertThat(site("centralindia").path("properties").path("state").asText())
+                .isEqualTo("Running");
         assertThat(endpointRegion()).contains("Central India");
 
         platform.app("southindia", AppAction.RESTART);
 
-        assertThat(site("southindia").path("properties").path("restarts").asInt()).isEqualTo(1);
-        assertThat(arm.requests()).contains("POST " + rg() + "/providers/Microsoft.Web/sites/" + names.region("southindia").site() + "/restart");
+        assertThat(site("southindia").path("properties").path("restarts").asInt())
+                .isEqualTo(1);
+        assertThat(arm.requests())
+                .contains("POST " + rg() + "/providers/Microsoft.Web/sites/"
+                        + names.region("southindia").site() + "/restart");
     }
 
     @Test
@@ -112,7 +123,8 @@ class AzurePlatformIT {
     void scaleSetsThePlanCapacityAndZeroStopsTheApp() {
         platform.scale("southindia", 3);
 
-        String plan = rg() + "/providers/Microsoft.Web/serverfarms/" + names.region("southindia").plan();
+        String plan = rg() + "/providers/Microsoft.Web/serverfarms/"
+                + names.region("southindia").plan();
         assertThat(arm.resource(plan).path("sku").path("capacity").asInt()).isEqualTo(3);
 
         platform.scale("southindia", 0);
@@ -132,17 +144,28 @@ class AzurePlatformIT {
 
         platform.origin("centralindia", OriginChange.disable());
 
-        assertThat(origin("centralindia").path("properties").path("enabledState").asText()).isEqualTo("Disabled");
+        assertThat(origin("centralindia")
+                        .path("properties")
+                        .path("enabledState")
+                        .asText())
+                .isEqualTo("Disabled");
         assertThat(endpointRegion()).contains("South India");
 
         platform.origin("centralindia", OriginChange.enable());
         platform.origin("southindia", OriginChange.priority(1));
         platform.origin("southindia", OriginChange.weight(250));
 
-        assertThat(origin("centralindia").path("properties").path("enabledState").asText()).isEqualTo("Enabled");
-        assertThat(origin("southindia").path("properties").path("priority").asInt()).isEqualTo(1);
-        assertThat(origin("southindia").path("properties").path("weight").asInt()).isEqualTo(250);
-        EnvironmentStatus.OriginStatus status = platform.status().region("southindia").origin();
+        assertThat(origin("centralindia")
+                        .path("properties")
+                        .path("enabledState")
+                        .asText())
+                .isEqualTo("Enabled");
+        assertThat(origin("southindia").path("properties").path("priority").asInt())
+                .isEqualTo(1);
+        assertThat(origin("southindia").path("properties").path("weight").asInt())
+                .isEqualTo(250);
+        EnvironmentStatus.OriginStatus status =
+                platform.status().region("southindia").origin();
         assertThat(status.priority()).isEqualTo(1);
         assertThat(status.weight()).isEqualTo(250);
         assertThat(status.enabled()).isTrue();
@@ -159,8 +182,9 @@ class AzurePlatformIT {
         assertThat(result.newPrimary()).isEqualTo("southindia");
         assertThat(result.dataLossPossible()).isFalse();
         assertThat(arm.primaryServer(names.failoverGroup())).isEqualTo(south);
-        assertThat(arm.requests()).contains("POST " + rg() + "/providers/Microsoft.Sql/servers/" + south + "/failoverGroups/"
-                + names.failoverGroup() + "/failover");
+        assertThat(arm.requests())
+                .contains("POST " + rg() + "/providers/Microsoft.Sql/servers/" + south + "/failoverGroups/"
+                        + names.failoverGroup() + "/failover");
         EnvironmentStatus status = platform.status();
         assertThat(status.database().primary()).isEqualTo("southindia");
         assertThat(status.database().secondary()).isEqualTo("centralindia");
@@ -172,16 +196,18 @@ class AzurePlatformIT {
         assertThat(back.newPrimary()).isEqualTo("centralindia");
         assertThat(back.dataLossPossible()).isTrue();
         assertThat(arm.primaryServer(names.failoverGroup())).isEqualTo(central);
-        assertThat(arm.requests()).contains("POST " + rg() + "/providers/Microsoft.Sql/servers/" + central + "/failoverGroups/"
-                + names.failoverGroup() + "/forceFailoverAllowDataLoss");
+        assertThat(arm.requests())
+                .contains("POST " + rg() + "/providers/Microsoft.Sql/servers/" + central + "/failoverGroups/"
+                        + names.failoverGroup() + "/forceFailoverAllowDataLoss");
     }
 
     @Test
     void aFailoverSentToThePrimaryIsRefusedWithAzuresCodeInOneLine() {
         String central = names.region("centralindia").sqlServer();
-        String path = rg() + "/providers/Microsoft.Sql/servers/" + central + "/failoverGroups/" + names.failoverGroup() + "/failover";
+        String path = rg() + "/providers/Microsoft.Sql/servers/" + central + "/failoverGroups/" + names.failoverGroup()
+                + "/failover";
 
-        assertThatThrownBy(() -> azure.client().post(path, AzureApi.SQL, null, Duration.ofSeconds(30), line -> { }))
+        assertThatThrownBy(() -> azure.client().post(path, AzureApi.SQL, null, Duration.ofSeconds(30), line -> {}))
                 .isInstanceOf(AzureException.class)
                 .hasMessageContaining("FailoverGroupFailoverRequestOnPrimary")
                 .hasMessageContaining("Microsoft.Sql/servers/failoverGroups " + names.failoverGroup())
@@ -206,18 +232,24 @@ class AzurePlatformIT {
         assertThat(result.newPrimary()).isEqualTo("southindia");
         assertThat(result.dataLossPossible()).isTrue();
         assertThat(arm.requests()).anyMatch(r -> r.endsWith("/tryPlannedBeforeForcedFailover"));
-        assertThat(arm.primaryServer(names.failoverGroup())).isEqualTo(names.region("southindia").sqlServer());
+        assertThat(arm.primaryServer(names.failoverGroup()))
+                .isEqualTo(names.region("southindia").sqlServer());
     }
 
     @Test
     void pointInTimeRestoreCreatesANewDatabaseOnThePrimaryServer() {
         String central = names.region("centralindia").sqlServer();
         String source = rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr";
-        Instant earliest = Instant.parse(arm.resource(source).path("properties").path("earliestRestoreDate").asText());
+        Instant earliest = Instant.parse(arm.resource(source)
+                .path("properties")
+                .path("earliestRestoreDate")
+                .asText());
 
-        RestoreResult result = platform.restore(new RestoreRequest(new RestoreTarget.AtTime(earliest), "hadr-before-mistake", null));
+        RestoreResult result =
+                platform.restore(new RestoreRequest(new RestoreTarget.AtTime(earliest), "hadr-before-mistake", null));
 
-        JsonNode restored = arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr-before-mistake");
+        JsonNode restored =
+                arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr-before-mistake");
         assertThat(restored).isNotNull();
         JsonNode creation = arm.creation(restored.path("id").asText());
         assertThat(creation.path("createMode").asText()).isEqualTo("PointInTimeRestore");
@@ -226,20 +258,27 @@ class AzurePlatformIT {
         assertThat(result.name()).isEqualTo("hadr-before-mistake");
         assertThat(result.address()).isEqualTo(central + ".database.windows.net/hadr-before-mistake");
         assertThat(result.reachedCommitTime()).isEqualTo(earliest);
-        assertThat(arm.requests()).anyMatch(r -> r.equals("PUT " + rg() + "/providers/Microsoft.Sql/servers/" + central
-                + "/databases/hadr-before-mistake"));
+        assertThat(arm.requests())
+                .anyMatch(r -> r.equals("PUT " + rg() + "/providers/Microsoft.Sql/servers/" + central
+                        + "/databases/hadr-before-mistake"));
     }
 
     @Test
     void aRestoreBeforeTheEarliestRestorePointIsRefusedBeforeAzureIsAsked() {
         String central = names.region("centralindia").sqlServer();
-        Instant tooEarly = Instant.parse(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr")
-                .path("properties").path("earliestRestoreDate").asText()).minusSeconds(3600);
+        Instant tooEarly = Instant.parse(
+                        arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr")
+                                .path("properties")
+                                .path("earliestRestoreDate")
+                                .asText())
+                .minusSeconds(3600);
 
-        assertThatThrownBy(() -> platform.restore(new RestoreRequest(new RestoreTarget.AtTime(tooEarly), "too-early", null)))
+        assertThatThrownBy(() ->
+                        platform.restore(new RestoreRequest(new RestoreTarget.AtTime(tooEarly), "too-early", null)))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("earliest restore point");
-        assertThat(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/too-early")).isNull();
+        assertThat(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/too-early"))
+                .isNull();
     }
 
     @Test
@@ -249,7 +288,8 @@ class AzurePlatformIT {
         Instant backup = Instant.now().minusSeconds(1800);
         arm.geoBackup(central, "hadr", backup);
 
-        RestoreResult result = platform.restore(new RestoreRequest(new RestoreTarget.AtTime(Instant.now()), "hadr-geo", "southindia"));
+        RestoreResult result =
+                platform.restore(new RestoreRequest(new RestoreTarget.AtTime(Instant.now()), "hadr-geo", "southindia"));
 
         String geoId = rg() + "/providers/Microsoft.Sql/servers/" + south + "/databases/hadr-geo";
         assertThat(arm.resource(geoId)).isNotNull();
@@ -262,9 +302,11 @@ class AzurePlatformIT {
         platform.adopt("hadr-geo");
 
         for (String region : new String[] {"centralindia", "southindia"}) {
-            String siteId = rg() + "/providers/Microsoft.Web/sites/" + names.region(region).site();
+            String siteId = rg() + "/providers/Microsoft.Web/sites/"
+                    + names.region(region).site();
             assertThat(arm.appSettings(siteId).get(ArmTemplate.DB_URL))
-                    .startsWith("jdbc:sqlserver://" + south + ".database.windows.net:1433;database=hadr-geo;encrypt=true");
+                    .startsWith(
+                            "jdbc:sqlserver://" + south + ".database.windows.net:1433;database=hadr-geo;encrypt=true");
             assertThat(arm.appSettings(siteId)).containsKey(ArmTemplate.FRONT_DOOR_ID);
         }
     }
@@ -275,20 +317,22 @@ class AzurePlatformIT {
         Instant backup = Instant.now().minusSeconds(900);
         arm.geoBackup(central, "hadr", backup);
 
-        RestoreResult result = platform.restore(new RestoreRequest(new RestoreTarget.Latest(), "hadr-latest", "southindia"));
+        RestoreResult result =
+                platform.restore(new RestoreRequest(new RestoreTarget.Latest(), "hadr-latest", "southindia"));
 
-        String geoId = rg() + "/providers/Microsoft.Sql/servers/" + names.region("southindia").sqlServer()
-                + "/databases/hadr-latest";
+        String geoId = rg() + "/providers/Microsoft.Sql/servers/"
+                + names.region("southindia").sqlServer() + "/databases/hadr-latest";
         assertThat(arm.creation(geoId).path("createMode").asText()).isEqualTo("Recovery");
         assertThat(result.reachedCommitTime()).isEqualTo(backup);
     }
 
     @Test
     void geoRestoreToATimeBeforeTheLatestGeoBackupIsRefusedWithTheReason() {
-        arm.geoBackup(names.region("centralindia").sqlServer(), "hadr", Instant.now().minusSeconds(60));
+        arm.geoBackup(
+                names.region("centralindia").sqlServer(), "hadr", Instant.now().minusSeconds(60));
 
-        assertThatThrownBy(() -> platform.restore(new RestoreRequest(new RestoreTarget.AtTime(Instant.now().minusSeconds(3600)),
-                "hadr-geo", "southindia")))
+        assertThatThrownBy(() -> platform.restore(new RestoreRequest(
+                        new RestoreTarget.AtTime(Instant.now().minusSeconds(3600)), "hadr-geo", "southindia")))
                 .isInstanceOf(PlatformException.class)
                 .hasMessageContaining("only the latest geo-replicated backup");
     }
@@ -297,36 +341,61 @@ class AzurePlatformIT {
     void adoptingARestoreOnThePrimaryAddsItToTheFailoverGroupAndKeepsTheListener() {
         String central = names.region("centralindia").sqlServer();
         String south = names.region("southindia").sqlServer();
-        Instant earliest = Instant.parse(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr")
-                .path("properties").path("earliestRestoreDate").asText());
+        Instant earliest =
+                Instant.parse(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + central + "/databases/hadr")
+                        .path("properties")
+                        .path("earliestRestoreDate")
+                        .asText());
         platform.restore(new RestoreRequest(new RestoreTarget.AtTime(earliest), "hadr-pitr", null));
 
         platform.adopt("hadr-pitr");
 
-        JsonNode group = azure.client().get(rg() + "/providers/Microsoft.Sql/servers/" + central + "/failoverGroups/" + names.failoverGroup(),
-                AzureApi.SQL);
+        JsonNode group = azure.client()
+                .get(
+                        rg() + "/providers/Microsoft.Sql/servers/" + central + "/failoverGroups/"
+                                + names.failoverGroup(),
+                        AzureApi.SQL);
         assertThat(group.path("properties").path("databases").toString()).contains("/databases/hadr-pitr");
-        assertThat(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + south + "/databases/hadr-pitr")).as("geo-secondary").isNotNull();
-        String siteId = rg() + "/providers/Microsoft.Web/sites/" + names.region("centralindia").site();
+        assertThat(arm.resource(rg() + "/providers/Microsoft.Sql/servers/" + south + "/databases/hadr-pitr"))
+                .as("geo-secondary")
+                .isNotNull();
+        String siteId = rg() + "/providers/Microsoft.Web/sites/"
+                + names.region("centralindia").site();
         assertThat(arm.appSettings(siteId).get(ArmTemplate.DB_URL))
-                .startsWith("jdbc:sqlserver://" + names.failoverGroup() + ".database.windows.net:1433;database=hadr-pitr;");
+                .startsWith(
+                        "jdbc:sqlserver://" + names.failoverGroup() + ".database.windows.net:1433;database=hadr-pitr;");
     }
 
     @Test
     void whatAzureCannotDoIsRefusedWithACapabilityAndAReason() {
-        assertThat(platform.capabilities()).containsExactlyInAnyOrder(Capability.APP_LIFECYCLE, Capability.APP_SCALE,
-                Capability.ORIGIN_UPDATE, Capability.DB_FAILOVER, Capability.RESTORE, Capability.GEO_RESTORE, Capability.ADOPT);
+        assertThat(platform.capabilities())
+                .containsExactlyInAnyOrder(
+                        Capability.APP_LIFECYCLE,
+                        Capability.APP_SCALE,
+                        Capability.ORIGIN_UPDATE,
+                        Capability.DB_FAILOVER,
+                        Capability.RESTORE,
+                        Capability.GEO_RESTORE,
+                        Capability.ADOPT);
 
-        assertThatThrownBy(() -> platform.region("centralindia", RegionAction.DOWN)).isInstanceOf(NotSupportedException.class)
-                .satisfies(e -> assertThat(((NotSupportedException) e).capability()).isEqualTo(Capability.REGION_OUTAGE))
+        assertThatThrownBy(() -> platform.region("centralindia", RegionAction.DOWN))
+                .isInstanceOf(NotSupportedException.class)
+                .satisfies(e ->
+                        assertThat(((NotSupportedException) e).capability()).isEqualTo(Capability.REGION_OUTAGE))
                 .hasMessageContaining("Azure cannot take a region down");
-        assertThatThrownBy(() -> platform.link(new LinkFault.Partition())).isInstanceOf(NotSupportedException.class)
-                .satisfies(e -> assertThat(((NotSupportedException) e).capability()).isEqualTo(Capability.LINK_FAULTS));
+        assertThatThrownBy(() -> platform.link(new LinkFault.Partition()))
+                .isInstanceOf(NotSupportedException.class)
+                .satisfies(e ->
+                        assertThat(((NotSupportedException) e).capability()).isEqualTo(Capability.LINK_FAULTS));
         assertThatThrownBy(() -> platform.restore(new RestoreRequest(new RestoreTarget.AtLsn("0/3000060"), null, null)))
-                .isInstanceOf(NotSupportedException.class).hasMessageContaining("log sequence number");
-        assertThatThrownBy(() -> platform.mark("before")).isInstanceOf(NotSupportedException.class)
-                .satisfies(e -> assertThat(((NotSupportedException) e).capability()).isEqualTo(Capability.RESTORE_EXACT));
-        assertThatThrownBy(() -> platform.sql(SqlTarget.readWriteListener(), "SELECT 1")).isInstanceOf(NotSupportedException.class)
+                .isInstanceOf(NotSupportedException.class)
+                .hasMessageContaining("log sequence number");
+        assertThatThrownBy(() -> platform.mark("before"))
+                .isInstanceOf(NotSupportedException.class)
+                .satisfies(e ->
+                        assertThat(((NotSupportedException) e).capability()).isEqualTo(Capability.RESTORE_EXACT));
+        assertThatThrownBy(() -> platform.sql(SqlTarget.readWriteListener(), "SELECT 1"))
+                .isInstanceOf(NotSupportedException.class)
                 .hasMessageContaining(names.failoverGroup() + ".database.windows.net");
     }
 
@@ -339,16 +408,23 @@ class AzurePlatformIT {
         assertThat(status.strategy()).isEqualTo("active-passive");
         assertThat(status.endpoint()).isEqualTo(platform.endpoint().toString());
         assertThat(status.frontDoorId()).isEqualTo(names.frontDoorId());
-        assertThat(status.regions()).extracting(EnvironmentStatus.RegionStatus::id).containsExactly("centralindia", "southindia");
+        assertThat(status.regions())
+                .extracting(EnvironmentStatus.RegionStatus::id)
+                .containsExactly("centralindia", "southindia");
         assertThat(status.region("centralindia").displayName()).isEqualTo("Central India");
         assertThat(status.region("centralindia").role()).isEqualTo("primary");
         assertThat(status.region("centralindia").origin().priority()).isEqualTo(1);
         assertThat(status.region("southindia").origin().priority()).isEqualTo(2);
-        assertThat(status.region("southindia").apps().get(0).url()).isEqualTo("https://" + names.region("southindia").site() + ".azurewebsites.net");
-        assertThat(status.database().readWriteListener()).isEqualTo(names.failoverGroup() + ".database.windows.net:1433");
-        assertThat(status.database().readOnlyListener()).isEqualTo(names.failoverGroup() + ".secondary.database.windows.net:1433");
+        assertThat(status.region("southindia").apps().get(0).url())
+                .isEqualTo("https://" + names.region("southindia").site() + ".azurewebsites.net");
+        assertThat(status.database().readWriteListener())
+                .isEqualTo(names.failoverGroup() + ".database.windows.net:1433");
+        assertThat(status.database().readOnlyListener())
+                .isEqualTo(names.failoverGroup() + ".secondary.database.windows.net:1433");
         assertThat(status.database().failoverPolicy()).isEqualTo("manual");
-        assertThat(status.database().servers()).extracting(EnvironmentStatus.ServerStatus::role).containsExactly("primary", "secondary");
+        assertThat(status.database().servers())
+                .extracting(EnvironmentStatus.ServerStatus::role)
+                .containsExactly("primary", "secondary");
         assertThat(status.startedAt()).isNotNull();
     }
 
@@ -358,7 +434,8 @@ class AzurePlatformIT {
 
         assertThatThrownBy(() -> platform.app("southindia", AppAction.STOP))
                 .isInstanceOf(AzureException.class)
-                .hasMessage("POST stop on Microsoft.Web/sites " + names.region("southindia").site()
+                .hasMessage("POST stop on Microsoft.Web/sites "
+                        + names.region("southindia").site()
                         + ": Azure answered 409 SiteStopConflict: The site is busy with another operation.");
     }
 
@@ -366,7 +443,13 @@ class AzurePlatformIT {
     void anEndpointAfterTheDeploymentIsTheFrontDoorHost() {
         assertThat(platform.endpoint()).isEqualTo(URI.create("https://" + names.endpointHostName() + "/"));
         assertThat(platform.kind()).isEqualTo("azure");
-        assertThat(azure.client().send(HttpMethod.GET, URI.create(azure.target().armEndpoint() + rg() + "?api-version=2024-03-01"),
-                null, null).status()).isEqualTo(200);
+        assertThat(azure.client()
+                        .send(
+                                HttpMethod.GET,
+                                URI.create(azure.target().armEndpoint() + rg() + "?api-version=2024-03-01"),
+                                null,
+                                null)
+                        .status())
+                .isEqualTo(200);
     }
 }

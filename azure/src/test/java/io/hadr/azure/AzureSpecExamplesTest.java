@@ -26,13 +26,18 @@ class AzureSpecExamplesTest {
 
     @Test
     void theManifestListsEveryVendoredFileAndNothingElse() throws IOException, URISyntaxException {
-        Path root = Path.of(AzureSpecExamplesTest.class.getResource(SpecExamples.ROOT).toURI());
+        Path root = Path.of(
+                AzureSpecExamplesTest.class.getResource(SpecExamples.ROOT).toURI());
         List<String> onDisk;
         try (Stream<Path> files = Files.walk(root)) {
-            onDisk = files.filter(p -> p.toString().endsWith(".json")).map(p -> root.relativize(p).toString().replace('\\', '/')).toList();
+            onDisk = files.filter(p -> p.toString().endsWith(".json"))
+                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                    .toList();
         }
 
-        assertThat(SpecExamples.manifest()).extracting(SpecExamples.Entry::file).containsExactlyInAnyOrderElementsOf(onDisk);
+        assertThat(SpecExamples.manifest())
+                .extracting(SpecExamples.Entry::file)
+                .containsExactlyInAnyOrderElementsOf(onDisk);
         assertThat(SpecExamples.manifest()).allSatisfy(e -> {
             assertThat(e.commit()).matches("[0-9a-f]{40}");
             assertThat(e.path()).endsWith(e.file().substring(e.file().lastIndexOf('/')));
@@ -41,17 +46,23 @@ class AzureSpecExamplesTest {
 
     @Test
     void theSchemasAreByteForByteTheFilesAtThePinnedCommit() {
-        List<SpecExamples.Entry> schemas = SpecExamples.manifest().stream().filter(e -> e.file().startsWith("schemas/")).toList();
+        List<SpecExamples.Entry> schemas = SpecExamples.manifest().stream()
+                .filter(e -> e.file().startsWith("schemas/"))
+                .toList();
 
         assertThat(schemas).hasSize(4);
         for (SpecExamples.Entry schema : schemas) {
-            assertThat(gitBlobId(SpecExamples.bytes(schema.file()))).as(schema.file()).isEqualTo(schema.blobId());
+            assertThat(gitBlobId(SpecExamples.bytes(schema.file())))
+                    .as(schema.file())
+                    .isEqualTo(schema.blobId());
         }
     }
 
     @Test
     void everyVendoredExampleParsesAsJsonExceptTheOneWithConflictMarkers() {
-        List<SpecExamples.Entry> examples = SpecExamples.manifest().stream().filter(e -> e.file().startsWith("examples/")).toList();
+        List<SpecExamples.Entry> examples = SpecExamples.manifest().stream()
+                .filter(e -> e.file().startsWith("examples/"))
+                .toList();
 
         assertThat(examples).hasSizeGreaterThan(15);
         for (SpecExamples.Entry example : examples) {
@@ -64,7 +75,9 @@ class AzureSpecExamplesTest {
             }
             assertThat(ConflictMarkers.present(text)).as(example.file()).isFalse();
             JsonNode json = SpecExamples.example(example.file());
-            assertThat(json.path("parameters").path("api-version").asText()).as(example.file()).matches("\\d{4}-\\d{2}-\\d{2}");
+            assertThat(json.path("parameters").path("api-version").asText())
+                    .as(example.file())
+                    .matches("\\d{4}-\\d{2}-\\d{2}");
             assertThat(json.path("responses").isObject()).as(example.file()).isTrue();
         }
     }
@@ -78,19 +91,30 @@ class AzureSpecExamplesTest {
 
         assertThat(upstream.path("operationId").asText()).isEqualTo("AppServicePlans_CreateOrUpdate");
         assertThat(head.has("operationId")).isFalse();
-        assertThat(upstream.path("responses").path("202").path("headers").path("azure-asyncoperation").asText())
-                .isEqualTo(head.path("responses").path("202").path("headers").path("azure-asyncoperation").asText());
+        assertThat(upstream.path("responses")
+                        .path("202")
+                        .path("headers")
+                        .path("azure-asyncoperation")
+                        .asText())
+                .isEqualTo(head.path("responses")
+                        .path("202")
+                        .path("headers")
+                        .path("azure-asyncoperation")
+                        .asText());
         assertThat(upstream.path("parameters").path("appServicePlan").path("sku"))
                 .isEqualTo(head.path("parameters").path("appServicePlan").path("sku"));
         assertThat(SpecExamples.example(SpecExamples.CONFLICTED)).isEqualTo(upstream);
-        assertThatThrownBy(() -> ConflictMarkers.resolve(text, "feature/x")).hasMessageContaining("no side 'feature/x'");
-        assertThatThrownBy(() -> ConflictMarkers.resolve("{\n<<<<<<< HEAD\n\"a\": 1\n", "HEAD")).hasMessageContaining("unterminated");
+        assertThatThrownBy(() -> ConflictMarkers.resolve(text, "feature/x"))
+                .hasMessageContaining("no side 'feature/x'");
+        assertThatThrownBy(() -> ConflictMarkers.resolve("{\n<<<<<<< HEAD\n\"a\": 1\n", "HEAD"))
+                .hasMessageContaining("unterminated");
     }
 
     @Test
     void markersCountOnlyAtTheStartOfALine() {
         assertThat(ConflictMarkers.present("{\n=======\n}")).isTrue();
-        assertThat(ConflictMarkers.present("{\"a\": \"<<<<<<< not at a line start\"}")).isFalse();
+        assertThat(ConflictMarkers.present("{\"a\": \"<<<<<<< not at a line start\"}"))
+                .isFalse();
     }
 
     private static String gitBlobId(byte[] content) {

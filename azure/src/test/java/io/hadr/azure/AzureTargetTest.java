@@ -13,10 +13,17 @@ class AzureTargetTest {
 
     @Test
     void flagsWinOverEnvironmentVariablesWhichWinOverDefaults() {
-        Map<String, String> env = Map.of("AZURE_SUBSCRIPTION_ID", SUB, "AZURE_DEFAULTS_GROUP", "from-env", "AZURE_DEFAULTS_LOCATION", "southindia");
+        Map<String, String> env = Map.of(
+                "AZURE_SUBSCRIPTION_ID",
+                SUB,
+                "AZURE_DEFAULTS_GROUP",
+                "from-env",
+                "AZURE_DEFAULTS_LOCATION",
+                "southindia");
 
         AzureTarget fromEnv = AzureTarget.resolve(null, null, null, null, env, "hadr-rg", "centralindia");
-        AzureTarget fromFlags = AzureTarget.resolve(SUB, "from-flag", "westindia", null, env, "hadr-rg", "centralindia");
+        AzureTarget fromFlags =
+                AzureTarget.resolve(SUB, "from-flag", "westindia", null, env, "hadr-rg", "centralindia");
         AzureTarget defaults = AzureTarget.resolve(SUB, null, null, null, Map.of(), "hadr-rg", "centralindia");
 
         assertThat(fromEnv.resourceGroup()).isEqualTo("from-env");
@@ -31,9 +38,11 @@ class AzureTargetTest {
     @Test
     void aMissingSubscriptionNamesTheFlagAndTheVariable() {
         assertThatThrownBy(() -> AzureTarget.resolve(null, null, null, null, Map.of(), "g", "centralindia"))
-                .hasMessageContaining("--subscription").hasMessageContaining("AZURE_SUBSCRIPTION_ID");
+                .hasMessageContaining("--subscription")
+                .hasMessageContaining("AZURE_SUBSCRIPTION_ID");
         assertThatThrownBy(() -> AzureTarget.resolve("not-a-guid", null, null, null, Map.of(), "g", "centralindia"))
-                .hasMessageContaining("GUID").hasMessageContaining("not-a-guid");
+                .hasMessageContaining("GUID")
+                .hasMessageContaining("not-a-guid");
     }
 
     @Test

@@ -7,18 +7,27 @@ import io.hadr.local.ScaleRequest;
 import io.hadr.local.ScaleResult;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "app", mixinStandardHelpOptions = true,
-        description = {"Act on a region's app, like App Service's stop/start/restart, or crash it with kill;",
+@Command(
+        name = "app",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Act on a region's app, like App Service's stop/start/restart, or crash it with kill;",
             "scale sets its instance count.",
             "An instance that crashes on its own is restarted (with back-off) until it crashes too often;",
-            "stop, kill and region down are deliberate and never undone by that."},
-        subcommands = {AppCommand.Stop.class, AppCommand.Start.class, AppCommand.Restart.class, AppCommand.Kill.class,
-            AppCommand.Scale.class})
+            "stop, kill and region down are deliberate and never undone by that."
+        },
+        subcommands = {
+            AppCommand.Stop.class,
+            AppCommand.Start.class,
+            AppCommand.Restart.class,
+            AppCommand.Kill.class,
+            AppCommand.Scale.class
+        })
 final class AppCommand implements Runnable {
 
     @Spec
@@ -26,8 +35,8 @@ final class AppCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "say what to do: stop, start, restart, kill or scale");
+        throw new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "say what to do: stop, start, restart, kill or scale");
     }
 
     /** Every app instance of the region, through the control API. */
@@ -49,7 +58,10 @@ final class AppCommand implements Runnable {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop gracefully (SIGTERM): it refuses connections afterwards.")
+    @Command(
+            name = "stop",
+            mixinStandardHelpOptions = true,
+            description = "Stop gracefully (SIGTERM): it refuses connections afterwards.")
     static final class Stop extends Action {
         Stop() {
             super(AppAction.STOP);
@@ -70,11 +82,15 @@ final class AppCommand implements Runnable {
         }
     }
 
-    @Command(name = "scale", mixinStandardHelpOptions = true,
-            description = {"Run exactly N instances of the region's app (App Service's instance count), 0 to 10.",
+    @Command(
+            name = "scale",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run exactly N instances of the region's app (App Service's instance count), 0 to 10.",
                 "New instances join the front door (unhealthy until their probes pass); removed ones leave",
                 "it first and are stopped once their requests in flight finished. Refused when the database",
-                "cannot hold N more connection pools (database.maxConnections)."})
+                "cannot hold N more connection pools (database.maxConnections)."
+            })
     static final class Scale extends RegionActionCommand<ScaleResult> {
         @Parameters(index = "1", paramLabel = "N", description = "Instances, 0 to 10.")
         int instances;
@@ -82,8 +98,10 @@ final class AppCommand implements Runnable {
         @Override
         void check() {
             if (instances < 0 || instances > ScaleRequest.MAX_INSTANCES) {
-                throw new ParameterException(spec.commandLine(), "an app scales to 0 to " + ScaleRequest.MAX_INSTANCES
-                        + " instances per region, but " + instances + " was given");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "an app scales to 0 to " + ScaleRequest.MAX_INSTANCES + " instances per region, but "
+                                + instances + " was given");
             }
         }
 
@@ -98,7 +116,9 @@ final class AppCommand implements Runnable {
         }
     }
 
-    @Command(name = "kill", mixinStandardHelpOptions = true,
+    @Command(
+            name = "kill",
+            mixinStandardHelpOptions = true,
             description = "SIGKILL: a crash, no chance to finish requests. Not restarted until 'hadr app start'.")
     static final class Kill extends Action {
         Kill() {

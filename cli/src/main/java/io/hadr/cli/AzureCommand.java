@@ -37,9 +37,17 @@ import picocli.CommandLine.Spec;
  * azure-identity's default chain ({@code az login}, environment variables, managed identity);
  * subscription, resource group and location from flags or the az CLI's environment variables.
  */
-@Command(name = "azure", mixinStandardHelpOptions = true,
-        description = "Run the topology on Azure: App Service in both regions, Front Door, Azure SQL with a failover group.",
-        subcommands = {AzureCommand.Template.class, AzureCommand.Up.class, AzureCommand.Status.class, AzureCommand.Down.class})
+@Command(
+        name = "azure",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run the topology on Azure: App Service in both regions, Front Door, Azure SQL with a failover group.",
+        subcommands = {
+            AzureCommand.Template.class,
+            AzureCommand.Up.class,
+            AzureCommand.Status.class,
+            AzureCommand.Down.class
+        })
 final class AzureCommand implements Runnable {
 
     @Spec
@@ -52,24 +60,40 @@ final class AzureCommand implements Runnable {
 
     /** Where on Azure: flags first, then the az CLI's environment variables, then defaults from the topology. */
     static final class Target {
-        @Option(names = "--subscription", paramLabel = "ID", description = "Subscription id (default: $" + AzureTarget.ENV_SUBSCRIPTION + ").")
+        @Option(
+                names = "--subscription",
+                paramLabel = "ID",
+                description = "Subscription id (default: $" + AzureTarget.ENV_SUBSCRIPTION + ").")
         String subscription;
 
-        @Option(names = {"-g", "--resource-group"}, paramLabel = "NAME",
+        @Option(
+                names = {"-g", "--resource-group"},
+                paramLabel = "NAME",
                 description = "Resource group (default: $" + AzureTarget.ENV_GROUP + ", else <topology name>-rg).")
         String group;
 
-        @Option(names = {"-l", "--location"}, paramLabel = "REGION",
-                description = "Where to create the resource group if it does not exist (default: $" + AzureTarget.ENV_LOCATION
-                        + ", else the primary region).")
+        @Option(
+                names = {"-l", "--location"},
+                paramLabel = "REGION",
+                description = "Where to create the resource group if it does not exist (default: $"
+                        + AzureTarget.ENV_LOCATION + ", else the primary region).")
         String location;
 
-        @Option(names = "--arm-endpoint", paramLabel = "URL",
-                description = "Azure Resource Manager of another cloud (default: $" + AzureTarget.ENV_ARM_ENDPOINT + ", else https://management.azure.com).")
+        @Option(
+                names = "--arm-endpoint",
+                paramLabel = "URL",
+                description = "Azure Resource Manager of another cloud (default: $" + AzureTarget.ENV_ARM_ENDPOINT
+                        + ", else https://management.azure.com).")
         String armEndpoint;
 
         AzureTarget resolve(Topology topology) {
-            return AzureTarget.resolve(subscription, group, location, armEndpoint, System.getenv(), topology.name() + "-rg",
+            return AzureTarget.resolve(
+                    subscription,
+                    group,
+                    location,
+                    armEndpoint,
+                    System.getenv(),
+                    topology.name() + "-rg",
                     topology.primary().id());
         }
     }
@@ -85,14 +109,21 @@ final class AzureCommand implements Runnable {
         };
     }
 
-    @Command(name = "template", mixinStandardHelpOptions = true,
-            description = "Write the ARM template and its parameters file for the topology (deploy them with 'az deployment group create').")
+    @Command(
+            name = "template",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Write the ARM template and its parameters file for the topology (deploy them with 'az deployment group create').")
     static final class Template implements Callable<Integer> {
         @Mixin
         TopologyOption topology;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "DIR", defaultValue = "azure",
-                description = "Where to write " + TemplateFiles.TEMPLATE_FILE + " and " + TemplateFiles.PARAMETERS_FILE + " (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "DIR",
+                defaultValue = "azure",
+                description = "Where to write " + TemplateFiles.TEMPLATE_FILE + " and " + TemplateFiles.PARAMETERS_FILE
+                        + " (default: ${DEFAULT-VALUE}).")
         Path output;
 
         @Spec
@@ -108,21 +139,28 @@ final class AzureCommand implements Runnable {
             Path parameters = output.resolve(TemplateFiles.PARAMETERS_FILE);
             Files.writeString(template, files.template(), StandardCharsets.UTF_8);
             Files.writeString(parameters, files.parameters(), StandardCharsets.UTF_8);
-            out.printf("wrote %s (%d resources) and %s from %s%n", template, files.templateJson().path("resources").size(), parameters, t.source());
+            out.printf(
+                    "wrote %s (%d resources) and %s from %s%n",
+                    template, files.templateJson().path("resources").size(), parameters, t.source());
             for (TopologyMapping adjusted : files.adjusted()) {
                 out.println("adjusted: " + adjusted.setting() + " " + adjusted.adjustment());
             }
             for (TopologyMapping local : files.localOnly()) {
                 out.println("local-only: " + local.setting() + ": " + local.note());
             }
-            out.printf("deploy: az deployment group create -g <group> -f %s -p @%s -p sqlAdministratorPassword=<password>%n", template, parameters);
+            out.printf(
+                    "deploy: az deployment group create -g <group> -f %s -p @%s -p sqlAdministratorPassword=<password>%n",
+                    template, parameters);
             out.flush();
             return 0;
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Deploy the topology to Azure, upload the app to both regions and wait until the endpoint serves.")
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Deploy the topology to Azure, upload the app to both regions and wait until the endpoint serves.")
     static final class Up implements Callable<Integer> {
         /** Where the SQL administrator password comes from when set; otherwise hadr makes one and keeps it in the state directory. */
         static final String PASSWORD_ENV = "HADR_AZURE_SQL_PASSWORD";
@@ -136,8 +174,12 @@ final class AzureCommand implements Runnable {
         @Mixin
         StateDirOption stateDir;
 
-        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT30M",
-                description = "How long to wait for the apps and the endpoint after the deployment (ISO-8601, default: 30 minutes).")
+        @Option(
+                names = "--timeout",
+                paramLabel = "DURATION",
+                defaultValue = "PT30M",
+                description =
+                        "How long to wait for the apps and the endpoint after the deployment (ISO-8601, default: 30 minutes).")
         Duration timeout;
 
         @Spec
@@ -148,14 +190,16 @@ final class AzureCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Topology t = topology.load();
             AzureTarget where = target.resolve(t);
-            out.printf("hadr azure up: %s (%s) into resource group %s of subscription %s%n", t.name(), t.strategy().id(),
-                    where.resourceGroup(), where.subscriptionId());
+            out.printf(
+                    "hadr azure up: %s (%s) into resource group %s of subscription %s%n",
+                    t.name(), t.strategy().id(), where.resourceGroup(), where.subscriptionId());
             out.flush();
             TokenCredential credential = credential();
             String password = password(out);
             Path jar = AppJar.locate(stateDir.get());
             AzureDeployer.create(t, where, credential, printer(out)).up(jar, password, timeout);
-            EnvironmentStatus status = AzurePlatform.connect(t, where, credential, printer(out)).status();
+            EnvironmentStatus status =
+                    AzurePlatform.connect(t, where, credential, printer(out)).status();
             out.println();
             AzureStatusView.print(status, out);
             return 0;
@@ -174,12 +218,14 @@ final class AzureCommand implements Runnable {
             String password = newPassword();
             try {
                 // Created owner-only from the start: the password is never readable by others, not even briefly.
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(file);
             }
             Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
-            out.println("  ▸ SQL administrator password generated and kept in " + file + " (set " + PASSWORD_ENV + " to choose one)");
+            out.println("  ▸ SQL administrator password generated and kept in " + file + " (set " + PASSWORD_ENV
+                    + " to choose one)");
             return password;
         }
 
@@ -196,7 +242,9 @@ final class AzureCommand implements Runnable {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "Show the Azure deployment: apps, origins, the failover group's roles and listeners.")
     static final class Status implements Callable<Integer> {
         @Mixin
@@ -215,7 +263,8 @@ final class AzureCommand implements Runnable {
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
             Topology t = topology.load();
-            EnvironmentStatus status = AzurePlatform.connect(t, target.resolve(t), credential(), line -> { }).status();
+            EnvironmentStatus status = AzurePlatform.connect(t, target.resolve(t), credential(), line -> {})
+                    .status();
             if (json) {
                 out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(status));
             } else {
@@ -226,8 +275,11 @@ final class AzureCommand implements Runnable {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Delete what 'hadr azure up' created (restored databases go with their servers), after confirmation.")
+    @Command(
+            name = "down",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Delete what 'hadr azure up' created (restored databases go with their servers), after confirmation.")
     static final class Down implements Callable<Integer> {
         @Mixin
         TopologyOption topology;
@@ -249,7 +301,8 @@ final class AzureCommand implements Runnable {
             AzureDeployer deployer = AzureDeployer.create(t, where, credential(), printer(out));
             List<String> planned = deployer.plannedDeletions();
             if (planned.isEmpty()) {
-                out.println("nothing to delete: there is no deployment " + ArmTemplate.deploymentName(t) + " in resource group " + where.resourceGroup());
+                out.println("nothing to delete: there is no deployment " + ArmTemplate.deploymentName(t)
+                        + " in resource group " + where.resourceGroup());
                 out.flush();
                 return 0;
             }
@@ -267,8 +320,9 @@ final class AzureCommand implements Runnable {
 
         private boolean confirmed(PrintWriter out) throws IOException {
             if (System.console() == null) {
-                throw new IllegalArgumentException("'hadr azure down' deletes Azure resources and needs a confirmation: run it in a terminal,"
-                        + " or pass --yes");
+                throw new IllegalArgumentException(
+                        "'hadr azure down' deletes Azure resources and needs a confirmation: run it in a terminal,"
+                                + " or pass --yes");
             }
             out.print("delete them? [y/N] ");
             out.flush();

@@ -18,8 +18,8 @@ import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code hadr db backup | backups | mark | restore | restores | drop-restore | adopt | sql |
@@ -31,7 +31,9 @@ final class BackupCommands {
 
     private BackupCommands() {}
 
-    @Command(name = "backup", mixinStandardHelpOptions = true,
+    @Command(
+            name = "backup",
+            mixinStandardHelpOptions = true,
             description = "Take a base backup of the primary now (they are also taken on the topology's schedule).")
     static final class Backup extends ControlCommand {
         @Option(names = "--json", description = "Print the base backup as JSON.")
@@ -40,14 +42,21 @@ final class BackupCommands {
         @Override
         public Integer call() throws Exception {
             announce(json, "base backup of the primary...");
-            return print(json, client().backup(progress(json)), (info, out) -> out.printf("base backup %s of %s: %s, "
-                    + "WAL from %s, in the store of %s (copied to the other region's store in the background)%n",
-                    info.id(), info.server(), BackupView.size(info.bytes()), info.startLsn(), info.store()));
+            return print(
+                    json,
+                    client().backup(progress(json)),
+                    (info, out) -> out.printf(
+                            "base backup %s of %s: %s, "
+                                    + "WAL from %s, in the store of %s (copied to the other region's store in the background)%n",
+                            info.id(), info.server(), BackupView.size(info.bytes()), info.startLsn(), info.store()));
         }
     }
 
-    @Command(name = "backups", mixinStandardHelpOptions = true,
-            description = "What can be restored: base backups in each region's store, marks, the restorable range, archive lag.")
+    @Command(
+            name = "backups",
+            mixinStandardHelpOptions = true,
+            description =
+                    "What can be restored: base backups in each region's store, marks, the restorable range, archive lag.")
     static final class Backups extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs instead of tables.")
         boolean json;
@@ -58,9 +67,13 @@ final class BackupCommands {
         }
     }
 
-    @Command(name = "mark", mixinStandardHelpOptions = true,
-            description = {"Make a named restore point on the primary (pg_create_restore_point),",
-                "e.g. before a risky migration; 'hadr db restore --to-mark NAME' returns exactly there."})
+    @Command(
+            name = "mark",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Make a named restore point on the primary (pg_create_restore_point),",
+                "e.g. before a risky migration; 'hadr db restore --to-mark NAME' returns exactly there."
+            })
     static final class Mark extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Letters, digits and . _ : - ; unique.")
         String name;
@@ -70,22 +83,34 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            return print(json, client().mark(name), (mark, out) -> out.printf("mark '%s' at %s (%s)%s%n", mark.name(),
-                    mark.lsn(), mark.time(),
-                    mark.archived() ? ", archived: a restore to it is possible now" : ", not archived yet"));
+            return print(
+                    json,
+                    client().mark(name),
+                    (mark, out) -> out.printf(
+                            "mark '%s' at %s (%s)%s%n",
+                            mark.name(),
+                            mark.lsn(),
+                            mark.time(),
+                            mark.archived() ? ", archived: a restore to it is possible now" : ", not archived yet"));
         }
     }
 
-    @Command(name = "restore", mixinStandardHelpOptions = true,
-            description = {"Restore the database as it was at a point, into a NEW server; the live database is",
+    @Command(
+            name = "restore",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Restore the database as it was at a point, into a NEW server; the live database is",
                 "never touched. Inspect it with 'hadr db sql --restore NAME', bring it into service",
-                "with 'hadr db adopt NAME', or remove it with 'hadr db drop-restore NAME'."})
+                "with 'hadr db adopt NAME', or remove it with 'hadr db drop-restore NAME'."
+            })
     static final class Restore extends ControlCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
 
         static final class Target {
-            @Option(names = "--to", paramLabel = "TIME",
+            @Option(
+                    names = "--to",
+                    paramLabel = "TIME",
                     description = "ISO-8601 time, e.g. 2026-11-27T19:10:59Z or 2026-11-28T00:40:59+05:30: every "
                             + "transaction committed at or before it, none after.")
             String time;
@@ -96,15 +121,22 @@ final class BackupCommands {
             @Option(names = "--to-mark", paramLabel = "NAME", description = "A restore point made with 'hadr db mark'.")
             String mark;
 
-            @Option(names = "--latest", description = "As far as the backups reach: every archived transaction (with "
-                    + "--from-region, a geo-restore after losing the primary region).")
+            @Option(
+                    names = "--latest",
+                    description = "As far as the backups reach: every archived transaction (with "
+                            + "--from-region, a geo-restore after losing the primary region).")
             boolean latest;
         }
 
-        @Option(names = "--as", paramLabel = "NAME", description = "The new server's name (default: made from the time).")
+        @Option(
+                names = "--as",
+                paramLabel = "NAME",
+                description = "The new server's name (default: made from the time).")
         String as;
 
-        @Option(names = "--from-region", paramLabel = "REGION",
+        @Option(
+                names = "--from-region",
+                paramLabel = "REGION",
                 description = "Restore from this region's backup store, into this region (geo-restore).")
         String fromRegion;
 
@@ -114,17 +146,24 @@ final class BackupCommands {
         @Override
         public Integer call() throws Exception {
             RestoreTarget requested = target();
-            announce(json, "restoring to " + describe(requested) + (as == null ? "" : " as '" + as + "'")
-                    + (fromRegion == null ? "" : " from the backups in " + fromRegion) + "...");
-            return print(json, client().restore(new RestoreRequest(requested, as, fromRegion), progress(json)),
+            announce(
+                    json,
+                    "restoring to " + describe(requested) + (as == null ? "" : " as '" + as + "'")
+                            + (fromRegion == null ? "" : " from the backups in " + fromRegion) + "...");
+            return print(
+                    json,
+                    client().restore(new RestoreRequest(requested, as, fromRegion), progress(json)),
                     Restore::printResult);
         }
 
         private static void printResult(RestoreResult result, PrintWriter out) {
-            out.printf("restored '%s' from the backups in %s in %s%n", result.name(), result.fromRegion(),
-                    Deadline.seconds(result.took()));
+            out.printf(
+                    "restored '%s' from the backups in %s in %s%n",
+                    result.name(), result.fromRegion(), Deadline.seconds(result.took()));
             out.printf("  address:       %s%n", result.address());
-            out.printf("  reached:       %s, last transaction committed at %s%n", result.reachedLsn(),
+            out.printf(
+                    "  reached:       %s, last transaction committed at %s%n",
+                    result.reachedLsn(),
                     result.reachedCommitTime() == null ? "(none replayed)" : result.reachedCommitTime());
             out.printf("  look inside:   hadr db sql --restore %s \"SELECT count(*) FROM records\"%n", result.name());
             out.printf("  into service:  hadr db adopt %s%n", result.name());
@@ -136,8 +175,9 @@ final class BackupCommands {
             }
             if (target.lsn != null) {
                 if (!target.lsn.matches("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")) {
-                    throw new ParameterException(spec.commandLine(), "--to-lsn '" + target.lsn
-                            + "' is not an LSN; write it like 0/3000148 (two hex numbers)");
+                    throw new ParameterException(
+                            spec.commandLine(),
+                            "--to-lsn '" + target.lsn + "' is not an LSN; write it like 0/3000148 (two hex numbers)");
                 }
                 return new RestoreTarget.AtLsn(target.lsn.toUpperCase(Locale.ROOT));
             }
@@ -151,8 +191,10 @@ final class BackupCommands {
             try {
                 return OffsetDateTime.parse(text.trim()).toInstant();
             } catch (DateTimeParseException e) {
-                throw new ParameterException(spec.commandLine(), "--to '" + text + "' is not a time with a zone; write "
-                        + "ISO-8601 like 2026-11-27T19:10:59Z (UTC) or 2026-11-28T00:40:59+05:30");
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--to '" + text + "' is not a time with a zone; write "
+                                + "ISO-8601 like 2026-11-27T19:10:59Z (UTC) or 2026-11-28T00:40:59+05:30");
             }
         }
 
@@ -170,7 +212,9 @@ final class BackupCommands {
         }
     }
 
-    @Command(name = "restores", mixinStandardHelpOptions = true,
+    @Command(
+            name = "restores",
+            mixinStandardHelpOptions = true,
             description = "The restored servers, until they are adopted or dropped.")
     static final class Restores extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs instead of a table.")
@@ -182,7 +226,9 @@ final class BackupCommands {
         }
     }
 
-    @Command(name = "drop-restore", mixinStandardHelpOptions = true,
+    @Command(
+            name = "drop-restore",
+            mixinStandardHelpOptions = true,
             description = "Stop a restored server and delete its data.")
     static final class DropRestore extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME")
@@ -197,11 +243,15 @@ final class BackupCommands {
         }
     }
 
-    @Command(name = "adopt", mixinStandardHelpOptions = true,
-            description = {"Bring a restored server into service: it becomes the failover group's primary",
+    @Command(
+            name = "adopt",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Bring a restored server into service: it becomes the failover group's primary",
                 "behind the same listeners (the apps serve its data behind the same front door URL);",
                 "the old primary's data is kept aside for the backup retention window (listed by",
-                "'hadr db backups'), the geo-secondary is rebuilt from the new primary."})
+                "'hadr db backups'), the geo-secondary is rebuilt from the new primary."
+            })
     static final class Adopt extends ControlCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
@@ -216,37 +266,54 @@ final class BackupCommands {
         public Integer call() throws Exception {
             ControlClient client = client();
             if (!yes && !confirmed(out())) {
-                spec.commandLine().getErr().println("hadr: not adopted; nothing changed (pass --yes to skip the question)");
+                spec.commandLine()
+                        .getErr()
+                        .println("hadr: not adopted; nothing changed (pass --yes to skip the question)");
                 return 1;
             }
             announce(json, "adopting '" + name + "'...");
             return print(json, client.adopt(name, progress(json)), (report, out) -> {
-                out.printf("adopted '%s' in %s: primary %s, secondary %s, database generation %d%n", report.restore(),
-                        Deadline.seconds(report.took()), report.primary(),
-                        report.secondary() == null ? "(rebuilt when it is back)" : report.secondary(), report.generation());
-                out.printf("  the former primary's data is kept in %s until %s (the retention window; 'hadr db backups' "
-                        + "lists it)%n", report.keptAside(), report.keptAsideUntil());
+                out.printf(
+                        "adopted '%s' in %s: primary %s, secondary %s, database generation %d%n",
+                        report.restore(),
+                        Deadline.seconds(report.took()),
+                        report.primary(),
+                        report.secondary() == null ? "(rebuilt when it is back)" : report.secondary(),
+                        report.generation());
+                out.printf(
+                        "  the former primary's data is kept in %s until %s (the retention window; 'hadr db backups' "
+                                + "lists it)%n",
+                        report.keptAside(), report.keptAsideUntil());
             });
         }
 
         private boolean confirmed(PrintWriter out) throws java.io.IOException {
-            out.printf("Adopt '%s' as the primary? The apps will serve its data; the current primary's data is kept "
-                    + "aside for the backup retention window. [y/N] ", name);
+            out.printf(
+                    "Adopt '%s' as the primary? The apps will serve its data; the current primary's data is kept "
+                            + "aside for the backup retention window. [y/N] ",
+                    name);
             out.flush();
             String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             return answer != null && answer.trim().toLowerCase(Locale.ROOT).matches("y|yes");
         }
     }
 
-    @Command(name = "sql", mixinStandardHelpOptions = true,
-            description = {"Run one SQL statement as the administrator and print its rows: through the",
-                "read-write listener (the current primary, as the apps), or on a server or a restore."})
+    @Command(
+            name = "sql",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run one SQL statement as the administrator and print its rows: through the",
+                "read-write listener (the current primary, as the apps), or on a server or a restore."
+            })
     static final class Sql extends ControlCommand {
         @ArgGroup(exclusive = true)
         Where where;
 
         static final class Where {
-            @Option(names = "--server", paramLabel = "NAME", description = "A server of the failover group (its region id).")
+            @Option(
+                    names = "--server",
+                    paramLabel = "NAME",
+                    description = "A server of the failover group (its region id).")
             String server;
 
             @Option(names = "--restore", paramLabel = "NAME", description = "A restored server.")
@@ -261,17 +328,25 @@ final class BackupCommands {
 
         @Override
         public Integer call() throws Exception {
-            SqlTarget target = where == null ? SqlTarget.readWriteListener()
+            SqlTarget target = where == null
+                    ? SqlTarget.readWriteListener()
                     : where.server != null ? SqlTarget.server(where.server) : SqlTarget.restore(where.restore);
             return print(json, client().sql(target, statement), BackupView::printSql);
         }
     }
 
-    @Command(name = "verify-backups", mixinStandardHelpOptions = true,
-            description = {"Restore the latest base backup with all archived WAL to a scratch place, check that",
-                "it starts and the records read, and name any missing or damaged WAL segment."})
+    @Command(
+            name = "verify-backups",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Restore the latest base backup with all archived WAL to a scratch place, check that",
+                "it starts and the records read, and name any missing or damaged WAL segment."
+            })
     static final class VerifyBackups extends ControlCommand {
-        @Option(names = "--region", paramLabel = "REGION", description = "Verify this region's store (default: the primary's).")
+        @Option(
+                names = "--region",
+                paramLabel = "REGION",
+                description = "Verify this region's store (default: the primary's).")
         String region;
 
         @Option(names = "--json", description = "Print the report as JSON.")
@@ -282,9 +357,16 @@ final class BackupCommands {
             announce(json, "verifying backups...");
             VerifyReport report = client().verifyBackups(region, progress(json));
             print(json, report, (r, out) -> {
-                out.printf("%s: the store of %s, base backup %s + %d WAL segment(s), replayed to %s (archived WAL ends "
-                        + "at %s), %s records, in %s%n", r.ok() ? "OK" : "PROBLEMS", r.store(), r.baseBackup(),
-                        r.segmentsChecked(), r.reachedLsn(), r.expectedLsn(), StatusView.orDash(r.records()),
+                out.printf(
+                        "%s: the store of %s, base backup %s + %d WAL segment(s), replayed to %s (archived WAL ends "
+                                + "at %s), %s records, in %s%n",
+                        r.ok() ? "OK" : "PROBLEMS",
+                        r.store(),
+                        r.baseBackup(),
+                        r.segmentsChecked(),
+                        r.reachedLsn(),
+                        r.expectedLsn(),
+                        StatusView.orDash(r.records()),
                         Deadline.seconds(r.took()));
                 r.problems().forEach(p -> out.println("  ! " + p));
             });

@@ -44,10 +44,12 @@ abstract class ControlCommand implements Callable<Integer> {
     /** Progress lines for people (none with {@code --json}). */
     Consumer<String> progress(boolean json) {
         PrintWriter out = out();
-        return json ? step -> { } : step -> {
-            out.println("  " + step);
-            out.flush();
-        };
+        return json
+                ? step -> {}
+                : step -> {
+                    out.println("  " + step);
+                    out.flush();
+                };
     }
 
     /** Prints the answer as JSON, or in {@code words} for people; returns exit status 0. */

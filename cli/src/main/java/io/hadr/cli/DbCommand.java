@@ -4,18 +4,31 @@ import io.hadr.core.platform.FailoverMode;
 import io.hadr.local.ControlClient;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "db", mixinStandardHelpOptions = true,
-        description = {"The geo-replicated database: status and failover, like an Azure SQL failover group;",
-            "backups and point-in-time restore, like Azure SQL's."},
-        subcommands = {DbCommand.Status.class, DbCommand.Failover.class, BackupCommands.Backup.class,
-            BackupCommands.Backups.class, BackupCommands.Mark.class, BackupCommands.Restore.class,
-            BackupCommands.Restores.class, BackupCommands.DropRestore.class, BackupCommands.Adopt.class,
-            BackupCommands.Sql.class, BackupCommands.VerifyBackups.class})
+@Command(
+        name = "db",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The geo-replicated database: status and failover, like an Azure SQL failover group;",
+            "backups and point-in-time restore, like Azure SQL's."
+        },
+        subcommands = {
+            DbCommand.Status.class,
+            DbCommand.Failover.class,
+            BackupCommands.Backup.class,
+            BackupCommands.Backups.class,
+            BackupCommands.Mark.class,
+            BackupCommands.Restore.class,
+            BackupCommands.Restores.class,
+            BackupCommands.DropRestore.class,
+            BackupCommands.Adopt.class,
+            BackupCommands.Sql.class,
+            BackupCommands.VerifyBackups.class
+        })
 final class DbCommand implements Runnable {
 
     @Spec
@@ -23,11 +36,15 @@ final class DbCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "say what to do: status, failover, backup, backups, mark, restore, "
-                + "restores, drop-restore, adopt, sql or verify-backups");
+        throw new ParameterException(
+                spec.commandLine(),
+                "say what to do: status, failover, backup, backups, mark, restore, "
+                        + "restores, drop-restore, adopt, sql or verify-backups");
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
             description = "Each server's role, state, timeline, and the replication lag.")
     static final class Status extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs instead of a table.")
@@ -39,8 +56,11 @@ final class DbCommand implements Runnable {
         }
     }
 
-    @Command(name = "failover", mixinStandardHelpOptions = true,
-            description = {"Make the secondary the primary, like an Azure SQL failover group.",
+    @Command(
+            name = "failover",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Make the secondary the primary, like an Azure SQL failover group.",
                 "  planned (default)  no data loss; needs a reachable primary",
                 "  --forced           at once, may lose data; the old primary is fenced",
                 "                     and rejoins as the secondary (reseeded)",
@@ -49,7 +69,8 @@ final class DbCommand implements Runnable {
                 "                     secondary when the request arrives), as Azure sends a",
                 "                     failover to the secondary",
                 "Exit status 3: another failover runs (FailoverGroupBusy); 4: the target already is",
-                "the primary, nothing done (FailoverGroupFailoverRequestOnPrimary)."})
+                "the primary, nothing done (FailoverGroupFailoverRequestOnPrimary)."
+            })
     static final class Failover extends ControlCommand {
         @ArgGroup(exclusive = true)
         Mode mode;
@@ -70,7 +91,8 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            FailoverMode requested = mode == null ? FailoverMode.PLANNED : mode.forced ? FailoverMode.FORCED : FailoverMode.TRY_PLANNED;
+            FailoverMode requested =
+                    mode == null ? FailoverMode.PLANNED : mode.forced ? FailoverMode.FORCED : FailoverMode.TRY_PLANNED;
             ControlClient client = client();
             announce(json, requested.word() + " failover" + (to == null ? "" : " to " + to) + "...");
             return print(json, client.failover(requested, to), FailoverView::print);

@@ -29,10 +29,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code hadr demo}: what hadr does, in one command. Brings up a fresh local environment in a
@@ -41,9 +41,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * prints a summary table, and tears everything down, leaving nothing running and nothing of the
  * environment on disk but the reports.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Bring up a fresh local environment, run the built-in drills against it, print what they measured,",
-            "and tear it all down. Exit status 0 when every drill passed (or was not applicable), 1 otherwise."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Bring up a fresh local environment, run the built-in drills against it, print what they measured,",
+            "and tear it all down. Exit status 0 when every drill passed (or was not applicable), 1 otherwise."
+        })
 final class DemoCommand implements Callable<Integer> {
 
     /**
@@ -51,19 +55,25 @@ final class DemoCommand implements Callable<Integer> {
      * one before left (primary region serving, database primary there), the gentlest first; the
      * point-in-time restore last, since adopting a restore replaces the database.
      */
-    static final List<String> ORDER = List.of("app-outage", "db-planned-failover", "failback", "db-forced-failover",
-            "region-outage", "pitr");
+    static final List<String> ORDER =
+            List.of("app-outage", "db-planned-failover", "failback", "db-forced-failover", "region-outage", "pitr");
 
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     @Mixin
     TopologyOption topology;
 
-    @Option(names = "--report-dir", paramLabel = "DIR",
+    @Option(
+            names = "--report-dir",
+            paramLabel = "DIR",
             description = "Where the reports go (default: .hadr/reports/demo-<time>/ in the working directory).")
     Path reportDir;
 
-    @Option(names = "--drills", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--drills",
+            paramLabel = "NAME",
+            split = ",",
             description = "Run only these built-in drills, in this order (default: all of them).")
     List<String> drills;
 
@@ -76,8 +86,10 @@ final class DemoCommand implements Callable<Integer> {
         List<String> names = drills == null || drills.isEmpty() ? ORDER : drills;
         for (String name : names) {
             if (!BuiltInDrills.NAMES.contains(name)) {
-                throw new ParameterException(spec.commandLine(), "--drills: '" + name + "' is not a built-in drill; the built-in drills are "
-                        + String.join(", ", BuiltInDrills.NAMES));
+                throw new ParameterException(
+                        spec.commandLine(),
+                        "--drills: '" + name + "' is not a built-in drill; the built-in drills are "
+                                + String.join(", ", BuiltInDrills.NAMES));
             }
         }
         Topology base = topology.load();
@@ -93,20 +105,25 @@ final class DemoCommand implements Callable<Integer> {
         }
         Instant started = Instant.now();
         double loadAtStart = loadAverage();
-        Path reports = (reportDir != null ? reportDir : Path.of(".hadr", "reports", "demo-" + STAMP.format(started))).toAbsolutePath().normalize();
+        Path reports = (reportDir != null ? reportDir : Path.of(".hadr", "reports", "demo-" + STAMP.format(started)))
+                .toAbsolutePath()
+                .normalize();
         Path state = Files.createTempDirectory("hadr-demo-");
         // When hadr runs as root, PostgreSQL and the apps run as nobody, which must reach the state directory.
         Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        say(out, "hadr demo: " + names.size() + " drills against a fresh local environment (" + base.strategy().id() + ", topology "
-                + base.source() + ")");
+        say(
+                out,
+                "hadr demo: " + names.size() + " drills against a fresh local environment ("
+                        + base.strategy().id() + ", topology " + base.source() + ")");
         say(out, "  state: " + state + " (deleted at the end) · reports: " + reports);
         List<SuiteReport.Entry> entries = new ArrayList<>();
         List<DrillReport> drillReports = new ArrayList<>();
         String environmentError = null;
         try (Interruption interruption = new Interruption(out, DrillCommand.INTERRUPT_DEADLINE)) {
             try {
-                DrillSession session = interruption.closeOnInterrupt(DrillSession.local(base, state, true, line -> say(out, line)));
+                DrillSession session =
+                        interruption.closeOnInterrupt(DrillSession.local(base, state, true, line -> say(out, line)));
                 try {
                     runDrills(out, session.platform(), names, checked, reports, entries, drillReports, interruption);
                 } finally {
@@ -119,20 +136,40 @@ final class DemoCommand implements Callable<Integer> {
                 discard(out, state);
             }
             for (int i = entries.size(); i < names.size(); i++) {
-                entries.add(SuiteReport.Entry.error(names.get(i), checked.get(i).title(), interruption.requested() ? "not run: interrupted"
-                        : environmentError != null ? "not run: " + environmentError : "not run", 0));
+                entries.add(SuiteReport.Entry.error(
+                        names.get(i),
+                        checked.get(i).title(),
+                        interruption.requested()
+                                ? "not run: interrupted"
+                                : environmentError != null ? "not run: " + environmentError : "not run",
+                        0));
             }
             Instant ended = Instant.now();
-            SuiteReport.Suite suite = new SuiteReport.Suite("hadr demo: the built-in drills on the local environment", started,
-                    ended, "local", Hadr.version(), DrillReport.Machine.current(), new double[] {loadAtStart, loadAverage()}, entries);
+            SuiteReport.Suite suite = new SuiteReport.Suite(
+                    "hadr demo: the built-in drills on the local environment",
+                    started,
+                    ended,
+                    "local",
+                    Hadr.version(),
+                    DrillReport.Machine.current(),
+                    new double[] {loadAtStart, loadAverage()},
+                    entries);
             Path index = SuiteReport.write(suite, drillReports, reports);
             summary(out, suite, index);
             return suite.passed() ? 0 : 1;
         }
     }
 
-    private void runDrills(PrintWriter out, Platform platform, List<String> names, List<Drill> checked, Path reports,
-            List<SuiteReport.Entry> entries, List<DrillReport> drillReports, Interruption interruption) throws InterruptedException {
+    private void runDrills(
+            PrintWriter out,
+            Platform platform,
+            List<String> names,
+            List<Drill> checked,
+            Path reports,
+            List<SuiteReport.Entry> entries,
+            List<DrillReport> drillReports,
+            Interruption interruption)
+            throws InterruptedException {
         for (int i = 0; i < names.size(); i++) {
             if (interruption.requested()) {
                 return;
@@ -144,8 +181,13 @@ final class DemoCommand implements Callable<Integer> {
             long drillStart = System.nanoTime();
             settle(out, platform);
             Path dir = reports.resolve(name);
-            RunOptions options = RunOptions.builder().reportDir(dir).hadrVersion(Hadr.version()).planInProgress(false)
-                    .progressInterval(Duration.ofSeconds(5)).progress(line -> say(out, "   " + line)).build();
+            RunOptions options = RunOptions.builder()
+                    .reportDir(dir)
+                    .hadrVersion(Hadr.version())
+                    .planInProgress(false)
+                    .progressInterval(Duration.ofSeconds(5))
+                    .progress(line -> say(out, "   " + line))
+                    .build();
             try {
                 DrillResult result = DrillRunner.run(drill, platform, options);
                 drillReports.add(result.report());
@@ -153,9 +195,13 @@ final class DemoCommand implements Callable<Integer> {
                 entries.add(entry);
                 say(out, "   ⇒ " + outcome(entry));
             } catch (RuntimeException e) {
-                // One drill that could not run (the platform refused a step outside its method) does not stop the others.
+                // One drill that could not run (the platform refused a step outside its method) does not stop the
+                // others.
                 String message = Errors.describe(e);
-                entries.add(SuiteReport.Entry.error(name, checked.get(i).title(), message,
+                entries.add(SuiteReport.Entry.error(
+                        name,
+                        checked.get(i).title(),
+                        message,
                         Duration.ofNanos(System.nanoTime() - drillStart).toMillis()));
                 say(out, "   ⇒ ERROR: " + message);
             }
@@ -182,7 +228,10 @@ final class DemoCommand implements Callable<Integer> {
         say(out, "   waiting for the environment to settle: " + waitingFor);
         while (waitingFor != null) {
             if (System.nanoTime() >= end) {
-                say(out, "   not settled after " + SETTLE_DEADLINE.toMinutes() + " min (" + waitingFor + "); the drill starts anyway");
+                say(
+                        out,
+                        "   not settled after " + SETTLE_DEADLINE.toMinutes() + " min (" + waitingFor
+                                + "); the drill starts anyway");
                 return;
             }
             Thread.sleep(500);
@@ -205,8 +254,12 @@ final class DemoCommand implements Callable<Integer> {
             problems.add("database primary is " + status.database().primary() + ", not " + primary);
         }
         for (EnvironmentStatus.RegionStatus region : status.regions()) {
-            boolean running = !region.apps().isEmpty() && region.apps().stream().allMatch(a -> "running".equals(a.state()));
-            if (running && region.origin() != null && region.origin().enabled() && !region.origin().healthy()) {
+            boolean running =
+                    !region.apps().isEmpty() && region.apps().stream().allMatch(a -> "running".equals(a.state()));
+            if (running
+                    && region.origin() != null
+                    && region.origin().enabled()
+                    && !region.origin().healthy()) {
                 problems.add("origin " + region.id() + " not healthy yet");
             }
         }
@@ -218,10 +271,12 @@ final class DemoCommand implements Callable<Integer> {
         return switch (e.verdict()) {
             case "NOT_APPLICABLE" -> "NOT APPLICABLE: " + e.reason().replaceFirst("^not applicable: ", "");
             case "ERROR" -> "ERROR: " + e.reason();
-            default -> e.verdict() + " · RTO " + e.rto() + " (reads " + ms(e.readsRtoMs()) + ", writes " + ms(e.writesRtoMs())
-                    + ") · RPO " + e.rpo() + (e.lostWrites() == null ? "" : " (" + e.lost() + " acknowledged writes lost)")
-                    + " · " + SuiteReport.seconds(e.durationMs())
-                    + (e.reason() == null ? "" : "\n     why: " + e.reason());
+            default ->
+                e.verdict() + " · RTO " + e.rto() + " (reads " + ms(e.readsRtoMs()) + ", writes " + ms(e.writesRtoMs())
+                        + ") · RPO " + e.rpo()
+                        + (e.lostWrites() == null ? "" : " (" + e.lost() + " acknowledged writes lost)")
+                        + " · " + SuiteReport.seconds(e.durationMs())
+                        + (e.reason() == null ? "" : "\n     why: " + e.reason());
         };
     }
 
@@ -229,7 +284,14 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         Table table = new Table("DRILL", "VERDICT", "RTO", "READS", "WRITES", "RPO", "LOST WRITES", "TOOK");
         for (SuiteReport.Entry e : suite.drills()) {
-            table.row(e.drill(), e.verdict().replace('_', ' '), e.rto(), ms(e.readsRtoMs()), ms(e.writesRtoMs()), e.rpo(), e.lost(),
+            table.row(
+                    e.drill(),
+                    e.verdict().replace('_', ' '),
+                    e.rto(),
+                    ms(e.readsRtoMs()),
+                    ms(e.writesRtoMs()),
+                    e.rpo(),
+                    e.lost(),
                     SuiteReport.seconds(e.durationMs()));
         }
         table.print(out);
@@ -240,8 +302,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println();
         long total = Duration.between(suite.startedAt(), suite.endedAt()).toMillis();
-        out.printf(Locale.ROOT, "%s in %s; %s. Report: %s%n", suite.passed() ? "every drill held" : "a drill did not hold",
-                SuiteReport.seconds(total), leftRunning(), index);
+        out.printf(
+                Locale.ROOT,
+                "%s in %s; %s. Report: %s%n",
+                suite.passed() ? "every drill held" : "a drill did not hold",
+                SuiteReport.seconds(total),
+                leftRunning(),
+                index);
         out.flush();
     }
 
@@ -251,7 +318,10 @@ final class DemoCommand implements Callable<Integer> {
      */
     static String leftRunning() {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+        List<ProcessHandle> alive = ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .toList();
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(200);
@@ -259,13 +329,18 @@ final class DemoCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 break;
             }
-            alive = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList();
+            alive = ProcessHandle.current()
+                    .descendants()
+                    .filter(ProcessHandle::isAlive)
+                    .toList();
         }
         if (alive.isEmpty()) {
             return "nothing left running";
         }
-        return alive.size() + " process(es) still running: " + alive.stream()
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).collect(java.util.stream.Collectors.joining("; "));
+        return alive.size() + " process(es) still running: "
+                + alive.stream()
+                        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                        .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private static void discard(PrintWriter out, Path state) {

@@ -20,13 +20,15 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "drill", mixinStandardHelpOptions = true,
+@Command(
+        name = "drill",
+        mixinStandardHelpOptions = true,
         description = "Run disaster-recovery drills that measure RTO and RPO from real traffic.",
         subcommands = {DrillCommand.ListDrills.class, DrillCommand.Run.class, DrillCommand.Compare.class})
 final class DrillCommand implements Runnable {
@@ -73,11 +75,15 @@ final class DrillCommand implements Runnable {
         @Mixin
         StateDirOption stateDir;
 
-        @Option(names = "--report-dir", paramLabel = "DIR",
+        @Option(
+                names = "--report-dir",
+                paramLabel = "DIR",
                 description = "Where the reports go (default: .hadr/reports/<time>/).")
         Path reportDir;
 
-        @Option(names = "--objective", paramLabel = "NAME=DURATION",
+        @Option(
+                names = "--objective",
+                paramLabel = "NAME=DURATION",
                 description = "Override an objective, e.g. --objective rto=30s (repeatable; rto, rpo).")
         List<String> objectives = new ArrayList<>();
 
@@ -86,10 +92,13 @@ final class DrillCommand implements Runnable {
 
         RunOptions.Builder options() {
             PrintWriter out = spec.commandLine().getOut();
-            RunOptions.Builder builder = RunOptions.builder().reportDir(reportDir).hadrVersion(Hadr.version()).progress(line -> {
-                out.println(line);
-                out.flush();
-            });
+            RunOptions.Builder builder = RunOptions.builder()
+                    .reportDir(reportDir)
+                    .hadrVersion(Hadr.version())
+                    .progress(line -> {
+                        out.println(line);
+                        out.flush();
+                    });
             for (String objective : objectives) {
                 try {
                     builder.objective(objective);
@@ -105,15 +114,20 @@ final class DrillCommand implements Runnable {
             for (DrillFileException.Problem problem : e.problems()) {
                 err.println(problem);
             }
-            err.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems") + "; nothing was done");
+            err.println(
+                    e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems") + "; nothing was done");
             err.flush();
             return 1;
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run a built-in drill or a drill file against the environment and write its reports.",
-                "Exit status 0 when every objective and expectation held, 1 otherwise."})
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run a built-in drill or a drill file against the environment and write its reports.",
+                "Exit status 0 when every objective and expectation held, 1 otherwise."
+            })
     static final class Run extends DrillOptions implements Callable<Integer> {
 
         @Parameters(paramLabel = "NAME|FILE", description = "A built-in drill (hadr drill list) or a drill file.")
@@ -122,8 +136,12 @@ final class DrillCommand implements Runnable {
         @Option(names = "--dry-run", description = "Check the drill and print its plan; touch nothing.")
         boolean dryRun;
 
-        @Option(names = "--azure", description = {"Run the drill against the topology's deployment on Azure (hadr azure up)",
-            "instead of a local environment; credentials come from azure-identity's default chain (az login, ...)."})
+        @Option(
+                names = "--azure",
+                description = {
+                    "Run the drill against the topology's deployment on Azure (hadr azure up)",
+                    "instead of a local environment; credentials come from azure-identity's default chain (az login, ...)."
+                })
         boolean azure;
 
         @Mixin
@@ -143,15 +161,20 @@ final class DrillCommand implements Runnable {
                     out.flush();
                     return 0;
                 }
-                // Azure is reached through the same seam as a local environment: the drill cannot tell which one it drives.
-                PlatformProvider provider = azure ? (topology, dir, fresh, progress) -> DrillSession.azure(topology,
-                        azureTarget.resolve(topology), progress) : platforms;
+                // Azure is reached through the same seam as a local environment: the drill cannot tell which one it
+                // drives.
+                PlatformProvider provider = azure
+                        ? (topology, dir, fresh, progress) ->
+                                DrillSession.azure(topology, azureTarget.resolve(topology), progress)
+                        : platforms;
                 DrillResult result;
                 try (Interruption interruption = new Interruption(out, INTERRUPT_DEADLINE);
                         DrillSession session = interruption.closeOnInterrupt(
                                 provider.open(t, stateDir.stateDir, false, options.progress()::line))) {
-                    // A running environment may run another topology than the one at hand: the drill is read against its own.
-                    result = DrillRunner.run(DrillRunner.load(drill, session.platform().topology()), session.platform(), options);
+                    // A running environment may run another topology than the one at hand: the drill is read against
+                    // its own.
+                    result = DrillRunner.run(
+                            DrillRunner.load(drill, session.platform().topology()), session.platform(), options);
                     summary(out, result.report(), result.reportDir());
                 }
                 return result.exitStatus();
@@ -161,12 +184,19 @@ final class DrillCommand implements Runnable {
         }
     }
 
-    @Command(name = "compare-strategies", mixinStandardHelpOptions = true,
-            description = {"Run one drill under active-active, active-passive, warm standby and cold standby,",
-                "and print measured RTO and RPO side by side."})
+    @Command(
+            name = "compare-strategies",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run one drill under active-active, active-passive, warm standby and cold standby,",
+                "and print measured RTO and RPO side by side."
+            })
     static final class Compare extends DrillOptions implements Callable<Integer> {
 
-        @Option(names = "--drill", paramLabel = "NAME|FILE", defaultValue = "region-outage",
+        @Option(
+                names = "--drill",
+                paramLabel = "NAME|FILE",
+                defaultValue = "region-outage",
                 description = "The drill to run under each strategy (default: ${DEFAULT-VALUE}).")
         String drill;
 
@@ -185,13 +215,20 @@ final class DrillCommand implements Runnable {
             // When hadr runs as root, PostgreSQL and the apps run as nobody, which must reach the state directories.
             Files.setPosixFilePermissions(states, PosixFilePermissions.fromString("rwxr-xr-x"));
             try (Interruption interruption = new Interruption(spec.commandLine().getOut(), INTERRUPT_DEADLINE)) {
-                StrategyComparison.Result result = StrategyComparison.run(drill, t, strategyTopology -> {
-                    if (interruption.requested()) {
-                        throw new IllegalStateException("not run: interrupted");
-                    }
-                    return interruption.closeOnInterrupt(platforms.open(strategyTopology,
-                            states.resolve(strategyTopology.strategy().id()), true, options.progress()::line));
-                }, options);
+                StrategyComparison.Result result = StrategyComparison.run(
+                        drill,
+                        t,
+                        strategyTopology -> {
+                            if (interruption.requested()) {
+                                throw new IllegalStateException("not run: interrupted");
+                            }
+                            return interruption.closeOnInterrupt(platforms.open(
+                                    strategyTopology,
+                                    states.resolve(strategyTopology.strategy().id()),
+                                    true,
+                                    options.progress()::line));
+                        },
+                        options);
                 return result.exitStatus();
             } finally {
                 Files.deleteIfExists(states);
@@ -201,14 +238,24 @@ final class DrillCommand implements Runnable {
 
     private static void summary(PrintWriter out, DrillReport report, Path dir) {
         out.println();
-        out.println("Drill " + report.drill() + ": " + report.verdict() + (report.verdictReason() == null ? "" : " — " + report.verdictReason()));
+        out.println("Drill " + report.drill() + ": " + report.verdict()
+                + (report.verdictReason() == null ? "" : " — " + report.verdictReason()));
         for (DrillReport.Objective objective : report.objectives()) {
-            out.printf("  %-7s %-4s measured %-16s target %-8s %s%n", objective.name().toUpperCase(Locale.ROOT), objective.verdict(),
-                    objective.measured(), objective.target(), objective.detail() == null ? "" : objective.detail());
+            out.printf(
+                    "  %-7s %-4s measured %-16s target %-8s %s%n",
+                    objective.name().toUpperCase(Locale.ROOT),
+                    objective.verdict(),
+                    objective.measured(),
+                    objective.target(),
+                    objective.detail() == null ? "" : objective.detail());
         }
         if (report.writes().lost() != null) {
-            out.printf("  writes: %d acknowledged, %d lost, %d in doubt (writer %s)%n", report.writes().acknowledged(),
-                    report.writes().lost(), report.writes().inDoubt(), report.writes().writer());
+            out.printf(
+                    "  writes: %d acknowledged, %d lost, %d in doubt (writer %s)%n",
+                    report.writes().acknowledged(),
+                    report.writes().lost(),
+                    report.writes().inDoubt(),
+                    report.writes().writer());
         }
         out.println("  report: " + dir.resolve("report.html"));
         out.flush();

@@ -30,7 +30,8 @@ final class DrillSession implements StrategyComparison.Session {
         this(platform, ownEnvironment, null, progress);
     }
 
-    private DrillSession(Platform platform, boolean ownEnvironment, StateDir discardOnClose, Consumer<String> progress) {
+    private DrillSession(
+            Platform platform, boolean ownEnvironment, StateDir discardOnClose, Consumer<String> progress) {
         this.platform = platform;
         this.ownEnvironment = ownEnvironment;
         this.discardOnClose = discardOnClose;
@@ -53,11 +54,16 @@ final class DrillSession implements StrategyComparison.Session {
         if (fresh) {
             EnvironmentFiles.discard(dir);
         }
-        progress.accept("starting " + (fresh ? "a fresh" : "an") + " environment (" + topology.strategy().id() + ") in " + dir.root()
-                + (fresh ? "" : ", since none runs there") + "; it stops at the end");
+        progress.accept("starting " + (fresh ? "a fresh" : "an") + " environment ("
+                + topology.strategy().id() + ") in " + dir.root() + (fresh ? "" : ", since none runs there")
+                + "; it stops at the end");
         long started = System.nanoTime();
-        LocalPlatform platform = LocalPlatform.startOwn(LocalPlatform.onFreePorts(topology), dir, line -> progress.accept("  ▸ " + line));
-        progress.accept(String.format(Locale.ROOT, "environment up in %.1f s; endpoint %s", (System.nanoTime() - started) / 1e9,
+        LocalPlatform platform = LocalPlatform.startOwn(
+                LocalPlatform.onFreePorts(topology), dir, line -> progress.accept("  ▸ " + line));
+        progress.accept(String.format(
+                Locale.ROOT,
+                "environment up in %.1f s; endpoint %s",
+                (System.nanoTime() - started) / 1e9,
                 platform.endpoint()));
         return new DrillSession(platform, true, fresh ? dir : null, progress);
     }
@@ -68,8 +74,9 @@ final class DrillSession implements StrategyComparison.Session {
      * user's: closing the session leaves it as the drill and its rollbacks left it.
      */
     static DrillSession azure(Topology topology, AzureTarget target, Consumer<String> progress) {
-        progress.accept("connecting to the deployment of " + topology.name() + " in resource group " + target.resourceGroup()
-                + " of subscription " + target.subscriptionId() + " (" + target.armEndpoint() + ")");
+        progress.accept(
+                "connecting to the deployment of " + topology.name() + " in resource group " + target.resourceGroup()
+                        + " of subscription " + target.subscriptionId() + " (" + target.armEndpoint() + ")");
         return new DrillSession(AzurePlatform.connect(topology, target, progress), false, progress);
     }
 
@@ -96,7 +103,8 @@ final class DrillSession implements StrategyComparison.Session {
         progress.accept("stopping the environment started for the drill");
         long started = System.nanoTime();
         platform.close();
-        progress.accept(String.format(Locale.ROOT, "environment stopped in %.1f s", (System.nanoTime() - started) / 1e9));
+        progress.accept(
+                String.format(Locale.ROOT, "environment stopped in %.1f s", (System.nanoTime() - started) / 1e9));
         if (discardOnClose != null) {
             EnvironmentFiles.discard(discardOnClose);
         }

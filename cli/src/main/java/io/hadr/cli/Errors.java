@@ -15,7 +15,8 @@ final class Errors {
             if (topology.problems().size() == 1) {
                 return topology.getMessage();
             }
-            return "the topology has " + topology.problems().size() + " problems:\n  " + topology.getMessage().replace("\n", "\n  ");
+            return "the topology has " + topology.problems().size() + " problems:\n  "
+                    + topology.getMessage().replace("\n", "\n  ");
         }
         String message = e.getMessage();
         if (message == null || message.isBlank()) {

@@ -11,8 +11,9 @@ final class FailoverView {
     private FailoverView() {}
 
     static void print(FailoverResult result, PrintWriter out) {
-        out.printf("%s failover: %s is now primary (was %s)%n", result.performed().word(), result.newPrimary(),
-                result.oldPrimary());
+        out.printf(
+                "%s failover: %s is now primary (was %s)%n",
+                result.performed().word(), result.newPrimary(), result.oldPrimary());
         out.println("  " + phases(result));
         if (result.fallbackReason() != null && !result.fallbackReason().isEmpty()) {
             out.println("  planned failover was not possible: " + result.fallbackReason());

@@ -19,7 +19,8 @@ import picocli.CommandLine.ScopeType;
         name = "hadr",
         mixinStandardHelpOptions = true,
         versionProvider = Hadr.Version.class,
-        description = "Run one web application in two regions behind a global front door, and prove that it survives disasters.",
+        description =
+                "Run one web application in two regions behind a global front door, and prove that it survives disasters.",
         subcommands = {
             DemoCommand.class,
             UpCommand.class,

@@ -29,30 +29,35 @@ final class Interruption implements AutoCloseable {
      * @param deadline how long the hook waits for the drill's rollbacks and reports
      */
     Interruption(PrintWriter out, Duration deadline) {
-        hook = new Thread(() -> {
-            requested = true;
-            out.println();
-            out.println("hadr: interrupted: aborting the drill; its rollbacks run and its report is written (up to "
-                    + deadline.toMinutes() + " min; kill -9 ends hadr at once, and what it started with it)");
-            out.flush();
-            command.interrupt();
-            try {
-                if (!finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                    out.println("hadr: the drill did not end within " + deadline.toMinutes() + " min; stopping what it started");
+        hook = new Thread(
+                () -> {
+                    requested = true;
+                    out.println();
+                    out.println(
+                            "hadr: interrupted: aborting the drill; its rollbacks run and its report is written (up to "
+                                    + deadline.toMinutes()
+                                    + " min; kill -9 ends hadr at once, and what it started with it)");
                     out.flush();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            for (AutoCloseable closeable : toClose) {
-                try {
-                    closeable.close();
-                } catch (Exception e) {
-                    out.println("hadr: " + Errors.describe(e));
-                    out.flush();
-                }
-            }
-        }, "hadr-interrupted");
+                    command.interrupt();
+                    try {
+                        if (!finished.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                            out.println("hadr: the drill did not end within " + deadline.toMinutes()
+                                    + " min; stopping what it started");
+                            out.flush();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    for (AutoCloseable closeable : toClose) {
+                        try {
+                            closeable.close();
+                        } catch (Exception e) {
+                            out.println("hadr: " + Errors.describe(e));
+                            out.flush();
+                        }
+                    }
+                },
+                "hadr-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

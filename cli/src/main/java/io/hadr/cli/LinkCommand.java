@@ -8,16 +8,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "link", mixinStandardHelpOptions = true,
-        description = {"The local environment's link between the regions: replication, seeding and every",
+@Command(
+        name = "link",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The local environment's link between the regions: replication, seeding and every",
             "app connection to the other region's database server go through it.",
             "  latency D   every byte takes D one way (topology: local.interRegionLatency, default 10ms)",
             "  partition   nothing crosses; connections stall (bytes held, nothing reset) and",
             "              PostgreSQL's own timeouts act; async replication falls behind",
             "  heal        held bytes flow again; the latency stays",
-            "Without a subcommand (or with status): the link now."},
-        subcommands = {LinkCommand.Latency.class, LinkCommand.Partition.class, LinkCommand.Heal.class,
-            LinkCommand.Status.class})
+            "Without a subcommand (or with status): the link now."
+        },
+        subcommands = {
+            LinkCommand.Latency.class,
+            LinkCommand.Partition.class,
+            LinkCommand.Heal.class,
+            LinkCommand.Status.class
+        })
 final class LinkCommand extends ControlCommand {
 
     /** The link's largest one-way latency, as the topology allows it. */
@@ -46,7 +54,9 @@ final class LinkCommand extends ControlCommand {
         }
     }
 
-    @Command(name = "latency", mixinStandardHelpOptions = true,
+    @Command(
+            name = "latency",
+            mixinStandardHelpOptions = true,
             description = "Set the one-way latency, e.g. 10ms, 50ms, 1s (0ms to 10s).")
     static final class Latency extends Change {
         @Parameters(paramLabel = "DURATION", description = "One way, like 10ms or 1s.")
@@ -61,14 +71,16 @@ final class LinkCommand extends ControlCommand {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
             if (oneWay.isNegative() || oneWay.compareTo(MAX_LATENCY) > 0) {
-                throw new ParameterException(spec.commandLine(), "the link's latency is 0ms to 10s one way, but "
-                        + duration + " was given");
+                throw new ParameterException(
+                        spec.commandLine(), "the link's latency is 0ms to 10s one way, but " + duration + " was given");
             }
             return new LinkFault.Latency(oneWay);
         }
     }
 
-    @Command(name = "partition", mixinStandardHelpOptions = true,
+    @Command(
+            name = "partition",
+            mixinStandardHelpOptions = true,
             description = "Cut the link: nothing crosses until 'hadr link heal'.")
     static final class Partition extends Change {
         @Override
@@ -85,7 +97,10 @@ final class LinkCommand extends ControlCommand {
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, description = "Latency, partition and traffic of the link.")
+    @Command(
+            name = "status",
+            mixinStandardHelpOptions = true,
+            description = "Latency, partition and traffic of the link.")
     static final class Status extends ControlCommand {
         @Option(names = "--json", description = "Print JSON for programs.")
         boolean json;

@@ -26,6 +26,7 @@ abstract class RegionActionCommand<R> extends ControlCommand {
     @Override
     public Integer call() throws Exception {
         check();
-        return print(json, act(client(), region), (result, out) -> describe(result).forEach(out::println));
+        return print(
+                json, act(client(), region), (result, out) -> describe(result).forEach(out::println));
     }
 }

@@ -5,11 +5,13 @@ import io.hadr.local.ControlClient;
 import io.hadr.local.RegionActionResult;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "region", mixinStandardHelpOptions = true,
+@Command(
+        name = "region",
+        mixinStandardHelpOptions = true,
         description = "Take a whole region away at once, or bring it back.",
         subcommands = {RegionCommand.Down.class, RegionCommand.Up.class})
 final class RegionCommand implements Runnable {
@@ -41,7 +43,9 @@ final class RegionCommand implements Runnable {
         }
     }
 
-    @Command(name = "down", mixinStandardHelpOptions = true,
+    @Command(
+            name = "down",
+            mixinStandardHelpOptions = true,
             description = "SIGKILL the region's apps and database server, the way a region disappears.")
     static final class Down extends Action {
         Down() {
@@ -49,7 +53,9 @@ final class RegionCommand implements Runnable {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true,
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
             description = "Bring the region back; a former primary rejoins as the secondary.")
     static final class Up extends Action {
         Up() {

@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 /** {@code --state-dir}, shared by the commands that act on an environment. */
 final class StateDirOption {
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".hadr",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            defaultValue = ".hadr",
             description = "Where the environment keeps its logs, data and control file (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 

@@ -3,7 +3,9 @@ package io.hadr.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
         description = "Show the running environment: endpoint, front door id, regions, apps, origins and the database.")
 final class StatusCommand extends ControlCommand {
 

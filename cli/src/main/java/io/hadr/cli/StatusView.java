@@ -31,29 +31,57 @@ final class StatusView {
     }
 
     static void print(EnvironmentStatus status, PrintWriter out, Clock clock) {
-        out.printf("hadr · %s · %s · topology: %s · pid %s · up since %s%n", status.name(), status.strategy(),
-                status.topology(), orDash(status.pid()), orDash(status.startedAt()));
+        out.printf(
+                "hadr · %s · %s · topology: %s · pid %s · up since %s%n",
+                status.name(), status.strategy(), status.topology(), orDash(status.pid()), orDash(status.startedAt()));
         out.println("endpoint: " + (status.endpoint() == null ? "(none)" : status.endpoint())
-                + (status.frontDoorId() == null ? "" : " · front door id " + status.frontDoorId()
-                        + " (send it as X-Azure-FDID to reach an app directly)"));
+                + (status.frontDoorId() == null
+                        ? ""
+                        : " · front door id " + status.frontDoorId()
+                                + " (send it as X-Azure-FDID to reach an app directly)"));
         out.println();
 
-        Table table = new Table("REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "RESTARTS", "ORIGIN", "PROBES", "SERVED");
+        Table table = new Table(
+                "REGION", "NAME", "ROLE", "APP", "STATE", "URL", "PID", "RESTARTS", "ORIGIN", "PROBES", "SERVED");
         List<String> notes = new ArrayList<>();
         for (RegionStatus region : status.regions()) {
             OriginStatus origin = region.origin();
-            String originText = origin == null ? "-" : "p" + origin.priority() + " w" + origin.weight() + " "
-                    + (!origin.enabled() ? "disabled" : origin.healthy() ? "healthy" : "UNHEALTHY");
+            String originText = origin == null
+                    ? "-"
+                    : "p" + origin.priority() + " w" + origin.weight() + " "
+                            + (!origin.enabled() ? "disabled" : origin.healthy() ? "healthy" : "UNHEALTHY");
             String probes = origin == null ? "-" : String.join(" ", origin.probes());
             String served = origin == null ? "-" : Long.toString(origin.requestsServed());
             if (region.apps().isEmpty()) {
-                table.row(region.id(), region.displayName(), region.role(), "-", "-", "-", "-", "-", originText, probes, served);
-                notes.add(region.id() + " runs no app instance (scaled to 0, as a warm or cold standby); 'hadr app scale "
-                        + region.id() + " N' starts N");
+                table.row(
+                        region.id(),
+                        region.displayName(),
+                        region.role(),
+                        "-",
+                        "-",
+                        "-",
+                        "-",
+                        "-",
+                        originText,
+                        probes,
+                        served);
+                notes.add(
+                        region.id() + " runs no app instance (scaled to 0, as a warm or cold standby); 'hadr app scale "
+                                + region.id() + " N' starts N");
             }
             for (AppStatus app : region.apps()) {
-                table.row(region.id(), region.displayName(), region.role(), app.id(), app.state(), app.url(), orDash(app.pid()),
-                        Integer.toString(app.restarts()), originText, probes, served);
+                table.row(
+                        region.id(),
+                        region.displayName(),
+                        region.role(),
+                        app.id(),
+                        app.state(),
+                        app.url(),
+                        orDash(app.pid()),
+                        Integer.toString(app.restarts()),
+                        originText,
+                        probes,
+                        served);
                 note(region, app, clock.instant()).ifPresent(notes::add);
             }
         }
@@ -112,49 +140,79 @@ final class StatusView {
         private DatabaseView() {}
 
         static void print(DatabaseStatus db, PrintWriter out) {
-            out.printf("database: %sprimary %s, secondary %s, %s replication%s, lag %s, failover policy %s%n",
-                    db.state() == null ? "" : db.state() + ", ", db.primary(), db.secondary() == null ? "(none)" : db.secondary(),
-                    db.replication(), "sync".equals(db.replication()) && !db.synchronousCommit() ? " (committing alone)" : "",
-                    lag(db), db.failoverPolicy());
+            out.printf(
+                    "database: %sprimary %s, secondary %s, %s replication%s, lag %s, failover policy %s%n",
+                    db.state() == null ? "" : db.state() + ", ",
+                    db.primary(),
+                    db.secondary() == null ? "(none)" : db.secondary(),
+                    db.replication(),
+                    "sync".equals(db.replication()) && !db.synchronousCommit() ? " (committing alone)" : "",
+                    lag(db),
+                    db.failoverPolicy());
             if (db.primaryUnreachableSince() != null) {
                 out.printf("  ! the primary has not answered since %s%n", db.primaryUnreachableSince());
             }
             if (db.listeners() == null || db.listeners().isEmpty()) {
-                out.printf("  read-write listener %s -> %s, read-only listener %s -> %s%n",
-                        db.readWriteListener(), orNone(db.readWriteTarget()), db.readOnlyListener(), orNone(db.readOnlyTarget()));
+                out.printf(
+                        "  read-write listener %s -> %s, read-only listener %s -> %s%n",
+                        db.readWriteListener(),
+                        orNone(db.readWriteTarget()),
+                        db.readOnlyListener(),
+                        orNone(db.readOnlyTarget()));
             } else {
                 Table listeners = new Table("  LISTENER", "FOR APPS IN", "ADDRESS", "LEADS TO", "CONNECTIONS");
                 for (ListenerStatus listener : db.listeners()) {
-                    listeners.row("  " + listener.name(), listener.region(), listener.address(),
-                            listener.target() == null ? "(none)" : listener.target() + (listener.crossesLink() ? " (across the link)" : ""),
+                    listeners.row(
+                            "  " + listener.name(),
+                            listener.region(),
+                            listener.address(),
+                            listener.target() == null
+                                    ? "(none)"
+                                    : listener.target() + (listener.crossesLink() ? " (across the link)" : ""),
                             Integer.toString(listener.connections()));
                 }
                 listeners.print(out);
             }
-            Table table = new Table("  SERVER", "ROLE", "STATE", "PORT", "PID", "TIMELINE", "REPLAY LSN", "STREAMING", "RESTARTS");
+            Table table = new Table(
+                    "  SERVER", "ROLE", "STATE", "PORT", "PID", "TIMELINE", "REPLAY LSN", "STREAMING", "RESTARTS");
             for (ServerStatus server : db.servers()) {
-                table.row("  " + server.name(), server.role(), server.state(), orDash(server.port()), orDash(server.pid()),
-                        orDash(server.timeline()), orDash(server.replayLsn()), orDash(server.streaming()),
+                table.row(
+                        "  " + server.name(),
+                        server.role(),
+                        server.state(),
+                        orDash(server.port()),
+                        orDash(server.pid()),
+                        orDash(server.timeline()),
+                        orDash(server.replayLsn()),
+                        orDash(server.streaming()),
                         Integer.toString(server.restarts()));
             }
             table.print(out);
             ReplicationStatus replication = db.replicationFromPrimary();
             if (replication != null) {
-                out.printf("  replication seen by the primary: %s, current %s, sent %s, flushed %s, replayed %s%s%s%n",
-                        replication.connected() ? "connected (" + orDash(replication.walSenderState()) + ")" : "NOT CONNECTED",
-                        orDash(replication.currentLsn()), orDash(replication.sentLsn()), orDash(replication.flushLsn()),
+                out.printf(
+                        "  replication seen by the primary: %s, current %s, sent %s, flushed %s, replayed %s%s%s%n",
+                        replication.connected()
+                                ? "connected (" + orDash(replication.walSenderState()) + ")"
+                                : "NOT CONNECTED",
+                        orDash(replication.currentLsn()),
+                        orDash(replication.sentLsn()),
+                        orDash(replication.flushLsn()),
                         orDash(replication.replayLsn()),
                         replication.replayLagMs() == null ? "" : ", replay lag " + replication.replayLagMs() + " ms",
-                        replication.sinceLastReplyMs() == null ? "" : ", last reply " + Deadline.seconds(
-                                Duration.ofMillis(replication.sinceLastReplyMs())) + " ago");
+                        replication.sinceLastReplyMs() == null
+                                ? ""
+                                : ", last reply " + Deadline.seconds(Duration.ofMillis(replication.sinceLastReplyMs()))
+                                        + " ago");
             }
             for (ServerStatus server : db.servers()) {
                 note(server).ifPresent(note -> out.println("  ! " + note));
             }
             if (db.lastFailover() != null) {
                 var last = db.lastFailover();
-                out.printf("  last failover: %s, %s -> %s: %s%n", last.performed().word(), last.oldPrimary(),
-                        last.newPrimary(), FailoverView.phases(last));
+                out.printf(
+                        "  last failover: %s, %s -> %s: %s%n",
+                        last.performed().word(), last.oldPrimary(), last.newPrimary(), FailoverView.phases(last));
             }
             if (db.backups() != null) {
                 BackupView.printSummary(db.backups(), out);
@@ -165,7 +223,8 @@ final class StatusView {
         private static java.util.Optional<String> note(ServerStatus server) {
             if (server.crashLooping()) {
                 return java.util.Optional.of("database server " + server.name() + " crashed too often in a short while"
-                        + " and is no longer restarted (last crash " + orDash(server.lastCrashAt()) + "); find the cause in "
+                        + " and is no longer restarted (last crash " + orDash(server.lastCrashAt())
+                        + "); find the cause in "
                         + server.log() + ", then 'hadr region up " + server.name() + "'");
             }
             if ("unresponsive".equals(server.state())) {
@@ -201,17 +260,33 @@ final class StatusView {
         static String line(LinkStatus link) {
             StringBuilder line = new StringBuilder("link");
             if (link.directions().size() == 2) {
-                line.append(' ').append(link.directions().get(0).from()).append(" <-> ").append(link.directions().get(0).to());
+                line.append(' ')
+                        .append(link.directions().get(0).from())
+                        .append(" <-> ")
+                        .append(link.directions().get(0).to());
             }
             line.append(": ").append(latency(link)).append(" one way, ");
-            line.append(link.partitioned() ? "PARTITIONED" + (link.partitionedSince() == null ? ""
-                    : " since " + link.partitionedSince()) + " (nothing crosses; 'hadr link heal' ends it)" : "whole");
-            line.append(", ").append(link.connections()).append(" connection").append(link.connections() == 1 ? "" : "s");
+            line.append(
+                    link.partitioned()
+                            ? "PARTITIONED"
+                                    + (link.partitionedSince() == null ? "" : " since " + link.partitionedSince())
+                                    + " (nothing crosses; 'hadr link heal' ends it)"
+                            : "whole");
+            line.append(", ")
+                    .append(link.connections())
+                    .append(" connection")
+                    .append(link.connections() == 1 ? "" : "s");
             for (LinkDirection direction : link.directions()) {
-                line.append("; ").append(direction.from()).append(" -> ").append(direction.to()).append(' ')
-                        .append(bytes(direction.deliveredBytes())).append(" delivered");
+                line.append("; ")
+                        .append(direction.from())
+                        .append(" -> ")
+                        .append(direction.to())
+                        .append(' ')
+                        .append(bytes(direction.deliveredBytes()))
+                        .append(" delivered");
                 if (direction.pendingBytes() > 0) {
-                    line.append(", ").append(bytes(direction.pendingBytes()))
+                    line.append(", ")
+                            .append(bytes(direction.pendingBytes()))
                             .append(link.partitioned() ? " held" : " on the way");
                 }
             }
@@ -224,7 +299,8 @@ final class StatusView {
 
         private static String latency(LinkStatus link) {
             double ms = link.latencyMs();
-            return ms == Math.rint(ms) ? String.format(java.util.Locale.ROOT, "%.0f ms", ms)
+            return ms == Math.rint(ms)
+                    ? String.format(java.util.Locale.ROOT, "%.0f ms", ms)
                     : String.format(java.util.Locale.ROOT, "%.2f ms", ms);
         }
 

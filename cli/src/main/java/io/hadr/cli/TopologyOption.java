@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 /** {@code -f FILE}: the topology; without it hadr.yaml in the working directory, else the built-in one. */
 final class TopologyOption {
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
             description = "Topology file (default: ./hadr.yaml if present, else the built-in two-region topology).")
     Path file;
 

@@ -21,13 +21,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Bring up both regions on this machine.",
-            "Runs in the foreground (Ctrl-C stops everything) unless --detach is given."})
+@Command(
+        name = "up",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Bring up both regions on this machine.",
+            "Runs in the foreground (Ctrl-C stops everything) unless --detach is given."
+        })
 final class UpCommand implements Callable<Integer> {
 
     /** How long a detached start may take before the parent gives up waiting (the environment keeps trying). */
@@ -42,8 +46,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Start in the background and return once everything is up.")
     boolean detach;
 
-    @Option(names = "--pg-bin", paramLabel = "DIR",
-            description = "Use this PostgreSQL's bin directory (initdb, postgres) instead of the bundled PostgreSQL 17.")
+    @Option(
+            names = "--pg-bin",
+            paramLabel = "DIR",
+            description =
+                    "Use this PostgreSQL's bin directory (initdb, postgres) instead of the bundled PostgreSQL 17.")
     Path pgBin;
 
     /** Set on the background process that --detach starts. */
@@ -67,24 +74,32 @@ final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long started = System.nanoTime();
         CountDownLatch stopRequested = new CountDownLatch(1);
-        HostedEnvironment hosted = HostedEnvironment.start(dir, () -> {
-            Logging.toFile(dir.logs().resolve("hadr.log"));
-            out.printf("hadr %s · %s · topology: %s · state: %s%n", Hadr.version(), t.strategy().id(), t.source(),
-                    dir.root());
-            out.flush();
-            Path appJar = AppJar.locate(dir);
-            io.hadr.geodb.PostgresBinaries binaries = pgBin == null
-                    ? io.hadr.geodb.PostgresBinaries.bundled() : io.hadr.geodb.PostgresBinaries.system(pgBin.toAbsolutePath());
-            return LocalEnvironment.start(t, dir, appJar, binaries, line -> {
-                out.println("  ▸ " + line);
-                out.flush();
-            });
-        }, t.local().controlPort(), stopRequested::countDown);
+        HostedEnvironment hosted = HostedEnvironment.start(
+                dir,
+                () -> {
+                    Logging.toFile(dir.logs().resolve("hadr.log"));
+                    out.printf(
+                            "hadr %s · %s · topology: %s · state: %s%n",
+                            Hadr.version(), t.strategy().id(), t.source(), dir.root());
+                    out.flush();
+                    Path appJar = AppJar.locate(dir);
+                    io.hadr.geodb.PostgresBinaries binaries = pgBin == null
+                            ? io.hadr.geodb.PostgresBinaries.bundled()
+                            : io.hadr.geodb.PostgresBinaries.system(pgBin.toAbsolutePath());
+                    return LocalEnvironment.start(t, dir, appJar, binaries, line -> {
+                        out.println("  ▸ " + line);
+                        out.flush();
+                    });
+                },
+                t.local().controlPort(),
+                stopRequested::countDown);
         Runnable stopAll = () -> stop(out, hosted);
-        Thread hook = new Thread(() -> {
-            stopRequested.countDown();
-            stopAll.run();
-        }, "hadr-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stopRequested.countDown();
+                    stopAll.run();
+                },
+                "hadr-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         out.printf(Locale.ROOT, "environment up in %.1f s%n%n", (System.nanoTime() - started) / 1e9);
@@ -125,7 +140,8 @@ final class UpCommand implements Callable<Integer> {
     private int startDetached(Topology t, StateDir dir) throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         if (dir.isLocked()) {
-            throw LocalEnvironmentException.alreadyRunning(dir, dir.readControl().map(StateDir.ControlFile::pid).orElse(-1L));
+            throw LocalEnvironmentException.alreadyRunning(
+                    dir, dir.readControl().map(StateDir.ControlFile::pid).orElse(-1L));
         }
         Files.createDirectories(dir.logs());
         Path log = dir.logs().resolve("environment.log");
@@ -136,8 +152,14 @@ final class UpCommand implements Callable<Integer> {
             command.add("/usr/bin/setsid");
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Hadr.class.getName(), "up",
-                "--detached-child", "--state-dir", dir.root().toString()));
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Hadr.class.getName(),
+                "up",
+                "--detached-child",
+                "--state-dir",
+                dir.root().toString()));
         if (topology.file != null) {
             command.addAll(List.of("-f", topology.file.toAbsolutePath().toString()));
         }
@@ -158,8 +180,8 @@ final class UpCommand implements Callable<Integer> {
             offset = echoNewLines(log, offset, out);
             if (!child.isAlive()) {
                 echoNewLines(log, offset, out);
-                throw new LocalEnvironmentException("the environment exited with code " + child.exitValue()
-                        + " while starting; see " + log);
+                throw new LocalEnvironmentException(
+                        "the environment exited with code " + child.exitValue() + " while starting; see " + log);
             }
             if (readyMarkerSeen(log, logStart)) {
                 ControlClient client = ControlClient.connect(dir);
@@ -167,14 +189,17 @@ final class UpCommand implements Callable<Integer> {
                 StatusView.print(client.status(), out);
                 out.println();
                 out.println("running in the background; stop it with 'hadr down'"
-                        + (dir.root().equals(Path.of(".hadr").toAbsolutePath().normalize()) ? "" : " --state-dir " + dir.root()));
+                        + (dir.root().equals(Path.of(".hadr").toAbsolutePath().normalize())
+                                ? ""
+                                : " --state-dir " + dir.root()));
                 out.flush();
                 return 0;
             }
             Thread.sleep(100);
         }
         throw new LocalEnvironmentException("the environment is not ready after " + DETACHED_START_DEADLINE.toMinutes()
-                + " minutes; it is still running as pid " + child.pid() + ": see " + log + ", or stop it with 'hadr down'");
+                + " minutes; it is still running as pid " + child.pid() + ": see " + log
+                + ", or stop it with 'hadr down'");
     }
 
     private static boolean readyMarkerSeen(Path log, long from) throws IOException {

@@ -2,8 +2,8 @@ package io.hadr.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 @Command(name = "version", description = "Print hadr's version.")
 final class VersionCommand implements Callable<Integer> {

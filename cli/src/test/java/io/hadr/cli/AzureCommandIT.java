@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hadr.azure.AzurePlatform;
 import io.hadr.azure.AzureResources;
+import io.hadr.azure.fake.FakeArm;
+import io.hadr.azure.fake.FakeAzure;
 import io.hadr.core.platform.AppAction;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.topology.TopologyLoader;
-import io.hadr.azure.fake.FakeArm;
-import io.hadr.azure.fake.FakeAzure;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,24 +93,33 @@ class AzureCommandIT {
     }
 
     private Result hadr(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djavax.net.ssl.trustStore=" + azure.arm().certificate().trustStore(),
                 "-Djavax.net.ssl.trustStorePassword=" + io.hadr.azure.fake.TestCertificate.PASSWORD,
                 "-Djavax.net.ssl.trustStoreType=PKCS12",
-                "-jar", Cli.jar().toString()));
+                "-jar",
+                Cli.jar().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(workDir, "out", ".txt");
         Path err = Files.createTempFile(workDir, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().remove("AZURE_SUBSCRIPTION_ID");
         builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IllegalStateException("hadr " + String.join(" ", args) + " did not finish within 5 minutes:\n" + Files.readString(out));
+            throw new IllegalStateException(
+                    "hadr " + String.join(" ", args) + " did not finish within 5 minutes:\n" + Files.readString(out));
         }
-        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Result(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -121,10 +130,14 @@ class AzureCommandIT {
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(second.exitCode()).as(second.toString()).isZero();
         for (String file : List.of("azuredeploy.json", "azuredeploy.parameters.json")) {
-            assertThat(Files.readAllBytes(workDir.resolve("one").resolve(file))).isEqualTo(Files.readAllBytes(workDir.resolve("two").resolve(file)));
+            assertThat(Files.readAllBytes(workDir.resolve("one").resolve(file)))
+                    .isEqualTo(Files.readAllBytes(workDir.resolve("two").resolve(file)));
         }
-        assertThat(Files.readString(workDir.resolve("one/azuredeploy.json"))).contains("\"Microsoft.Sql/servers/failoverGroups\"");
-        assertThat(first.out()).contains("(17 resources)").contains("local-only: frontDoor.retryOnNextOrigin")
+        assertThat(Files.readString(workDir.resolve("one/azuredeploy.json")))
+                .contains("\"Microsoft.Sql/servers/failoverGroups\"");
+        assertThat(first.out())
+                .contains("(17 resources)")
+                .contains("local-only: frontDoor.retryOnNextOrigin")
                 .contains("az deployment group create");
     }
 
@@ -135,13 +148,19 @@ class AzureCommandIT {
         Result up = hadr(env, "azure", "up", "--timeout", "PT2M");
 
         assertThat(up.exitCode()).as(up.toString()).isZero();
-        assertThat(up.out()).contains("resource group " + GROUP + " created in centralindia")
+        assertThat(up.out())
+                .contains("resource group " + GROUP + " created in centralindia")
                 .contains("created Microsoft.Sql/servers/failoverGroups")
                 .contains("SQL administrator password generated")
-                .contains("endpoint https://127.0.0.1:").contains("answers from Central India")
-                .contains("REGION").contains("centralindia").contains("p2 w1000 enabled");
-        assertThat(Files.readString(workDir.resolve(".hadr/azure-sql-password")).strip()).hasSize(24);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workDir.resolve(".hadr/azure-sql-password"))))
+                .contains("endpoint https://127.0.0.1:")
+                .contains("answers from Central India")
+                .contains("REGION")
+                .contains("centralindia")
+                .contains("p2 w1000 enabled");
+        assertThat(Files.readString(workDir.resolve(".hadr/azure-sql-password")).strip())
+                .hasSize(24);
+        assertThat(PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(workDir.resolve(".hadr/azure-sql-password"))))
                 .isEqualTo("rw-------");
 
         Result status = hadr(env, "azure", "status", "--json");
@@ -153,7 +172,8 @@ class AzureCommandIT {
         assertThat(json.path("endpoint").asText()).startsWith("https://127.0.0.1:");
 
         // A drill's steps through the Platform the drill engine will use, against the same deployment.
-        AzurePlatform platform = new AzurePlatform(TopologyLoader.builtIn(), azure.target(GROUP), azure.client(), line -> { });
+        AzurePlatform platform =
+                new AzurePlatform(TopologyLoader.builtIn(), azure.target(GROUP), azure.client(), line -> {});
         AzureResources names = platform.resources();
         assertThat(azure.arm().upload(names.region("centralindia").site())).hasSizeGreaterThan(1_000_000);
         platform.app("centralindia", AppAction.STOP);
@@ -174,7 +194,9 @@ class AzureCommandIT {
         Result down = hadr(env, "azure", "down", "--yes");
 
         assertThat(down.exitCode()).as(down.toString()).isZero();
-        assertThat(down.out()).contains("Microsoft.Sql/servers/failoverGroups").contains("deleting resource group " + GROUP);
+        assertThat(down.out())
+                .contains("Microsoft.Sql/servers/failoverGroups")
+                .contains("deleting resource group " + GROUP);
         assertThat(azure.arm().resourceGroupExists(GROUP)).isFalse();
         assertThat(hadr(env, "azure", "down", "--yes").out()).contains("nothing to delete");
     }
@@ -211,20 +233,36 @@ class AzureCommandIT {
         JsonNode report = JSON.readTree(workDir.resolve("cycle/report.json").toFile());
         assertThat(report.path("platform").asText()).isEqualTo("azure");
         assertThat(report.path("verdict").asText()).isEqualTo("PASS");
-        assertThat(report.path("steps")).allSatisfy(step -> assertThat(step.path("status").asText()).as(step.toString()).isEqualTo("done"));
-        assertThat(azure.arm().requests()).filteredOn(r -> r.startsWith("POST ") && r.endsWith("/stop")).hasSize(1);
-        assertThat(azure.arm().requests()).filteredOn(r -> r.startsWith("POST ") && r.endsWith("/failover")).hasSize(2);
+        assertThat(report.path("steps"))
+                .allSatisfy(step -> assertThat(step.path("status").asText())
+                        .as(step.toString())
+                        .isEqualTo("done"));
+        assertThat(azure.arm().requests())
+                .filteredOn(r -> r.startsWith("POST ") && r.endsWith("/stop"))
+                .hasSize(1);
+        assertThat(azure.arm().requests())
+                .filteredOn(r -> r.startsWith("POST ") && r.endsWith("/failover"))
+                .hasSize(2);
         JsonNode status = JSON.readTree(hadr(env, "azure", "status", "--json").out());
         assertThat(status.path("database").path("primary").asText()).isEqualTo("centralindia");
         assertThat(cycle.out()).contains("connecting to the deployment of hadr in resource group " + GROUP);
-        JsonNode notApplicable = JSON.readTree(workDir.resolve("region-outage/report.json").toFile());
-        assertThat(notApplicable.path("verdict").asText()).as(regionOutage.toString()).isEqualTo("NOT_APPLICABLE");
-        assertThat(notApplicable.path("verdictReason").asText()).contains("the azure platform cannot").contains("region");
+        JsonNode notApplicable =
+                JSON.readTree(workDir.resolve("region-outage/report.json").toFile());
+        assertThat(notApplicable.path("verdict").asText())
+                .as(regionOutage.toString())
+                .isEqualTo("NOT_APPLICABLE");
+        assertThat(notApplicable.path("verdictReason").asText())
+                .contains("the azure platform cannot")
+                .contains("region");
     }
 
     private String endpoint(AzurePlatform platform) throws Exception {
-        HttpClient client = HttpClient.newBuilder().sslContext(azure.arm().certificate().clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
-        return client.send(HttpRequest.newBuilder(platform.endpoint()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(azure.arm().certificate().clientContext())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        return client.send(HttpRequest.newBuilder(platform.endpoint()).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -236,9 +274,16 @@ class AzureCommandIT {
         Result noAz = hadr(azureEnvironment(false), "azure", "status");
 
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err().strip()).startsWith("hadr: no Azure subscription: pass --subscription or set AZURE_SUBSCRIPTION_ID").doesNotContain("\n");
+        assertThat(missing.err().strip())
+                .startsWith("hadr: no Azure subscription: pass --subscription or set AZURE_SUBSCRIPTION_ID")
+                .doesNotContain("\n");
         assertThat(noAz.exitCode()).as(noAz.toString()).isEqualTo(1);
-        assertThat(noAz.err().lines().filter(l -> l.startsWith("hadr: ")).findFirst().orElse(noAz.err()))
-                .contains("no Azure credentials").contains("az login");
+        assertThat(noAz.err()
+                        .lines()
+                        .filter(l -> l.startsWith("hadr: "))
+                        .findFirst()
+                        .orElse(noAz.err()))
+                .contains("no Azure credentials")
+                .contains("az login");
     }
 }

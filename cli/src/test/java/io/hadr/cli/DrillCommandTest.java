@@ -19,8 +19,9 @@ class DrillCommandTest {
         int exit = hadr.run("drill", "list");
 
         assertThat(exit).isZero();
-        assertThat(hadr.out()).contains("app-outage", "db-planned-failover", "db-forced-failover", "region-outage", "pitr",
-                "failback");
+        assertThat(hadr.out())
+                .contains(
+                        "app-outage", "db-planned-failover", "db-forced-failover", "region-outage", "pitr", "failback");
     }
 
     @Test
@@ -28,8 +29,13 @@ class DrillCommandTest {
         int exit = hadr.run("drill", "run", "db-forced-failover", "--dry-run", "--objective", "rpo=10s");
 
         assertThat(exit).as(hadr.err()).isZero();
-        assertThat(hadr.out()).contains("link partition", "region down primary", "primary centralindia Central India", "RPO 10s (command line)",
-                "nothing was done");
+        assertThat(hadr.out())
+                .contains(
+                        "link partition",
+                        "region down primary",
+                        "primary centralindia Central India",
+                        "RPO 10s (command line)",
+                        "nothing was done");
     }
 
     @Test
@@ -39,7 +45,8 @@ class DrillCommandTest {
         int exit = hadr.run("drill", "run", file.toString(), "--dry-run");
 
         assertThat(exit).isEqualTo(1);
-        assertThat(hadr.err()).contains(file + ":3: method[0]: 'app vanish primary': unknown app action 'vanish'", "1 problem");
+        assertThat(hadr.err())
+                .contains(file + ":3: method[0]: 'app vanish primary': unknown app action 'vanish'", "1 problem");
     }
 
     @Test

@@ -106,7 +106,8 @@ class DrillsOnLocalIT {
             """;
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     static Path workDir;
@@ -148,7 +149,9 @@ class DrillsOnLocalIT {
         Topology topology = TopologyLoader.load(workDir.resolve("hadr.yaml"));
         Map<String, String> expected = new HashMap<>();
         for (String name : BuiltInDrills.NAMES) {
-            expected.put(name, local.containsAll(needs(DrillRunner.load(name, topology), topology)) ? "PASS" : "NOT_APPLICABLE");
+            expected.put(
+                    name,
+                    local.containsAll(needs(DrillRunner.load(name, topology), topology)) ? "PASS" : "NOT_APPLICABLE");
         }
         Path reports = workDir.resolve("demo-reports");
         URI endpointBefore = URI.create(status().path("endpoint").asText());
@@ -164,12 +167,23 @@ class DrillsOnLocalIT {
                 switch (drill.path("drill").asText()) {
                     // Writes acknowledged by the primary while the link was cut never reached the
                     // secondary: the forced failover loses them, and the drill counts them.
-                    case "db-forced-failover" -> assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isPositive();
+                    case "db-forced-failover" ->
+                        assertThat(drill.path("lostWrites").asInt())
+                                .as(drill.toString())
+                                .isPositive();
                     // Writes acknowledged after the restore point are not in the restored database.
-                    case "pitr" -> assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isNotNegative();
-                    default -> assertThat(drill.path("lostWrites").asInt()).as(drill.toString()).isZero();
+                    case "pitr" ->
+                        assertThat(drill.path("lostWrites").asInt())
+                                .as(drill.toString())
+                                .isNotNegative();
+                    default ->
+                        assertThat(drill.path("lostWrites").asInt())
+                                .as(drill.toString())
+                                .isZero();
                 }
-                assertThat(drill.path("acknowledgedWrites").asLong()).as(drill.toString()).isPositive();
+                assertThat(drill.path("acknowledgedWrites").asLong())
+                        .as(drill.toString())
+                        .isPositive();
                 assertThat(reports.resolve(drill.path("report").asText())).isRegularFile();
             } else {
                 assertThat(drill.path("reason").asText()).as(drill.toString()).contains("the local platform cannot");
@@ -178,12 +192,20 @@ class DrillsOnLocalIT {
         assertThat(verdicts).as(demo.out()).isEqualTo(expected);
         assertThat(reports.resolve("index.html")).isRegularFile();
         assertThat(reports.resolve("junit.xml")).isRegularFile();
-        assertThat(demo.out()).contains("DRILL", "VERDICT", "RTO", "RPO", "nothing left running", reports.resolve("index.html").toString());
+        assertThat(demo.out())
+                .contains(
+                        "DRILL",
+                        "VERDICT",
+                        "RTO",
+                        "RPO",
+                        "nothing left running",
+                        reports.resolve("index.html").toString());
         Matcher state = Pattern.compile("state: (\\S+)").matcher(demo.out());
         assertThat(state.find()).as(demo.out()).isTrue();
         Path demoState = Path.of(state.group(1));
         assertThat(demoState).doesNotExist();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(demoState.toString())))
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains(demoState.toString())))
                 .isEmpty();
         // The environment that ran beside the demo was not touched.
         assertThat(URI.create(status().path("endpoint").asText())).isEqualTo(endpointBefore);
@@ -194,8 +216,15 @@ class DrillsOnLocalIT {
     void anObjectiveThatCannotBeMetFailsWithTheMeasuredValueAndExitStatusOne() throws Exception {
         Path reports = workDir.resolve("impossible");
 
-        Cli.Result run = cli.run(Duration.ofMinutes(4), "drill", "run", "both-origins-away.yaml", "--objective", "rto=1ms",
-                "--report-dir", reports.toString());
+        Cli.Result run = cli.run(
+                Duration.ofMinutes(4),
+                "drill",
+                "run",
+                "both-origins-away.yaml",
+                "--objective",
+                "rto=1ms",
+                "--report-dir",
+                reports.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).contains("using the environment running from").contains("Drill both-origins-away: FAIL");
@@ -205,7 +234,9 @@ class DrillsOnLocalIT {
         assertThat(rto.path("verdict").asText()).isEqualTo("FAIL");
         assertThat(rto.path("target").asText()).isEqualTo("1ms");
         assertThat(rto.path("measuredMs").asLong()).isGreaterThanOrEqualTo(2000);
-        assertThat(run.out()).containsPattern("RTO\\s+FAIL\\s+measured " + Pattern.quote(rto.path("measured").asText()));
+        assertThat(run.out())
+                .containsPattern("RTO\\s+FAIL\\s+measured "
+                        + Pattern.quote(rto.path("measured").asText()));
         assertOriginsEnabledAndHealthy();
     }
 
@@ -213,17 +244,22 @@ class DrillsOnLocalIT {
     void aSafeguardAbortsTheDrillAndTheRollbackRestoresTheEnvironment() throws Exception {
         Path reports = workDir.resolve("safeguard");
 
-        Cli.Result run = cli.run(Duration.ofMinutes(4), "drill", "run", "never-heals.yaml", "--report-dir", reports.toString());
+        Cli.Result run =
+                cli.run(Duration.ofMinutes(4), "drill", "run", "never-heals.yaml", "--report-dir", reports.toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
         JsonNode report = JSON.readTree(reports.resolve("report.json").toFile());
         assertThat(report.path("verdict").asText()).as(run.out()).isEqualTo("ABORTED");
         assertThat(report.toString()).contains("error rate above 50% for 3s");
         assertThat(report.path("verdictReason").asText()).contains("error rate above 50% for 3s");
-        assertThat(report.path("rollbacks")).hasSize(3).allSatisfy(step -> assertThat(step.path("status").asText()).as(step.toString())
-                .isEqualTo("done"));
+        assertThat(report.path("rollbacks"))
+                .hasSize(3)
+                .allSatisfy(step -> assertThat(step.path("status").asText())
+                        .as(step.toString())
+                        .isEqualTo("done"));
         assertOriginsEnabledAndHealthy();
-        assertThat(get(URI.create(status().path("endpoint").asText())).statusCode()).isEqualTo(200);
+        assertThat(get(URI.create(status().path("endpoint").asText())).statusCode())
+                .isEqualTo(200);
     }
 
     /** What the drill's method needs under the topology's strategy: a step it cannot do makes it not applicable. */
@@ -240,7 +276,9 @@ class DrillsOnLocalIT {
     private static void assertOriginsEnabledAndHealthy() throws Exception {
         JsonNode status = status();
         assertThat(status.path("regions")).allSatisfy(region -> {
-            assertThat(region.path("origin").path("enabled").asBoolean()).as(region.toString()).isTrue();
+            assertThat(region.path("origin").path("enabled").asBoolean())
+                    .as(region.toString())
+                    .isTrue();
         });
     }
 
@@ -270,7 +308,11 @@ class DrillsOnLocalIT {
     }
 
     static HttpResponse<String> get(URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -50,7 +50,8 @@ class HadrBackupCommandIT {
               controlPort: 0
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Path workDir;
     private Cli cli;
@@ -92,19 +93,27 @@ class HadrBackupCommandIT {
         Cli.Result adopt = run("db", "adopt", "before", "--yes");
 
         assertThat(delete.out()).contains("DELETE " + committed.size());
-        assertThat(restore.out()).contains("restoring to " + target).contains("replaying WAL")
-                .contains("restored 'before' from the backups in centralindia").contains("address:       127.0.0.1:")
+        assertThat(restore.out())
+                .contains("restoring to " + target)
+                .contains("replaying WAL")
+                .contains("restored 'before' from the backups in centralindia")
+                .contains("address:       127.0.0.1:")
                 .contains("reached:");
         assertThat(ids(JSON.readTree(inside.out()))).containsExactlyElementsOf(expected);
         assertThat(JSON.readTree(restores.out()).findValuesAsText("name")).contains("before");
-        assertThat(adopt.out()).contains("adopted 'before'").contains("primary centralindia")
-                .contains("the former primary's data is kept in").contains(" until ");
+        assertThat(adopt.out())
+                .contains("adopted 'before'")
+                .contains("primary centralindia")
+                .contains("the former primary's data is kept in")
+                .contains(" until ");
         JsonNode leftovers = JSON.readTree(run("db", "backups", "--json").out()).path("leftovers");
         assertThat(leftovers.findValuesAsText("kind")).containsExactly("FORMER_PRIMARY_DATA");
-        assertThat(run("db", "backups").out()).contains("LEFTOVER").contains("former primary data")
+        assertThat(run("db", "backups").out())
+                .contains("LEFTOVER")
+                .contains("former primary data")
                 .contains(leftovers.get(0).path("path").asText());
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                assertThat(servedIds(endpoint, "mistake")).containsExactlyElementsOf(expected));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(servedIds(endpoint, "mistake")).containsExactlyElementsOf(expected));
         assertThat(run("db", "restores").out()).contains("no restored servers");
     }
 
@@ -113,8 +122,10 @@ class HadrBackupCommandIT {
         write(URI.create(status().path("endpoint").asText()), "range", 1);
         run("db", "mark", "range-exists");
         Cli.Result notATime = cli.run("db", "restore", "--to", "yesterday");
-        Cli.Result future = cli.run("db", "restore", "--to", Instant.now().plus(Duration.ofHours(1)).toString());
-        Cli.Result tooEarly = cli.run("db", "restore", "--to", Instant.now().minus(Duration.ofDays(2)).toString());
+        Cli.Result future = cli.run(
+                "db", "restore", "--to", Instant.now().plus(Duration.ofHours(1)).toString());
+        Cli.Result tooEarly = cli.run(
+                "db", "restore", "--to", Instant.now().minus(Duration.ofDays(2)).toString());
         Cli.Result noMark = cli.run("db", "restore", "--to-mark", "no-such-mark");
         Cli.Result badLsn = cli.run("db", "restore", "--to-lsn", "12345");
 
@@ -136,13 +147,21 @@ class HadrBackupCommandIT {
         write(endpoint, "newest", 20);
 
         Cli.Result restore = run("db", "restore", "--latest", "--as", "newest");
-        JsonNode inRestore = JSON.readTree(run("db", "sql", "--json", "--restore", "newest",
-                "SELECT count(*) FROM records WHERE writer = 'newest'").out());
+        JsonNode inRestore = JSON.readTree(run(
+                        "db",
+                        "sql",
+                        "--json",
+                        "--restore",
+                        "newest",
+                        "SELECT count(*) FROM records WHERE writer = 'newest'")
+                .out());
         run("db", "drop-restore", "newest");
 
-        assertThat(restore.out()).contains("restoring to the latest archived point as 'newest'")
+        assertThat(restore.out())
+                .contains("restoring to the latest archived point as 'newest'")
                 .contains("restored 'newest'");
-        assertThat(inRestore.path("rows").get(0).get(0).asText()).as("every acknowledged write, none archived by luck")
+        assertThat(inRestore.path("rows").get(0).get(0).asText())
+                .as("every acknowledged write, none archived by luck")
                 .isEqualTo("20");
     }
 
@@ -156,7 +175,10 @@ class HadrBackupCommandIT {
 
         assertThat(backup.out()).contains("base backup of the primary...").contains("base backup base-");
         assertThat(mark.out()).contains("mark 'before-migration' at ");
-        assertThat(table.out()).contains("restorable: from ").contains("BASE BACKUP").contains("STORE")
+        assertThat(table.out())
+                .contains("restorable: from ")
+                .contains("BASE BACKUP")
+                .contains("STORE")
                 .contains("before-migration");
         assertThat(catalog.path("baseBackups").size()).isGreaterThanOrEqualTo(2);
         assertThat(catalog.path("marks").findValuesAsText("name")).contains("before-migration");
@@ -179,11 +201,13 @@ class HadrBackupCommandIT {
         AtomicInteger acknowledged = new AtomicInteger();
         AtomicBoolean failed = new AtomicBoolean();
         for (int seq = 1; acknowledged.get() < count && !failed.get(); seq++) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records"))
-                    .timeout(Duration.ofSeconds(10))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + writer + "-" + seq + "\",\"writer\":\""
-                            + writer + "\",\"seq\":" + seq + "}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(endpoint.resolve("/api/records"))
+                            .timeout(Duration.ofSeconds(10))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + writer + "-" + seq
+                                    + "\",\"writer\":\"" + writer + "\",\"seq\":" + seq + "}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
             acknowledged.incrementAndGet();
         }
@@ -191,12 +215,15 @@ class HadrBackupCommandIT {
 
     /** Each record's id and the time its transaction committed, read through 'hadr db sql'. */
     private Map<String, Instant> commitTimes() throws Exception {
-        JsonNode result = JSON.readTree(run("db", "sql", "--json",
-                "SELECT id, pg_xact_commit_timestamp(xmin) FROM records").out());
+        JsonNode result =
+                JSON.readTree(run("db", "sql", "--json", "SELECT id, pg_xact_commit_timestamp(xmin) FROM records")
+                        .out());
         Map<String, Instant> times = new TreeMap<>();
         for (JsonNode row : result.path("rows")) {
-            times.put(row.get(0).asText(), OffsetDateTime.parse(row.get(1).asText().replace(' ', 'T')
-                    .replaceAll("([+-]\\d\\d)$", "$1:00")).toInstant());
+            times.put(
+                    row.get(0).asText(),
+                    OffsetDateTime.parse(row.get(1).asText().replace(' ', 'T').replaceAll("([+-]\\d\\d)$", "$1:00"))
+                            .toInstant());
         }
         assertThat(times).hasSizeGreaterThan(10);
         return times;
@@ -220,11 +247,16 @@ class HadrBackupCommandIT {
     }
 
     private static Set<String> servedIds(URI endpoint, String writer) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=" + writer))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=" + writer))
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         Set<String> ids = new TreeSet<>();
-        JSON.readTree(response.body()).path("records").forEach(r -> ids.add(r.path("id").asText()));
+        JSON.readTree(response.body())
+                .path("records")
+                .forEach(r -> ids.add(r.path("id").asText()));
         return ids;
     }
 }

@@ -42,7 +42,8 @@ class HadrCommandIT {
               controlPort: 0
             """;
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     static Path workDir;
@@ -83,13 +84,19 @@ class HadrCommandIT {
             Cli.Result start = cli.run("app", "start", region);
             assertThat(start.exitCode()).as(start.toString()).isZero();
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(status(cli).path("regions"))
-                .allSatisfy(region -> assertThat(region.path("origin").path("healthy").asBoolean()).isTrue()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(status(cli).path("regions"))
+                        .allSatisfy(region -> assertThat(
+                                        region.path("origin").path("healthy").asBoolean())
+                                .isTrue()));
     }
 
     @Test
     void upStartsBothRegionsAndStatusShowsThem() throws Exception {
-        assertThat(up.out()).contains("starting app centralindia-0").contains("ready after").contains("running in the background");
+        assertThat(up.out())
+                .contains("starting app centralindia-0")
+                .contains("ready after")
+                .contains("running in the background");
 
         JsonNode status = status(cli);
 
@@ -100,7 +107,10 @@ class HadrCommandIT {
         assertThat(get(status, appUrl(status, 0))).contains("\"region\":\"Central India\"");
         assertThat(get(status, appUrl(status, 1))).contains("\"region\":\"South India\"");
         Cli.Result table = cli.run("status");
-        assertThat(table.out()).contains("centralindia").contains("South India").contains("running")
+        assertThat(table.out())
+                .contains("centralindia")
+                .contains("South India")
+                .contains("running")
                 .contains("front door id " + status.path("frontDoorId").asText());
         assertContractFields(status);
     }
@@ -108,7 +118,8 @@ class HadrCommandIT {
     /** The fields of {@code hadr status --json} that other tools rely on (DESIGN.md). */
     private static void assertContractFields(JsonNode status) {
         assertThat(status.path("endpoint").asText()).startsWith("http://127.0.0.1:");
-        assertThat(status.path("frontDoorId").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(status.path("frontDoorId").asText())
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         for (JsonNode region : status.path("regions")) {
             assertThat(region.path("id").isTextual()).isTrue();
             assertThat(region.path("displayName").isTextual()).isTrue();
@@ -171,22 +182,33 @@ class HadrCommandIT {
     void endpointKeepsAnsweringFromSouthIndiaWhileCentralIndiaIsStopped() throws Exception {
         JsonNode before = status(cli);
         URI endpoint = URI.create(before.path("endpoint").asText() + "/");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(get(before, endpoint)).contains("Central India"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(get(before, endpoint)).contains("Central India"));
 
         cli.run("app", "stop", "centralindia");
 
         for (int i = 0; i < 10; i++) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(endpoint)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("South India");
         }
         Cli.Result disable = cli.run("frontdoor", "origin", "southindia", "--weight", "2000");
         assertThat(disable.exitCode()).isEqualTo(2);
-        assertThat(disable.err()).contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
+        assertThat(disable.err())
+                .contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
         JsonNode origin = status(cli).path("regions").get(0).path("origin");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(status(cli).path("regions").get(0).path("origin").path("healthy").asBoolean()).isFalse());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(status(cli)
+                                .path("regions")
+                                .get(0)
+                                .path("origin")
+                                .path("healthy")
+                                .asBoolean())
+                        .isFalse());
         assertThat(origin.path("priority").asInt()).isEqualTo(1);
     }
 
@@ -218,7 +240,9 @@ class HadrCommandIT {
 
         assertThat(out.exitCode()).as(out.toString()).isZero();
         JsonNode two = status(cli).path("regions").get(1).path("apps");
-        assertThat(two).hasSize(2).allSatisfy(app -> assertThat(app.path("state").asText()).isEqualTo("running"));
+        assertThat(two)
+                .hasSize(2)
+                .allSatisfy(app -> assertThat(app.path("state").asText()).isEqualTo("running"));
         JsonNode status = status(cli);
         for (JsonNode app : two) {
             assertThat(get(status, URI.create(app.path("url").asText() + "/"))).contains("South India");
@@ -249,7 +273,9 @@ class HadrCommandIT {
         Cli.Result second = cli.run("up", "--detach");
 
         assertThat(second.exitCode()).isEqualTo(1);
-        assertThat(second.err()).contains("an environment is already running from").contains("hadr down");
+        assertThat(second.err())
+                .contains("an environment is already running from")
+                .contains("hadr down");
     }
 
     static JsonNode status(Cli cli) throws Exception {
@@ -259,22 +285,29 @@ class HadrCommandIT {
     }
 
     private static URI appUrl(JsonNode status, int region) {
-        return URI.create(status.path("regions").get(region).path("apps").get(0).path("url").asText() + "/");
+        return URI.create(status.path("regions")
+                        .get(region)
+                        .path("apps")
+                        .get(0)
+                        .path("url")
+                        .asText() + "/");
     }
 
     static List<Long> pids(JsonNode status) {
         List<Long> pids = new ArrayList<>();
-        status.path("regions").forEach(r -> r.path("apps").forEach(a -> {
-            if (!a.path("pid").isNull()) {
-                pids.add(a.path("pid").asLong());
-            }
-        }));
+        status.path("regions")
+                .forEach(r -> r.path("apps").forEach(a -> {
+                    if (!a.path("pid").isNull()) {
+                        pids.add(a.path("pid").asLong());
+                    }
+                }));
         return pids;
     }
 
     /** Apps are locked to their front door: send its id, as the front door does; status shows it. */
     private static String get(JsonNode status, URI uri) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(5))
                 .header("X-Azure-FDID", status.path("frontDoorId").asText());
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }

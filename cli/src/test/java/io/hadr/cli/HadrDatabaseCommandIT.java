@@ -35,7 +35,8 @@ class HadrDatabaseCommandIT {
               controlPort: 0
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path workDir;
@@ -66,10 +67,13 @@ class HadrDatabaseCommandIT {
             for (int seq = 1; writing.get(); seq++) {
                 String id = "cli-" + seq;
                 try {
-                    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records"))
-                            .timeout(Duration.ofSeconds(10))
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"writer\":\"cli\",\"seq\":" + seq + "}"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> response = HTTP.send(
+                            HttpRequest.newBuilder(endpoint.resolve("/api/records"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"id\":\"" + id + "\",\"writer\":\"cli\",\"seq\":" + seq + "}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 201) {
                         acknowledged.add(id);
                     }
@@ -85,8 +89,12 @@ class HadrDatabaseCommandIT {
 
             Cli.Result planned = cli.run("db", "failover");
             assertThat(planned.exitCode()).as(planned.toString()).isZero();
-            assertThat(planned.out()).contains("planned failover: southindia is now primary (was centralindia)")
-                    .contains("writes stopped").contains("secondary caught up").contains("promoted").contains("listeners moved");
+            assertThat(planned.out())
+                    .contains("planned failover: southindia is now primary (was centralindia)")
+                    .contains("writes stopped")
+                    .contains("secondary caught up")
+                    .contains("promoted")
+                    .contains("listeners moved");
             int afterPlanned = acknowledged.size();
             await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= afterPlanned + 20);
             Set<String> acknowledgedBeforeForced = new HashSet<>(acknowledged);
@@ -100,7 +108,9 @@ class HadrDatabaseCommandIT {
 
             Cli.Result forced = cli.run("db", "failover", "--forced");
             assertThat(forced.exitCode()).as(forced.toString()).isZero();
-            assertThat(forced.out()).contains("forced failover: centralindia is now primary (was southindia)").contains("may be lost");
+            assertThat(forced.out())
+                    .contains("forced failover: centralindia is now primary (was southindia)")
+                    .contains("may be lost");
 
             Cli.Result regionUp = cli.run("region", "up", "southindia");
             assertThat(regionUp.exitCode()).as(regionUp.toString()).isZero();
@@ -110,13 +120,22 @@ class HadrDatabaseCommandIT {
             assertThat(db.path("primary").asText()).isEqualTo("centralindia");
             assertThat(db.path("secondary").asText()).isEqualTo("southindia");
             Cli.Result dbStatus = cli.run("db", "status");
-            assertThat(dbStatus.out()).contains("southindia").contains("secondary").contains("last failover: forced");
+            assertThat(dbStatus.out())
+                    .contains("southindia")
+                    .contains("secondary")
+                    .contains("last failover: forced");
 
             writing.set(false);
             writer.join(30_000);
             Set<String> stored = new HashSet<>();
-            JSON.readTree(HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=cli")).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).path("records").forEach(r -> stored.add(r.path("id").asText()));
+            JSON.readTree(HTTP.send(
+                                    HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=cli"))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .path("records")
+                    .forEach(r -> stored.add(r.path("id").asText()));
             // The planned failover lost nothing; every write acknowledged before the region was lost is kept too,
             // since the forced failover promoted a server that had replayed them.
             assertThat(stored).containsAll(acknowledgedBeforeForced);
@@ -132,17 +151,26 @@ class HadrDatabaseCommandIT {
         Cli.Result json = cli.run("db", "status", "--json");
 
         assertThat(table.exitCode()).isZero();
-        assertThat(table.out()).contains("database: steady, primary centralindia, secondary southindia, async replication")
-                .contains("FOR APPS IN").contains("centralindia (across the link)").contains("TIMELINE")
+        assertThat(table.out())
+                .contains("database: steady, primary centralindia, secondary southindia, async replication")
+                .contains("FOR APPS IN")
+                .contains("centralindia (across the link)")
+                .contains("TIMELINE")
                 .contains("replication seen by the primary: connected");
         JsonNode db = JSON.readTree(json.out());
         assertThat(db.path("servers")).hasSize(2);
         assertThat(db.path("readWriteTarget").asText()).isEqualTo("centralindia");
         assertThat(db.path("readOnlyTarget").asText()).isEqualTo("southindia");
         // Each look is a whole `hadr` process: the bound is about a CLI start on a busy machine, not the lag.
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
-                assertThat(JSON.readTree(cli.run("db", "status", "--json").out()).path("replicationLagBytes").asLong()).isZero());
-        assertThat(List.of(cli.run("db", "failover", "--forced", "--try-planned").exitCode())).containsExactly(2);
+        await().atMost(Duration.ofSeconds(90))
+                .untilAsserted(() -> assertThat(
+                                JSON.readTree(cli.run("db", "status", "--json").out())
+                                        .path("replicationLagBytes")
+                                        .asLong())
+                        .isZero());
+        assertThat(List.of(
+                        cli.run("db", "failover", "--forced", "--try-planned").exitCode()))
+                .containsExactly(2);
         assertThat(db.path("servers").get(0).path("name").asText()).isEqualTo("centralindia");
     }
 

@@ -49,7 +49,8 @@ class HadrLifecycleIT {
 
         assertThat(down.exitCode()).as(down.toString()).isZero();
         assertThat(down.out()).contains("stopped in");
-        assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
+        assertThat(pids)
+                .allSatisfy(pid -> assertThat(alive(pid)).as("pid " + pid).isFalse());
         Cli.Result status = cli.run("status");
         assertThat(status.exitCode()).isEqualTo(1);
         assertThat(status.err()).contains("no environment is running");
@@ -64,8 +65,10 @@ class HadrLifecycleIT {
 
         ProcessHandle.of(environmentPid).orElseThrow().destroyForcibly();
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(appPids).allSatisfy(pid -> assertThat(alive(pid)).as("app pid " + pid).isFalse()));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(appPids)
+                        .allSatisfy(pid ->
+                                assertThat(alive(pid)).as("app pid " + pid).isFalse()));
         Cli.Result after = cli.run("status");
         assertThat(after.exitCode()).isEqualTo(1);
         assertThat(after.err()).contains("no environment is running");
@@ -78,7 +81,9 @@ class HadrLifecycleIT {
         Cli.Result down = cli.run("down");
 
         assertThat(status.exitCode()).isEqualTo(1);
-        assertThat(status.err().strip()).startsWith("hadr: no environment is running from").doesNotContain("Exception");
+        assertThat(status.err().strip())
+                .startsWith("hadr: no environment is running from")
+                .doesNotContain("Exception");
         assertThat(app.exitCode()).isEqualTo(1);
         assertThat(app.err()).contains("no environment is running");
         assertThat(down.exitCode()).isZero();
@@ -118,7 +123,9 @@ class HadrLifecycleIT {
         assertThat(usage.exitCode()).isEqualTo(2);
         assertThat(usage.err()).contains("Try 'hadr app --help'");
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err().strip()).isEqualTo("hadr: nope.yaml: no such file; check the path, or leave out -f to use the built-in topology");
+        assertThat(missing.err().strip())
+                .isEqualTo(
+                        "hadr: nope.yaml: no such file; check the path, or leave out -f to use the built-in topology");
         assertThat(verbose.err()).contains("TopologyException").contains("\tat ");
     }
 
@@ -127,7 +134,12 @@ class HadrLifecycleIT {
         assertThat(cli.run("version").out()).startsWith("hadr 0.");
         Cli.Result help = cli.run("--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("up").contains("status").contains("down").contains("app").contains("validate");
+        assertThat(help.out())
+                .contains("up")
+                .contains("status")
+                .contains("down")
+                .contains("app")
+                .contains("validate");
     }
 
     private JsonNode up() throws Exception {

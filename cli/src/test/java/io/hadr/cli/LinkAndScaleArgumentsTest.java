@@ -33,7 +33,8 @@ class LinkAndScaleArgumentsTest {
 
         assertThat(tooLong).isEqualTo(2);
         assertThat(negative).isEqualTo(2);
-        assertThat(hadr.err()).contains("the link's latency is 0ms to 10s one way, but 11s was given")
+        assertThat(hadr.err())
+                .contains("the link's latency is 0ms to 10s one way, but 11s was given")
                 .contains("but PT-1S was given");
     }
 

@@ -18,18 +18,21 @@ public final class BuiltInDrills {
     public record BuiltInDrill(String name, String title, String description) {}
 
     /** In the order {@code hadr drill list} shows them (and {@code hadr demo} runs them). */
-    public static final List<String> NAMES = List.of(
-            "app-outage", "db-planned-failover", "db-forced-failover", "region-outage", "pitr", "failback");
+    public static final List<String> NAMES =
+            List.of("app-outage", "db-planned-failover", "db-forced-failover", "region-outage", "pitr", "failback");
 
     private BuiltInDrills() {}
 
     /** Every built-in drill, read against the built-in topology for its title and description. */
     public static List<BuiltInDrill> list() {
         Topology topology = TopologyLoader.builtIn();
-        return NAMES.stream().map(name -> {
-            Drill drill = load(name, topology).orElseThrow();
-            return new BuiltInDrill(name, drill.title(), drill.description().strip());
-        }).toList();
+        return NAMES.stream()
+                .map(name -> {
+                    Drill drill = load(name, topology).orElseThrow();
+                    return new BuiltInDrill(
+                            name, drill.title(), drill.description().strip());
+                })
+                .toList();
     }
 
     /** The built-in drill of this name, its regions resolved against {@code topology}. */

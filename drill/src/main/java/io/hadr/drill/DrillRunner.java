@@ -39,8 +39,13 @@ public final class DrillRunner {
         if (Files.isRegularFile(path) || looksLikePath) {
             return DrillParser.load(path, topology);
         }
-        return BuiltInDrills.load(nameOrFile, topology).orElseThrow(() -> DrillFileException.single(nameOrFile, 0, null,
-                "no built-in drill of this name and no such file; the built-in drills are " + String.join(", ", BuiltInDrills.NAMES)));
+        return BuiltInDrills.load(nameOrFile, topology)
+                .orElseThrow(() -> DrillFileException.single(
+                        nameOrFile,
+                        0,
+                        null,
+                        "no built-in drill of this name and no such file; the built-in drills are "
+                                + String.join(", ", BuiltInDrills.NAMES)));
     }
 
     /**
@@ -48,12 +53,19 @@ public final class DrillRunner {
      * can do) and returns the plan in words. Touches nothing.
      */
     public static String plan(Drill drill, Topology topology, Platform platform, RunOptions options) {
-        return new Plan(drill, topology, platform == null ? null : platform.kind(),
-                platform == null ? null : platform.capabilities(), options.objectives(), options.maxDuration()).describe();
+        return new Plan(
+                        drill,
+                        topology,
+                        platform == null ? null : platform.kind(),
+                        platform == null ? null : platform.capabilities(),
+                        options.objectives(),
+                        options.maxDuration())
+                .describe();
     }
 
     /** {@link #run(Drill, Platform, RunOptions)} for a built-in name or a drill file. */
-    public static DrillResult run(String nameOrFile, Platform platform, RunOptions options) throws InterruptedException {
+    public static DrillResult run(String nameOrFile, Platform platform, RunOptions options)
+            throws InterruptedException {
         return run(load(nameOrFile, platform.topology()), platform, options);
     }
 

@@ -26,8 +26,16 @@ import java.util.Objects;
  * @param planInProgress whether a run starts by sending its plan to {@code progress} (a command running
  *     several drills in a row shows only what happens)
  */
-public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> objectives, ProgressListener progress,
-        TimeSource time, Duration statusInterval, Duration progressInterval, Duration maxDuration, String hadrVersion,
+public record RunOptions(
+        Path reportDir,
+        boolean dryRun,
+        Map<String, Duration> objectives,
+        ProgressListener progress,
+        TimeSource time,
+        Duration statusInterval,
+        Duration progressInterval,
+        Duration maxDuration,
+        String hadrVersion,
         boolean planInProgress) {
 
     public RunOptions {
@@ -40,7 +48,12 @@ public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> o
 
     /** The default report directory for a run that starts now: {@code .hadr/reports/20260301-101530/}. */
     public static Path defaultReportDir(Instant now) {
-        return Path.of(".hadr", "reports", DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now));
+        return Path.of(
+                ".hadr",
+                "reports",
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(now));
     }
 
     /** Builds {@link RunOptions}. */
@@ -82,7 +95,8 @@ public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> o
         public Builder objective(String assignment) {
             int eq = assignment.indexOf('=');
             if (eq < 1) {
-                throw new IllegalArgumentException("'" + assignment + "' is not an objective; write it like rto=30s or rpo=5s");
+                throw new IllegalArgumentException(
+                        "'" + assignment + "' is not an objective; write it like rto=30s or rpo=5s");
             }
             return objective(assignment.substring(0, eq).trim(), Durations.parse(assignment.substring(eq + 1)));
         }
@@ -130,8 +144,17 @@ public record RunOptions(Path reportDir, boolean dryRun, Map<String, Duration> o
         }
 
         public RunOptions build() {
-            return new RunOptions(reportDir, dryRun, objectives, progress, time, statusInterval, progressInterval,
-                    maxDuration, hadrVersion, planInProgress);
+            return new RunOptions(
+                    reportDir,
+                    dryRun,
+                    objectives,
+                    progress,
+                    time,
+                    statusInterval,
+                    progressInterval,
+                    maxDuration,
+                    hadrVersion,
+                    planInProgress);
         }
     }
 }

@@ -34,8 +34,18 @@ public final class StrategyComparison {
      * @param report where its reports are, or null
      * @param lostSpanIsLowerBound even the drill's first write was lost: the real RPO is at least {@code lostSpanMs}
      */
-    public record Row(String strategy, String verdict, Long rtoMs, Long readsRtoMs, Long writesRtoMs, Long lostSpanMs,
-            Integer lostWrites, Long acknowledgedWrites, String error, String report, Boolean lostSpanIsLowerBound) {}
+    public record Row(
+            String strategy,
+            String verdict,
+            Long rtoMs,
+            Long readsRtoMs,
+            Long writesRtoMs,
+            Long lostSpanMs,
+            Integer lostWrites,
+            Long acknowledgedWrites,
+            String error,
+            String report,
+            Boolean lostSpanIsLowerBound) {}
 
     /** The table, written as {@code comparison.json}. */
     public record Comparison(String drill, Instant startedAt, Instant endedAt, List<Row> rows) {}
@@ -58,22 +68,27 @@ public final class StrategyComparison {
     private StrategyComparison() {}
 
     /** {@link #run(String, Topology, Function, RunOptions)} with platforms that are closed after their drill. */
-    public static Result runOn(String drillName, Topology base, Function<Topology, Platform> platforms, RunOptions options)
+    public static Result runOn(
+            String drillName, Topology base, Function<Topology, Platform> platforms, RunOptions options)
             throws InterruptedException {
-        return run(drillName, base, topology -> {
-            Platform platform = platforms.apply(topology);
-            return new Session() {
-                @Override
-                public Platform platform() {
-                    return platform;
-                }
+        return run(
+                drillName,
+                base,
+                topology -> {
+                    Platform platform = platforms.apply(topology);
+                    return new Session() {
+                        @Override
+                        public Platform platform() {
+                            return platform;
+                        }
 
-                @Override
-                public void close() {
-                    platform.close();
-                }
-            };
-        }, options);
+                        @Override
+                        public void close() {
+                            platform.close();
+                        }
+                    };
+                },
+                options);
     }
 
     /**
@@ -82,7 +97,8 @@ public final class StrategyComparison {
      * @param sessions makes the environment for a topology (one of that strategy); each is closed after its drill
      * @param options the report directory holds one sub-directory per strategy and the comparison itself
      */
-    public static Result run(String drillName, Topology base, Function<Topology, ? extends Session> sessions, RunOptions options)
+    public static Result run(
+            String drillName, Topology base, Function<Topology, ? extends Session> sessions, RunOptions options)
             throws InterruptedException {
         Instant started = options.time().now();
         Path dir = options.reportDir() != null ? options.reportDir() : RunOptions.defaultReportDir(started);
@@ -101,9 +117,22 @@ public final class StrategyComparison {
                 results.add(result);
                 reports.add(result.report());
                 DrillReport r = result.report();
-                Long rto = r.objectives().stream().filter(o -> o.name().equals("rto")).findFirst().map(DrillReport.Objective::measuredMs).orElse(null);
-                rows.add(new Row(strategy.id(), r.verdict(), rto, r.reads().rtoMs(), r.writes().rtoMs(), r.writes().lostSpanMs(),
-                        r.writes().lost(), r.writes().acknowledged(), r.verdictReason(), strategyDir.resolve("report.html").toString(),
+                Long rto = r.objectives().stream()
+                        .filter(o -> o.name().equals("rto"))
+                        .findFirst()
+                        .map(DrillReport.Objective::measuredMs)
+                        .orElse(null);
+                rows.add(new Row(
+                        strategy.id(),
+                        r.verdict(),
+                        rto,
+                        r.reads().rtoMs(),
+                        r.writes().rtoMs(),
+                        r.writes().lostSpanMs(),
+                        r.writes().lost(),
+                        r.writes().acknowledged(),
+                        r.verdictReason(),
+                        strategyDir.resolve("report.html").toString(),
                         r.writes().lostSpanIsLowerBound()));
             } catch (InterruptedException e) {
                 throw e;
@@ -113,7 +142,8 @@ public final class StrategyComparison {
                 rows.add(new Row(strategy.id(), "ERROR", null, null, null, null, null, null, message, null, null));
             }
         }
-        Comparison comparison = new Comparison(drillName, started, options.time().now(), rows);
+        Comparison comparison =
+                new Comparison(drillName, started, options.time().now(), rows);
         write(comparison, reports, dir);
         options.progress().line(table(comparison));
         options.progress().line("reports: " + dir.resolve("comparison.md"));
@@ -127,33 +157,77 @@ public final class StrategyComparison {
      */
     public static Topology withStrategy(Topology base, Strategy strategy) {
         FrontDoorSpec fd = base.frontDoor();
-        List<FrontDoorSpec.Origin> origins = fd.origins().stream().map(o -> new FrontDoorSpec.Origin(o.regionId(),
-                strategy == Strategy.ACTIVE_ACTIVE || base.region(o.regionId()).isPrimary() ? 1 : 2, o.weight(), o.enabled())).toList();
-        FrontDoorSpec frontDoor = new FrontDoorSpec(fd.frontDoorId(), fd.probe(), fd.loadBalancing(), fd.originResponseTimeout(),
-                fd.sessionAffinity(), fd.retryOnNextOrigin(), origins);
-        return new Topology(base.name(), strategy, base.regions(), base.app(), frontDoor, base.database(), base.backups(),
-                base.objectives(), base.local(), base.source() + " as " + strategy.id(), base.nonAzureSettings());
+        List<FrontDoorSpec.Origin> origins = fd.origins().stream()
+                .map(o -> new FrontDoorSpec.Origin(
+                        o.regionId(),
+                        strategy == Strategy.ACTIVE_ACTIVE
+                                        || base.region(o.regionId()).isPrimary()
+                                ? 1
+                                : 2,
+                        o.weight(),
+                        o.enabled()))
+                .toList();
+        FrontDoorSpec frontDoor = new FrontDoorSpec(
+                fd.frontDoorId(),
+                fd.probe(),
+                fd.loadBalancing(),
+                fd.originResponseTimeout(),
+                fd.sessionAffinity(),
+                fd.retryOnNextOrigin(),
+                origins);
+        return new Topology(
+                base.name(),
+                strategy,
+                base.regions(),
+                base.app(),
+                frontDoor,
+                base.database(),
+                base.backups(),
+                base.objectives(),
+                base.local(),
+                base.source() + " as " + strategy.id(),
+                base.nonAzureSettings());
     }
 
     private static RunOptions copy(RunOptions o, Path reportDir) {
-        RunOptions.Builder b = RunOptions.builder().reportDir(reportDir).progress(o.progress()).time(o.time())
-                .statusInterval(o.statusInterval()).progressInterval(o.progressInterval()).maxDuration(o.maxDuration())
-                .hadrVersion(o.hadrVersion()).planInProgress(o.planInProgress());
+        RunOptions.Builder b = RunOptions.builder()
+                .reportDir(reportDir)
+                .progress(o.progress())
+                .time(o.time())
+                .statusInterval(o.statusInterval())
+                .progressInterval(o.progressInterval())
+                .maxDuration(o.maxDuration())
+                .hadrVersion(o.hadrVersion())
+                .planInProgress(o.planInProgress());
         o.objectives().forEach(b::objective);
         return b.build();
     }
 
     /** The table in Markdown. */
     public static String table(Comparison c) {
-        StringBuilder md = new StringBuilder("| strategy | verdict | RTO | reads RTO | writes RTO | RPO (lost span) | lost writes |\n"
-                + "|---|---|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder(
+                "| strategy | verdict | RTO | reads RTO | writes RTO | RPO (lost span) | lost writes |\n"
+                        + "|---|---|---|---|---|---|---|\n");
         for (Row r : c.rows()) {
-            md.append("| ").append(r.strategy()).append(" | ").append(r.verdict()).append(" | ").append(ms(r.rtoMs(), r))
-                    .append(" | ").append(ms(r.readsRtoMs(), r)).append(" | ").append(ms(r.writesRtoMs(), r)).append(" | ")
-                    .append(r.lostSpanMs() == null ? "unknown"
-                            : (Boolean.TRUE.equals(r.lostSpanIsLowerBound()) ? ">= " : "") + seconds(r.lostSpanMs()))
+            md.append("| ")
+                    .append(r.strategy())
                     .append(" | ")
-                    .append(r.lostWrites() == null ? "unknown" : r.lostWrites() + " of " + r.acknowledgedWrites()).append(" |\n");
+                    .append(r.verdict())
+                    .append(" | ")
+                    .append(ms(r.rtoMs(), r))
+                    .append(" | ")
+                    .append(ms(r.readsRtoMs(), r))
+                    .append(" | ")
+                    .append(ms(r.writesRtoMs(), r))
+                    .append(" | ")
+                    .append(
+                            r.lostSpanMs() == null
+                                    ? "unknown"
+                                    : (Boolean.TRUE.equals(r.lostSpanIsLowerBound()) ? ">= " : "")
+                                            + seconds(r.lostSpanMs()))
+                    .append(" | ")
+                    .append(r.lostWrites() == null ? "unknown" : r.lostWrites() + " of " + r.acknowledgedWrites())
+                    .append(" |\n");
         }
         return md.toString();
     }
@@ -173,15 +247,29 @@ public final class StrategyComparison {
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("comparison.json"), ReportWriter.json(c), StandardCharsets.UTF_8);
-            StringBuilder md = new StringBuilder("# Drill ").append(c.drill()).append(" under the four strategies\n\n")
-                    .append("From ").append(c.startedAt()).append(" to ").append(c.endedAt()).append(".\n\n").append(table(c)).append('\n');
+            StringBuilder md = new StringBuilder("# Drill ")
+                    .append(c.drill())
+                    .append(" under the four strategies\n\n")
+                    .append("From ")
+                    .append(c.startedAt())
+                    .append(" to ")
+                    .append(c.endedAt())
+                    .append(".\n\n")
+                    .append(table(c))
+                    .append('\n');
             for (Row r : c.rows()) {
                 if (r.error() != null) {
-                    md.append("- ").append(r.strategy()).append(": ").append(r.error()).append('\n');
+                    md.append("- ")
+                            .append(r.strategy())
+                            .append(": ")
+                            .append(r.error())
+                            .append('\n');
                 }
             }
-            md.append("\nEach strategy's full report is in its own directory (").append(String.join(", ",
-                    c.rows().stream().map(Row::strategy).toList())).append(").\n");
+            md.append("\nEach strategy's full report is in its own directory (")
+                    .append(String.join(
+                            ", ", c.rows().stream().map(Row::strategy).toList()))
+                    .append(").\n");
             Files.writeString(dir.resolve("comparison.md"), md.toString(), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("junit.xml"), ReportWriter.junit(reports), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -38,10 +38,14 @@ class DrillEngineIT {
     private final List<String> progress = Collections.synchronizedList(new ArrayList<>());
 
     private RunOptions.Builder options(String dir) {
-        return RunOptions.builder().reportDir(reports.resolve(dir)).progress(line -> {
-            progress.add(line);
-            System.out.println(line);
-        }).statusInterval(Duration.ofMillis(100)).progressInterval(Duration.ofSeconds(1));
+        return RunOptions.builder()
+                .reportDir(reports.resolve(dir))
+                .progress(line -> {
+                    progress.add(line);
+                    System.out.println(line);
+                })
+                .statusInterval(Duration.ofMillis(100))
+                .progressInterval(Duration.ofSeconds(1));
     }
 
     private static Drill drill(String text) {
@@ -51,7 +55,8 @@ class DrillEngineIT {
     @Test
     void shouldMeasureAnAppOutageAndWriteEveryReport() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run("app-outage", env.platform(), options("app-outage").build());
+            DrillResult result = DrillRunner.run(
+                    "app-outage", env.platform(), options("app-outage").build());
 
             DrillReport report = result.report();
             assertThat(result.verdict()).as(report.verdictReason()).isEqualTo(Verdict.PASS);
@@ -61,22 +66,32 @@ class DrillEngineIT {
             assertThat(report.reads().failed()).isPositive();
             assertThat(report.reads().byRegion()).containsKeys("Central India", "South India");
             assertThat(report.writes().lost()).isZero();
-            assertThat(report.phases()).extracting(DrillReport.Phase::name)
-                    .contains("fault injected", "first failure (reads)", "recovered (reads)", "steady again (reads)", "traffic moved (reads)")
+            assertThat(report.phases())
+                    .extracting(DrillReport.Phase::name)
+                    .contains(
+                            "fault injected",
+                            "first failure (reads)",
+                            "recovered (reads)",
+                            "steady again (reads)",
+                            "traffic moved (reads)")
                     .anyMatch(name -> name.startsWith("detected"));
-            assertThat(report.objectives()).extracting(DrillReport.Objective::name).containsExactly("rto", "rpo");
+            assertThat(report.objectives())
+                    .extracting(DrillReport.Objective::name)
+                    .containsExactly("rto", "rpo");
             assertThat(env.calls).containsExactly("app stop centralindia", "app start centralindia");
             for (String file : List.of("report.json", "report.md", "report.html", "junit.xml")) {
                 assertThat(result.reportDir().resolve(file)).isNotEmptyFile();
             }
-            assertThat(Files.readString(result.reportDir().resolve("junit.xml"))).contains("failures=\"0\"");
+            assertThat(Files.readString(result.reportDir().resolve("junit.xml")))
+                    .contains("failures=\"0\"");
         }
     }
 
     @Test
     void shouldWriteTheContractFieldsOfReportJson() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run(drill("""
+            DrillResult result = DrillRunner.run(
+                    drill("""
                     title: short outage
                     steadyState:
                       window: 1s
@@ -86,10 +101,23 @@ class DrillEngineIT {
                       - app start primary
                     """), env.platform(), options("contract").build());
 
-            JsonNode json = Json.mapper().readTree(result.reportDir().resolve("report.json").toFile());
+            JsonNode json = Json.mapper()
+                    .readTree(result.reportDir().resolve("report.json").toFile());
 
-            for (String field : List.of("drill", "verdict", "startedAt", "endedAt", "platform", "hadrVersion", "topology",
-                    "strategy", "objectives", "phases", "reads", "writes", "restore")) {
+            for (String field : List.of(
+                    "drill",
+                    "verdict",
+                    "startedAt",
+                    "endedAt",
+                    "platform",
+                    "hadrVersion",
+                    "topology",
+                    "strategy",
+                    "objectives",
+                    "phases",
+                    "reads",
+                    "writes",
+                    "restore")) {
                 assertThat(json.has(field)).as(field).isTrue();
             }
             assertThat(json.get("drill").asText()).isEqualTo("test-drill");
@@ -100,7 +128,8 @@ class DrillEngineIT {
             JsonNode rto = json.get("objectives").get(0);
             assertThat(rto.get("name").asText()).isEqualTo("rto");
             assertThat(rto.get("target").asText()).isEqualTo("1m");
-            assertThat(rto.has("measured") && rto.has("measuredMs") && rto.has("verdict")).isTrue();
+            assertThat(rto.has("measured") && rto.has("measuredMs") && rto.has("verdict"))
+                    .isTrue();
             JsonNode fault = json.get("phases").get(0);
             assertThat(fault.get("name").asText()).isEqualTo("fault injected");
             assertThat(fault.get("atMs").asLong()).isZero();
@@ -108,7 +137,8 @@ class DrillEngineIT {
             for (String field : List.of("sent", "ok", "failed", "rtoMs", "byRegion")) {
                 assertThat(json.get("reads").has(field)).as("reads." + field).isTrue();
             }
-            for (String field : List.of("sent", "acknowledged", "failed", "rtoMs", "lost", "lostIds", "lostSpanMs", "inDoubt", "writer")) {
+            for (String field : List.of(
+                    "sent", "acknowledged", "failed", "rtoMs", "lost", "lostIds", "lostSpanMs", "inDoubt", "writer")) {
                 assertThat(json.get("writes").has(field)).as("writes." + field).isTrue();
             }
             assertThat(json.get("writes").get("writer").asText()).startsWith("test-drill-");
@@ -119,7 +149,8 @@ class DrillEngineIT {
     @Test
     void shouldFailAnImpossibleObjectiveWithTheMeasuredValue() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run(drill("""
+            DrillResult result = DrillRunner.run(
+                    drill("""
                     title: impossible
                     steadyState:
                       window: 1s
@@ -127,7 +158,9 @@ class DrillEngineIT {
                       - app stop primary
                       - expect reads served from secondary within 20s
                       - app start primary
-                    """), env.platform(), options("impossible").objective("rto=1ms").build());
+                    """),
+                    env.platform(),
+                    options("impossible").objective("rto=1ms").build());
 
             assertThat(result.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(result.exitStatus()).isEqualTo(1);
@@ -137,14 +170,16 @@ class DrillEngineIT {
             assertThat(rto.measuredMs()).isGreaterThan(1);
             assertThat(rto.measured()).endsWith("s");
             assertThat(result.report().verdictReason()).contains("RTO " + rto.measured() + " against 1ms");
-            assertThat(Files.readString(result.reportDir().resolve("junit.xml"))).contains("<failure message=\"RTO ");
+            assertThat(Files.readString(result.reportDir().resolve("junit.xml")))
+                    .contains("<failure message=\"RTO ");
         }
     }
 
     @Test
     void shouldAbortOnASafeguardAndRollBack() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run(drill("""
+            DrillResult result = DrillRunner.run(
+                    drill("""
                     title: everything goes
                     steadyState:
                       window: 1s
@@ -165,10 +200,15 @@ class DrillEngineIT {
             assertThat(result.verdict()).isEqualTo(Verdict.ABORTED);
             assertThat(result.exitStatus()).isEqualTo(1);
             assertThat(result.report().safeguardTripped()).contains("error rate above 50% for 1s");
-            assertThat(result.report().steps()).extracting(DrillReport.StepResult::status)
+            assertThat(result.report().steps())
+                    .extracting(DrillReport.StepResult::status)
                     .containsExactly("done", "done", "aborted", "aborted");
-            assertThat(result.report().steps().get(2).durationMs()).as("the wait was cut short").isLessThan(60_000L);
-            assertThat(result.report().rollbacks()).extracting(DrillReport.StepResult::status).containsExactly("done", "done");
+            assertThat(result.report().steps().get(2).durationMs())
+                    .as("the wait was cut short")
+                    .isLessThan(60_000L);
+            assertThat(result.report().rollbacks())
+                    .extracting(DrillReport.StepResult::status)
+                    .containsExactly("done", "done");
             assertThat(env.region("centralindia").appRunning).isTrue();
             assertThat(env.region("southindia").appRunning).isTrue();
             assertThat(env.calls).endsWith("app start centralindia", "app start southindia");
@@ -191,10 +231,12 @@ class DrillEngineIT {
                       steps:
                         - app start primary
                     """);
-            java.util.concurrent.atomic.AtomicReference<DrillResult> result = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicReference<DrillResult> result =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             Thread runner = new Thread(() -> {
                 try {
-                    result.set(DrillRunner.run(drill, env.platform(), options("interrupted").build()));
+                    result.set(DrillRunner.run(
+                            drill, env.platform(), options("interrupted").build()));
                 } catch (InterruptedException e) {
                     throw new AssertionError("the drill should end with a report, not an exception", e);
                 }
@@ -213,10 +255,16 @@ class DrillEngineIT {
             DrillReport report = result.get().report();
             assertThat(result.get().verdict()).isEqualTo(Verdict.ABORTED);
             assertThat(report.verdictReason()).startsWith("interrupted");
-            assertThat(report.steps()).extracting(DrillReport.StepResult::status).containsExactly("done", "aborted", "aborted");
-            assertThat(report.rollbacks()).extracting(DrillReport.StepResult::status).containsExactly("done");
+            assertThat(report.steps())
+                    .extracting(DrillReport.StepResult::status)
+                    .containsExactly("done", "aborted", "aborted");
+            assertThat(report.rollbacks())
+                    .extracting(DrillReport.StepResult::status)
+                    .containsExactly("done");
             assertThat(env.region("centralindia").appRunning).isTrue();
-            assertThat(report.writes().lost()).as("the evidence is still read back").isZero();
+            assertThat(report.writes().lost())
+                    .as("the evidence is still read back")
+                    .isZero();
             assertThat(result.get().reportDir().resolve("report.html")).isNotEmptyFile();
         }
     }
@@ -224,11 +272,14 @@ class DrillEngineIT {
     @Test
     void shouldCountExactlyTheAcknowledgedWritesAForcedFailoverLost() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run("db-forced-failover", env.platform(), options("forced").build());
+            DrillResult result = DrillRunner.run(
+                    "db-forced-failover", env.platform(), options("forced").build());
 
             DrillReport report = result.report();
             Set<String> discarded = env.lostOnForcedFailover();
-            assertThat(discarded).as("the partition made the primary acknowledge writes the secondary never got").isNotEmpty();
+            assertThat(discarded)
+                    .as("the partition made the primary acknowledge writes the secondary never got")
+                    .isNotEmpty();
             String writer = report.writes().writer();
             Set<String> present = env.idsOf(writer);
             List<String> acknowledgedAbsent = new ArrayList<>();
@@ -238,13 +289,18 @@ class DrillEngineIT {
                 }
             }
             assertThat(new HashSet<>(report.writes().lostIds())).isEqualTo(new HashSet<>(acknowledgedAbsent));
-            assertThat(report.writes().lost()).isEqualTo(acknowledgedAbsent.size()).isPositive();
+            assertThat(report.writes().lost())
+                    .isEqualTo(acknowledgedAbsent.size())
+                    .isPositive();
             // The lost writes were acknowledged after the partition began and before the region went.
             long partitionStartedMsBeforeTheFault = -report.steps().get(0).atMs();
             assertThat(report.steps().get(0).step()).isEqualTo("link partition");
             assertThat(report.writes().lostSpanMs()).isPositive().isLessThanOrEqualTo(partitionStartedMsBeforeTheFault);
-            assertThat(report.objectives().get(1).measuredMs()).isEqualTo(report.writes().lostSpanMs());
-            assertThat(report.rollbacks()).extracting(DrillReport.StepResult::status).doesNotContain("failed");
+            assertThat(report.objectives().get(1).measuredMs())
+                    .isEqualTo(report.writes().lostSpanMs());
+            assertThat(report.rollbacks())
+                    .extracting(DrillReport.StepResult::status)
+                    .doesNotContain("failed");
             assertThat(env.primary()).isEqualTo("centralindia");
         }
     }
@@ -254,7 +310,8 @@ class DrillEngineIT {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
             env.breakNextReads(2);
 
-            DrillResult result = DrillRunner.run(drill("""
+            DrillResult result = DrillRunner.run(
+                    drill("""
                     title: nothing happens
                     steadyState:
                       window: 1s
@@ -264,8 +321,11 @@ class DrillEngineIT {
 
             assertThat(result.report().writes().lost()).isZero();
             assertThat(result.report().writes().acknowledged()).isPositive();
-            assertThat(result.report().writes().present()).isEqualTo((int) result.report().writes().acknowledged());
-            assertThat(progress).anyMatch(line -> line.contains("failed (attempt 1 of 10)") && line.contains("not a whole JSON document"));
+            assertThat(result.report().writes().present())
+                    .isEqualTo((int) result.report().writes().acknowledged());
+            assertThat(progress)
+                    .anyMatch(line ->
+                            line.contains("failed (attempt 1 of 10)") && line.contains("not a whole JSON document"));
         }
     }
 
@@ -276,14 +336,16 @@ class DrillEngineIT {
             azureLike.remove(Capability.REGION_OUTAGE);
             azureLike.remove(Capability.LINK_FAULTS);
 
-            DrillResult result = DrillRunner.run("region-outage", env.platform(azureLike), options("na").build());
+            DrillResult result = DrillRunner.run(
+                    "region-outage", env.platform(azureLike), options("na").build());
 
             assertThat(result.verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
             assertThat(result.exitStatus()).isZero();
             assertThat(result.report().verdictReason()).contains("the fake platform cannot take a region down");
             assertThat(result.report().steps().get(0).status()).isEqualTo("not applicable");
             assertThat(env.calls).isEmpty();
-            assertThat(Files.readString(result.reportDir().resolve("junit.xml"))).contains("<skipped");
+            assertThat(Files.readString(result.reportDir().resolve("junit.xml")))
+                    .contains("<skipped");
         }
     }
 
@@ -293,7 +355,8 @@ class DrillEngineIT {
             Set<Capability> noLink = EnumSet.allOf(Capability.class);
             noLink.remove(Capability.LINK_FAULTS);
 
-            DrillResult result = DrillRunner.run(drill("""
+            DrillResult result = DrillRunner.run(
+                    drill("""
                     title: partition, then fail over
                     steadyState:
                       window: 1s
@@ -306,9 +369,11 @@ class DrillEngineIT {
                       - db failover planned
                     """), env.platform(noLink), options("na-step").build());
 
-            assertThat(result.report().steps()).extracting(DrillReport.StepResult::status)
+            assertThat(result.report().steps())
+                    .extracting(DrillReport.StepResult::status)
                     .containsExactly("not applicable", "done", "done", "done");
-            assertThat(result.report().steps().get(0).detail()).isEqualTo("the fake platform cannot change the inter-region link");
+            assertThat(result.report().steps().get(0).detail())
+                    .isEqualTo("the fake platform cannot change the inter-region link");
             assertThat(result.plan()).contains("NOT APPLICABLE: the fake platform cannot change the inter-region link");
             assertThat(env.calls).containsExactly("db failover planned", "db failover planned");
         }
@@ -320,13 +385,20 @@ class DrillEngineIT {
             Set<Capability> noLink = EnumSet.allOf(Capability.class);
             noLink.remove(Capability.LINK_FAULTS);
 
-            DrillResult result = DrillRunner.run("db-forced-failover", env.platform(noLink), options("na-partition").build());
+            DrillResult result = DrillRunner.run(
+                    "db-forced-failover",
+                    env.platform(noLink),
+                    options("na-partition").build());
 
             // Without the partition the forced failover would lose nothing and pass for the wrong reason.
             assertThat(result.verdict()).isEqualTo(Verdict.NOT_APPLICABLE);
             assertThat(result.report().verdictReason())
-                    .contains("step 1 (link partition) is part of the drill, and the fake platform cannot change the inter-region link");
-            assertThat(result.report().steps()).extracting(DrillReport.StepResult::status).first().isEqualTo("not applicable");
+                    .contains(
+                            "step 1 (link partition) is part of the drill, and the fake platform cannot change the inter-region link");
+            assertThat(result.report().steps())
+                    .extracting(DrillReport.StepResult::status)
+                    .first()
+                    .isEqualTo("not applicable");
             assertThat(result.plan()).contains("the drill is NOT APPLICABLE here: step 1 (link partition)");
             assertThat(env.calls).isEmpty();
         }
@@ -335,7 +407,8 @@ class DrillEngineIT {
     @Test
     void shouldRestoreToJustBeforeADeleteExactlyRowByRow() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run("pitr", env.platform(), options("pitr").build());
+            DrillResult result =
+                    DrillRunner.run("pitr", env.platform(), options("pitr").build());
 
             DrillReport report = result.report();
             assertThat(result.verdict()).as(report.verdictReason()).isEqualTo(Verdict.PASS);
@@ -343,9 +416,12 @@ class DrillEngineIT {
             assertThat(report.restore().exact()).isTrue();
             assertThat(report.restore().expectedRows()).isPositive();
             assertThat(report.restore().missingIds()).isEmpty();
-            assertThat(report.objectives()).extracting(DrillReport.Objective::name).containsExactly("rto", "rpo", "restore");
+            assertThat(report.objectives())
+                    .extracting(DrillReport.Objective::name)
+                    .containsExactly("rto", "rpo", "restore");
             // What the adopted restore holds is what the read-back found: the rows from before the DELETE are back.
-            assertThat(env.idsOf(report.writes().writer()).size()).isGreaterThanOrEqualTo(report.restore().expectedRows());
+            assertThat(env.idsOf(report.writes().writer()).size())
+                    .isGreaterThanOrEqualTo(report.restore().expectedRows());
             assertThat(env.calls).anyMatch(c -> c.startsWith("db sql DELETE FROM records WHERE writer IN ('pitr-"));
         }
     }
@@ -356,7 +432,8 @@ class DrillEngineIT {
         try (FakeEnvironment env = new FakeEnvironment(cold, DETECTION)) {
             env.geoBackupLag(Duration.ofHours(1));
 
-            DrillResult result = DrillRunner.run("region-outage", env.platform(), options("cold").build());
+            DrillResult result = DrillRunner.run(
+                    "region-outage", env.platform(), options("cold").build());
 
             DrillReport report = result.report();
             assertThat(report.restore()).isNotNull();
@@ -364,25 +441,43 @@ class DrillEngineIT {
             assertThat(report.restore().exact()).isTrue();
             assertThat(report.restore().expectedRows()).isZero();
             assertThat(report.restore().restoredRows()).isZero();
-            assertThat(report.writes().lost()).as("every write acknowledged before the region went").isPositive();
-            assertThat(report.objectives()).filteredOn(o -> o.name().equals("restore")).singleElement()
+            assertThat(report.writes().lost())
+                    .as("every write acknowledged before the region went")
+                    .isPositive();
+            assertThat(report.objectives())
+                    .filteredOn(o -> o.name().equals("restore"))
+                    .singleElement()
                     .satisfies(o -> assertThat(o.verdict()).isEqualTo("PASS"));
             assertThat(report.writes().lostSpanIsLowerBound()).isTrue();
-            assertThat(report.objectives()).filteredOn(o -> o.name().equals("rpo")).singleElement().satisfies(o -> {
-                assertThat(o.verdict()).as("an RPO only known to be at least the span cannot pass").isEqualTo("FAIL");
-                assertThat(o.measured()).startsWith(">= ");
-            });
+            assertThat(report.objectives())
+                    .filteredOn(o -> o.name().equals("rpo"))
+                    .singleElement()
+                    .satisfies(o -> {
+                        assertThat(o.verdict())
+                                .as("an RPO only known to be at least the span cannot pass")
+                                .isEqualTo("FAIL");
+                        assertThat(o.measured()).startsWith(">= ");
+                    });
         }
     }
 
     @Test
     void shouldPrintThePlanOfADryRunAndTouchNothing() throws Exception {
         try (FakeEnvironment env = new FakeEnvironment(TOPOLOGY, DETECTION)) {
-            DrillResult result = DrillRunner.run("region-outage", env.platform(), options("dry").dryRun(true).objective("rto=30s").build());
+            DrillResult result = DrillRunner.run(
+                    "region-outage",
+                    env.platform(),
+                    options("dry").dryRun(true).objective("rto=30s").build());
 
             assertThat(result.report()).isNull();
-            assertThat(result.plan()).contains("Drill region-outage", "RTO 30s (command line)", "RPO 5s (topology)",
-                    "region down primary", "the fault: RTO is measured from here", "skipped: only for cold-standby, not active-passive");
+            assertThat(result.plan())
+                    .contains(
+                            "Drill region-outage",
+                            "RTO 30s (command line)",
+                            "RPO 5s (topology)",
+                            "region down primary",
+                            "the fault: RTO is measured from here",
+                            "skipped: only for cold-standby, not active-passive");
             assertThat(env.calls).isEmpty();
             assertThat(reports.resolve("dry")).doesNotExist();
         }
@@ -392,22 +487,29 @@ class DrillEngineIT {
     void shouldCompareTheFourStrategies() throws Exception {
         List<FakeEnvironment> environments = Collections.synchronizedList(new ArrayList<>());
 
-        StrategyComparison.Result result = StrategyComparison.runOn("region-outage", TOPOLOGY, topology -> {
-            try {
-                FakeEnvironment env = new FakeEnvironment(topology, DETECTION);
-                environments.add(env);
-                FakeEnvironment.FakePlatform platform = env.platform();
-                platform.onClose = env::close;
-                return platform;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, options("compare").build());
+        StrategyComparison.Result result = StrategyComparison.runOn(
+                "region-outage",
+                TOPOLOGY,
+                topology -> {
+                    try {
+                        FakeEnvironment env = new FakeEnvironment(topology, DETECTION);
+                        environments.add(env);
+                        FakeEnvironment.FakePlatform platform = env.platform();
+                        platform.onClose = env::close;
+                        return platform;
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                options("compare").build());
 
-        assertThat(result.comparison().rows()).extracting(StrategyComparison.Row::strategy)
+        assertThat(result.comparison().rows())
+                .extracting(StrategyComparison.Row::strategy)
                 .containsExactly("active-active", "active-passive", "warm-standby", "cold-standby");
-        assertThat(environments).extracting(e -> e.platform().topology().strategy())
-                .containsExactly(Strategy.ACTIVE_ACTIVE, Strategy.ACTIVE_PASSIVE, Strategy.WARM_STANDBY, Strategy.COLD_STANDBY);
+        assertThat(environments)
+                .extracting(e -> e.platform().topology().strategy())
+                .containsExactly(
+                        Strategy.ACTIVE_ACTIVE, Strategy.ACTIVE_PASSIVE, Strategy.WARM_STANDBY, Strategy.COLD_STANDBY);
         for (StrategyComparison.Row row : result.comparison().rows()) {
             assertThat(row.verdict()).as(row.strategy() + ": " + row.error()).isIn("PASS", "FAIL");
             assertThat(row.rtoMs()).as(row.strategy()).isNotNull();
@@ -415,6 +517,7 @@ class DrillEngineIT {
         }
         assertThat(environments.get(3).calls).contains("db restore", "app start southindia");
         assertThat(result.reportDir().resolve("comparison.md")).content().contains("| cold-standby |");
-        assertThat(result.reportDir().resolve("warm-standby").resolve("report.html")).isNotEmptyFile();
+        assertThat(result.reportDir().resolve("warm-standby").resolve("report.html"))
+                .isNotEmptyFile();
     }
 }

@@ -53,7 +53,8 @@ import java.util.regex.Pattern;
  */
 final class FakeEnvironment implements AutoCloseable {
 
-    private static final Pattern IN_LIST = Pattern.compile("(?i)^\\s*(DELETE|SELECT\\s+id)\\s+FROM\\s+records\\s+WHERE\\s+writer\\s+IN\\s*\\(([^)]*)\\)\\s*$");
+    private static final Pattern IN_LIST = Pattern.compile(
+            "(?i)^\\s*(DELETE|SELECT\\s+id)\\s+FROM\\s+records\\s+WHERE\\s+writer\\s+IN\\s*\\(([^)]*)\\)\\s*$");
 
     record Row(String id, String writer, long seq, String region, Instant committedAt) {}
 
@@ -203,7 +204,11 @@ final class FakeEnvironment implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             if (method.equals("GET") && path.equals("/")) {
-                send(exchange, 200, "{\"region\":\"" + origin.region.displayName() + "\",\"instance\":\"fake\"}", origin);
+                send(
+                        exchange,
+                        200,
+                        "{\"region\":\"" + origin.region.displayName() + "\",\"instance\":\"fake\"}",
+                        origin);
             } else if (method.equals("POST") && path.equals("/api/records")) {
                 write(exchange, origin);
             } else if (method.equals("GET") && path.equals("/api/records")) {
@@ -215,14 +220,17 @@ final class FakeEnvironment implements AutoCloseable {
     }
 
     private RegionState route() {
-        List<RegionState> enabled = regions.values().stream().filter(r -> r.enabled).toList();
-        List<RegionState> healthy = enabled.stream().filter(RegionState::seenHealthy).toList();
+        List<RegionState> enabled =
+                regions.values().stream().filter(r -> r.enabled).toList();
+        List<RegionState> healthy =
+                enabled.stream().filter(RegionState::seenHealthy).toList();
         List<RegionState> candidates = healthy.isEmpty() ? enabled : healthy;
         if (candidates.isEmpty()) {
             return null;
         }
         int best = candidates.stream().mapToInt(r -> r.priority).min().orElseThrow();
-        List<RegionState> top = candidates.stream().filter(r -> r.priority == best).toList();
+        List<RegionState> top =
+                candidates.stream().filter(r -> r.priority == best).toList();
         int total = top.stream().mapToInt(r -> r.weight).sum();
         int pick = ThreadLocalRandom.current().nextInt(total);
         for (RegionState r : top) {
@@ -244,7 +252,8 @@ final class FakeEnvironment implements AutoCloseable {
 
     private void write(HttpExchange exchange, RegionState origin) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("\"id\":\"([^\"]+)\",\"writer\":\"([^\"]+)\",\"seq\":(\\d+)").matcher(body);
+        Matcher m = Pattern.compile("\"id\":\"([^\"]+)\",\"writer\":\"([^\"]+)\",\"seq\":(\\d+)")
+                .matcher(body);
         if (!m.find()) {
             send(exchange, 400, "{\"error\":\"bad body\"}", origin);
             return;
@@ -258,7 +267,12 @@ final class FakeEnvironment implements AutoCloseable {
                 if (p.rows.containsKey(m.group(1))) {
                     status = 200;
                 } else {
-                    Row row = new Row(m.group(1), m.group(2), Long.parseLong(m.group(3)), origin.region.displayName(), Instant.now());
+                    Row row = new Row(
+                            m.group(1),
+                            m.group(2),
+                            Long.parseLong(m.group(3)),
+                            origin.region.displayName(),
+                            Instant.now());
                     p.rows.put(row.id(), row);
                     p.history.add(new Object[] {row.committedAt(), row});
                     replicate(row);
@@ -266,7 +280,11 @@ final class FakeEnvironment implements AutoCloseable {
                 }
             }
         }
-        send(exchange, status, status == 503 ? "{\"error\":\"the database is unavailable\"}" : "{\"id\":\"" + m.group(1) + "\"}", origin);
+        send(
+                exchange,
+                status,
+                status == 503 ? "{\"error\":\"the database is unavailable\"}" : "{\"id\":\"" + m.group(1) + "\"}",
+                origin);
     }
 
     private void replicate(Row row) {
@@ -308,8 +326,10 @@ final class FakeEnvironment implements AutoCloseable {
                     return;
                 }
                 Row r = rows.get(i);
-                out.write(((i == 0 ? "" : ",") + "{\"id\":\"" + r.id() + "\",\"writer\":\"" + r.writer() + "\",\"seq\":" + r.seq()
-                        + ",\"region\":\"" + r.region() + "\",\"committedAt\":\"" + r.committedAt() + "\"}").getBytes(StandardCharsets.UTF_8));
+                out.write(((i == 0 ? "" : ",") + "{\"id\":\"" + r.id() + "\",\"writer\":\"" + r.writer() + "\",\"seq\":"
+                                + r.seq() + ",\"region\":\"" + r.region() + "\",\"committedAt\":\"" + r.committedAt()
+                                + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
             }
             if (broken) {
                 return;
@@ -357,7 +377,9 @@ final class FakeEnvironment implements AutoCloseable {
                 r.dbUp = false;
             } else {
                 r.dbUp = true;
-                r.setRunning(r.instances > 0 || topology.region(region).isPrimary() || topology.strategy().secondaryAppsRunning());
+                r.setRunning(r.instances > 0
+                        || topology.region(region).isPrimary()
+                        || topology.strategy().secondaryAppsRunning());
                 if (!region.equals(primary) && servers.containsKey(region) && secondary == null) {
                     // A former primary comes back after a forced failover: reseeded from the new primary.
                     servers.put(region, servers.get(primary).copy());
@@ -415,9 +437,18 @@ final class FakeEnvironment implements AutoCloseable {
             sleepQuietly(100);
             switching = false;
         }
-        return new FailoverResult(mode, performed, oldPrimary, newPrimary, started,
-                List.of(new FailoverResult.Phase("switched", Duration.between(started, Instant.now()).toMillis())),
-                performed == FailoverMode.FORCED, mode == FailoverMode.TRY_PLANNED && performed == FailoverMode.FORCED ? "the primary is unreachable" : null);
+        return new FailoverResult(
+                mode,
+                performed,
+                oldPrimary,
+                newPrimary,
+                started,
+                List.of(new FailoverResult.Phase(
+                        "switched", Duration.between(started, Instant.now()).toMillis())),
+                performed == FailoverMode.FORCED,
+                mode == FailoverMode.TRY_PLANNED && performed == FailoverMode.FORCED
+                        ? "the primary is unreachable"
+                        : null);
     }
 
     void origin(String region, OriginChange change) {
@@ -498,8 +529,13 @@ final class FakeEnvironment implements AutoCloseable {
             String name = request.as() != null ? request.as() : "restore-" + restoreCount.incrementAndGet();
             restores.put(name, restored);
             sleepQuietly(50);
-            return new RestoreResult(name, request.fromRegion() == null ? primary : request.fromRegion(), "fake:" + name,
-                    reached, null, Duration.ofNanos(System.nanoTime() - started));
+            return new RestoreResult(
+                    name,
+                    request.fromRegion() == null ? primary : request.fromRegion(),
+                    "fake:" + name,
+                    reached,
+                    null,
+                    Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
@@ -510,15 +546,23 @@ final class FakeEnvironment implements AutoCloseable {
                 throw new PlatformException("no restore named " + name);
             }
             if (!regions.get(primary).dbUp) {
-                // A geo-restore adopted while the old primary's region is away: it serves from the region it was restored into.
-                String other = topology.regions().stream().map(Region::id).filter(id -> !id.equals(primary)).findFirst().orElseThrow();
+                // A geo-restore adopted while the old primary's region is away: it serves from the region it was
+                // restored into.
+                String other = topology.regions().stream()
+                        .map(Region::id)
+                        .filter(id -> !id.equals(primary))
+                        .findFirst()
+                        .orElseThrow();
                 primary = other;
                 regions.get(other).dbUp = true;
             }
             servers.put(primary, restored);
             unreplicated.clear();
-            secondary = topology.regions().stream().map(Region::id).filter(id -> !id.equals(primary) && regions.get(id).dbUp
-                    && servers.containsKey(id)).findFirst().orElse(null);
+            secondary = topology.regions().stream()
+                    .map(Region::id)
+                    .filter(id -> !id.equals(primary) && regions.get(id).dbUp && servers.containsKey(id))
+                    .findFirst()
+                    .orElse(null);
             if (secondary != null) {
                 servers.put(secondary, restored.copy());
             }
@@ -534,14 +578,16 @@ final class FakeEnvironment implements AutoCloseable {
         if (statement.contains("to_regclass('records')")) {
             // The app creates its table before its first write: a server without history has none.
             synchronized (db) {
-                Server server = target.kind() == SqlTarget.Kind.RESTORE ? restores.get(target.name()) : servers.get(primary);
+                Server server =
+                        target.kind() == SqlTarget.Kind.RESTORE ? restores.get(target.name()) : servers.get(primary);
                 String answer = server == null || server.history.isEmpty() ? "absent" : "present";
                 return new SqlResult("SELECT", List.of("case"), List.of(List.of(answer)), null);
             }
         }
         Matcher m = IN_LIST.matcher(statement);
         if (!m.matches()) {
-            throw new PlatformException("the fake runs only DELETE/SELECT id FROM records WHERE writer IN (...), not: " + statement);
+            throw new PlatformException(
+                    "the fake runs only DELETE/SELECT id FROM records WHERE writer IN (...), not: " + statement);
         }
         Set<String> writers = new HashSet<>();
         for (String part : m.group(2).split(",")) {
@@ -557,7 +603,10 @@ final class FakeEnvironment implements AutoCloseable {
                 throw new PlatformException("no such server: " + target);
             }
             if (m.group(1).toUpperCase().startsWith("DELETE")) {
-                List<String> ids = server.rows.values().stream().filter(r -> writers.contains(r.writer())).map(Row::id).toList();
+                List<String> ids = server.rows.values().stream()
+                        .filter(r -> writers.contains(r.writer()))
+                        .map(Row::id)
+                        .toList();
                 ids.forEach(server.rows::remove);
                 server.history.add(new Object[] {Instant.now(), ids});
                 if (target.kind() == SqlTarget.Kind.READ_WRITE_LISTENER && secondary != null) {
@@ -565,8 +614,10 @@ final class FakeEnvironment implements AutoCloseable {
                 }
                 return new SqlResult("DELETE", List.of(), List.of(), (long) ids.size());
             }
-            List<List<String>> rows = server.rows.values().stream().filter(r -> writers.contains(r.writer()))
-                    .map(r -> List.of(r.id())).toList();
+            List<List<String>> rows = server.rows.values().stream()
+                    .filter(r -> writers.contains(r.writer()))
+                    .map(r -> List.of(r.id()))
+                    .toList();
             return new SqlResult("SELECT", List.of("id"), rows, null);
         }
     }
@@ -574,21 +625,48 @@ final class FakeEnvironment implements AutoCloseable {
     EnvironmentStatus status() {
         List<EnvironmentStatus.RegionStatus> list = new ArrayList<>();
         for (RegionState r : regions.values()) {
-            String role = r.region.id().equals(primary) ? "primary" : r.region.id().equals(secondary) ? "secondary" : "none";
-            list.add(new EnvironmentStatus.RegionStatus(r.region.id(), r.region.displayName(), role,
-                    List.of(new EnvironmentStatus.AppStatus(r.region.id() + "-1", "fake", r.appRunning ? "running" : "stopped",
-                            null, null, 0, null, null)),
-                    new EnvironmentStatus.OriginStatus(r.priority, r.weight, r.enabled, r.seenHealthy(), List.of(), null, 0, 0)));
+            String role =
+                    r.region.id().equals(primary) ? "primary" : r.region.id().equals(secondary) ? "secondary" : "none";
+            list.add(new EnvironmentStatus.RegionStatus(
+                    r.region.id(),
+                    r.region.displayName(),
+                    role,
+                    List.of(new EnvironmentStatus.AppStatus(
+                            r.region.id() + "-1",
+                            "fake",
+                            r.appRunning ? "running" : "stopped",
+                            null,
+                            null,
+                            0,
+                            null,
+                            null)),
+                    new EnvironmentStatus.OriginStatus(
+                            r.priority, r.weight, r.enabled, r.seenHealthy(), List.of(), null, 0, 0)));
         }
         Long lagMs;
         synchronized (db) {
-            lagMs = secondary == null ? null : unreplicated.isEmpty() ? 0L
-                    : Duration.between(unreplicated.get(0).committedAt(), Instant.now()).toMillis();
+            lagMs = secondary == null
+                    ? null
+                    : unreplicated.isEmpty()
+                            ? 0L
+                            : Duration.between(unreplicated.get(0).committedAt(), Instant.now())
+                                    .toMillis();
         }
-        EnvironmentStatus.DatabaseStatus database = new EnvironmentStatus.DatabaseStatus(primary, secondary, "steady", "fake:rw",
-                primary, "fake:ro", secondary, "async", false, null, lagMs, "manual", null, List.of(), null);
-        return new EnvironmentStatus("fake", topology.name(), topology.strategy().id(), topology.source(), endpoint().toString(),
-                topology.frontDoor().frontDoorId(), Instant.now(), null, list, database, List.of());
+        EnvironmentStatus.DatabaseStatus database = new EnvironmentStatus.DatabaseStatus(
+                primary, secondary, "steady", "fake:rw", primary, "fake:ro", secondary, "async", false, null, lagMs,
+                "manual", null, List.of(), null);
+        return new EnvironmentStatus(
+                "fake",
+                topology.name(),
+                topology.strategy().id(),
+                topology.source(),
+                endpoint().toString(),
+                topology.frontDoor().frontDoorId(),
+                Instant.now(),
+                null,
+                list,
+                database,
+                List.of());
     }
 
     private static void sleepQuietly(long ms) {

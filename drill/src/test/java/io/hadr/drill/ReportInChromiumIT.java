@@ -38,7 +38,9 @@ class ReportInChromiumIT {
         }
         Path html;
         try (FakeEnvironment env = new FakeEnvironment(TopologyLoader.builtIn(), Duration.ofMillis(400))) {
-            DrillResult result = DrillRunner.run(DrillParser.parse("browser", "browser.yaml", """
+            DrillResult result = DrillRunner.run(
+                    DrillParser.parse(
+                            "browser", "browser.yaml", """
                     title: a short outage, for the browser
                     steadyState:
                       window: 1s
@@ -47,9 +49,12 @@ class ReportInChromiumIT {
                       - expect reads served from secondary within 20s
                       - app start primary
                       - expect reads include primary within 20s
-                    """, env.platform().topology()), env.platform(), RunOptions.builder()
-                    // Kept under target/ so that a person can open the page the browser opened.
-                    .reportDir(Path.of("target", "report-in-chromium")).build());
+                    """, env.platform().topology()),
+                    env.platform(),
+                    RunOptions.builder()
+                            // Kept under target/ so that a person can open the page the browser opened.
+                            .reportDir(Path.of("target", "report-in-chromium"))
+                            .build());
             html = result.reportDir().resolve("report.html");
         }
         assertThat(Files.readString(html)).doesNotContain("<script src=").doesNotContain("<link ");
@@ -57,7 +62,9 @@ class ReportInChromiumIT {
         String dom = dumpDom(html);
 
         Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
-        assertThat(body.find()).as("a body in:\n" + dom.substring(0, Math.min(2000, dom.length()))).isTrue();
+        assertThat(body.find())
+                .as("a body in:\n" + dom.substring(0, Math.min(2000, dom.length())))
+                .isTrue();
         String attributes = body.group(1);
         assertThat(attributes).doesNotContain("data-js-error");
         int expected = attribute(attributes, "data-charts-expected");
@@ -70,10 +77,22 @@ class ReportInChromiumIT {
         Path profile = Files.createDirectory(dir.resolve("chromium-profile"));
         Path out = dir.resolve("dom.html");
         Path err = dir.resolve("chromium.log");
-        Process chromium = new ProcessBuilder(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--virtual-time-budget=5000", "--dump-dom", html.toUri().toString()))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process chromium = new ProcessBuilder(List.of(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=5000",
+                        "--dump-dom",
+                        html.toUri().toString()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         try {
             if (!chromium.waitFor(90, TimeUnit.SECONDS)) {
                 fail("Chromium did not finish within 90 s; its log:\n" + Files.readString(err));

@@ -135,10 +135,13 @@ public final class FrontDoor implements AutoCloseable {
         proxy.start();
         startedEndpoint = endpoint();
         prober.start();
-        LOG.info("front door listening on {} with origins {}", endpoint(), group.statuses().stream()
-                .map(status -> status.name() + "(priority " + status.priority() + ", weight " + status.weight()
-                        + (status.enabled() ? "" : ", disabled") + ", " + status.health() + ")")
-                .toList());
+        LOG.info(
+                "front door listening on {} with origins {}",
+                endpoint(),
+                group.statuses().stream()
+                        .map(status -> status.name() + "(priority " + status.priority() + ", weight " + status.weight()
+                                + (status.enabled() ? "" : ", disabled") + ", " + status.health() + ")")
+                        .toList());
     }
 
     /** The configuration the front door was started with (origin settings may have changed since; see {@link #origins()}). */
@@ -265,7 +268,9 @@ public final class FrontDoor implements AutoCloseable {
         stopQuietly(probeClient);
         stopQuietly(scheduler);
         stopQuietly(threadPool);
-        LOG.info("front door {} stopped", startedEndpoint == null ? config.host() + ":" + config.port() : startedEndpoint);
+        LOG.info(
+                "front door {} stopped",
+                startedEndpoint == null ? config.host() + ":" + config.port() : startedEndpoint);
     }
 
     private static void stopQuietly(LifeCycle component) {

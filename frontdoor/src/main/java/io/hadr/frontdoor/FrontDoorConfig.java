@@ -87,9 +87,11 @@ public record FrontDoorConfig(
         Map<URI, String> byAddress = new HashMap<>();
         for (OriginConfig origin : origins) {
             if (!names.add(origin.name())) {
-                long times = origins.stream().filter(o -> o.name().equals(origin.name())).count();
-                throw new IllegalArgumentException("origin names must be unique, but '" + origin.name() + "' was added "
-                        + times + " times");
+                long times = origins.stream()
+                        .filter(o -> o.name().equals(origin.name()))
+                        .count();
+                throw new IllegalArgumentException(
+                        "origin names must be unique, but '" + origin.name() + "' was added " + times + " times");
             }
             String other = byAddress.putIfAbsent(origin.address(), origin.name());
             if (other != null) {
@@ -151,8 +153,7 @@ public record FrontDoorConfig(
         private Clock clock = Clock.systemUTC();
         private final List<OriginConfig> origins = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The address to listen on; default {@code 127.0.0.1}. */
         public Builder host(String host) {
@@ -264,7 +265,8 @@ public record FrontDoorConfig(
 
         /** Size of the keep-alive pool towards each origin, 1–10000; default 256. */
         public Builder maxConnectionsPerOrigin(int maxConnectionsPerOrigin) {
-            this.maxConnectionsPerOrigin = Checks.between("maxConnectionsPerOrigin", maxConnectionsPerOrigin, 1, 10_000);
+            this.maxConnectionsPerOrigin =
+                    Checks.between("maxConnectionsPerOrigin", maxConnectionsPerOrigin, 1, 10_000);
             return this;
         }
 
@@ -303,8 +305,18 @@ public record FrontDoorConfig(
          * @throws IllegalArgumentException naming the first contradiction found
          */
         public FrontDoorConfig build() {
-            return new FrontDoorConfig(host, port, frontDoorId, healthProbe.build(), loadBalancing.build(), timeouts,
-                    sessionAffinity, retryOnNextOrigin, passiveHealthOnConnectionRefused, maxConnectionsPerOrigin, clock,
+            return new FrontDoorConfig(
+                    host,
+                    port,
+                    frontDoorId,
+                    healthProbe.build(),
+                    loadBalancing.build(),
+                    timeouts,
+                    sessionAffinity,
+                    retryOnNextOrigin,
+                    passiveHealthOnConnectionRefused,
+                    maxConnectionsPerOrigin,
+                    clock,
                     origins);
         }
     }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * @param protocol {@code HTTP} or {@code HTTPS}
  * @param interval time between two probes of an origin, 10 ms to 1 h
  */
-public record HealthProbeSettings(String path, ProbeRequestType requestType, ProbeProtocol protocol, Duration interval) {
+public record HealthProbeSettings(
+        String path, ProbeRequestType requestType, ProbeProtocol protocol, Duration interval) {
 
     public static final String DEFAULT_PATH = "/";
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(240);
@@ -43,14 +44,18 @@ public record HealthProbeSettings(String path, ProbeRequestType requestType, Pro
     }
 
     public Builder toBuilder() {
-        return new Builder().path(path).requestType(requestType).protocol(protocol).interval(interval);
+        return new Builder()
+                .path(path)
+                .requestType(requestType)
+                .protocol(protocol)
+                .interval(interval);
     }
 
     private static String checkPath(String path) {
         Checks.notBlank("probePath", path);
         if (!PATH.matcher(path).matches()) {
-            throw new IllegalArgumentException("probePath must start with '/' and hold no spaces or '#', but was '"
-                    + path + "'");
+            throw new IllegalArgumentException(
+                    "probePath must start with '/' and hold no spaces or '#', but was '" + path + "'");
         }
         return path;
     }
@@ -63,8 +68,7 @@ public record HealthProbeSettings(String path, ProbeRequestType requestType, Pro
         private ProbeProtocol protocol = ProbeProtocol.HTTP;
         private Duration interval = DEFAULT_INTERVAL;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The path probes request; must start with {@code /}; default {@code /}. */
         public Builder path(String path) {

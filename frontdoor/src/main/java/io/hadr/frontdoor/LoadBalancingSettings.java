@@ -40,7 +40,9 @@ public record LoadBalancingSettings(int sampleSize, int successfulSamplesRequire
     }
 
     public Builder toBuilder() {
-        return new Builder().sampleSize(sampleSize).successfulSamplesRequired(successfulSamplesRequired)
+        return new Builder()
+                .sampleSize(sampleSize)
+                .successfulSamplesRequired(successfulSamplesRequired)
                 .additionalLatency(additionalLatency);
     }
 
@@ -54,8 +56,7 @@ public record LoadBalancingSettings(int sampleSize, int successfulSamplesRequire
         private int successfulSamplesRequired = DEFAULT_SUCCESSFUL_SAMPLES_REQUIRED;
         private Duration additionalLatency = DEFAULT_ADDITIONAL_LATENCY;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** How many recent probes decide health, 1–255; default 4. */
         public Builder sampleSize(int sampleSize) {

@@ -27,9 +27,11 @@ public record OriginConfig(String name, URI address, int priority, int weight, b
 
     /** Azure's range for {@code priority}. */
     public static final int MIN_PRIORITY = 1;
+
     public static final int MAX_PRIORITY = 5;
     /** Azure's range for {@code weight}. */
     public static final int MIN_WEIGHT = 1;
+
     public static final int MAX_WEIGHT = 1000;
     public static final int DEFAULT_PRIORITY = 1;
     public static final int DEFAULT_WEIGHT = 50;
@@ -46,14 +48,17 @@ public record OriginConfig(String name, URI address, int priority, int weight, b
         String where = "address of origin '" + name + "'";
         String scheme = address.getScheme() == null ? null : address.getScheme().toLowerCase(Locale.ROOT);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException(where + " must be an absolute http or https URI, but was '" + address + "'");
+            throw new IllegalArgumentException(
+                    where + " must be an absolute http or https URI, but was '" + address + "'");
         }
         if (address.getHost() == null || address.getHost().isBlank()) {
             throw new IllegalArgumentException(where + " must name a host, but was '" + address + "'");
         }
         String path = address.getRawPath();
-        if ((path != null && !path.isEmpty() && !path.equals("/")) || address.getRawQuery() != null
-                || address.getRawFragment() != null || address.getRawUserInfo() != null) {
+        if ((path != null && !path.isEmpty() && !path.equals("/"))
+                || address.getRawQuery() != null
+                || address.getRawFragment() != null
+                || address.getRawUserInfo() != null) {
             throw new IllegalArgumentException(where + " must be scheme://host[:port] without path, query, fragment "
                     + "or user info, but was '" + address + "'");
         }
@@ -86,7 +91,9 @@ public record OriginConfig(String name, URI address, int priority, int weight, b
 
     /** This origin with the present fields of {@code update} applied. */
     public OriginConfig apply(OriginUpdate update) {
-        return new OriginConfig(name, address,
+        return new OriginConfig(
+                name,
+                address,
                 update.priority().orElse(priority),
                 update.weight().orElse(weight),
                 update.enabled().orElse(enabled));

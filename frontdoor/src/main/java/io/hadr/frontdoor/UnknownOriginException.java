@@ -15,7 +15,8 @@ public class UnknownOriginException extends FrontDoorException {
     }
 
     public static UnknownOriginException unknownOrigin(String origin, Collection<String> knownOrigins) {
-        return new UnknownOriginException(origin,
+        return new UnknownOriginException(
+                origin,
                 "no origin named '" + origin + "'; the front door has "
                         + (knownOrigins.isEmpty() ? "none" : String.join(", ", knownOrigins)));
     }

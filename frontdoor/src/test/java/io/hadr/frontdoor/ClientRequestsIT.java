@@ -51,8 +51,10 @@ class ClientRequestsIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        RawResponse twentyKb = Http.raw(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000));
-        RawResponse fortyKb = Http.raw(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000));
+        RawResponse twentyKb =
+                Http.raw(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000));
+        RawResponse fortyKb =
+                Http.raw(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000));
 
         assertThat(twentyKb.status()).isEqualTo(200);
         assertThat(twentyKb.body()).isEqualTo("app");
@@ -61,8 +63,10 @@ class ClientRequestsIT {
         assertThat(fortyKb.header("Content-Type")).contains("application/json");
         assertThat(fortyKb.header(FrontDoor.ERROR_INFO_HEADER)).contains("InvalidRequest");
         assertThat(fortyKb.header("X-Azure-Ref")).isPresent();
-        assertThat(fortyKb.body()).startsWith("{\"status\":431,\"error\":\"Request Header Fields Too Large\","
-                + "\"errorInfo\":\"InvalidRequest\",\"message\":\"the request headers are larger than the front door accepts");
+        assertThat(fortyKb.body())
+                .startsWith(
+                        "{\"status\":431,\"error\":\"Request Header Fields Too Large\","
+                                + "\"errorInfo\":\"InvalidRequest\",\"message\":\"the request headers are larger than the front door accepts");
         assertThat(app.requests()).isEqualTo(1);
         assertThat(frontDoor.origin("app").failures()).isZero();
         assertThat(frontDoor.prometheusMetrics())
@@ -78,13 +82,17 @@ class ClientRequestsIT {
 
         RawResponse longPath = Http.raw(frontDoor.endpoint(), "GET /" + "p".repeat(9_000) + " HTTP/1.1\r\nHost: x");
         RawResponse longQuery = Http.raw(frontDoor.endpoint(), "GET /?q=" + "q".repeat(5_000) + " HTTP/1.1\r\nHost: x");
-        RawResponse withinLimits = Http.raw(frontDoor.endpoint(), "GET /?q=" + "q".repeat(4_000) + " HTTP/1.1\r\nHost: x");
+        RawResponse withinLimits =
+                Http.raw(frontDoor.endpoint(), "GET /?q=" + "q".repeat(4_000) + " HTTP/1.1\r\nHost: x");
 
         assertThat(longPath.status()).isEqualTo(414);
         assertThat(longPath.header(FrontDoor.ERROR_INFO_HEADER)).contains("InvalidRequest");
-        assertThat(longPath.body()).contains("\"message\":\"the URL is ").contains("bytes; the front door accepts at most 8192\"");
+        assertThat(longPath.body())
+                .contains("\"message\":\"the URL is ")
+                .contains("bytes; the front door accepts at most 8192\"");
         assertThat(longQuery.status()).isEqualTo(414);
-        assertThat(longQuery.body()).contains("\"message\":\"the query string is 5002 bytes; the front door accepts at most 4096\"");
+        assertThat(longQuery.body())
+                .contains("\"message\":\"the query string is 5002 bytes; the front door accepts at most 4096\"");
         assertThat(withinLimits.status()).isEqualTo(200);
         assertThat(app.requests()).isEqualTo(1);
         assertThat(frontDoor.origin("app").failures()).isZero();
@@ -99,8 +107,9 @@ class ClientRequestsIT {
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(response.header("Content-Type")).contains("application/json");
-        assertThat(response.body()).startsWith("{\"status\":400,\"error\":\"Bad Request\",\"errorInfo\":\"InvalidRequest\","
-                + "\"message\":\"the request is not valid HTTP\"");
+        assertThat(response.body())
+                .startsWith("{\"status\":400,\"error\":\"Bad Request\",\"errorInfo\":\"InvalidRequest\","
+                        + "\"message\":\"the request is not valid HTTP\"");
         assertThat(app.requests()).isZero();
     }
 
@@ -109,8 +118,9 @@ class ClientRequestsIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        Http.raw(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\nForwarded: for=203.0.113.9;proto=https\r\n"
-                + "X-Real-IP: 203.0.113.9");
+        Http.raw(
+                frontDoor.endpoint(),
+                "GET / HTTP/1.1\r\nHost: x\r\nForwarded: for=203.0.113.9;proto=https\r\n" + "X-Real-IP: 203.0.113.9");
 
         assertThat(app.lastRequestHeaders().get("Forwarded")).isEqualTo("for=203.0.113.9;proto=https");
         assertThat(app.lastRequestHeaders().get("X-Real-IP")).isEqualTo("203.0.113.9");
@@ -121,12 +131,16 @@ class ClientRequestsIT {
     @Test
     void shouldAnswer408AndCloseWhenAClientTricklesItsHeadersPastTheDeadline() throws Exception {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(steady().requestHeadersTimeout(Duration.ofSeconds(1)).origin(origin(app, 1, 50)).build());
-        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        FrontDoor frontDoor = start(steady().requestHeadersTimeout(Duration.ofSeconds(1))
+                .origin(origin(app, 1, 50))
+                .build());
+        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: abcdefghijklmnopqrstuvwxyz\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
 
         String answer;
         int sent = 0;
-        try (Socket slow = new Socket(frontDoor.endpoint().getHost(), frontDoor.endpoint().getPort())) {
+        try (Socket slow =
+                new Socket(frontDoor.endpoint().getHost(), frontDoor.endpoint().getPort())) {
             slow.setSoTimeout(200);
             OutputStream out = slow.getOutputStream();
             InputStream in = slow.getInputStream();
@@ -151,11 +165,15 @@ class ClientRequestsIT {
         }
 
         assertThat(sent).as("bytes sent before the front door gave up").isLessThan(request.length);
-        assertThat(answer).startsWith("HTTP/1.1 408 Request Timeout\r\n").contains("Connection: close")
+        assertThat(answer)
+                .startsWith("HTTP/1.1 408 Request Timeout\r\n")
+                .contains("Connection: close")
                 .contains("\"errorInfo\":\"UnspecifiedClientError\"")
                 .contains("\"message\":\"the request headers were not complete within 1 s\"");
         assertThat(app.requests()).isZero();
-        assertThat(Http.get(frontDoor.endpoint()).body()).as("others are served as before").isEqualTo("app");
+        assertThat(Http.get(frontDoor.endpoint()).body())
+                .as("others are served as before")
+                .isEqualTo("app");
     }
 
     /** Reads what the front door sent until it closes the connection or the read times out; true once closed. */

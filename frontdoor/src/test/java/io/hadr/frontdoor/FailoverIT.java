@@ -1,9 +1,9 @@
 package io.hadr.frontdoor;
 
 import static io.hadr.frontdoor.testing.TestConfigs.awaitHealthy;
+import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static io.hadr.frontdoor.testing.TestConfigs.probing;
 import static io.hadr.frontdoor.testing.TestConfigs.steady;
-import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -54,9 +54,13 @@ class FailoverIT {
     }
 
     private void startFrontDoor(boolean retry) {
-        frontDoor = FrontDoor.start(probing().retryOnNextOrigin(retry)
-                .sampleSize(SAMPLE_SIZE).successfulSamplesRequired(REQUIRED)
-                .origin(origin(primary, 1, 1000)).origin(origin(secondary, 2, 1000)).build());
+        frontDoor = FrontDoor.start(probing()
+                .retryOnNextOrigin(retry)
+                .sampleSize(SAMPLE_SIZE)
+                .successfulSamplesRequired(REQUIRED)
+                .origin(origin(primary, 1, 1000))
+                .origin(origin(secondary, 2, 1000))
+                .build());
         frontDoor.addHealthListener(transitions::add);
         // Both start healthy unless the machine was too busy for the first probe round; then they soon are.
         awaitHealthy(frontDoor, "centralindia", "southindia");
@@ -70,26 +74,34 @@ class FailoverIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests() >= 25);
 
         primary.stop();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !frontDoor.origin("centralindia").healthy());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> !frontDoor.origin("centralindia").healthy());
         long secondaryBefore = secondary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> secondary.requests() >= secondaryBefore + 25);
 
         primary.restart();
-        await().atMost(Duration.ofSeconds(15)).until(() -> frontDoor.origin("centralindia").healthy());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> frontDoor.origin("centralindia").healthy());
         long primaryBack = primary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> primary.requests() >= primaryBack + 25);
         List<Outcome> outcomes = traffic.stop();
 
         assertThat(outcomes).hasSizeGreaterThan(100);
-        assertThat(outcomes).as("no failed request while the primary stopped and returned")
-                .allSatisfy(outcome -> assertThat(outcome.status()).as(outcome.body()).isEqualTo(200));
+        assertThat(outcomes)
+                .as("no failed request while the primary stopped and returned")
+                .allSatisfy(outcome ->
+                        assertThat(outcome.status()).as(outcome.body()).isEqualTo(200));
         assertThat(outcomes.get(outcomes.size() - 1).body()).isEqualTo("centralindia");
         assertThat(outcomes.stream().map(Outcome::body).distinct()).contains("centralindia", "southindia");
         // Out after (sampleSize - successfulSamplesRequired + 1) failed probes, back after successfulSamplesRequired
         // good ones: counted in probes, not in seconds, so a busy machine cannot change the outcome.
-        assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::to, HealthTransition::reason)
+        assertThat(transitions)
+                .extracting(HealthTransition::origin, HealthTransition::to, HealthTransition::reason)
                 .containsExactly(
-                        tuple("centralindia", OriginHealth.UNHEALTHY, "probes ✓✓✗✗ (2 of last 4 succeeded, 3 required)"),
+                        tuple(
+                                "centralindia",
+                                OriginHealth.UNHEALTHY,
+                                "probes ✓✓✗✗ (2 of last 4 succeeded, 3 required)"),
                         tuple("centralindia", OriginHealth.HEALTHY, "probes ✗✓✓✓ (3 of last 4 succeeded, 3 required)"));
         assertThat(frontDoor.prometheusMetrics())
                 .containsPattern("hadr_frontdoor_retries_total\\{origin=\"centralindia\"} [1-9]")
@@ -104,25 +116,31 @@ class FailoverIT {
 
         long stoppedAt = System.nanoTime();
         primary.stop();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !frontDoor.origin("centralindia").healthy());
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> !frontDoor.origin("centralindia").healthy());
         long detectedAt = System.nanoTime();
         long secondaryBefore = secondary.requests();
         await().atMost(Duration.ofSeconds(10)).until(() -> secondary.requests() >= secondaryBefore + 50);
         List<Outcome> outcomes = traffic.stop();
 
-        List<Outcome> failed = outcomes.stream().filter(outcome -> !outcome.ok()).toList();
-        assertThat(failed).as("requests to the stopped primary before probes noticed").isNotEmpty();
+        List<Outcome> failed =
+                outcomes.stream().filter(outcome -> !outcome.ok()).toList();
+        assertThat(failed)
+                .as("requests to the stopped primary before probes noticed")
+                .isNotEmpty();
         assertThat(failed).allSatisfy(outcome -> {
             assertThat(outcome.status()).isEqualTo(503);
             assertThat(outcome.errorInfo()).isIn("OriginConnectionRefused", "OriginConnectionAborted");
-            assertThat(outcome.body()).contains("\"errorInfo\":\"" + outcome.errorInfo() + "\"")
+            assertThat(outcome.body())
+                    .contains("\"errorInfo\":\"" + outcome.errorInfo() + "\"")
                     .contains("\"origin\":\"centralindia\"");
             // Only requests that were still on their way when the primary stopped, or sent before probes noticed.
             assertThat(outcome.completedNanos()).isGreaterThanOrEqualTo(stoppedAt);
             assertThat(outcome.sentNanos()).isLessThanOrEqualTo(detectedAt);
         });
         assertThat(outcomes.stream().filter(o -> o.sentNanos() > detectedAt + 100_000_000L))
-                .as("after detection everything goes to the secondary").allSatisfy(o -> {
+                .as("after detection everything goes to the secondary")
+                .allSatisfy(o -> {
                     assertThat(o.status()).isEqualTo(200);
                     assertThat(o.body()).isEqualTo("southindia");
                 });
@@ -139,7 +157,9 @@ class FailoverIT {
         frontDoor = FrontDoor.start(steady().passiveHealthOnConnectionRefused(true)
                 // Probes far apart, so that only the refused connection can explain the change.
                 .probeInterval(Duration.ofSeconds(30))
-                .origin(origin(primary, 1, 1000)).origin(origin(secondary, 2, 1000)).build());
+                .origin(origin(primary, 1, 1000))
+                .origin(origin(secondary, 2, 1000))
+                .build());
         frontDoor.addHealthListener(transitions::add);
         primary.stop();
 
@@ -149,12 +169,19 @@ class FailoverIT {
         assertThat(first.body()).isEqualTo("southindia");
         assertThat(second.body()).isEqualTo("southindia");
         assertThat(frontDoor.origin("centralindia").healthy()).isFalse();
-        assertThat(frontDoor.origin("centralindia").failures()).as("only the first request tried the stopped origin").isEqualTo(1);
-        assertThat(transitions).singleElement().satisfies(transition -> assertThat(transition.reason()).contains("passive"));
+        assertThat(frontDoor.origin("centralindia").failures())
+                .as("only the first request tried the stopped origin")
+                .isEqualTo(1);
+        assertThat(transitions)
+                .singleElement()
+                .satisfies(transition -> assertThat(transition.reason()).contains("passive"));
     }
 
     private static long counter(String metrics, String series) {
-        return metrics.lines().filter(line -> line.startsWith(series + " ")).mapToLong(line -> Long.parseLong(line.substring(series.length() + 1)))
-                .findFirst().orElseThrow(() -> new AssertionError(series + " missing in\n" + metrics));
+        return metrics.lines()
+                .filter(line -> line.startsWith(series + " "))
+                .mapToLong(line -> Long.parseLong(line.substring(series.length() + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(series + " missing in\n" + metrics));
     }
 }

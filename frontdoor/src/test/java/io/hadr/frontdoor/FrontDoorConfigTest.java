@@ -19,12 +19,14 @@ class FrontDoorConfigTest {
 
     @Test
     void shouldUseAzureDefaults() {
-        FrontDoorConfig config = FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).build();
+        FrontDoorConfig config =
+                FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).build();
 
         assertThat(config.host()).isEqualTo("127.0.0.1");
         assertThat(config.port()).isZero();
-        assertThat(config.healthProbe()).isEqualTo(
-                new HealthProbeSettings("/", ProbeRequestType.HEAD, ProbeProtocol.HTTP, Duration.ofSeconds(240)));
+        assertThat(config.healthProbe())
+                .isEqualTo(new HealthProbeSettings(
+                        "/", ProbeRequestType.HEAD, ProbeProtocol.HTTP, Duration.ofSeconds(240)));
         assertThat(config.loadBalancing()).isEqualTo(new LoadBalancingSettings(4, 3, Duration.ofMillis(50)));
         assertThat(config.timeouts()).isEqualTo(new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(10)));
         assertThat(config.sessionAffinity()).isFalse();
@@ -38,18 +40,34 @@ class FrontDoorConfigTest {
         return Stream.of(
                 bad("sampleSize must be between 1 and 255, but was 0", b -> b.sampleSize(0)),
                 bad("sampleSize must be between 1 and 255, but was 256", b -> b.sampleSize(256)),
-                bad("successfulSamplesRequired must be between 0 and 255, but was -1", b -> b.successfulSamplesRequired(-1)),
-                bad("additionalLatency must not be negative, but was -5 ms", b -> b.additionalLatency(Duration.ofMillis(-5))),
-                bad("probeInterval must be between 10 ms and 60 min, but was 0 ms", b -> b.probeInterval(Duration.ZERO)),
-                bad("originResponseTimeout must be between 10 ms and 60 min, but was 120 min", b -> b.originResponseTimeout(Duration.ofHours(2))),
-                bad("requestHeadersTimeout must be between 10 ms and 60 min, but was 5 ms", b -> b.requestHeadersTimeout(Duration.ofMillis(5))),
+                bad(
+                        "successfulSamplesRequired must be between 0 and 255, but was -1",
+                        b -> b.successfulSamplesRequired(-1)),
+                bad(
+                        "additionalLatency must not be negative, but was -5 ms",
+                        b -> b.additionalLatency(Duration.ofMillis(-5))),
+                bad(
+                        "probeInterval must be between 10 ms and 60 min, but was 0 ms",
+                        b -> b.probeInterval(Duration.ZERO)),
+                bad(
+                        "originResponseTimeout must be between 10 ms and 60 min, but was 120 min",
+                        b -> b.originResponseTimeout(Duration.ofHours(2))),
+                bad(
+                        "requestHeadersTimeout must be between 10 ms and 60 min, but was 5 ms",
+                        b -> b.requestHeadersTimeout(Duration.ofMillis(5))),
                 bad("port must be between 0 and 65535, but was 70000", b -> b.port(70000)),
                 bad("host must not be blank, but was ' '", b -> b.host(" ")),
-                bad("probePath must start with '/' and hold no spaces or '#', but was 'health'", b -> b.probePath("health")),
-                bad("probePath must start with '/' and hold no spaces or '#', but was '/a b'", b -> b.probePath("/a b")),
+                bad(
+                        "probePath must start with '/' and hold no spaces or '#', but was 'health'",
+                        b -> b.probePath("health")),
+                bad(
+                        "probePath must start with '/' and hold no spaces or '#', but was '/a b'",
+                        b -> b.probePath("/a b")),
                 bad("frontDoorId must be printable ASCII without spaces, but was 'a b'", b -> b.frontDoorId("a b")),
                 bad("probeRequestType must not be null", b -> b.probeRequestType(null)),
-                bad("maxConnectionsPerOrigin must be between 1 and 10000, but was 0", b -> b.maxConnectionsPerOrigin(0)));
+                bad(
+                        "maxConnectionsPerOrigin must be between 1 and 10000, but was 0",
+                        b -> b.maxConnectionsPerOrigin(0)));
     }
 
     private static Arguments bad(String message, Consumer<FrontDoorConfig.Builder> setter) {
@@ -81,38 +99,54 @@ class FrontDoorConfigTest {
         assertThatThrownBy(() -> OriginConfig.of("a", URI.create("ftp://x")))
                 .hasMessage("address of origin 'a' must be an absolute http or https URI, but was 'ftp://x'");
         assertThatThrownBy(() -> OriginConfig.of("a", URI.create("http://x:1/app")))
-                .hasMessage("address of origin 'a' must be scheme://host[:port] without path, query, fragment or user info, "
-                        + "but was 'http://x:1/app'");
+                .hasMessage(
+                        "address of origin 'a' must be scheme://host[:port] without path, query, fragment or user info, "
+                                + "but was 'http://x:1/app'");
         assertThatThrownBy(() -> OriginConfig.of("a", URI.create("/relative")))
                 .hasMessage("address of origin 'a' must be an absolute http or https URI, but was '/relative'");
     }
 
     @Test
     void shouldNormalizeOriginAddressWithTrailingSlash() {
-        assertThat(OriginConfig.of("a", URI.create("HTTP://127.0.0.1:8081/")).address()).isEqualTo(A);
+        assertThat(OriginConfig.of("a", URI.create("HTTP://127.0.0.1:8081/")).address())
+                .isEqualTo(A);
     }
 
     @Test
     void shouldFailFastOnContradictions() {
         assertThatThrownBy(() -> FrontDoorConfig.builder().build())
                 .hasMessage("a front door needs at least one origin, but none was added");
-        assertThatThrownBy(() -> FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).origin(OriginConfig.of("a", B)).build())
+        assertThatThrownBy(() -> FrontDoorConfig.builder()
+                        .origin(OriginConfig.of("a", A))
+                        .origin(OriginConfig.of("a", B))
+                        .build())
                 .hasMessage("origin names must be unique, but 'a' was added 2 times");
-        assertThatThrownBy(() -> FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).origin(OriginConfig.of("b", A)).build())
+        assertThatThrownBy(() -> FrontDoorConfig.builder()
+                        .origin(OriginConfig.of("a", A))
+                        .origin(OriginConfig.of("b", A))
+                        .build())
                 .hasMessage("origin addresses must be unique, but 'a' and 'b' both use http://127.0.0.1:8081");
-        assertThatThrownBy(() -> FrontDoorConfig.builder().origin(OriginConfig.of("a", A)).sampleSize(4).successfulSamplesRequired(5).build())
+        assertThatThrownBy(() -> FrontDoorConfig.builder()
+                        .origin(OriginConfig.of("a", A))
+                        .sampleSize(4)
+                        .successfulSamplesRequired(5)
+                        .build())
                 .hasMessage("successfulSamplesRequired must not exceed sampleSize (4), but was 5");
         assertThatThrownBy(() -> new LoadBalancingSettings(0, 0, Duration.ZERO))
                 .hasMessage("sampleSize must be between 1 and 255, but was 0");
-        assertThatThrownBy(() -> new HealthProbeSettings("health", ProbeRequestType.GET, ProbeProtocol.HTTP, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> new HealthProbeSettings(
+                        "health", ProbeRequestType.GET, ProbeProtocol.HTTP, Duration.ofSeconds(1)))
                 .hasMessage("probePath must start with '/' and hold no spaces or '#', but was 'health'");
     }
 
     @Test
     void shouldAcceptAnyTimingTheRouterCanUseWhetherOrNotAzureWould() {
-        FrontDoorConfig config = FrontDoorConfig.builder().origin(OriginConfig.of("a", A))
-                .probeInterval(Duration.ofMillis(200)).originResponseTimeout(Duration.ofMillis(16_500))
-                .additionalLatency(Duration.ofSeconds(5)).build();
+        FrontDoorConfig config = FrontDoorConfig.builder()
+                .origin(OriginConfig.of("a", A))
+                .probeInterval(Duration.ofMillis(200))
+                .originResponseTimeout(Duration.ofMillis(16_500))
+                .additionalLatency(Duration.ofSeconds(5))
+                .build();
 
         assertThat(config.healthProbe().interval()).isEqualTo(Duration.ofMillis(200));
         assertThat(config.timeouts().originResponse()).isEqualTo(Duration.ofMillis(16_500));
@@ -122,10 +156,18 @@ class FrontDoorConfigTest {
     @Test
     void shouldRoundTripThroughToBuilder() {
         FrontDoorConfig config = FrontDoorConfig.builder()
-                .port(8080).frontDoorId("fd-1").probePath("/health").probeRequestType(ProbeRequestType.GET)
-                .probeInterval(Duration.ofSeconds(5)).sampleSize(6).successfulSamplesRequired(2)
-                .additionalLatency(Duration.ZERO).sessionAffinity(true).retryOnNextOrigin(false)
-                .origin(OriginConfig.of("a", A, 1, 100)).origin(OriginConfig.of("b", B, 2, 100).withEnabled(false))
+                .port(8080)
+                .frontDoorId("fd-1")
+                .probePath("/health")
+                .probeRequestType(ProbeRequestType.GET)
+                .probeInterval(Duration.ofSeconds(5))
+                .sampleSize(6)
+                .successfulSamplesRequired(2)
+                .additionalLatency(Duration.ZERO)
+                .sessionAffinity(true)
+                .retryOnNextOrigin(false)
+                .origin(OriginConfig.of("a", A, 1, 100))
+                .origin(OriginConfig.of("b", B, 2, 100).withEnabled(false))
                 .build();
 
         FrontDoorConfig copy = config.toBuilder().build();
@@ -135,7 +177,11 @@ class FrontDoorConfigTest {
         assertThat(config.toBuilder().port(9090).build().port()).isEqualTo(9090);
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.toBuilder().sampleSize(7).build()).isNotEqualTo(config);
-        assertThat(config.toBuilder().passiveHealthOnConnectionRefused(true).build().hashCode()).isNotEqualTo(config.hashCode());
+        assertThat(config.toBuilder()
+                        .passiveHealthOnConnectionRefused(true)
+                        .build()
+                        .hashCode())
+                .isNotEqualTo(config.hashCode());
     }
 
     @Test

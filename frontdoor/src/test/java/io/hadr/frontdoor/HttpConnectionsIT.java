@@ -57,10 +57,16 @@ class HttpConnectionsIT {
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
         String smuggled = "GET /hidden HTTP/1.1\r\nHost: x\r\n\r\n";
 
-        Exchange both = exchange(frontDoor.endpoint(), "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: "
-                + (5 + smuggled.length()) + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled, 2);
-        Exchange twoLengths = exchange(frontDoor.endpoint(), "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
-                + "Content-Length: " + smuggled.length() + "\r\n\r\n" + smuggled, 2);
+        Exchange both = exchange(
+                frontDoor.endpoint(),
+                "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + (5 + smuggled.length())
+                        + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled,
+                2);
+        Exchange twoLengths = exchange(
+                frontDoor.endpoint(),
+                "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n" + "Content-Length: " + smuggled.length()
+                        + "\r\n\r\n" + smuggled,
+                2);
 
         assertThat(both.responses()).hasSize(1);
         assertThat(both.responses().get(0).status()).isEqualTo(400);
@@ -77,46 +83,59 @@ class HttpConnectionsIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        Exchange malformed = exchange(frontDoor.endpoint(), "POST /upload HTTP/1.1\r\nHost: x\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", 1);
+        Exchange malformed = exchange(
+                frontDoor.endpoint(),
+                "POST /upload HTTP/1.1\r\nHost: x\r\n" + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n",
+                1);
 
         assertThat(malformed.responses()).extracting(Response::status).containsExactly(400);
         assertThat(malformed.responses().get(0).body()).contains("\"errorInfo\":\"InvalidRequest\"");
         assertThat(malformed.closed()).isTrue();
-        assertThat(frontDoor.origin("app").failures()).as("the client's fault, not the origin's").isZero();
+        assertThat(frontDoor.origin("app").failures())
+                .as("the client's fault, not the origin's")
+                .isZero();
     }
 
     @Test
     void shouldCutTheAnswerAtOnceWhenTheOriginsChunksAreMalformed() throws Exception {
-        try (java.net.ServerSocket garbage = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread answering = new Thread(() -> {
-                while (!garbage.isClosed()) {
-                    try {
-                        Socket connection = garbage.accept();
-                        // Probes and the request alike; each connection is kept open, so only the malformed
-                        // chunk can end the answer early.
-                        Thread each = new Thread(() -> {
-                            try (connection) {
-                                connection.getInputStream().read(new byte[4096]);
-                                connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                        + "3\r\nabc\r\nzz\r\n").getBytes(StandardCharsets.US_ASCII));
-                                connection.getOutputStream().flush();
-                                connection.getInputStream().read();
+        try (java.net.ServerSocket garbage =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(
+                    () -> {
+                        while (!garbage.isClosed()) {
+                            try {
+                                Socket connection = garbage.accept();
+                                // Probes and the request alike; each connection is kept open, so only the malformed
+                                // chunk can end the answer early.
+                                Thread each = new Thread(
+                                        () -> {
+                                            try (connection) {
+                                                connection.getInputStream().read(new byte[4096]);
+                                                connection
+                                                        .getOutputStream()
+                                                        .write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                                        + "3\r\nabc\r\nzz\r\n")
+                                                                .getBytes(StandardCharsets.US_ASCII));
+                                                connection.getOutputStream().flush();
+                                                connection.getInputStream().read();
+                                            } catch (IOException e) {
+                                                // closed by the front door or the test
+                                            }
+                                        },
+                                        "garbage-origin-connection");
+                                each.setDaemon(true);
+                                each.start();
                             } catch (IOException e) {
-                                // closed by the front door or the test
+                                return;
                             }
-                        }, "garbage-origin-connection");
-                        each.setDaemon(true);
-                        each.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "garbage-origin");
+                        }
+                    },
+                    "garbage-origin");
             answering.setDaemon(true);
             answering.start();
             FrontDoor frontDoor = start(steady().originResponseTimeout(java.time.Duration.ofSeconds(60))
-                    .origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50).build());
+                    .origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50)
+                    .build());
 
             long started = System.nanoTime();
             Exchange cut = exchange(frontDoor.endpoint(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 1);
@@ -124,7 +143,9 @@ class HttpConnectionsIT {
 
             assertThat(cut.responses()).hasSize(1);
             assertThat(cut.responses().get(0).status()).isEqualTo(200);
-            assertThat(cut.responses().get(0).complete()).as("the status line was gone, so the answer is cut").isFalse();
+            assertThat(cut.responses().get(0).complete())
+                    .as("the status line was gone, so the answer is cut")
+                    .isFalse();
             assertThat(cut.responses().get(0).body()).isEqualTo("abc");
             assertThat(cut.closed()).isTrue();
             assertThat(took).as("not left to the origin response timeout").isLessThan(java.time.Duration.ofSeconds(20));
@@ -137,17 +158,22 @@ class HttpConnectionsIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        Exchange pipelined = exchange(frontDoor.endpoint(), "GET /headers HTTP/1.1\r\nHost: x\r\n\r\n"
-                + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
-                + "GET /chunked?pieces=3 HTTP/1.1\r\nHost: x\r\n\r\n"
-                + "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 4);
+        Exchange pipelined = exchange(
+                frontDoor.endpoint(),
+                "GET /headers HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello"
+                        + "GET /chunked?pieces=3 HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                4);
 
         assertThat(pipelined.responses()).extracting(Response::status).containsExactly(200, 200, 200, 200);
         assertThat(pipelined.responses().get(0).headers()).containsEntry("x-origin-header", "yes");
         assertThat(pipelined.responses().get(1).body()).isEqualTo("bytes=5 crc=" + crc("hello"));
         assertThat(pipelined.responses().get(2).body()).isEqualTo("piece0;piece1;piece2;");
         assertThat(pipelined.responses().get(3).body()).isEmpty();
-        assertThat(pipelined.closed()).as("closed after the request that asked for it").isTrue();
+        assertThat(pipelined.closed())
+                .as("closed after the request that asked for it")
+                .isTrue();
         assertThat(app.requests()).isEqualTo(4);
     }
 
@@ -156,13 +182,18 @@ class HttpConnectionsIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        Exchange upload = exchange(frontDoor.endpoint(), "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", 1);
+        Exchange upload = exchange(
+                frontDoor.endpoint(),
+                "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+                1);
         Exchange download = exchange(frontDoor.endpoint(), "GET /chunked?pieces=50 HTTP/1.1\r\nHost: x\r\n\r\n", 1);
 
         assertThat(upload.responses().get(0).body()).isEqualTo("bytes=11 crc=" + crc("hello world"));
         Response chunked = download.responses().get(0);
-        assertThat(chunked.headers()).containsEntry("transfer-encoding", "chunked").doesNotContainKey("content-length");
+        assertThat(chunked.headers())
+                .containsEntry("transfer-encoding", "chunked")
+                .doesNotContainKey("content-length");
         assertThat(chunked.body()).startsWith("piece0;piece1;").endsWith("piece49;");
         assertThat(download.closed()).as("kept alive").isFalse();
     }
@@ -191,7 +222,8 @@ class HttpConnectionsIT {
 
         String interim;
         Response answer;
-        try (Socket socket = new Socket(frontDoor.endpoint().getHost(), frontDoor.endpoint().getPort())) {
+        try (Socket socket =
+                new Socket(frontDoor.endpoint().getHost(), frontDoor.endpoint().getPort())) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
@@ -207,17 +239,17 @@ class HttpConnectionsIT {
         assertThat(interim).isEqualTo("HTTP/1.1 100 Continue|");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("bytes=4 crc=" + crc("data"));
-        assertThat(app.lastRequestHeaders().get("Expect")).as("not passed on: the front door answered it").isNull();
+        assertThat(app.lastRequestHeaders().get("Expect"))
+                .as("not passed on: the front door answered it")
+                .isNull();
     }
 
     // ---- a raw HTTP/1.1 client ----
 
     /** An answer; {@code complete} is false when the connection ended in the middle of its body. */
-    private record Response(int status, Map<String, String> headers, String body, boolean complete) {
-    }
+    private record Response(int status, Map<String, String> headers, String body, boolean complete) {}
 
-    private record Exchange(List<Response> responses, boolean closed) {
-    }
+    private record Exchange(List<Response> responses, boolean closed) {}
 
     /** Writes {@code bytes} at once and reads up to {@code expected} answers, then whether the connection closed. */
     private static Exchange exchange(URI endpoint, String bytes, int expected) throws IOException {
@@ -275,7 +307,9 @@ class HttpConnectionsIT {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
             int colon = line.indexOf(':');
-            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    line.substring(colon + 1).trim());
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (head) {
@@ -289,7 +323,8 @@ class HttpConnectionsIT {
         return new Response(status, headers, body.toString(StandardCharsets.UTF_8), true);
     }
 
-    private static void readBody(InputStream in, Map<String, String> headers, boolean untilClose, ByteArrayOutputStream body)
+    private static void readBody(
+            InputStream in, Map<String, String> headers, boolean untilClose, ByteArrayOutputStream body)
             throws IOException {
         if (headers.containsKey("content-length")) {
             body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));

@@ -1,7 +1,7 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -42,14 +42,16 @@ class LifecycleIT {
     private static Set<Thread> liveThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
-                .filter(thread -> !thread.getName().startsWith("origin-") && !thread.getName().startsWith("HttpClient-"))
+                .filter(thread -> !thread.getName().startsWith("origin-")
+                        && !thread.getName().startsWith("HttpClient-"))
                 .collect(Collectors.toSet());
     }
 
     @Test
     void shouldLeaveNoThreadBehindAfterClose() {
         Set<Thread> before = liveThreads();
-        FrontDoor frontDoor = FrontDoor.start(steady().origin(origin(app, 1, 50)).build());
+        FrontDoor frontDoor =
+                FrontDoor.start(steady().origin(origin(app, 1, 50)).build());
         for (int i = 0; i < 20; i++) {
             assertThat(Http.get(frontDoor.endpoint()).statusCode()).isEqualTo(200);
         }
@@ -73,7 +75,8 @@ class LifecycleIT {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
 
-            assertThatThrownBy(() -> FrontDoor.start(steady().port(port).origin(origin(app, 1, 50)).build()))
+            assertThatThrownBy(() -> FrontDoor.start(
+                            steady().port(port).origin(origin(app, 1, 50)).build()))
                     .isInstanceOf(FrontDoorException.class)
                     .hasMessageStartingWith("front door could not start on 127.0.0.1:" + port + ": ");
         }
@@ -91,7 +94,8 @@ class LifecycleIT {
             port = free.getLocalPort();
         }
 
-        try (FrontDoor frontDoor = FrontDoor.start(steady().port(port).origin(origin(app, 1, 50)).build())) {
+        try (FrontDoor frontDoor =
+                FrontDoor.start(steady().port(port).origin(origin(app, 1, 50)).build())) {
 
             assertThat(frontDoor.endpoint()).isEqualTo(URI.create("http://127.0.0.1:" + port));
             assertThat(Http.get(frontDoor.endpoint()).body()).isEqualTo("app");
@@ -100,7 +104,8 @@ class LifecycleIT {
 
     @Test
     void shouldExposePrometheusMetricsThroughAMountableHandler() throws Exception {
-        try (FrontDoor frontDoor = FrontDoor.start(steady().origin(origin(app, 1, 50)).build())) {
+        try (FrontDoor frontDoor =
+                FrontDoor.start(steady().origin(origin(app, 1, 50)).build())) {
             for (int i = 0; i < 3; i++) {
                 Http.get(frontDoor.endpoint());
             }
@@ -113,11 +118,12 @@ class LifecycleIT {
             control.setHandler(metricsContext);
             control.start();
             try {
-                HttpResponse<String> metrics = Http.get(URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/metrics"));
+                HttpResponse<String> metrics =
+                        Http.get(URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/metrics"));
 
                 assertThat(metrics.statusCode()).isEqualTo(200);
-                assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
-                        type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
+                assertThat(metrics.headers().firstValue("Content-Type"))
+                        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
                 assertThat(metrics.body())
                         .contains("# TYPE hadr_frontdoor_requests_total counter")
                         .contains("hadr_frontdoor_requests_total 3")

@@ -1,8 +1,8 @@
 package io.hadr.frontdoor;
 
 import static io.hadr.frontdoor.testing.TestConfigs.awaitHealthy;
-import static io.hadr.frontdoor.testing.TestConfigs.probing;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
+import static io.hadr.frontdoor.testing.TestConfigs.probing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -30,9 +30,13 @@ class OriginScalingIT {
      * wide enough that probe jitter never splits origins of equal priority.
      */
     private static FrontDoorConfig.Builder config() {
-        return probing().probeInterval(Duration.ofSeconds(2)).sampleSize(2).successfulSamplesRequired(1)
+        return probing()
+                .probeInterval(Duration.ofSeconds(2))
+                .sampleSize(2)
+                .successfulSamplesRequired(1)
                 .additionalLatency(Duration.ofSeconds(1));
     }
+
     private final List<HealthTransition> transitions = new CopyOnWriteArrayList<>();
 
     private TestOrigin newOrigin(String name) {
@@ -69,7 +73,8 @@ class OriginScalingIT {
             assertThat(Http.get(frontDoor.endpoint()).body()).isEqualTo("first");
         }
         second.healthStatus(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> frontDoor.origin("second").healthy());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> frontDoor.origin("second").healthy());
         List<String> servedBy = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             servedBy.add(Http.get(frontDoor.endpoint()).body());
@@ -78,8 +83,12 @@ class OriginScalingIT {
         assertThat(added.healthy()).isFalse();
         assertThat(added.recentProbes()).isEmpty();
         assertThat(second.requests()).isEqualTo(5);
-        assertThat(servedBy).containsOnly("first", "second").filteredOn("second"::equals).hasSize(5);
-        assertThat(transitions).extracting(HealthTransition::origin, HealthTransition::from, HealthTransition::to)
+        assertThat(servedBy)
+                .containsOnly("first", "second")
+                .filteredOn("second"::equals)
+                .hasSize(5);
+        assertThat(transitions)
+                .extracting(HealthTransition::origin, HealthTransition::from, HealthTransition::to)
                 .containsExactly(tuple("second", OriginHealth.UNHEALTHY, OriginHealth.HEALTHY));
         assertThat(frontDoor.origins()).extracting(OriginStatus::name).containsExactly("first", "second");
         assertThat(frontDoor.prometheusMetrics()).contains("hadr_frontdoor_origin_healthy{origin=\"second\"} 1");
@@ -89,9 +98,12 @@ class OriginScalingIT {
     void shouldLetRequestsInFlightFinishWhenAnOriginIsRemovedAndRouteNewOnesElsewhere() {
         TestOrigin leaving = newOrigin("leaving");
         TestOrigin staying = newOrigin("staying");
-        FrontDoor frontDoor = start(config().origin(origin(leaving, 1, 50)).origin(origin(staying, 2, 50)).build());
+        FrontDoor frontDoor = start(config().origin(origin(leaving, 1, 50))
+                .origin(origin(staying, 2, 50))
+                .build());
         awaitHealthy(frontDoor, "leaving", "staying");
-        CompletableFuture<HttpResponse<String>> inFlight = Http.getAsync(frontDoor.endpoint().resolve("/held"));
+        CompletableFuture<HttpResponse<String>> inFlight =
+                Http.getAsync(frontDoor.endpoint().resolve("/held"));
         await().atMost(Duration.ofSeconds(10)).until(() -> leaving.heldRequests() == 1);
 
         CompletableFuture<OriginStatus> drained = frontDoor.removeOrigin("leaving");
@@ -117,7 +129,9 @@ class OriginScalingIT {
     void shouldStopProbingARemovedOrigin() {
         TestOrigin leaving = newOrigin("leaving");
         TestOrigin staying = newOrigin("staying");
-        FrontDoor frontDoor = start(config().origin(origin(leaving, 1, 50)).origin(origin(staying, 2, 50)).build());
+        FrontDoor frontDoor = start(config().origin(origin(leaving, 1, 50))
+                .origin(origin(staying, 2, 50))
+                .build());
         awaitHealthy(frontDoor, "leaving", "staying");
         transitions.clear();
 
@@ -126,7 +140,9 @@ class OriginScalingIT {
         int stayingProbesAtRemoval = staying.probes().size();
         await().atMost(Duration.ofSeconds(15)).until(() -> staying.probes().size() >= stayingProbesAtRemoval + 3);
 
-        assertThat(leaving.probes().size()).as("at most a probe already on its way").isLessThanOrEqualTo(leavingProbesAtRemoval + 1);
+        assertThat(leaving.probes().size())
+                .as("at most a probe already on its way")
+                .isLessThanOrEqualTo(leavingProbesAtRemoval + 1);
         assertThat(transitions).isEmpty();
     }
 
@@ -141,7 +157,8 @@ class OriginScalingIT {
                 .hasMessage("origin names must be unique, but 'app' already exists");
         frontDoor.removeOrigin("app").join();
         frontDoor.addOrigin(OriginConfig.of("app", other.address()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> frontDoor.origin("app").healthy());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> frontDoor.origin("app").healthy());
 
         assertThat(Http.get(frontDoor.endpoint()).body()).isEqualTo("other");
     }

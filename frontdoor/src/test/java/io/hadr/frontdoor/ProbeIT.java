@@ -1,8 +1,8 @@
 package io.hadr.frontdoor;
 
+import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static io.hadr.frontdoor.testing.TestConfigs.probing;
 import static io.hadr.frontdoor.testing.TestConfigs.steady;
-import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,7 +32,9 @@ class ProbeIT {
     @Test
     void shouldProbeWithAzureHeadersAndANewConnectionEachTime() {
         app = TestOrigin.start("app");
-        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(2)).origin(origin(app, 1, 50)).build());
+        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(2))
+                .origin(origin(app, 1, 50))
+                .build());
 
         await().atMost(Duration.ofSeconds(15)).until(() -> app.probes().size() >= 3);
         List<ProbeRecord> probes = app.probes();
@@ -44,15 +46,20 @@ class ProbeIT {
             assertThat(probe.headers().get("X-FD-HealthProbe")).isEqualTo("1");
             assertThat(probe.headers().get("X-Azure-FDID")).isEqualTo("11111111-2222-3333-4444-555555555555");
         });
-        assertThat(probes).extracting(ProbeRecord::remotePort).as("one TCP connection per probe").doesNotHaveDuplicates();
+        assertThat(probes)
+                .extracting(ProbeRecord::remotePort)
+                .as("one TCP connection per probe")
+                .doesNotHaveDuplicates();
         assertThat(frontDoor.origin("app").recentProbes()).containsOnly(true).hasSize(4);
     }
 
     @Test
     void shouldProbeWithGetWhenConfigured() {
         app = TestOrigin.start("app");
-        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(2)).probeRequestType(ProbeRequestType.GET)
-                .origin(origin(app, 1, 50)).build());
+        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(2))
+                .probeRequestType(ProbeRequestType.GET)
+                .origin(origin(app, 1, 50))
+                .build());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> app.probes().size() >= 2);
 
@@ -67,39 +74,46 @@ class ProbeIT {
 
         boolean healthyWith204 = frontDoor.origin("app").healthy();
         app.healthStatus(200);
-        await().atMost(Duration.ofSeconds(10)).until(() -> frontDoor.origin("app").healthy());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> frontDoor.origin("app").healthy());
         app.healthStatus(301);
 
         assertThat(healthyWith204).isFalse();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !frontDoor.origin("app").healthy());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !frontDoor.origin("app").healthy());
         assertThat(frontDoor.origin("app").probeHistory()).endsWith("✗✗");
     }
 
     @Test
     void shouldFailAProbeThatGetsNoAnswerWithinTheInterval() {
         app = TestOrigin.start("app").probeDelay(Duration.ofSeconds(10));
-        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofMillis(300)).origin(origin(app, 1, 50)).build());
+        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofMillis(300))
+                .origin(origin(app, 1, 50))
+                .build());
 
         OriginStatus status = frontDoor.origin("app");
 
         assertThat(status.healthy()).isFalse();
         assertThat(status.recentProbes()).containsOnly(false);
-        assertThat(status.lastProbeLatency()).hasValueSatisfying(latency ->
-                // Cut at the interval, not waiting for the origin's late answer.
-                assertThat(latency).isBetween(Duration.ofMillis(280), Duration.ofSeconds(10)));
+        assertThat(status.lastProbeLatency())
+                .hasValueSatisfying(latency ->
+                        // Cut at the interval, not waiting for the origin's late answer.
+                        assertThat(latency).isBetween(Duration.ofMillis(280), Duration.ofSeconds(10)));
     }
 
     @Test
     void shouldMeasureProbeLatencyToTheLastByte() {
         app = TestOrigin.start("app").probeBodyDelay(Duration.ofMillis(300));
-        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(3)).probeRequestType(ProbeRequestType.GET)
-                .origin(origin(app, 1, 50)).build());
+        frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(3))
+                .probeRequestType(ProbeRequestType.GET)
+                .origin(origin(app, 1, 50))
+                .build());
 
         OriginStatus status = frontDoor.origin("app");
 
         assertThat(status.healthy()).isTrue();
-        assertThat(status.lastProbeLatency()).hasValueSatisfying(latency ->
-                assertThat(latency).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
+        assertThat(status.lastProbeLatency())
+                .hasValueSatisfying(latency -> assertThat(latency).isGreaterThanOrEqualTo(Duration.ofMillis(300)));
     }
 
     @Test
@@ -108,7 +122,9 @@ class ProbeIT {
         TestOrigin down = TestOrigin.start("down").healthStatus(503);
         try {
             frontDoor = FrontDoor.start(steady().probeInterval(Duration.ofSeconds(30))
-                    .origin(origin(app, 1, 50)).origin(origin(down, 1, 50)).build());
+                    .origin(origin(app, 1, 50))
+                    .origin(origin(down, 1, 50))
+                    .build());
 
             assertThat(frontDoor.origin("app").healthy()).isTrue();
             assertThat(frontDoor.origin("app").probeHistory()).isEqualTo("✓✓✓✓");

@@ -1,7 +1,7 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hadr.frontdoor.testing.Http;
@@ -57,30 +57,40 @@ class ProxyingIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        RawResponse response = Http.raw(frontDoor.endpoint(), String.join("\r\n",
-                "GET /headers?q=1&x=%20y HTTP/1.1",
-                "Host: www.contoso.test",
-                "Connection: X-Secret-Hop",
-                "X-Secret-Hop: must-not-pass",
-                "Keep-Alive: timeout=5",
-                "Proxy-Authorization: Basic Zm9vOmJhcg==",
-                "TE: trailers",
-                "X-FD-HealthProbe: 1",
-                "X-FD-Custom: spoof",
-                "X-Forwarded-For: 203.0.113.7",
-                "X-Forwarded-Host: evil.test",
-                "X-Forwarded-Proto: https",
-                "X-Azure-FDID: spoofed",
-                "X-Azure-Ref: spoofed",
-                "X-Azure-SocketIP: 6.6.6.6",
-                "Via: 1.1 corp-proxy",
-                "X-App-Header: kept"));
+        RawResponse response = Http.raw(
+                frontDoor.endpoint(),
+                String.join(
+                        "\r\n",
+                        "GET /headers?q=1&x=%20y HTTP/1.1",
+                        "Host: www.contoso.test",
+                        "Connection: X-Secret-Hop",
+                        "X-Secret-Hop: must-not-pass",
+                        "Keep-Alive: timeout=5",
+                        "Proxy-Authorization: Basic Zm9vOmJhcg==",
+                        "TE: trailers",
+                        "X-FD-HealthProbe: 1",
+                        "X-FD-Custom: spoof",
+                        "X-Forwarded-For: 203.0.113.7",
+                        "X-Forwarded-Host: evil.test",
+                        "X-Forwarded-Proto: https",
+                        "X-Azure-FDID: spoofed",
+                        "X-Azure-Ref: spoofed",
+                        "X-Azure-SocketIP: 6.6.6.6",
+                        "Via: 1.1 corp-proxy",
+                        "X-App-Header: kept"));
 
         HttpFields toOrigin = app.lastRequestHeaders();
         assertThat(response.status()).isEqualTo(200);
         assertThat(app.lastRequestTarget()).isEqualTo("/headers?q=1&x=%20y");
-        assertThat(TestOrigin.names(toOrigin)).doesNotContain("connection", "x-secret-hop", "keep-alive",
-                "proxy-authorization", "te", "x-fd-healthprobe", "x-fd-custom");
+        assertThat(TestOrigin.names(toOrigin))
+                .doesNotContain(
+                        "connection",
+                        "x-secret-hop",
+                        "keep-alive",
+                        "proxy-authorization",
+                        "te",
+                        "x-fd-healthprobe",
+                        "x-fd-custom");
         assertThat(toOrigin.get("Host")).isEqualTo("127.0.0.1:" + app.port());
         assertThat(toOrigin.get("X-App-Header")).isEqualTo("kept");
         assertThat(toOrigin.get("Via")).isEqualTo("1.1 corp-proxy, 1.1 Azure");
@@ -91,7 +101,9 @@ class ProxyingIT {
         assertThat(toOrigin.get("X-Forwarded-For")).isEqualTo("203.0.113.7, 127.0.0.1");
         assertThat(toOrigin.get("X-Forwarded-Host")).isEqualTo("www.contoso.test");
         assertThat(toOrigin.get("X-Forwarded-Proto")).isEqualTo("http");
-        assertThat(toOrigin.get("X-Azure-Ref")).isNotBlank().isNotEqualTo("spoofed")
+        assertThat(toOrigin.get("X-Azure-Ref"))
+                .isNotBlank()
+                .isNotEqualTo("spoofed")
                 .isEqualTo(response.header("X-Azure-Ref").orElseThrow());
     }
 
@@ -100,13 +112,15 @@ class ProxyingIT {
         TestOrigin app = newOrigin("app");
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
-        RawResponse response = Http.raw(frontDoor.endpoint(), "GET /headers HTTP/1.1\r\nHost: x\r\nX-Azure-DebugInfo: 1");
+        RawResponse response =
+                Http.raw(frontDoor.endpoint(), "GET /headers HTTP/1.1\r\nHost: x\r\nX-Azure-DebugInfo: 1");
 
         assertThat(response.header("X-Origin-Header")).contains("yes");
         assertThat(response.header("X-Origin-Name")).contains("app");
         assertThat(response.headerValues("Set-Cookie")).containsExactly("app=1; Path=/");
         assertThat(response.header("X-Cache")).contains("CONFIG_NOCACHE");
-        assertThat(response.header("X-Azure-Ref")).hasValueSatisfying(ref -> assertThat(ref).startsWith("0").hasSizeGreaterThan(20));
+        assertThat(response.header("X-Azure-Ref"))
+                .hasValueSatisfying(ref -> assertThat(ref).startsWith("0").hasSizeGreaterThan(20));
         assertThat(response.header("X-Azure-OriginStatusCode")).contains("200");
         assertThat(response.headerNames()).doesNotContain("keep-alive", "proxy-connection");
         assertThat(response.body()).isEqualTo("app");
@@ -119,7 +133,10 @@ class ProxyingIT {
 
         Set<String> refs = new HashSet<>();
         for (int i = 0; i < 100; i++) {
-            refs.add(Http.get(frontDoor.endpoint()).headers().firstValue("X-Azure-Ref").orElseThrow());
+            refs.add(Http.get(frontDoor.endpoint())
+                    .headers()
+                    .firstValue("X-Azure-Ref")
+                    .orElseThrow());
         }
 
         assertThat(refs).hasSize(100);
@@ -132,12 +149,16 @@ class ProxyingIT {
         URI upload = frontDoor.endpoint().resolve("/upload");
 
         HttpResponse<String> post = Http.send(HttpRequest.newBuilder(upload)
-                .POST(HttpRequest.BodyPublishers.ofString("hello world")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("hello world"))
+                .build());
         HttpResponse<String> put = Http.send(HttpRequest.newBuilder(upload)
-                .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build());
+                .PUT(HttpRequest.BodyPublishers.ofString("x".repeat(100_000)))
+                .build());
         HttpResponse<String> head = Http.send(HttpRequest.newBuilder(frontDoor.endpoint())
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
-        HttpResponse<String> probePathThroughProxy = Http.get(frontDoor.endpoint().resolve("/health"));
+                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                .build());
+        HttpResponse<String> probePathThroughProxy =
+                Http.get(frontDoor.endpoint().resolve("/health"));
 
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update("hello world".getBytes());
@@ -152,7 +173,9 @@ class ProxyingIT {
     @Test
     void shouldAnswer504OriginTimeoutWhenTheOriginHangs() {
         TestOrigin hanging = newOrigin("hanging");
-        FrontDoor frontDoor = start(steady().originResponseTimeout(Duration.ofSeconds(1)).origin(origin(hanging, 1, 50)).build());
+        FrontDoor frontDoor = start(steady().originResponseTimeout(Duration.ofSeconds(1))
+                .origin(origin(hanging, 1, 50))
+                .build());
 
         long started = System.nanoTime();
         HttpResponse<String> response = Http.get(frontDoor.endpoint().resolve("/hang"));
@@ -162,15 +185,20 @@ class ProxyingIT {
         assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginTimeout");
         assertThat(response.headers().firstValue("X-Azure-Ref")).isPresent();
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        assertThat(response.body()).isEqualTo("{\"status\":504,\"error\":\"Gateway Timeout\",\"errorInfo\":\"OriginTimeout\","
-                + "\"message\":\"the origin did not answer within the origin response timeout\",\"origin\":\"hanging\","
-                + "\"azureRef\":\"" + response.headers().firstValue("X-Azure-Ref").orElseThrow() + "\"}\n");
-        // Not before the 1 s timeout, and not waiting for the origin, which never answers (the test client gives up at 20 s).
+        assertThat(response.body())
+                .isEqualTo("{\"status\":504,\"error\":\"Gateway Timeout\",\"errorInfo\":\"OriginTimeout\","
+                        + "\"message\":\"the origin did not answer within the origin response timeout\",\"origin\":\"hanging\","
+                        + "\"azureRef\":\""
+                        + response.headers().firstValue("X-Azure-Ref").orElseThrow() + "\"}\n");
+        // Not before the 1 s timeout, and not waiting for the origin, which never answers (the test client gives up at
+        // 20 s).
         assertThat(waited).isBetween(Duration.ofMillis(950), Duration.ofSeconds(10));
         assertThat(frontDoor.prometheusMetrics())
                 .contains("hadr_frontdoor_error_responses_total{error_info=\"OriginTimeout\"} 1")
                 .contains("hadr_frontdoor_origin_failures_total{origin=\"hanging\",error_info=\"OriginTimeout\"} 1");
-        assertThat(frontDoor.origin("hanging").healthy()).as("a slow answer is no reason to leave the origin").isTrue();
+        assertThat(frontDoor.origin("hanging").healthy())
+                .as("a slow answer is no reason to leave the origin")
+                .isTrue();
     }
 
     @Test
@@ -178,7 +206,9 @@ class ProxyingIT {
         TestOrigin hanging = newOrigin("hanging");
         TestOrigin other = newOrigin("other");
         FrontDoor frontDoor = start(steady().originResponseTimeout(Duration.ofMillis(500))
-                .origin(origin(hanging, 1, 50)).origin(origin(other, 2, 50)).build());
+                .origin(origin(hanging, 1, 50))
+                .origin(origin(other, 2, 50))
+                .build());
 
         HttpResponse<String> response = Http.get(frontDoor.endpoint().resolve("/hang"));
 
@@ -192,22 +222,28 @@ class ProxyingIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        FrontDoor frontDoor = start(steady().origin("gone", URI.create("http://127.0.0.1:" + closedPort), 1, 50).build());
+        FrontDoor frontDoor = start(steady().origin("gone", URI.create("http://127.0.0.1:" + closedPort), 1, 50)
+                .build());
 
         HttpResponse<String> response = Http.get(frontDoor.endpoint());
-        HttpResponse<String> post = Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
-                .POST(HttpRequest.BodyPublishers.ofString("data")).build());
+        HttpResponse<String> post =
+                Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
+                        .POST(HttpRequest.BodyPublishers.ofString("data"))
+                        .build());
         HttpResponse<String> debug = Http.get(frontDoor.endpoint(), "X-Azure-DebugInfo", "1");
 
-        assertThat(response.headers().firstValue("X-Azure-ExternalError")).as("only on request").isEmpty();
-        assertThat(debug.headers().firstValue("X-Azure-ExternalError")).hasValueSatisfying(
-                error -> assertThat(error).contains("Connection refused"));
+        assertThat(response.headers().firstValue("X-Azure-ExternalError"))
+                .as("only on request")
+                .isEmpty();
+        assertThat(debug.headers().firstValue("X-Azure-ExternalError"))
+                .hasValueSatisfying(error -> assertThat(error).contains("Connection refused"));
         assertThat(frontDoor.origin("gone").healthy()).isFalse();
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginConnectionRefused");
-        assertThat(response.body()).startsWith("{\"status\":503,\"error\":\"Service Unavailable\","
-                + "\"errorInfo\":\"OriginConnectionRefused\",\"message\":\"the front door could not connect to the origin\","
-                + "\"origin\":\"gone\"");
+        assertThat(response.body())
+                .startsWith("{\"status\":503,\"error\":\"Service Unavailable\","
+                        + "\"errorInfo\":\"OriginConnectionRefused\",\"message\":\"the front door could not connect to the origin\","
+                        + "\"origin\":\"gone\"");
         assertThat(post.statusCode()).isEqualTo(503);
     }
 
@@ -215,11 +251,14 @@ class ProxyingIT {
     void shouldRetryAPostOnTheNextOriginWhenItsConnectionIsRefused() throws Exception {
         TestOrigin down = newOrigin("down");
         TestOrigin up = newOrigin("up");
-        FrontDoor frontDoor = start(steady().origin(origin(down, 1, 50)).origin(origin(up, 2, 50)).build());
+        FrontDoor frontDoor = start(
+                steady().origin(origin(down, 1, 50)).origin(origin(up, 2, 50)).build());
         down.stop();
 
-        HttpResponse<String> post = Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
-                .POST(HttpRequest.BodyPublishers.ofString("payload")).build());
+        HttpResponse<String> post =
+                Http.send(HttpRequest.newBuilder(frontDoor.endpoint().resolve("/upload"))
+                        .POST(HttpRequest.BodyPublishers.ofString("payload"))
+                        .build());
 
         assertThat(post.statusCode()).isEqualTo(200);
         assertThat(post.headers().firstValue("X-Origin-Name")).contains("up");
@@ -231,15 +270,20 @@ class ProxyingIT {
     void shouldRetryOnlyIdempotentRequestsWhenTheConnectionClosesBeforeAnyAnswer() {
         TestOrigin closing = newOrigin("closing").closeConnections(true);
         TestOrigin healthy = newOrigin("healthy");
-        FrontDoor frontDoor = start(steady().origin(origin(closing, 1, 50)).origin(origin(healthy, 2, 50)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(closing, 1, 50))
+                .origin(origin(healthy, 2, 50))
+                .build());
         URI upload = frontDoor.endpoint().resolve("/upload");
 
         HttpResponse<String> get = Http.get(frontDoor.endpoint());
-        HttpResponse<String> delete = Http.send(HttpRequest.newBuilder(frontDoor.endpoint()).DELETE().build());
+        HttpResponse<String> delete =
+                Http.send(HttpRequest.newBuilder(frontDoor.endpoint()).DELETE().build());
         HttpResponse<String> post = Http.send(HttpRequest.newBuilder(upload)
-                .POST(HttpRequest.BodyPublishers.ofString("once only")).build());
+                .POST(HttpRequest.BodyPublishers.ofString("once only"))
+                .build());
         HttpResponse<String> patch = Http.send(HttpRequest.newBuilder(frontDoor.endpoint())
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                .build());
 
         assertThat(get.statusCode()).isEqualTo(200);
         assertThat(get.body()).isEqualTo("healthy");
@@ -262,9 +306,15 @@ class ProxyingIT {
         // timing; hundreds of tries cover both orders, and every one must get Azure's answer, never a bare 500.
         for (int i = 0; i < 300; i++) {
             HttpResponse<String> response = Http.send(HttpRequest.newBuilder(upload)
-                    .method(i % 2 == 0 ? "POST" : "PATCH", HttpRequest.BodyPublishers.ofString("x".repeat(i * 20))).build());
-            outcomes.merge(response.statusCode() + " " + response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER).orElse("-"),
-                    1, Integer::sum);
+                    .method(i % 2 == 0 ? "POST" : "PATCH", HttpRequest.BodyPublishers.ofString("x".repeat(i * 20)))
+                    .build());
+            outcomes.merge(
+                    response.statusCode() + " "
+                            + response.headers()
+                                    .firstValue(FrontDoor.ERROR_INFO_HEADER)
+                                    .orElse("-"),
+                    1,
+                    Integer::sum);
         }
 
         assertThat(outcomes).containsExactly(Map.entry("503 OriginConnectionAborted", 300));
@@ -273,26 +323,33 @@ class ProxyingIT {
     @Test
     void shouldAnswer502OriginInvalidResponseWhenTheOriginDoesNotSpeakHttp() throws Exception {
         try (ServerSocket garbage = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread answering = new Thread(() -> {
-                while (!garbage.isClosed()) {
-                    try (Socket connection = garbage.accept()) {
-                        connection.getInputStream().read(new byte[4096]);
-                        connection.getOutputStream().write("HELLO THERE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                        connection.getOutputStream().flush();
-                        Thread.sleep(100);
-                    } catch (IOException | InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "garbage-origin");
+            Thread answering = new Thread(
+                    () -> {
+                        while (!garbage.isClosed()) {
+                            try (Socket connection = garbage.accept()) {
+                                connection.getInputStream().read(new byte[4096]);
+                                connection
+                                        .getOutputStream()
+                                        .write("HELLO THERE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                                connection.getOutputStream().flush();
+                                Thread.sleep(100);
+                            } catch (IOException | InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "garbage-origin");
             answering.setDaemon(true);
             answering.start();
-            FrontDoor frontDoor = start(steady().origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50).build());
+            FrontDoor frontDoor =
+                    start(steady().origin("garbage", URI.create("http://127.0.0.1:" + garbage.getLocalPort()), 1, 50)
+                            .build());
 
             HttpResponse<String> response = Http.get(frontDoor.endpoint());
 
             assertThat(response.statusCode()).isEqualTo(502);
-            assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER)).contains("OriginInvalidResponse");
+            assertThat(response.headers().firstValue(FrontDoor.ERROR_INFO_HEADER))
+                    .contains("OriginInvalidResponse");
         }
     }
 
@@ -302,7 +359,8 @@ class ProxyingIT {
         FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50)).build());
 
         HttpResponse<String> small = Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=30000"));
-        HttpResponse<String> large = Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=40000"), "X-Azure-DebugInfo", "1");
+        HttpResponse<String> large =
+                Http.get(frontDoor.endpoint().resolve("/bigheaders?bytes=40000"), "X-Azure-DebugInfo", "1");
 
         assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
         assertThat(large.statusCode()).as(large.headers() + " " + large.body()).isEqualTo(502);
@@ -312,7 +370,8 @@ class ProxyingIT {
     @Test
     void shouldAnswer503NoEligibleOriginWhenEveryOriginIsDisabled() {
         TestOrigin app = newOrigin("app");
-        FrontDoor frontDoor = start(steady().origin(origin(app, 1, 50).withEnabled(false)).build());
+        FrontDoor frontDoor =
+                start(steady().origin(origin(app, 1, 50).withEnabled(false)).build());
 
         HttpResponse<String> response = Http.get(frontDoor.endpoint());
 

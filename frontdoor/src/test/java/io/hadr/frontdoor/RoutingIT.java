@@ -1,9 +1,9 @@
 package io.hadr.frontdoor;
 
 import static io.hadr.frontdoor.testing.TestConfigs.awaitHealthy;
+import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static io.hadr.frontdoor.testing.TestConfigs.probing;
 import static io.hadr.frontdoor.testing.TestConfigs.steady;
-import static io.hadr.frontdoor.testing.TestConfigs.origin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -66,7 +66,9 @@ class RoutingIT {
     void shouldSendEverythingToThePriorityOneOrigin() {
         TestOrigin primary = newOrigin("primary");
         TestOrigin secondary = newOrigin("secondary");
-        FrontDoor frontDoor = start(steady().origin(origin(primary, 1, 50)).origin(origin(secondary, 2, 1000)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(primary, 1, 50))
+                .origin(origin(secondary, 2, 1000))
+                .build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 40, 4);
 
@@ -82,7 +84,9 @@ class RoutingIT {
         FrontDoor frontDoor = start(steady()
                 // A wide latency band keeps probe-latency jitter on a busy machine out of the split.
                 .additionalLatency(Duration.ofMillis(1000))
-                .origin(origin(light, 1, 300)).origin(origin(heavy, 1, 700)).build());
+                .origin(origin(light, 1, 300))
+                .origin(origin(heavy, 1, 700))
+                .build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 2000, 8);
 
@@ -98,15 +102,18 @@ class RoutingIT {
         // the probe interval, which is also the probe's timeout.
         TestOrigin far = newOrigin("far").probeDelay(Duration.ofMillis(400));
         FrontDoorConfig.Builder config = steady().probeInterval(Duration.ofSeconds(3))
-                .origin(origin(near, 1, 50)).origin(origin(far, 1, 50));
-        FrontDoor narrowBand = start(config.additionalLatency(Duration.ofMillis(50)).build());
-        FrontDoor wideBand = start(config.additionalLatency(Duration.ofMillis(1000)).build());
+                .origin(origin(near, 1, 50))
+                .origin(origin(far, 1, 50));
+        FrontDoor narrowBand =
+                start(config.additionalLatency(Duration.ofMillis(50)).build());
+        FrontDoor wideBand =
+                start(config.additionalLatency(Duration.ofMillis(1000)).build());
 
         Map<String, Integer> narrow = spread(narrowBand.endpoint(), 40, 4);
         Map<String, Integer> wide = spread(wideBand.endpoint(), 40, 4);
 
-        assertThat(narrowBand.origin("far").routingLatency()).hasValueSatisfying(
-                latency -> assertThat(latency).isGreaterThanOrEqualTo(Duration.ofMillis(400)));
+        assertThat(narrowBand.origin("far").routingLatency())
+                .hasValueSatisfying(latency -> assertThat(latency).isGreaterThanOrEqualTo(Duration.ofMillis(400)));
         assertThat(narrow).containsExactly(Map.entry("near", 40));
         assertThat(wide).containsOnly(Map.entry("near", 20), Map.entry("far", 20));
     }
@@ -116,12 +123,15 @@ class RoutingIT {
         TestOrigin a = newOrigin("a").healthStatus(503);
         TestOrigin b = newOrigin("b").healthStatus(503);
         TestOrigin off = newOrigin("off").healthStatus(503);
-        FrontDoor frontDoor = start(steady().origin(origin(a, 1, 50)).origin(origin(b, 2, 50))
-                .origin(origin(off, 1, 50).withEnabled(false)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(a, 1, 50))
+                .origin(origin(b, 2, 50))
+                .origin(origin(off, 1, 50).withEnabled(false))
+                .build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 40, 1);
 
-        assertThat(frontDoor.origins()).allSatisfy(status -> assertThat(status.healthy()).isFalse());
+        assertThat(frontDoor.origins())
+                .allSatisfy(status -> assertThat(status.healthy()).isFalse());
         assertThat(counts).containsOnly(Map.entry("a", 20), Map.entry("b", 20));
         assertThat(off.requests()).isZero();
     }
@@ -130,14 +140,17 @@ class RoutingIT {
     void shouldNeverSendTrafficToADisabledOrigin() {
         TestOrigin disabled = newOrigin("disabled");
         TestOrigin enabled = newOrigin("enabled");
-        FrontDoor frontDoor = start(steady()
-                .origin(origin(disabled, 1, 1000).withEnabled(false)).origin(origin(enabled, 2, 1)).build());
+        FrontDoor frontDoor = start(steady().origin(origin(disabled, 1, 1000).withEnabled(false))
+                .origin(origin(enabled, 2, 1))
+                .build());
 
         Map<String, Integer> counts = spread(frontDoor.endpoint(), 40, 4);
 
         assertThat(counts).containsExactly(Map.entry("enabled", 40));
         assertThat(disabled.requests()).isZero();
-        assertThat(frontDoor.origin("disabled").healthy()).as("disabled origins are still probed").isTrue();
+        assertThat(frontDoor.origin("disabled").healthy())
+                .as("disabled origins are still probed")
+                .isTrue();
     }
 
     @Test
@@ -145,7 +158,9 @@ class RoutingIT {
         TestOrigin a = newOrigin("a");
         TestOrigin b = newOrigin("b");
         FrontDoor frontDoor = start(steady().additionalLatency(Duration.ofMillis(1000))
-                .origin(origin(a, 1, 100)).origin(origin(b, 2, 100)).build());
+                .origin(origin(a, 1, 100))
+                .origin(origin(b, 2, 100))
+                .build());
         URI endpoint = frontDoor.endpoint();
 
         Map<String, Integer> before = spread(endpoint, 10, 1);
@@ -172,8 +187,12 @@ class RoutingIT {
     void shouldKeepAClientOnItsOriginWithTheAslbsaCookie() {
         TestOrigin a = newOrigin("a");
         TestOrigin b = newOrigin("b");
-        FrontDoor frontDoor = start(probing().sessionAffinity(true).additionalLatency(Duration.ofMillis(1000))
-                .origin(origin(a, 1, 50)).origin(origin(b, 1, 50)).build());
+        FrontDoor frontDoor = start(probing()
+                .sessionAffinity(true)
+                .additionalLatency(Duration.ofMillis(1000))
+                .origin(origin(a, 1, 50))
+                .origin(origin(b, 1, 50))
+                .build());
         awaitHealthy(frontDoor, "a", "b");
 
         HttpResponse<String> first = Http.get(frontDoor.endpoint());
@@ -183,7 +202,9 @@ class RoutingIT {
         for (int i = 0; i < 20; i++) {
             HttpResponse<String> response = Http.get(frontDoor.endpoint(), "Cookie", pair);
             sticky.add(response.body());
-            assertThat(response.headers().allValues("Set-Cookie")).as("no new cookie while the origin stays").isEmpty();
+            assertThat(response.headers().allValues("Set-Cookie"))
+                    .as("no new cookie while the origin stays")
+                    .isEmpty();
         }
         Map<String, Integer> withoutCookie = spread(frontDoor.endpoint(), 20, 1);
 
@@ -193,10 +214,12 @@ class RoutingIT {
 
         TestOrigin chosen = first.body().equals("a") ? a : b;
         chosen.healthStatus(503);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !frontDoor.origin(chosen.name()).healthy());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !frontDoor.origin(chosen.name()).healthy());
         HttpResponse<String> moved = Http.get(frontDoor.endpoint(), "Cookie", pair);
 
         assertThat(moved.body()).isNotEqualTo(first.body());
-        assertThat(moved.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).startsWith("ASLBSA="));
+        assertThat(moved.headers().firstValue("Set-Cookie"))
+                .hasValueSatisfying(c -> assertThat(c).startsWith("ASLBSA="));
     }
 }

@@ -1,7 +1,7 @@
 package io.hadr.frontdoor;
 
-import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static io.hadr.frontdoor.testing.TestConfigs.origin;
+import static io.hadr.frontdoor.testing.TestConfigs.steady;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hadr.frontdoor.testing.FrontDoorProcess;
@@ -39,8 +39,15 @@ class StreamingIT {
         app = TestOrigin.start("app");
         smallHeapFrontDoor = FrontDoorProcess.start(
                 List.of("-Xmx48m", "-XX:MaxDirectMemorySize=32m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
-                List.of("--port", "0", "--probe-path", "/health", "--probe-interval-ms", "1000",
-                        "--origin", "app=" + app.address()));
+                List.of(
+                        "--port",
+                        "0",
+                        "--probe-path",
+                        "/health",
+                        "--probe-interval-ms",
+                        "1000",
+                        "--origin",
+                        "app=" + app.address()));
     }
 
     @AfterAll
@@ -56,7 +63,8 @@ class StreamingIT {
     @Test
     void shouldStreamAHundredMegabyteUploadWithoutHoldingIt() {
         URI upload = smallHeapFrontDoor.endpoint().resolve("/upload");
-        HttpRequest request = HttpRequest.newBuilder(upload).timeout(Duration.ofMinutes(2))
+        HttpRequest request = HttpRequest.newBuilder(upload)
+                .timeout(Duration.ofMinutes(2))
                 .POST(HttpRequest.BodyPublishers.fromPublisher(
                         HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(HUNDRED_MB)), HUNDRED_MB))
                 .build();
@@ -71,7 +79,10 @@ class StreamingIT {
     @Test
     void shouldStreamAHundredMegabyteDownloadWithoutHoldingIt() throws Exception {
         URI download = smallHeapFrontDoor.endpoint().resolve("/download?bytes=" + HUNDRED_MB);
-        HttpRequest request = HttpRequest.newBuilder(download).timeout(Duration.ofMinutes(2)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(download)
+                .timeout(Duration.ofMinutes(2))
+                .GET()
+                .build();
 
         HttpResponse<InputStream> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
         long received = 0;
@@ -96,10 +107,12 @@ class StreamingIT {
 
     @Test
     void shouldKeepServingOthersWhileAClientStallsOnALargeDownload() throws Exception {
-        try (FrontDoor frontDoor = FrontDoor.start(steady().origin(origin(app, 1, 50)).build());
+        try (FrontDoor frontDoor =
+                        FrontDoor.start(steady().origin(origin(app, 1, 50)).build());
                 Socket stalled = new Socket("127.0.0.1", frontDoor.endpoint().getPort())) {
             OutputStream out = stalled.getOutputStream();
-            out.write(("GET /download?bytes=" + (4 * HUNDRED_MB) + " HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET /download?bytes=" + (4 * HUNDRED_MB) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // Read a little so the transfer is certainly under way, then stop reading.
             stalled.getInputStream().readNBytes(1024);

@@ -25,8 +25,8 @@ public record AppDatabase(String name, String user, String password) {
         requireIdentifier("user", user);
         if (user.equals("postgres") || user.startsWith("pg_")) {
             throw new IllegalArgumentException(
-                    "user must not be 'postgres' or start with 'pg_' (reserved for the administrator), but was '"
-                            + user + "'");
+                    "user must not be 'postgres' or start with 'pg_' (reserved for the administrator), but was '" + user
+                            + "'");
         }
         Objects.requireNonNull(password, "password must not be null");
         boolean control = password.chars().anyMatch(c -> c < 32 || c == 127);
@@ -51,8 +51,8 @@ public record AppDatabase(String name, String user, String password) {
     private static void requireIdentifier(String what, String value) {
         Objects.requireNonNull(value, what + " must not be null");
         if (!IDENTIFIER.matcher(value).matches()) {
-            throw new IllegalArgumentException(what + " must be a lower-case SQL identifier (letters, digits, '_'), "
-                    + "but was '" + value + "'");
+            throw new IllegalArgumentException(
+                    what + " must be a lower-case SQL identifier (letters, digits, '_'), " + "but was '" + value + "'");
         }
     }
 

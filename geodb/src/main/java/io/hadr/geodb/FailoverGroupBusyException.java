@@ -18,9 +18,11 @@ public final class FailoverGroupBusyException extends FailoverRefusedException {
 
     /** @param running the failover in progress, in words, e.g. {@code "planned failover to 'southindia'"} */
     public static FailoverGroupBusyException of(String running) {
-        return new FailoverGroupBusyException(running, "failover refused: the failover group is busy with another "
-                + running + " (Azure: FailoverGroupBusy); wait until it is done, then check the status before "
-                + "asking again");
+        return new FailoverGroupBusyException(
+                running,
+                "failover refused: the failover group is busy with another "
+                        + running + " (Azure: FailoverGroupBusy); wait until it is done, then check the status before "
+                        + "asking again");
     }
 
     /** The failover in progress, in words. */

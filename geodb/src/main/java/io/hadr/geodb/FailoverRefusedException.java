@@ -54,26 +54,35 @@ public class FailoverRefusedException extends GeoDbException {
 
     /** The planned failover needs the primary, which cannot be reached. */
     public static FailoverRefusedException primaryUnreachable(String primary, Throwable cause) {
-        return new FailoverRefusedException(Reason.PRIMARY_UNREACHABLE, String.format(
-                "planned failover refused: it must synchronise with the primary '%s' first, but that server "
-                        + "is unreachable (%s); use a forced failover (forceFailoverAllowDataLoss), which may lose "
-                        + "the writes not yet replicated",
-                primary, cause == null ? "not running" : cause.getMessage()), cause);
+        return new FailoverRefusedException(
+                Reason.PRIMARY_UNREACHABLE,
+                String.format(
+                        "planned failover refused: it must synchronise with the primary '%s' first, but that server "
+                                + "is unreachable (%s); use a forced failover (forceFailoverAllowDataLoss), which may lose "
+                                + "the writes not yet replicated",
+                        primary, cause == null ? "not running" : cause.getMessage()),
+                cause);
     }
 
     /** The target is not a running secondary that could become the primary. */
     public static FailoverRefusedException noSecondary(String target, String why) {
-        return new FailoverRefusedException(Reason.TARGET_NOT_READY, target == null
-                ? "failover refused: the group has no secondary to promote (" + why + ")"
-                : String.format("failover refused: the secondary '%s' cannot be promoted: %s", target, why), null);
+        return new FailoverRefusedException(
+                Reason.TARGET_NOT_READY,
+                target == null
+                        ? "failover refused: the group has no secondary to promote (" + why + ")"
+                        : String.format("failover refused: the secondary '%s' cannot be promoted: %s", target, why),
+                null);
     }
 
     /** The secondary did not replay the primary's last write within the deadline; writes resumed. */
-    public static FailoverRefusedException catchUpTimedOut(String secondary, Duration deadline, String lag,
-            Throwable cause) {
-        return new FailoverRefusedException(Reason.CATCH_UP_TIMED_OUT, String.format(
-                "planned failover refused: the secondary '%s' did not catch up within %s (%s); writes on the "
-                        + "primary were resumed and nothing changed; retry, or use a forced failover",
-                secondary, deadline, lag), cause);
+    public static FailoverRefusedException catchUpTimedOut(
+            String secondary, Duration deadline, String lag, Throwable cause) {
+        return new FailoverRefusedException(
+                Reason.CATCH_UP_TIMED_OUT,
+                String.format(
+                        "planned failover refused: the secondary '%s' did not catch up within %s (%s); writes on the "
+                                + "primary were resumed and nothing changed; retry, or use a forced failover",
+                        secondary, deadline, lag),
+                cause);
     }
 }

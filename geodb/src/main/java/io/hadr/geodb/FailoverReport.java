@@ -20,8 +20,16 @@ import java.util.stream.Collectors;
  * @param fallbackReason why a TRY_PLANNED failover was forced, or null
  * @param reason who asked (operator, automatic policy)
  */
-public record FailoverReport(FailoverMode requested, FailoverMode performed, String oldPrimary, String newPrimary,
-        Instant startedAt, List<Phase> phases, boolean dataLossPossible, String fallbackReason, String reason) {
+public record FailoverReport(
+        FailoverMode requested,
+        FailoverMode performed,
+        String oldPrimary,
+        String newPrimary,
+        Instant startedAt,
+        List<Phase> phases,
+        boolean dataLossPossible,
+        String fallbackReason,
+        String reason) {
 
     public FailoverReport {
         phases = List.copyOf(phases);
@@ -58,7 +66,10 @@ public record FailoverReport(FailoverMode requested, FailoverMode performed, Str
 
     /** Time at which the phase with this label ended, if it happened. */
     public Optional<Duration> phase(String label) {
-        return phases.stream().filter(p -> p.name().equals(label)).map(Phase::at).findFirst();
+        return phases.stream()
+                .filter(p -> p.name().equals(label))
+                .map(Phase::at)
+                .findFirst();
     }
 
     /** {@code "writes stopped 0.02 s, secondary caught up 0.31 s, promoted 0.45 s, listeners moved 0.46 s"}. */

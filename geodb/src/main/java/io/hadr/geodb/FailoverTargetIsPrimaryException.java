@@ -18,9 +18,11 @@ public final class FailoverTargetIsPrimaryException extends FailoverRefusedExcep
     }
 
     public static FailoverTargetIsPrimaryException of(String target) {
-        return new FailoverTargetIsPrimaryException(target, "failover refused: '" + target + "' already is the "
-                + "primary, so there is nothing to do (Azure: FailoverGroupFailoverRequestOnPrimary); a failover "
-                + "names the server that is to become primary");
+        return new FailoverTargetIsPrimaryException(
+                target,
+                "failover refused: '" + target + "' already is the "
+                        + "primary, so there is nothing to do (Azure: FailoverGroupFailoverRequestOnPrimary); a failover "
+                        + "names the server that is to become primary");
     }
 
     /** The server the request wanted as primary, which already is. */

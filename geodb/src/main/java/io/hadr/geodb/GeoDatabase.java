@@ -75,6 +75,7 @@ public final class GeoDatabase implements ContinuousBackups, AutoCloseable {
     private final Events events;
     /** What the last start made; null before the first. */
     private volatile GroupRuntime runtime;
+
     private volatile boolean started;
     private volatile boolean closed;
 

@@ -50,10 +50,23 @@ import java.util.Optional;
  * @param clock the clock of the failover policy, self-healing and events
  * @param linkLatency the inter-region link's one-way latency when the group starts (see {@link RegionLink})
  */
-public record GeoDbConfig(Path dataRoot, PartnerServers partnerServers, ReplicationMode replicationMode,
-        ReadWriteEndpoint readWriteEndpoint, ListenerSettings listeners, AppDatabase database, Timeouts timeouts,
-        HealthChecks healthChecks, SelfHealing selfHealing, ConnectionLimits connections, Map<String, String> settings,
-        BackupSettings backups, PostgresBinaries binaries, String unprivilegedUser, Clock clock, Duration linkLatency) {
+public record GeoDbConfig(
+        Path dataRoot,
+        PartnerServers partnerServers,
+        ReplicationMode replicationMode,
+        ReadWriteEndpoint readWriteEndpoint,
+        ListenerSettings listeners,
+        AppDatabase database,
+        Timeouts timeouts,
+        HealthChecks healthChecks,
+        SelfHealing selfHealing,
+        ConnectionLimits connections,
+        Map<String, String> settings,
+        BackupSettings backups,
+        PostgresBinaries binaries,
+        String unprivilegedUser,
+        Clock clock,
+        Duration linkLatency) {
 
     /** Checks each setting; prefer {@link #custom()}, which also fills in the defaults. */
     public GeoDbConfig {
@@ -128,12 +141,13 @@ public record GeoDbConfig(Path dataRoot, PartnerServers partnerServers, Replicat
         private Clock clock = Clock.systemUTC();
         private Duration linkLatency = Duration.ZERO;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Required. Holds {@code geodb-state.properties} and a directory per server. */
         public Builder dataRoot(Path dataRoot) {
-            this.dataRoot = Objects.requireNonNull(dataRoot, "dataRoot must not be null").toAbsolutePath().normalize();
+            this.dataRoot = Objects.requireNonNull(dataRoot, "dataRoot must not be null")
+                    .toAbsolutePath()
+                    .normalize();
             return this;
         }
 
@@ -294,7 +308,8 @@ public record GeoDbConfig(Path dataRoot, PartnerServers partnerServers, Replicat
         /** Of {@link #maxConnections}, those only the administrator may use. Default 10. */
         public Builder reservedConnections(int reservedConnections) {
             if (reservedConnections < 1) {
-                throw new IllegalArgumentException("reservedConnections must be at least 1, but was " + reservedConnections);
+                throw new IllegalArgumentException(
+                        "reservedConnections must be at least 1, but was " + reservedConnections);
             }
             this.reservedConnections = reservedConnections;
             return this;
@@ -374,9 +389,23 @@ public record GeoDbConfig(Path dataRoot, PartnerServers partnerServers, Replicat
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException(e.getMessage() + " (maxConnections " + maxConnections + ")", e);
             }
-            return new GeoDbConfig(dataRoot, partners, replicationMode, readWriteEndpoint, listeners, database, timeouts,
-                    healthChecks, selfHealing, limits, settings, backups,
-                    binaries != null ? binaries : PostgresBinaries.bundled(), unprivilegedUser, clock, linkLatency);
+            return new GeoDbConfig(
+                    dataRoot,
+                    partners,
+                    replicationMode,
+                    readWriteEndpoint,
+                    listeners,
+                    database,
+                    timeouts,
+                    healthChecks,
+                    selfHealing,
+                    limits,
+                    settings,
+                    backups,
+                    binaries != null ? binaries : PostgresBinaries.bundled(),
+                    unprivilegedUser,
+                    clock,
+                    linkLatency);
         }
     }
 }

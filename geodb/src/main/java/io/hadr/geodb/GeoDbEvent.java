@@ -21,8 +21,8 @@ import java.time.Instant;
  * @param mode for {@link Kind#FAILOVER}: the mode performed (or requested, until decided); else null
  * @param reason why, in words
  */
-public record GeoDbEvent(Instant at, Kind kind, String subject, String from, String to, FailoverMode mode,
-        String reason) {
+public record GeoDbEvent(
+        Instant at, Kind kind, String subject, String from, String to, FailoverMode mode, String reason) {
 
     /** Kinds of events. */
     public enum Kind {
@@ -54,7 +54,8 @@ public record GeoDbEvent(Instant at, Kind kind, String subject, String from, Str
 
     @Override
     public String toString() {
-        return String.format("%s %s %s: %s -> %s%s (%s)", at, kind, subject, from, to,
-                mode == null ? "" : " [" + mode + "]", reason);
+        return String.format(
+                "%s %s %s: %s -> %s%s (%s)",
+                at, kind, subject, from, to, mode == null ? "" : " [" + mode + "]", reason);
     }
 }

@@ -33,12 +33,26 @@ import java.util.List;
  *     that region's)
  * @param link the inter-region link: latency, partition, bytes crossing
  */
-public record GeoDbStatus(String primary, String secondary, GroupState state, List<ServerStatus> servers,
-        ListenerEndpoint readWriteListener, String readWriteTarget, ListenerEndpoint readOnlyListener,
-        String readOnlyTarget, ReplicationMode replicationMode, boolean synchronousCommit, Long replicationLagBytes,
-        Long replicationLagMillis, ReplicationStatus replication, FailoverPolicy failoverPolicy,
-        Duration failoverGracePeriod, Instant primaryUnreachableSince, FailoverReport lastFailover,
-        List<ListenerStatus> listeners, LinkStatus link) {
+public record GeoDbStatus(
+        String primary,
+        String secondary,
+        GroupState state,
+        List<ServerStatus> servers,
+        ListenerEndpoint readWriteListener,
+        String readWriteTarget,
+        ListenerEndpoint readOnlyListener,
+        String readOnlyTarget,
+        ReplicationMode replicationMode,
+        boolean synchronousCommit,
+        Long replicationLagBytes,
+        Long replicationLagMillis,
+        ReplicationStatus replication,
+        FailoverPolicy failoverPolicy,
+        Duration failoverGracePeriod,
+        Instant primaryUnreachableSince,
+        FailoverReport lastFailover,
+        List<ListenerStatus> listeners,
+        LinkStatus link) {
 
     public GeoDbStatus {
         servers = List.copyOf(servers);
@@ -47,7 +61,9 @@ public record GeoDbStatus(String primary, String secondary, GroupState state, Li
 
     /** The status of one server. */
     public ServerStatus server(String name) {
-        return servers.stream().filter(s -> s.name().equals(name)).findFirst()
+        return servers.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no server named '" + name + "'"));
     }
 }

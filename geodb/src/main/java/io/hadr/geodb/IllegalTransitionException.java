@@ -15,8 +15,8 @@ public class IllegalTransitionException extends GeoDbException {
     /** Builds the exception for {@code subject} moving from {@code from} to {@code to}. */
     public static IllegalTransitionException of(String subject, Enum<?> from, Enum<?> to) {
         return new IllegalTransitionException(String.format(
-                "%s cannot move from %s to %s (%s %s allows only %s)", subject, from, to,
-                from.getDeclaringClass().getSimpleName(), from, allowed(from)));
+                "%s cannot move from %s to %s (%s %s allows only %s)",
+                subject, from, to, from.getDeclaringClass().getSimpleName(), from, allowed(from)));
     }
 
     private static String allowed(Enum<?> from) {

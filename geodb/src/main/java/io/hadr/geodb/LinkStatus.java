@@ -13,8 +13,8 @@ import java.util.List;
  * @param connections connections crossing the link now (replication, client connections, a base backup)
  * @param directions one entry per direction, the failover group's first server's region first
  */
-public record LinkStatus(Duration latency, boolean partitioned, Instant partitionedSince, int connections,
-        List<Direction> directions) {
+public record LinkStatus(
+        Duration latency, boolean partitioned, Instant partitionedSince, int connections, List<Direction> directions) {
 
     public LinkStatus {
         directions = List.copyOf(directions);

@@ -20,8 +20,8 @@ public record ListenerSettings(int readWritePort, int readOnlyPort, Duration hol
         Checks.port("readOnlyListenerPort", readOnlyPort);
         Checks.between("listenerHoldTimeout", holdTimeout, Duration.ZERO, Duration.ofMinutes(1));
         if (readWritePort != 0 && readWritePort == readOnlyPort) {
-            throw new IllegalArgumentException("readWriteListenerPort and readOnlyListenerPort must differ, but both were "
-                    + readWritePort);
+            throw new IllegalArgumentException(
+                    "readWriteListenerPort and readOnlyListenerPort must differ, but both were " + readWritePort);
         }
     }
 

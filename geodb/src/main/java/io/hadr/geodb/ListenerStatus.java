@@ -11,6 +11,10 @@ package io.hadr.geodb;
  * @param crossesLink whether its connections cross the inter-region link (the target is in the other region)
  * @param activeConnections client connections it carries now
  */
-public record ListenerStatus(String name, String region, ListenerEndpoint endpoint, String target,
-        boolean crossesLink, int activeConnections) {
-}
+public record ListenerStatus(
+        String name,
+        String region,
+        ListenerEndpoint endpoint,
+        String target,
+        boolean crossesLink,
+        int activeConnections) {}

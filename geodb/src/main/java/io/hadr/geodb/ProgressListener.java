@@ -10,7 +10,7 @@ import java.time.Duration;
 public interface ProgressListener {
 
     /** A listener that ignores every step. */
-    ProgressListener NONE = (step, elapsed) -> { };
+    ProgressListener NONE = (step, elapsed) -> {};
 
     /**
      * Called when a step has completed.

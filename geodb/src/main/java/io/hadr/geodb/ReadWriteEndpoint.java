@@ -28,8 +28,8 @@ public record ReadWriteEndpoint(FailoverPolicy failoverPolicy, Duration gracePer
         if (failoverPolicy == FailoverPolicy.AUTOMATIC) {
             Objects.requireNonNull(gracePeriod, "the automatic failover policy needs a grace period, but it was null");
             if (gracePeriod.isNegative() || gracePeriod.isZero() || gracePeriod.compareTo(MAX_GRACE_PERIOD) > 0) {
-                throw new IllegalArgumentException("gracePeriod must be positive and at most " + MAX_GRACE_PERIOD
-                        + ", but was " + gracePeriod);
+                throw new IllegalArgumentException(
+                        "gracePeriod must be positive and at most " + MAX_GRACE_PERIOD + ", but was " + gracePeriod);
             }
         }
     }

@@ -29,9 +29,22 @@ import java.time.Instant;
  *     from earlier samples after its connection ended
  * @param sinceLastReply time from {@code lastReplyAt} to the sample, by the configured clock
  */
-public record ReplicationStatus(String primary, String standby, boolean connected, String walSenderState,
-        String currentLsn, String sentLsn, String writeLsn, String flushLsn, String replayLsn, Long lagBytes,
-        Duration writeLag, Duration flushLag, Duration replayLag, Instant lastReplyAt, Duration sinceLastReply) {
+public record ReplicationStatus(
+        String primary,
+        String standby,
+        boolean connected,
+        String walSenderState,
+        String currentLsn,
+        String sentLsn,
+        String writeLsn,
+        String flushLsn,
+        String replayLsn,
+        Long lagBytes,
+        Duration writeLag,
+        Duration flushLag,
+        Duration replayLag,
+        Instant lastReplyAt,
+        Duration sinceLastReply) {
 
     /**
      * A connected secondary replies at least every second ({@code wal_receiver_status_interval});

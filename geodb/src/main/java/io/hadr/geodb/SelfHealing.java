@@ -19,11 +19,11 @@ import java.time.Duration;
  * @param initialBackoff wait before the first restart (0–10 min, default 1 s; 0 restarts at once, every time)
  * @param maxBackoff the longest wait between restarts (at least the initial one, at most 1 h, default 30 s)
  */
-public record SelfHealing(boolean enabled, int maxRestarts, Duration window, Duration initialBackoff,
-        Duration maxBackoff) {
+public record SelfHealing(
+        boolean enabled, int maxRestarts, Duration window, Duration initialBackoff, Duration maxBackoff) {
 
-    public static final SelfHealing DEFAULT = new SelfHealing(true, 5, Duration.ofMinutes(10), Duration.ofSeconds(1),
-            Duration.ofSeconds(30));
+    public static final SelfHealing DEFAULT =
+            new SelfHealing(true, 5, Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     public SelfHealing {
         if (maxRestarts < 1 || maxRestarts > 100) {

@@ -23,7 +23,10 @@ import java.util.Set;
  * secondary and is reseeded — it never serves writes again on its own".
  */
 public enum ServerRole {
-    PRIMARY, SECONDARY, FENCED, RESEEDING;
+    PRIMARY,
+    SECONDARY,
+    FENCED,
+    RESEEDING;
 
     private static final Map<ServerRole, Set<ServerRole>> NEXT = new EnumMap<>(ServerRole.class);
 

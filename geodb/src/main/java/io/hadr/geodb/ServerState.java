@@ -21,14 +21,17 @@ import java.util.Set;
  * </pre>
  */
 public enum ServerState {
-    STOPPED, STARTING, RUNNING,
+    STOPPED,
+    STARTING,
+    RUNNING,
     /**
      * The process is there but did not answer a query within the health checks' response
      * timeout (e.g. it is stopped with SIGSTOP, or the machine is overloaded): it is not counted
      * as running for failovers or synchronous commit.
      */
     UNRESPONSIVE,
-    STOPPING, DOWN;
+    STOPPING,
+    DOWN;
 
     private static final Map<ServerState, Set<ServerState>> NEXT = new EnumMap<>(ServerState.class);
 

@@ -26,7 +26,20 @@ import java.time.Instant;
  * @param crashLooping true when it crashed too often within the self-healing window and is no
  *     longer restarted; bring it up by hand once the cause is fixed
  */
-public record ServerStatus(String name, ServerRole role, ServerState state, int port, Long pid, Boolean inRecovery,
-        Integer timeline, String currentLsn, String receiveLsn, String replayLsn, Boolean streaming, Path logFile,
-        String error, int restarts, Instant lastCrashAt, boolean crashLooping) {
-}
+public record ServerStatus(
+        String name,
+        ServerRole role,
+        ServerState state,
+        int port,
+        Long pid,
+        Boolean inRecovery,
+        Integer timeline,
+        String currentLsn,
+        String receiveLsn,
+        String replayLsn,
+        Boolean streaming,
+        Path logFile,
+        String error,
+        int restarts,
+        Instant lastCrashAt,
+        boolean crashLooping) {}

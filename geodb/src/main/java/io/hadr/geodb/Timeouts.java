@@ -12,8 +12,8 @@ import java.time.Duration;
  */
 public record Timeouts(Duration startup, Duration shutdown, Duration plannedFailover) {
 
-    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(30),
-            Duration.ofSeconds(30));
+    public static final Timeouts DEFAULT =
+            new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30));
 
     public Timeouts {
         Checks.between("startupTimeout", startup, Duration.ofSeconds(1), Duration.ofHours(1));

@@ -28,7 +28,8 @@ class AdoptIT {
     @Test
     void shouldServeTheRestoredDataThroughTheSameListenersAfterAdopt() throws Exception {
         AheadClock clock = new AheadClock();
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).clock(clock).build())) {
+        try (GeoDatabase db =
+                new GeoDatabase(GeoDbHarness.config(tempDir).clock(clock).build())) {
             db.start();
             GeoDbHarness.createTable(db);
             String url = db.readWriteListener().jdbcUrl();
@@ -40,7 +41,8 @@ class AdoptIT {
             QueryResult deleted = db.sql("DELETE FROM records");
             assertThat(deleted.updateCount()).isEqualTo(all.size());
 
-            RestoreResult before = db.restore(new RestoreRequest(new RestoreTarget.AtTime(target), "before", null),
+            RestoreResult before = db.restore(
+                    new RestoreRequest(new RestoreTarget.AtTime(target), "before", null),
                     (step, at) -> System.out.printf("restore: %s%n", step));
             QueryResult count = db.sqlOnRestore("before", "SELECT count(*) FROM records");
             AdoptReport report = db.adopt("before", (step, at) -> System.out.printf("adopt: %s%n", step));
@@ -54,17 +56,25 @@ class AdoptIT {
             assertThat(report.keptAside().resolve("data").resolve("PG_VERSION")).exists();
             assertThat(db.restores()).isEmpty();
             assertThat(db.status().primary()).isEqualTo(CENTRAL);
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(BackupHarness.rows(db.readOnlyListener().jdbcUrl())).containsExactlyEntriesOf(expected));
-            assertThat(db.backups().baseBackups()).anySatisfy(b -> assertThat(b.generation()).isEqualTo(2));
-            assertThat(Files.exists(before.port() > 0 ? tempDir.resolve("db/restores/before") : tempDir)).isFalse();
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(
+                                    BackupHarness.rows(db.readOnlyListener().jdbcUrl()))
+                            .containsExactlyEntriesOf(expected));
+            assertThat(db.backups().baseBackups())
+                    .anySatisfy(b -> assertThat(b.generation()).isEqualTo(2));
+            assertThat(Files.exists(before.port() > 0 ? tempDir.resolve("db/restores/before") : tempDir))
+                    .isFalse();
 
             // The adopted data is backed up as the database it now is: a restore within it works.
-            GeoDbHarness.insert(url, GeoDbHarness.range(10_000, 10_040).stream().mapToLong(Long::longValue).toArray());
+            GeoDbHarness.insert(
+                    url,
+                    GeoDbHarness.range(10_000, 10_040).stream()
+                            .mapToLong(Long::longValue)
+                            .toArray());
             NavigableMap<Long, Instant> later = BackupHarness.rows(url);
             Instant afterAdopt = BackupHarness.between(later.tailMap(10_000L, true), 0.5);
-            RestoreResult again = db.restore(new RestoreRequest(new RestoreTarget.AtTime(afterAdopt), "again", null),
-                    ProgressListener.NONE);
+            RestoreResult again = db.restore(
+                    new RestoreRequest(new RestoreTarget.AtTime(afterAdopt), "again", null), ProgressListener.NONE);
             BackupHarness.assertRestoredExactly(db, again, later, afterAdopt);
 
             // The former primary's data is a leftover: listed, and kept as long as the former database's backups.
@@ -77,12 +87,14 @@ class AdoptIT {
             clock.moveAhead(retention.minusMinutes(30));
             db.backupService().applyRetention();
             assertThat(report.keptAside()).exists();
-            assertThat(db.backups().baseBackups()).anySatisfy(b -> assertThat(b.generation()).isEqualTo(1));
+            assertThat(db.backups().baseBackups())
+                    .anySatisfy(b -> assertThat(b.generation()).isEqualTo(1));
             clock.moveAhead(Duration.ofMinutes(32));
             db.backupService().applyRetention();
             assertThat(report.keptAside()).doesNotExist();
             assertThat(db.backups().leftovers()).isEmpty();
-            assertThat(db.backups().baseBackups()).allSatisfy(b -> assertThat(b.generation()).isEqualTo(2));
+            assertThat(db.backups().baseBackups())
+                    .allSatisfy(b -> assertThat(b.generation()).isEqualTo(2));
         }
     }
 }

@@ -1,12 +1,11 @@
 package io.hadr.geodb;
 
-import io.hadr.toolkit.MutableClock;
-
 import static io.hadr.geodb.GeoDbHarness.CENTRAL;
 import static io.hadr.geodb.GeoDbHarness.SOUTH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hadr.toolkit.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,14 +31,17 @@ class AutomaticFailoverIT {
             db.start();
             GeoDbHarness.createTable(db);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> GeoDbHarness.idsOn(db, SOUTH).contains(1L));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeoDbHarness.idsOn(db, SOUTH).contains(1L));
 
             db.kill(CENTRAL);
             await().atMost(Duration.ofSeconds(30)).until(() -> db.status().primaryUnreachableSince() != null);
             clock.advance(Duration.ofMinutes(5).minusSeconds(1));
 
             // Health checks run every 200 ms: several see the outage just below the grace period.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> db.primary().equals(CENTRAL));
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> db.primary().equals(CENTRAL));
             assertThat(db.role(SOUTH)).isEqualTo(ServerRole.SECONDARY);
 
             clock.advance(Duration.ofSeconds(1));
@@ -50,10 +52,14 @@ class AutomaticFailoverIT {
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.FENCED);
             GeoDbStatus status = db.status();
             assertThat(status.lastFailover().performed()).isEqualTo(FailoverMode.FORCED);
-            assertThat(status.lastFailover().reason()).contains("automatic failover policy").contains("PT5M");
+            assertThat(status.lastFailover().reason())
+                    .contains("automatic failover policy")
+                    .contains("PT5M");
             assertThat(status.readWriteTarget()).isEqualTo(SOUTH);
             assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).contains(1L);
-            assertThat(events).anyMatch(e -> e.kind() == GeoDbEvent.Kind.FAILOVER && e.reason().contains("automatic"));
+            assertThat(events)
+                    .anyMatch(e ->
+                            e.kind() == GeoDbEvent.Kind.FAILOVER && e.reason().contains("automatic"));
         }
     }
 }

@@ -17,17 +17,16 @@ import java.util.TreeMap;
 /** Helpers of the backup tests: rows with their exact commit times, and choosing a target between two commits. */
 final class BackupHarness {
 
-    private BackupHarness() {
-    }
+    private BackupHarness() {}
 
     /** A row of the records table and the time its transaction committed (pg_xact_commit_timestamp). */
-    record Row(long id, Instant committed) {
-    }
+    record Row(long id, Instant committed) {}
 
     /** Every record on the server behind {@code jdbcUrl} with its commit time, by id. */
     static NavigableMap<Long, Instant> rows(String jdbcUrl) throws SQLException {
         NavigableMap<Long, Instant> rows = new TreeMap<>();
-        try (Connection c = GeoDbHarness.connect(jdbcUrl); Statement s = c.createStatement();
+        try (Connection c = GeoDbHarness.connect(jdbcUrl);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id, pg_xact_commit_timestamp(xmin) FROM records")) {
             while (rs.next()) {
                 rows.put(rs.getLong(1), rs.getTimestamp(2).toInstant());
@@ -54,7 +53,8 @@ final class BackupHarness {
         }
         Instant a = times.get(i);
         Instant b = times.get(i + 1);
-        long gapMicros = (b.toEpochMilli() * 1000 + b.getNano() / 1000 % 1000) - (a.toEpochMilli() * 1000 + a.getNano() / 1000 % 1000);
+        long gapMicros = (b.toEpochMilli() * 1000 + b.getNano() / 1000 % 1000)
+                - (a.toEpochMilli() * 1000 + a.getNano() / 1000 % 1000);
         Instant t = a.plusNanos(Math.max(0, gapMicros / 2) * 1000);
         return t.isBefore(b) ? t : a;
     }

@@ -50,20 +50,29 @@ class FailoverTargetIT {
             List<Object> outcomes = List.of(first.get(300, TimeUnit.SECONDS), second.get(300, TimeUnit.SECONDS));
 
             assertThat(outcomes).filteredOn(FailoverReport.class::isInstance).hasSize(1);
-            assertThat(outcomes).filteredOn(o -> o instanceof FailoverGroupBusyException
-                    || o instanceof FailoverTargetIsPrimaryException).hasSize(1);
+            assertThat(outcomes)
+                    .filteredOn(o ->
+                            o instanceof FailoverGroupBusyException || o instanceof FailoverTargetIsPrimaryException)
+                    .hasSize(1);
             assertThat(db.primary()).isEqualTo(SOUTH);
             assertThat(db.secondary()).isEqualTo(CENTRAL);
             assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).containsExactlyInAnyOrder(1L, 2L, 3L);
-            List<GeoDbEvent> failoverEvents = events.stream().filter(e -> e.kind() == GeoDbEvent.Kind.FAILOVER).toList();
-            assertThat(failoverEvents).filteredOn(e -> e.reason().startsWith("done")).hasSize(1);
+            List<GeoDbEvent> failoverEvents = events.stream()
+                    .filter(e -> e.kind() == GeoDbEvent.Kind.FAILOVER)
+                    .toList();
+            assertThat(failoverEvents)
+                    .filteredOn(e -> e.reason().startsWith("done"))
+                    .hasSize(1);
             assertThat(failoverEvents).isNotEmpty().allSatisfy(e -> {
                 assertThat(e.from()).isEqualTo(CENTRAL);
                 assertThat(e.to()).isEqualTo(SOUTH);
                 assertThat(e.mode()).isEqualTo(FailoverMode.PLANNED);
             });
-            assertThat(events).filteredOn(e -> e.kind() == GeoDbEvent.Kind.LISTENER && e.subject().equals(GeoDatabase.READ_WRITE)
-                    && e.reason().contains("planned failover")).allSatisfy(e -> assertThat(e.from()).isNotNull());
+            assertThat(events)
+                    .filteredOn(e -> e.kind() == GeoDbEvent.Kind.LISTENER
+                            && e.subject().equals(GeoDatabase.READ_WRITE)
+                            && e.reason().contains("planned failover"))
+                    .allSatisfy(e -> assertThat(e.from()).isNotNull());
         } finally {
             operators.shutdownNow();
         }
@@ -79,12 +88,14 @@ class FailoverTargetIT {
                 if (step.equals(FailoverPhase.SECONDARY_CAUGHT_UP.label())) {
                     // Another operator asks meanwhile, from another thread: refused without waiting.
                     secondOutcome.set(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return db.failover(FailoverMode.FORCED, SOUTH, ProgressListener.NONE);
-                        } catch (RuntimeException e) {
-                            return e;
-                        }
-                    }).orTimeout(30, TimeUnit.SECONDS).join());
+                                try {
+                                    return db.failover(FailoverMode.FORCED, SOUTH, ProgressListener.NONE);
+                                } catch (RuntimeException e) {
+                                    return e;
+                                }
+                            })
+                            .orTimeout(30, TimeUnit.SECONDS)
+                            .join());
                 }
             });
 
@@ -107,7 +118,8 @@ class FailoverTargetIT {
                     .isInstanceOf(FailoverTargetIsPrimaryException.class)
                     .hasMessageContaining("'centralindia' already is the primary");
             assertThatThrownBy(() -> db.failover(FailoverMode.FORCED, "westindia", ProgressListener.NONE))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("westindia");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("westindia");
             assertThat(db.primary()).isEqualTo(CENTRAL);
             assertThat(db.groupState()).isEqualTo(GroupState.STEADY);
 

@@ -35,28 +35,35 @@ class ForcedFailoverIT {
 
                 db.kill(CENTRAL);
                 // MANUAL policy: an unreachable primary alone never moves the role.
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                await().during(Duration.ofSeconds(1))
+                        .atMost(Duration.ofSeconds(5))
                         .until(() -> db.primary().equals(CENTRAL));
-                long lastBeforeFailover = writer.acknowledged().isEmpty() ? 0 : writer.acknowledged().last();
-                report = db.failover(FailoverMode.FORCED,
+                long lastBeforeFailover = writer.acknowledged().isEmpty()
+                        ? 0
+                        : writer.acknowledged().last();
+                report = db.failover(
+                        FailoverMode.FORCED,
                         (step, at) -> System.out.printf("forced failover: %s %.3f s%n", step, at.toNanos() / 1e9));
                 writer.awaitMore(200, Duration.ofSeconds(60));
                 writer.close();
                 acknowledgedByNewPrimary = writer.acknowledged().tailSet(lastBeforeFailover, false);
-                System.out.printf("writer: %d acknowledged (%d after the failover), %d failed attempts%n",
+                System.out.printf(
+                        "writer: %d acknowledged (%d after the failover), %d failed attempts%n",
                         writer.count(), acknowledgedByNewPrimary.size(), writer.failures());
             }
 
             System.out.println(report);
             assertThat(report.performed()).isEqualTo(FailoverMode.FORCED);
             assertThat(report.dataLossPossible()).isTrue();
-            assertThat(report.phases()).extracting(FailoverReport.Phase::name)
+            assertThat(report.phases())
+                    .extracting(FailoverReport.Phase::name)
                     .containsExactly("old primary fenced", "promoted", "listeners moved");
             assertThat(db.primary()).isEqualTo(SOUTH);
             assertThat(db.secondary()).isNull();
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.FENCED);
             assertThat(db.state(CENTRAL)).isEqualTo(ServerState.DOWN);
-            assertThat(Files.exists(tempDir.resolve("db").resolve(CENTRAL).resolve("FENCED"))).isTrue();
+            assertThat(Files.exists(tempDir.resolve("db").resolve(CENTRAL).resolve("FENCED")))
+                    .isTrue();
             assertThat(db.status().readOnlyTarget()).isNull();
             assertThat(db.status().server(SOUTH).timeline()).isEqualTo(2);
             assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).containsAll(acknowledgedByNewPrimary);
@@ -68,11 +75,13 @@ class ForcedFailoverIT {
 
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.SECONDARY);
             assertThat(db.secondary()).isEqualTo(CENTRAL);
-            assertThat(Files.exists(tempDir.resolve("db").resolve(CENTRAL).resolve("FENCED"))).isFalse();
+            assertThat(Files.exists(tempDir.resolve("db").resolve(CENTRAL).resolve("FENCED")))
+                    .isFalse();
             assertThat(GeoDbHarness.inRecovery(db.readOnlyListener().jdbcUrl())).isTrue();
             Set<Long> onNewPrimary = GeoDbHarness.idsOn(db, SOUTH);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(new TreeSet<>(GeoDbHarness.idsOn(db, CENTRAL))).isEqualTo(new TreeSet<>(onNewPrimary)));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(new TreeSet<>(GeoDbHarness.idsOn(db, CENTRAL)))
+                            .isEqualTo(new TreeSet<>(onNewPrimary)));
             GeoDbStatus status = db.status();
             assertThat(status.readOnlyTarget()).isEqualTo(CENTRAL);
             assertThat(status.server(CENTRAL).streaming()).isTrue();
@@ -86,7 +95,8 @@ class ForcedFailoverIT {
             db.start();
             GeoDbHarness.createTable(db);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 1, 2, 3);
-            await().atMost(Duration.ofSeconds(30)).until(() -> GeoDbHarness.idsOn(db, SOUTH).size() == 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeoDbHarness.idsOn(db, SOUTH).size() == 3);
             db.kill(CENTRAL);
 
             assertThatThrownBy(() -> db.failover(FailoverMode.PLANNED))
@@ -104,7 +114,8 @@ class ForcedFailoverIT {
             assertThat(report.requested()).isEqualTo(FailoverMode.TRY_PLANNED);
             assertThat(report.performed()).isEqualTo(FailoverMode.FORCED);
             assertThat(report.fallbackReason()).contains("unreachable");
-            assertThat(report.phases()).extracting(FailoverReport.Phase::name)
+            assertThat(report.phases())
+                    .extracting(FailoverReport.Phase::name)
                     .containsExactly("planned failover abandoned", "old primary fenced", "promoted", "listeners moved");
             assertThat(db.primary()).isEqualTo(SOUTH);
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.FENCED);
@@ -117,7 +128,8 @@ class ForcedFailoverIT {
     @Test
     void shouldFallBackToForcedWhenTheSecondaryCannotCatchUpInTime() throws Exception {
         try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir)
-                .plannedFailoverTimeout(Duration.ofSeconds(1)).build())) {
+                .plannedFailoverTimeout(Duration.ofSeconds(1))
+                .build())) {
             db.start();
             GeoDbHarness.createTable(db);
             // Pause replay on the secondary: it keeps receiving WAL but cannot catch up.
@@ -132,10 +144,13 @@ class ForcedFailoverIT {
             assertThat(db.primary()).isEqualTo(SOUTH);
             // The old primary was reachable: like Azure, it is back at once as the reseeded secondary.
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.SECONDARY);
-            assertThat(report.phases()).extracting(FailoverReport.Phase::name).endsWith("old primary reseeded as secondary");
+            assertThat(report.phases())
+                    .extracting(FailoverReport.Phase::name)
+                    .endsWith("old primary reseeded as secondary");
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 10);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.idsOn(db, CENTRAL)).contains(10L));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(GeoDbHarness.idsOn(db, CENTRAL)).contains(10L));
         }
     }
 
@@ -143,8 +158,9 @@ class ForcedFailoverIT {
         java.util.Properties admin = new java.util.Properties();
         admin.setProperty("user", "postgres");
         admin.setProperty("password", adminPassword(db));
-        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + db.port(SOUTH) + "/postgres",
-                admin); var s = c.createStatement()) {
+        try (var c = java.sql.DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + db.port(SOUTH) + "/postgres", admin);
+                var s = c.createStatement()) {
             s.execute("SELECT pg_wal_replay_pause()");
         }
     }

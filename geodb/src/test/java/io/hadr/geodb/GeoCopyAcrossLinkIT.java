@@ -33,8 +33,8 @@ class GeoCopyAcrossLinkIT {
             String url = db.readWriteListener().jdbcUrl();
             GeoDbHarness.insert(url, 1, 2, 3);
             db.mark("before-partition");
-            await().atMost(Duration.ofSeconds(60)).until(() -> newestSegment(db, GeoDbHarness.SOUTH) >= newestSegment(db,
-                    GeoDbHarness.CENTRAL));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> newestSegment(db, GeoDbHarness.SOUTH) >= newestSegment(db, GeoDbHarness.CENTRAL));
             long lastBeforePartition = newestSegment(db, GeoDbHarness.SOUTH);
 
             db.link().partition();
@@ -43,23 +43,27 @@ class GeoCopyAcrossLinkIT {
             GeoDbHarness.insert(url, 7, 8, 9);
             assertThat(db.mark("during-partition-2").archived()).isTrue();
             assertThat(newestSegment(db, GeoDbHarness.CENTRAL)).isGreaterThan(lastBeforePartition);
-            await().atMost(Duration.ofSeconds(30)).until(() -> status(db).problems().stream().anyMatch(p -> p.contains(WAITING)));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> status(db).problems().stream().anyMatch(p -> p.contains(WAITING)));
             BackupStatus waiting = status(db);
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> newestSegment(db, GeoDbHarness.SOUTH) == lastBeforePartition);
             BackupStatus laterStill = status(db);
 
             assertThat(waiting.geoCopyLagBytes()).isPositive();
             assertThat(laterStill.geoCopyLagBytes()).isPositive();
             assertThat(laterStill.geoCopyLagMillis()).isGreaterThan(waiting.geoCopyLagMillis());
-            assertThat(laterStill.problems()).anyMatch(p -> p.contains("geo-copy from '" + GeoDbHarness.CENTRAL
-                    + "' to '" + GeoDbHarness.SOUTH + "'") && p.contains(WAITING));
+            assertThat(laterStill.problems())
+                    .anyMatch(p ->
+                            p.contains("geo-copy from '" + GeoDbHarness.CENTRAL + "' to '" + GeoDbHarness.SOUTH + "'")
+                                    && p.contains(WAITING));
 
             db.link().heal();
 
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                assertThat(newestSegment(db, GeoDbHarness.SOUTH)).isGreaterThanOrEqualTo(newestSegment(db,
-                        GeoDbHarness.CENTRAL));
+                assertThat(newestSegment(db, GeoDbHarness.SOUTH))
+                        .isGreaterThanOrEqualTo(newestSegment(db, GeoDbHarness.CENTRAL));
                 BackupStatus healed = status(db);
                 assertThat(healed.geoCopyLagBytes()).isZero();
                 assertThat(healed.problems()).noneMatch(p -> p.contains(WAITING));
@@ -75,8 +79,12 @@ class GeoCopyAcrossLinkIT {
     private static long newestSegment(GeoDatabase db, String region) throws Exception {
         Path wal = db.backupService().storeRoot().resolve(region).resolve("g1").resolve("wal");
         try (Stream<Path> files = Files.list(wal)) {
-            return files.map(p -> WalFile.parse(p.getFileName().toString())).flatMap(java.util.Optional::stream)
-                    .filter(WalFile::isSegment).mapToLong(WalFile::segno).max().orElse(-1);
+            return files.map(p -> WalFile.parse(p.getFileName().toString()))
+                    .flatMap(java.util.Optional::stream)
+                    .filter(WalFile::isSegment)
+                    .mapToLong(WalFile::segno)
+                    .max()
+                    .orElse(-1);
         }
     }
 }

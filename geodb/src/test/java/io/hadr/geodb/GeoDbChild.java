@@ -9,8 +9,7 @@ import java.time.Duration;
  */
 public final class GeoDbChild {
 
-    private GeoDbChild() {
-    }
+    private GeoDbChild() {}
 
     public static void main(String[] args) throws Exception {
         GeoDbConfig config = GeoDbConfig.custom()

@@ -23,8 +23,7 @@ final class GeoDbHarness {
     static final String CENTRAL = "centralindia";
     static final String SOUTH = "southindia";
 
-    private GeoDbHarness() {
-    }
+    private GeoDbHarness() {}
 
     /**
      * A data root inside a JUnit temp dir. JUnit creates it 0700; when the tests run as root,
@@ -59,7 +58,8 @@ final class GeoDbHarness {
     }
 
     static void createTable(GeoDatabase db) throws SQLException {
-        try (Connection c = connect(db.readWriteListener().jdbcUrl()); Statement s = c.createStatement()) {
+        try (Connection c = connect(db.readWriteListener().jdbcUrl());
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS records (id bigint PRIMARY KEY, writer text NOT NULL, "
                     + "committed_at timestamptz NOT NULL DEFAULT clock_timestamp())");
         }
@@ -77,7 +77,8 @@ final class GeoDbHarness {
 
     static Set<Long> ids(String jdbcUrl) throws SQLException {
         Set<Long> ids = new HashSet<>();
-        try (Connection c = connect(jdbcUrl); Statement s = c.createStatement();
+        try (Connection c = connect(jdbcUrl);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT id FROM records")) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
@@ -88,11 +89,13 @@ final class GeoDbHarness {
 
     /** The ids on a server, read over its own port rather than a listener. */
     static Set<Long> idsOn(GeoDatabase db, String server) throws SQLException {
-        return ids("jdbc:postgresql://127.0.0.1:" + db.port(server) + "/" + db.config().databaseName());
+        return ids("jdbc:postgresql://127.0.0.1:" + db.port(server) + "/"
+                + db.config().databaseName());
     }
 
     static boolean inRecovery(String jdbcUrl) throws SQLException {
-        try (Connection c = connect(jdbcUrl); Statement s = c.createStatement();
+        try (Connection c = connect(jdbcUrl);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pg_is_in_recovery()")) {
             rs.next();
             return rs.getBoolean(1);

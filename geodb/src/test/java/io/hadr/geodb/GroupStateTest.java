@@ -34,7 +34,10 @@ class GroupStateTest {
     @Test
     void shouldReportEveryMoveAndRefuseIllegalOnes() {
         List<String> events = new ArrayList<>();
-        StateMachine<GroupState> group = new StateMachine<>("failover group", GroupState.STOPPED, GroupState::canMoveTo,
+        StateMachine<GroupState> group = new StateMachine<>(
+                "failover group",
+                GroupState.STOPPED,
+                GroupState::canMoveTo,
                 (subject, from, to, reason) -> events.add(from + "->" + to + " " + reason));
 
         group.moveTo(GroupState.STARTING, "start");
@@ -42,8 +45,12 @@ class GroupStateTest {
         group.moveTo(GroupState.FAILING_OVER, "planned failover");
         group.moveTo(GroupState.STEADY, "done");
 
-        assertThat(events).containsExactly("STOPPED->STARTING start", "STARTING->STEADY started",
-                "STEADY->FAILING_OVER planned failover", "FAILING_OVER->STEADY done");
+        assertThat(events)
+                .containsExactly(
+                        "STOPPED->STARTING start",
+                        "STARTING->STEADY started",
+                        "STEADY->FAILING_OVER planned failover",
+                        "FAILING_OVER->STEADY done");
         assertThatThrownBy(() -> group.moveTo(GroupState.STARTING, "again"))
                 .isInstanceOf(IllegalTransitionException.class)
                 .hasMessage("failover group cannot move from STEADY to STARTING "

@@ -34,13 +34,15 @@ class InterRegionLinkIT {
 
     @Test
     void shouldLetTheSecondaryFallBehindDuringAPartitionAndLoseExactlyThoseWritesInAForcedFailover() throws Exception {
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).linkLatency(LATENCY).build())) {
+        try (GeoDatabase db = new GeoDatabase(
+                GeoDbHarness.config(tempDir).linkLatency(LATENCY).build())) {
             db.start();
             GeoDbHarness.createTable(db);
             LinkStatus afterSeeding = db.link().status();
             assertThat(afterSeeding.latency()).isEqualTo(LATENCY);
             assertThat(afterSeeding.directions().get(0).deliveredBytes())
-                    .as("the base backup of the primary crossed to the secondary's region").isGreaterThan(10L << 20);
+                    .as("the base backup of the primary crossed to the secondary's region")
+                    .isGreaterThan(10L << 20);
             String url = db.readWriteListener(CENTRAL).jdbcUrl();
 
             // Before the partition: every write reaches the secondary.
@@ -66,34 +68,42 @@ class InterRegionLinkIT {
                 duringPartition = new TreeSet<>(writer.acknowledged());
             }
             GeoDbStatus partitioned = db.status();
-            System.out.printf("partition: %d writes acknowledged by the primary, secondary lag %d -> %d bytes, %s ms; "
-                    + "link %s%n", duringPartition.size(), lagEarly, lagLate, partitioned.replicationLagMillis(),
-                    partitioned.link());
+            System.out.printf(
+                    "partition: %d writes acknowledged by the primary, secondary lag %d -> %d bytes, %s ms; "
+                            + "link %s%n",
+                    duringPartition.size(), lagEarly, lagLate, partitioned.replicationLagMillis(), partitioned.link());
             assertThat(partitioned.link().partitioned()).isTrue();
             assertThat(lagEarly).isPositive();
-            assertThat(lagLate).as("the lag grows with every acknowledged write").isGreaterThan(lagEarly);
-            assertThat(GeoDbHarness.idsOn(db, SOUTH)).as("nothing written during the partition reached the secondary")
-                    .doesNotContainAnyElementsOf(duringPartition).containsAll(beforePartition);
+            assertThat(lagLate)
+                    .as("the lag grows with every acknowledged write")
+                    .isGreaterThan(lagEarly);
+            assertThat(GeoDbHarness.idsOn(db, SOUTH))
+                    .as("nothing written during the partition reached the secondary")
+                    .doesNotContainAnyElementsOf(duringPartition)
+                    .containsAll(beforePartition);
 
             // The primary's region is lost while the link is cut: a forced failover loses exactly those writes.
             db.kill(CENTRAL);
             FailoverReport report = db.failover(FailoverMode.FORCED);
 
             assertThat(report.newPrimary()).isEqualTo(SOUTH);
-            Set<Long> onNewPrimary = GeoDbHarness.ids(db.readWriteListener(SOUTH).jdbcUrl());
+            Set<Long> onNewPrimary =
+                    GeoDbHarness.ids(db.readWriteListener(SOUTH).jdbcUrl());
             NavigableSet<Long> acknowledged = new TreeSet<>(beforePartition);
             acknowledged.addAll(duringPartition);
             NavigableSet<Long> lost = new TreeSet<>(acknowledged);
             lost.removeAll(onNewPrimary);
             assertThat(lost).isEqualTo(duringPartition);
-            System.out.printf("forced failover during the partition lost %d acknowledged writes, ids %d..%d%n",
+            System.out.printf(
+                    "forced failover during the partition lost %d acknowledged writes, ids %d..%d%n",
                     lost.size(), lost.first(), lost.last());
         }
     }
 
     @Test
     void shouldResumeStreamingWhenThePartitionHeals() throws Exception {
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).linkLatency(LATENCY).build())) {
+        try (GeoDatabase db = new GeoDatabase(
+                GeoDbHarness.config(tempDir).linkLatency(LATENCY).build())) {
             db.start();
             GeoDbHarness.createTable(db);
             // The table reaches the secondary before the cut: only the writes are left behind.
@@ -103,18 +113,22 @@ class InterRegionLinkIT {
                 writer.awaitMore(100, Duration.ofSeconds(60));
             }
             // Past wal_receiver_timeout (10 s): the secondary gave up its connection and retries.
-            await().atMost(Duration.ofSeconds(60)).until(() -> !Boolean.TRUE.equals(db.status().server(SOUTH).streaming()));
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !Boolean.TRUE.equals(db.status().server(SOUTH).streaming()));
             GeoDbStatus cut = db.status();
             assertThat(cut.replicationLagBytes()).isPositive();
-            assertThat(cut.replicationLagMillis()).as("the time since the secondary last answered")
+            assertThat(cut.replicationLagMillis())
+                    .as("the time since the secondary last answered")
                     .isGreaterThan(ReplicationStatus.SILENT_AFTER.toMillis());
 
             db.link().heal();
 
             Set<Long> onPrimary = GeoDbHarness.idsOn(db, CENTRAL);
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.idsOn(db, SOUTH)).isEqualTo(onPrimary));
-            await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.TRUE.equals(db.status().server(SOUTH).streaming()));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(GeoDbHarness.idsOn(db, SOUTH)).isEqualTo(onPrimary));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Boolean.TRUE.equals(db.status().server(SOUTH).streaming()));
             awaitCaughtUp(db);
             assertThat(db.link().latency()).isEqualTo(LATENCY);
             assertThat(db.status().link().partitioned()).isFalse();
@@ -124,17 +138,21 @@ class InterRegionLinkIT {
     @Test
     void shouldMakeEachSynchronousCommitWaitAtLeastOneLinkRoundTrip() throws Exception {
         Duration latency = Duration.ofMillis(40);
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).linkLatency(latency)
-                .replicationMode(ReplicationMode.SYNC).build())) {
+        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir)
+                .linkLatency(latency)
+                .replicationMode(ReplicationMode.SYNC)
+                .build())) {
             db.start();
             GeoDbHarness.createTable(db);
             await().atMost(Duration.ofSeconds(30)).until(() -> db.status().synchronousCommit());
 
             long[] commits = commitTimes(db.readWriteListener(CENTRAL).jdbcUrl(), 20);
 
-            System.out.printf("synchronous commits with %d ms one way: min %.1f ms, median %.1f ms%n",
+            System.out.printf(
+                    "synchronous commits with %d ms one way: min %.1f ms, median %.1f ms%n",
                     latency.toMillis(), commits[0] / 1e6, commits[commits.length / 2] / 1e6);
-            assertThat(commits[0]).as("the WAL crosses and the standby's flush comes back")
+            assertThat(commits[0])
+                    .as("the WAL crosses and the standby's flush comes back")
                     .isGreaterThanOrEqualTo(2 * latency.toNanos());
         }
     }
@@ -142,7 +160,8 @@ class InterRegionLinkIT {
     @Test
     void shouldGiveClientsInTheOtherRegionTheLinksLatency() throws Exception {
         Duration latency = Duration.ofMillis(40);
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).linkLatency(latency).build())) {
+        try (GeoDatabase db = new GeoDatabase(
+                GeoDbHarness.config(tempDir).linkLatency(latency).build())) {
             db.start();
             GeoDbHarness.createTable(db);
 
@@ -150,16 +169,27 @@ class InterRegionLinkIT {
             long[] otherRegion = queryTimes(db.readWriteListener(SOUTH).jdbcUrl(), 20);
             long[] asyncCommits = commitTimes(db.readWriteListener(CENTRAL).jdbcUrl(), 20);
 
-            System.out.printf("SELECT 1 with %d ms one way: same region median %.2f ms, other region min %.1f median "
-                    + "%.1f ms; async commit in the primary's region median %.2f ms%n", latency.toMillis(),
-                    sameRegion[10] / 1e6, otherRegion[0] / 1e6, otherRegion[10] / 1e6, asyncCommits[10] / 1e6);
+            System.out.printf(
+                    "SELECT 1 with %d ms one way: same region median %.2f ms, other region min %.1f median "
+                            + "%.1f ms; async commit in the primary's region median %.2f ms%n",
+                    latency.toMillis(),
+                    sameRegion[10] / 1e6,
+                    otherRegion[0] / 1e6,
+                    otherRegion[10] / 1e6,
+                    asyncCommits[10] / 1e6);
             assertThat(otherRegion[0]).isGreaterThanOrEqualTo(2 * latency.toNanos());
             assertThat(sameRegion[10]).as("no link in the same region").isLessThan(latency.toNanos());
-            assertThat(asyncCommits[10]).as("an asynchronous commit does not wait for the link")
+            assertThat(asyncCommits[10])
+                    .as("an asynchronous commit does not wait for the link")
                     .isLessThan(latency.toNanos());
             GeoDbStatus status = db.status();
-            assertThat(status.listeners()).extracting(ListenerStatus::name, ListenerStatus::region,
-                    ListenerStatus::target, ListenerStatus::crossesLink).containsExactly(
+            assertThat(status.listeners())
+                    .extracting(
+                            ListenerStatus::name,
+                            ListenerStatus::region,
+                            ListenerStatus::target,
+                            ListenerStatus::crossesLink)
+                    .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("read-write", CENTRAL, CENTRAL, false),
                             org.assertj.core.groups.Tuple.tuple("read-write", SOUTH, CENTRAL, true),
                             org.assertj.core.groups.Tuple.tuple("read-only", CENTRAL, SOUTH, true),
@@ -168,7 +198,8 @@ class InterRegionLinkIT {
     }
 
     private static void awaitCaughtUp(GeoDatabase db) {
-        await("the secondary to replay everything").atMost(Duration.ofSeconds(60))
+        await("the secondary to replay everything")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> Long.valueOf(0).equals(db.status().replicationLagBytes()));
     }
 
@@ -182,7 +213,8 @@ class InterRegionLinkIT {
     private static long[] commitTimes(String url, int n) throws Exception {
         long[] times = new long[n];
         try (Connection c = GeoDbHarness.connect(url);
-                PreparedStatement insert = c.prepareStatement("INSERT INTO records (id, writer) VALUES (?, 'timing')")) {
+                PreparedStatement insert =
+                        c.prepareStatement("INSERT INTO records (id, writer) VALUES (?, 'timing')")) {
             insert.setLong(1, TIMING_IDS.decrementAndGet());
             insert.executeUpdate();
             for (int i = 0; i < n; i++) {
@@ -199,7 +231,8 @@ class InterRegionLinkIT {
     /** Nanoseconds of each of {@code n} {@code SELECT 1} on one connection, sorted. */
     private static long[] queryTimes(String url, int n) throws Exception {
         long[] times = new long[n];
-        try (Connection c = GeoDbHarness.connect(url); Statement s = c.createStatement()) {
+        try (Connection c = GeoDbHarness.connect(url);
+                Statement s = c.createStatement()) {
             s.execute("SELECT 1");
             for (int i = 0; i < n; i++) {
                 long started = System.nanoTime();

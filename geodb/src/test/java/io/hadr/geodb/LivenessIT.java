@@ -18,20 +18,26 @@ class LivenessIT {
 
     @Test
     void shouldKeepMeasuringLagOnThePrimaryAndShowAStoppedSecondaryAsUnresponsive() throws Exception {
-        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).responseTimeout(Duration.ofSeconds(1)).build())) {
+        try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir)
+                .responseTimeout(Duration.ofSeconds(1))
+                .build())) {
             db.start();
             GeoDbHarness.createTable(db);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(0).equals(db.status().replicationLagBytes()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Long.valueOf(0).equals(db.status().replicationLagBytes()));
             long pid = db.status().server(SOUTH).pid();
             java.util.List<Long> southProcesses = Signals.tree(pid);
 
             Signals.send(southProcesses, "STOP");
             try {
-                GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), GeoDbHarness.range(2, 200).stream()
-                        .mapToLong(Long::longValue).toArray());
-                await().atMost(Duration.ofSeconds(30)).until(() -> db.status().server(SOUTH).state()
-                        == ServerState.UNRESPONSIVE);
+                GeoDbHarness.insert(
+                        db.readWriteListener().jdbcUrl(),
+                        GeoDbHarness.range(2, 200).stream()
+                                .mapToLong(Long::longValue)
+                                .toArray());
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> db.status().server(SOUTH).state() == ServerState.UNRESPONSIVE);
                 GeoDbStatus stopped = db.status();
                 assertThat(stopped.server(SOUTH).state()).isEqualTo(ServerState.UNRESPONSIVE);
                 assertThat(stopped.server(SOUTH).pid()).isEqualTo(pid);
@@ -45,8 +51,11 @@ class LivenessIT {
                     ReplicationStatus r = db.status().replication();
                     return r != null && !r.connected();
                 });
-                GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), GeoDbHarness.range(200, 400).stream()
-                        .mapToLong(Long::longValue).toArray());
+                GeoDbHarness.insert(
+                        db.readWriteListener().jdbcUrl(),
+                        GeoDbHarness.range(200, 400).stream()
+                                .mapToLong(Long::longValue)
+                                .toArray());
                 GeoDbStatus later = db.status();
                 assertThat(later.replicationLagBytes()).isGreaterThan(lagBefore);
                 assertThat(later.replication().flushLsn()).isNotNull();

@@ -30,8 +30,12 @@ class NoOrphansIT {
         // The child's log goes to a file of its own: merged into stdout, a log line written by another
         // thread could land in the middle of the PIDS line and hide it.
         Path childLog = tempDir.resolve("child.log");
-        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                GeoDbChild.class.getName(), dataRoot.toString())
+        Process child = new ProcessBuilder(
+                        java.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        GeoDbChild.class.getName(),
+                        dataRoot.toString())
                 .redirectError(childLog.toFile())
                 .start();
         List<Long> pids = new ArrayList<>();
@@ -42,10 +46,12 @@ class NoOrphansIT {
             try {
                 line = pidLine.get(180, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                throw new AssertionError("the child JVM printed no pids within 180 s; its log:\n"
-                        + Files.readString(childLog), e);
+                throw new AssertionError(
+                        "the child JVM printed no pids within 180 s; its log:\n" + Files.readString(childLog), e);
             }
-            Arrays.stream(line.substring("PIDS ".length()).split(" ")).map(Long::parseLong).forEach(pids::add);
+            Arrays.stream(line.substring("PIDS ".length()).split(" "))
+                    .map(Long::parseLong)
+                    .forEach(pids::add);
             for (long pid : pids) {
                 ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> backends.add(d.pid())));
             }

@@ -27,7 +27,8 @@ class PlannedFailoverIT {
             try (Writer writer = new Writer(db.readWriteListener().jdbcUrl(), 1)) {
                 writer.awaitMore(200, Duration.ofSeconds(60));
 
-                there = db.failover(FailoverMode.PLANNED,
+                there = db.failover(
+                        FailoverMode.PLANNED,
                         (step, at) -> System.out.printf("planned failover: %s %.3f s%n", step, at.toNanos() / 1e9));
                 writer.awaitMore(200, Duration.ofSeconds(60));
                 back = db.failover(FailoverMode.PLANNED, ProgressListener.NONE);
@@ -44,13 +45,21 @@ class PlannedFailoverIT {
             assertThat(there.oldPrimary()).isEqualTo(CENTRAL);
             assertThat(there.newPrimary()).isEqualTo(SOUTH);
             assertThat(there.dataLossPossible()).isFalse();
-            assertThat(there.phases()).extracting(FailoverReport.Phase::name).containsExactly("writes stopped",
-                    "secondary caught up", "old primary stopped", "promoted", "listeners moved",
-                    "old primary rejoined as secondary");
+            assertThat(there.phases())
+                    .extracting(FailoverReport.Phase::name)
+                    .containsExactly(
+                            "writes stopped",
+                            "secondary caught up",
+                            "old primary stopped",
+                            "promoted",
+                            "listeners moved",
+                            "old primary rejoined as secondary");
             assertThat(back.newPrimary()).isEqualTo(CENTRAL);
             assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).containsAll(acknowledged);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.ids(db.readOnlyListener().jdbcUrl())).containsAll(acknowledged));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()))
+                            .containsAll(acknowledged));
             GeoDbStatus status = db.status();
             assertThat(status.primary()).isEqualTo(CENTRAL);
             assertThat(status.secondary()).isEqualTo(SOUTH);
@@ -63,7 +72,8 @@ class PlannedFailoverIT {
 
             // A secondary that does not stream shows the timeline it replays, not its last checkpoint's.
             db.kill(CENTRAL);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.FALSE.equals(db.status().server(SOUTH).streaming()));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Boolean.FALSE.equals(db.status().server(SOUTH).streaming()));
             assertThat(db.status().server(SOUTH).timeline()).isEqualTo(3);
         }
     }

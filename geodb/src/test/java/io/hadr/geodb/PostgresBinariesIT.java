@@ -27,7 +27,9 @@ class PostgresBinariesIT {
 
         Path binDir = a.get(120, TimeUnit.SECONDS);
         assertThat(b.get(120, TimeUnit.SECONDS)).isEqualTo(binDir);
-        assertThat(binDir).isEqualTo(cache.resolve("postgres-" + PostgresBinaries.bundledVersion()).resolve("bin"));
+        assertThat(binDir)
+                .isEqualTo(cache.resolve("postgres-" + PostgresBinaries.bundledVersion())
+                        .resolve("bin"));
         assertThat(binDir.resolve("postgres")).isExecutable();
         assertThat(binDir.resolve("initdb")).isExecutable();
         assertThat(binDir.resolveSibling("lib").resolve("libpq.so.5")).exists();
@@ -50,13 +52,17 @@ class PostgresBinariesIT {
 
     @Test
     void shouldNameTheDirectoryThePostgresAccountCannotReach() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                "root".equals(System.getProperty("user.name")),
                 "only root switches PostgreSQL to an unprivileged account");
         Path hidden = Files.createTempDirectory("hadr-private");
         try {
             Files.setPosixFilePermissions(hidden, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            GeoDbConfig config = GeoDbConfig.custom().dataRoot(hidden.resolve("db"))
-                    .server("centralindia", 0).server("southindia", 0).build();
+            GeoDbConfig config = GeoDbConfig.custom()
+                    .dataRoot(hidden.resolve("db"))
+                    .server("centralindia", 0)
+                    .server("southindia", 0)
+                    .build();
 
             try (GeoDatabase db = new GeoDatabase(config)) {
                 assertThatThrownBy(db::start)
@@ -67,7 +73,8 @@ class PostgresBinariesIT {
             }
         } finally {
             try (Stream<Path> walk = Files.walk(hidden)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                walk.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

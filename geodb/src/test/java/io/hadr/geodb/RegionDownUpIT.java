@@ -39,8 +39,10 @@ class RegionDownUpIT {
             assertThat(db.role(SOUTH)).isEqualTo(ServerRole.SECONDARY);
             assertThat(db.status().server(SOUTH).streaming()).isTrue();
             assertThat(db.status().readOnlyTarget()).isEqualTo(SOUTH);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.ids(db.readOnlyListener().jdbcUrl())).containsExactlyInAnyOrder(1L, 2L));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()))
+                            .containsExactlyInAnyOrder(1L, 2L));
 
             db.kill(CENTRAL);
             // Like Azure's listener, the read-write address still leads to the (dead) primary:
@@ -55,8 +57,10 @@ class RegionDownUpIT {
 
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.PRIMARY);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 3);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.ids(db.readOnlyListener().jdbcUrl())).containsExactlyInAnyOrder(1L, 2L, 3L));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()))
+                            .containsExactlyInAnyOrder(1L, 2L, 3L));
             assertThat(db.status().server(CENTRAL).timeline()).isEqualTo(1);
         }
     }
@@ -71,10 +75,12 @@ class RegionDownUpIT {
             admin.setProperty("password", adminPassword(db));
             String checkpointLsn;
             int timeline;
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + db.port(CENTRAL) + "/postgres",
-                    admin); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(
+                            "jdbc:postgresql://127.0.0.1:" + db.port(CENTRAL) + "/postgres", admin);
+                    Statement s = c.createStatement()) {
                 s.execute("CHECKPOINT");
-                try (ResultSet rs = s.executeQuery("SELECT checkpoint_lsn::text, timeline_id FROM pg_control_checkpoint()")) {
+                try (ResultSet rs =
+                        s.executeQuery("SELECT checkpoint_lsn::text, timeline_id FROM pg_control_checkpoint()")) {
                     rs.next();
                     checkpointLsn = rs.getString(1);
                     timeline = rs.getInt(2);
@@ -95,7 +101,8 @@ class RegionDownUpIT {
 
     private static String adminPassword(GeoDatabase db) throws Exception {
         Properties state = new Properties();
-        try (var in = java.nio.file.Files.newBufferedReader(db.config().dataRoot().resolve("geodb-state.properties"))) {
+        try (var in =
+                java.nio.file.Files.newBufferedReader(db.config().dataRoot().resolve("geodb-state.properties"))) {
             state.load(in);
         }
         return state.getProperty("adminPassword");

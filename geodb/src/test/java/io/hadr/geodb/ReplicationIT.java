@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,10 +25,13 @@ class ReplicationIT {
 
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 1, 2, 3);
 
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.ids(db.readOnlyListener().jdbcUrl())).containsExactlyInAnyOrder(1L, 2L, 3L));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()))
+                            .containsExactlyInAnyOrder(1L, 2L, 3L));
             assertThat(GeoDbHarness.inRecovery(db.readOnlyListener().jdbcUrl())).isTrue();
-            assertThat(GeoDbHarness.inRecovery(db.readWriteListener().jdbcUrl())).isFalse();
+            assertThat(GeoDbHarness.inRecovery(db.readWriteListener().jdbcUrl()))
+                    .isFalse();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 GeoDbStatus status = db.status();
                 assertThat(status.replicationLagBytes()).isZero();
@@ -54,8 +55,10 @@ class ReplicationIT {
         try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir).build())) {
             db.start();
             GeoDbHarness.createTable(db);
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()).isEmpty());
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() ->
+                            GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()).isEmpty());
 
             assertThatThrownBy(() -> GeoDbHarness.insert(db.readOnlyListener().jdbcUrl(), 7))
                     .isInstanceOf(SQLException.class)

@@ -44,10 +44,12 @@ class RestoreAcrossFailoverIT {
             Instant before = BackupHarness.between(before(all, failoverBegan), 0.5);
             Instant after = BackupHarness.between(after(all, failoverEnded), 0.5);
 
-            RestoreResult toBefore = db.restore(new RestoreRequest(new RestoreTarget.AtTime(before), "before-failover",
-                    null), (step, at) -> System.out.printf("restore before: %s%n", step));
-            RestoreResult toAfter = db.restore(new RestoreRequest(new RestoreTarget.AtTime(after), "after-failover",
-                    null), (step, at) -> System.out.printf("restore after: %s%n", step));
+            RestoreResult toBefore = db.restore(
+                    new RestoreRequest(new RestoreTarget.AtTime(before), "before-failover", null),
+                    (step, at) -> System.out.printf("restore before: %s%n", step));
+            RestoreResult toAfter = db.restore(
+                    new RestoreRequest(new RestoreTarget.AtTime(after), "after-failover", null),
+                    (step, at) -> System.out.printf("restore after: %s%n", step));
 
             assertThat(toBefore.region()).isEqualTo(SOUTH);
             BackupHarness.assertRestoredExactly(db, toBefore, all, before);
@@ -55,29 +57,39 @@ class RestoreAcrossFailoverIT {
 
             // Geo-restore: the old primary (now the secondary) archives what it receives; once its
             // store holds the target, the primary's whole region may go.
-            GeoDbHarness.insert(url, GeoDbHarness.range(500_000, 500_050).stream().mapToLong(Long::longValue).toArray());
+            GeoDbHarness.insert(
+                    url,
+                    GeoDbHarness.range(500_000, 500_050).stream()
+                            .mapToLong(Long::longValue)
+                            .toArray());
             NavigableMap<Long, Instant> now = BackupHarness.rows(url);
             Instant geoTarget = BackupHarness.between(now.tailMap(500_000L, true), 0.5);
             db.sql("SELECT pg_current_xact_id()");
             db.sql("SELECT pg_switch_wal()");
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-                StoreStatus central = db.backups().stores().stream().filter(s -> s.region().equals(CENTRAL))
-                        .findFirst().orElseThrow();
-                assertThat(central.latestRestorePoint()).isAfter(geoTarget)
+                StoreStatus central = db.backups().stores().stream()
+                        .filter(s -> s.region().equals(CENTRAL))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(central.latestRestorePoint())
+                        .isAfter(geoTarget)
                         .isAfterOrEqualTo(java.util.Collections.max(now.values()));
             });
             db.kill(SOUTH);
 
-            RestoreResult geo = db.restore(new RestoreRequest(new RestoreTarget.AtTime(geoTarget), "geo", CENTRAL),
+            RestoreResult geo = db.restore(
+                    new RestoreRequest(new RestoreTarget.AtTime(geoTarget), "geo", CENTRAL),
                     (step, at) -> System.out.printf("geo-restore: %s%n", step));
 
-            RestoreResult latest = db.restore(new RestoreRequest(new RestoreTarget.Latest(), "geo-latest", CENTRAL),
+            RestoreResult latest = db.restore(
+                    new RestoreRequest(new RestoreTarget.Latest(), "geo-latest", CENTRAL),
                     (step, at) -> System.out.printf("geo-restore latest: %s%n", step));
 
             assertThat(geo.region()).isEqualTo(CENTRAL);
             BackupHarness.assertRestoredExactly(db, geo, now, geoTarget);
             assertThat(latest.region()).isEqualTo(CENTRAL);
-            assertThat(BackupHarness.rowsOn(db, latest.port())).as("everything the other region's store holds")
+            assertThat(BackupHarness.rowsOn(db, latest.port()))
+                    .as("everything the other region's store holds")
                     .containsExactlyEntriesOf(now);
         }
     }

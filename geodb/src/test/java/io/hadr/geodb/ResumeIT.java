@@ -35,7 +35,9 @@ class ResumeIT {
             pids = db.status().servers().stream().mapToLong(ServerStatus::pid).toArray();
         }
         for (long pid : pids) {
-            assertThat(GeoDbHarness.alive(pid)).as("postgres %d after close", pid).isFalse();
+            assertThat(GeoDbHarness.alive(pid))
+                    .as("postgres %d after close", pid)
+                    .isFalse();
         }
 
         try (GeoDatabase db = new GeoDatabase(config)) {
@@ -45,9 +47,13 @@ class ResumeIT {
             assertThat(db.secondary()).isEqualTo(CENTRAL);
             assertThat(db.readWriteListener()).isEqualTo(readWrite);
             assertThat(db.readOnlyListener()).isEqualTo(readOnly);
-            assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).isEqualTo(committed).hasSize(5);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.ids(db.readOnlyListener().jdbcUrl())).isEqualTo(committed));
+            assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl()))
+                    .isEqualTo(committed)
+                    .hasSize(5);
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(
+                                    GeoDbHarness.ids(db.readOnlyListener().jdbcUrl()))
+                            .isEqualTo(committed));
             assertThat(db.status().server(SOUTH).timeline()).isEqualTo(2);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 6);
         }
@@ -60,7 +66,8 @@ class ResumeIT {
             db.start();
             GeoDbHarness.createTable(db);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> GeoDbHarness.idsOn(db, SOUTH).contains(1L));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> GeoDbHarness.idsOn(db, SOUTH).contains(1L));
             db.kill(CENTRAL);
             db.failover(FailoverMode.FORCED);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 2);
@@ -71,9 +78,11 @@ class ResumeIT {
 
             assertThat(db.primary()).isEqualTo(SOUTH);
             assertThat(db.role(CENTRAL)).isEqualTo(ServerRole.SECONDARY);
-            assertThat(GeoDbHarness.inRecovery("jdbc:postgresql://127.0.0.1:" + db.port(CENTRAL) + "/hadr")).isTrue();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.idsOn(db, CENTRAL)).containsExactlyInAnyOrder(1L, 2L));
+            assertThat(GeoDbHarness.inRecovery("jdbc:postgresql://127.0.0.1:" + db.port(CENTRAL) + "/hadr"))
+                    .isTrue();
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(GeoDbHarness.idsOn(db, CENTRAL)).containsExactlyInAnyOrder(1L, 2L));
         }
     }
 }

@@ -30,8 +30,10 @@ class RetentionIT {
     @Test
     void shouldRemoveOnlyWhatNoRestoreInsideTheWindowNeeds() throws Exception {
         MutableClock clock = new MutableClock(Instant.now());
-        GeoDbConfig config = GeoDbHarness.config(tempDir).clock(clock)
-                .backups(BackupSettings.DEFAULT.withRetention(Duration.ofMinutes(1))).build();
+        GeoDbConfig config = GeoDbHarness.config(tempDir)
+                .clock(clock)
+                .backups(BackupSettings.DEFAULT.withRetention(Duration.ofMinutes(1)))
+                .build();
         try (GeoDatabase db = new GeoDatabase(config)) {
             db.start();
             GeoDbHarness.createTable(db);
@@ -46,7 +48,9 @@ class RetentionIT {
             assertThat(backupsBefore).hasSize(3);
 
             // The window starts just before the second backup ended: the first must stay.
-            clock.set(Instant.parse(second.stoppedAt().toString()).plus(Duration.ofMinutes(1)).minusSeconds(1));
+            clock.set(Instant.parse(second.stoppedAt().toString())
+                    .plus(Duration.ofMinutes(1))
+                    .minusSeconds(1));
             db.backupService().applyRetention();
             assertThat(backupIds(db)).containsExactlyElementsOf(backupsBefore);
 
@@ -59,16 +63,20 @@ class RetentionIT {
             assertThat(backupIds(db)).containsOnly(third.id());
             long firstKept = WalFile.segnoOf(io.hadr.geodb.internal.Lsn.parse(third.startLsn()));
             for (String region : List.of(GeoDbHarness.CENTRAL, GeoDbHarness.SOUTH)) {
-                assertThat(segments(db, region)).allMatch(f -> f.segno() >= firstKept).isNotEmpty();
+                assertThat(segments(db, region))
+                        .allMatch(f -> f.segno() >= firstKept)
+                        .isNotEmpty();
             }
             Instant inRemovedPart = BackupHarness.between(beforeThird.headMap(150L, false), 0.5);
-            assertThatThrownBy(() -> db.restore(new RestoreRequest(new RestoreTarget.AtTime(inRemovedPart), "gone", null),
-                    ProgressListener.NONE)).isInstanceOf(RestoreRefusedException.class)
+            assertThatThrownBy(() -> db.restore(
+                            new RestoreRequest(new RestoreTarget.AtTime(inRemovedPart), "gone", null),
+                            ProgressListener.NONE))
+                    .isInstanceOf(RestoreRefusedException.class)
                     .hasMessageContaining("before the earliest restore point");
             NavigableMap<Long, Instant> all = BackupHarness.rows(url);
             Instant kept = BackupHarness.between(all.tailMap(200L, true), 0.5);
-            RestoreResult restored = db.restore(new RestoreRequest(new RestoreTarget.AtTime(kept), "kept", null),
-                    ProgressListener.NONE);
+            RestoreResult restored =
+                    db.restore(new RestoreRequest(new RestoreTarget.AtTime(kept), "kept", null), ProgressListener.NONE);
             BackupHarness.assertRestoredExactly(db, restored, all, kept);
         }
     }
@@ -78,14 +86,20 @@ class RetentionIT {
     }
 
     private static List<String> backupIds(GeoDatabase db) {
-        return db.backups().baseBackups().stream().map(BaseBackupInfo::id).distinct().sorted().toList();
+        return db.backups().baseBackups().stream()
+                .map(BaseBackupInfo::id)
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static List<WalFile> segments(GeoDatabase db, String region) throws Exception {
         Path wal = db.backupService().storeRoot().resolve(region).resolve("g1").resolve("wal");
         try (Stream<Path> files = Files.list(wal)) {
-            return files.map(p -> WalFile.parse(p.getFileName().toString())).flatMap(java.util.Optional::stream)
-                    .filter(WalFile::isSegment).toList();
+            return files.map(p -> WalFile.parse(p.getFileName().toString()))
+                    .flatMap(java.util.Optional::stream)
+                    .filter(WalFile::isSegment)
+                    .toList();
         }
     }
 }

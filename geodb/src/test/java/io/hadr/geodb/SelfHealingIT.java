@@ -30,8 +30,11 @@ class SelfHealingIT {
 
             Signals.send(pid, "KILL");
 
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .untilAsserted(() -> GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 2));
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions()
+                    .untilAsserted(
+                            () -> GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 2));
             // Writes may get through a moment before the restart has seen the server answer.
             await().atMost(Duration.ofSeconds(30)).until(() -> db.state(CENTRAL) == ServerState.RUNNING);
             GeoDbStatus status = db.status();
@@ -43,14 +46,19 @@ class SelfHealingIT {
             assertThat(status.server(CENTRAL).crashLooping()).isFalse();
             assertThat(status.server(SOUTH).restarts()).isZero();
             assertThat(GeoDbHarness.ids(db.readWriteListener().jdbcUrl())).containsExactlyInAnyOrder(1L, 2L);
-            assertThat(events).anyMatch(e -> e.kind() == GeoDbEvent.Kind.HEALING && e.subject().equals(CENTRAL)
-                    && e.reason().contains("restart #1"));
+            assertThat(events)
+                    .anyMatch(e -> e.kind() == GeoDbEvent.Kind.HEALING
+                            && e.subject().equals(CENTRAL)
+                            && e.reason().contains("restart #1"));
             // While it restarted, new connections were held rather than refused, then released to it.
-            assertThat(events).anyMatch(e -> e.kind() == GeoDbEvent.Kind.LISTENER
-                    && e.subject().equals(GeoDatabase.READ_WRITE) && e.reason().contains("being restarted"));
+            assertThat(events)
+                    .anyMatch(e -> e.kind() == GeoDbEvent.Kind.LISTENER
+                            && e.subject().equals(GeoDatabase.READ_WRITE)
+                            && e.reason().contains("being restarted"));
             assertThat(status.readWriteTarget()).isEqualTo(CENTRAL);
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.idsOn(db, SOUTH)).containsExactlyInAnyOrder(1L, 2L));
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(
+                            () -> assertThat(GeoDbHarness.idsOn(db, SOUTH)).containsExactlyInAnyOrder(1L, 2L));
         }
     }
 
@@ -66,7 +74,8 @@ class SelfHealingIT {
 
             db.kill(SOUTH);
             // Ten health checks and more: a region taken down on purpose stays down.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> db.state(SOUTH) == ServerState.DOWN);
             assertThat(db.status().server(SOUTH).restarts()).isZero();
             db.bringUp(SOUTH);
@@ -80,8 +89,10 @@ class SelfHealingIT {
             });
 
             Signals.send(db.status().server(SOUTH).pid(), "KILL");
-            await().atMost(Duration.ofSeconds(60)).until(() -> db.status().server(SOUTH).crashLooping());
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> db.status().server(SOUTH).crashLooping());
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> db.state(SOUTH) == ServerState.DOWN);
             assertThat(db.status().server(SOUTH).restarts()).isEqualTo(1);
             assertThat(events).anyMatch(e -> e.kind() == GeoDbEvent.Kind.HEALING && "crash-looping".equals(e.to()));

@@ -13,7 +13,10 @@ class ServerRoleTest {
     private final List<String> transitions = new ArrayList<>();
 
     private StateMachine<ServerRole> roleOf(ServerRole initial) {
-        return new StateMachine<>("server 'centralindia' role", initial, ServerRole::canMoveTo,
+        return new StateMachine<>(
+                "server 'centralindia' role",
+                initial,
+                ServerRole::canMoveTo,
                 (subject, from, to, reason) -> transitions.add(from + "->" + to + " " + reason));
     }
 
@@ -23,7 +26,8 @@ class ServerRoleTest {
 
         assertThatThrownBy(() -> role.moveTo(ServerRole.PRIMARY, "restart"))
                 .isInstanceOf(IllegalTransitionException.class)
-                .hasMessage("server 'centralindia' role cannot move from FENCED to PRIMARY (ServerRole FENCED allows only [RESEEDING])");
+                .hasMessage(
+                        "server 'centralindia' role cannot move from FENCED to PRIMARY (ServerRole FENCED allows only [RESEEDING])");
         assertThat(role.get()).isEqualTo(ServerRole.FENCED);
         assertThat(transitions).isEmpty();
     }
@@ -37,8 +41,9 @@ class ServerRoleTest {
         assertThat(ServerRole.FENCED.canMoveTo(ServerRole.SECONDARY)).isFalse();
         assertThat(ServerState.STOPPED.canMoveTo(ServerState.RUNNING)).isFalse();
         assertThat(ServerState.DOWN.canMoveTo(ServerState.RUNNING)).isFalse();
-        assertThatThrownBy(() -> new StateMachine<>("server 'x' state", ServerState.STOPPED, ServerState::canMoveTo,
-                (s, f, t, r) -> { }).moveTo(ServerState.STOPPING, "stop"))
+        assertThatThrownBy(() -> new StateMachine<>(
+                                "server 'x' state", ServerState.STOPPED, ServerState::canMoveTo, (s, f, t, r) -> {})
+                        .moveTo(ServerState.STOPPING, "stop"))
                 .isInstanceOf(IllegalTransitionException.class)
                 .hasMessageContaining("cannot move from STOPPED to STOPPING");
     }
@@ -52,14 +57,21 @@ class ServerRoleTest {
         role.moveTo(ServerRole.SECONDARY, "reseeded");
         role.moveTo(ServerRole.PRIMARY, "planned failover");
 
-        assertThat(transitions).containsExactly("PRIMARY->FENCED forced failover", "FENCED->RESEEDING region up",
-                "RESEEDING->SECONDARY reseeded", "SECONDARY->PRIMARY planned failover");
+        assertThat(transitions)
+                .containsExactly(
+                        "PRIMARY->FENCED forced failover",
+                        "FENCED->RESEEDING region up",
+                        "RESEEDING->SECONDARY reseeded",
+                        "SECONDARY->PRIMARY planned failover");
     }
 
     @Test
     void shouldMoveConditionallyOnlyFromTheExpectedState() {
-        StateMachine<ServerState> state = new StateMachine<>("server 'x' state", ServerState.RUNNING,
-                ServerState::canMoveTo, (s, f, t, r) -> transitions.add(f + "->" + t));
+        StateMachine<ServerState> state = new StateMachine<>(
+                "server 'x' state",
+                ServerState.RUNNING,
+                ServerState::canMoveTo,
+                (s, f, t, r) -> transitions.add(f + "->" + t));
 
         boolean movedFromStarting = state.moveIf(ServerState.STARTING, ServerState.DOWN, "crash");
         boolean movedFromRunning = state.moveIf(ServerState.RUNNING, ServerState.DOWN, "crash");

@@ -28,7 +28,9 @@ final class Signals {
     }
 
     static void send(long pid, String signal) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid)).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(pid))
+                .inheritIO()
+                .start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -s " + signal + " " + pid + " failed");
         }

@@ -19,7 +19,8 @@ class SynchronousReplicationIT {
     @Test
     void shouldLoseNoAcknowledgedWriteInAForcedFailoverWhenSynchronous() throws Exception {
         try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir)
-                .replicationMode(ReplicationMode.SYNC).build())) {
+                .replicationMode(ReplicationMode.SYNC)
+                .build())) {
             db.start();
             GeoDbHarness.createTable(db);
             // On within one health check of the primary seeing the secondary as streaming.
@@ -42,7 +43,8 @@ class SynchronousReplicationIT {
     @Test
     void shouldCommitAloneWhileTheSecondaryIsDownAndWaitForItAgainWhenItReturns() throws Exception {
         try (GeoDatabase db = new GeoDatabase(GeoDbHarness.config(tempDir)
-                .replicationMode(ReplicationMode.SYNC).build())) {
+                .replicationMode(ReplicationMode.SYNC)
+                .build())) {
             db.start();
             GeoDbHarness.createTable(db);
             // On within one health check of the primary seeing the secondary as streaming.
@@ -61,8 +63,9 @@ class SynchronousReplicationIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> db.status().synchronousCommit());
             assertThat(db.status().readOnlyTarget()).isEqualTo(SOUTH);
             GeoDbHarness.insert(db.readWriteListener().jdbcUrl(), 3);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(GeoDbHarness.idsOn(db, SOUTH)).containsExactlyInAnyOrder(1L, 2L, 3L));
+            await().atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(GeoDbHarness.idsOn(db, SOUTH)).containsExactlyInAnyOrder(1L, 2L, 3L));
         }
     }
 }

@@ -27,13 +27,18 @@ class VerifyBackupsIT {
             GeoDbHarness.createTable(db);
             String url = db.readWriteListener().jdbcUrl();
             for (int i = 0; i < 4; i++) {
-                GeoDbHarness.insert(url, GeoDbHarness.range(i * 100L, i * 100L + 30).stream().mapToLong(Long::longValue)
-                        .toArray());
+                GeoDbHarness.insert(
+                        url,
+                        GeoDbHarness.range(i * 100L, i * 100L + 30).stream()
+                                .mapToLong(Long::longValue)
+                                .toArray());
                 db.sql("SELECT pg_switch_wal()");
             }
             Path central = wal(db, GeoDbHarness.CENTRAL);
             Path south = wal(db, GeoDbHarness.SOUTH);
-            await().atMost(Duration.ofSeconds(90)).until(() -> segments(central).size() >= 5 && segments(south).size() >= 5);
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() ->
+                            segments(central).size() >= 5 && segments(south).size() >= 5);
 
             VerifyReport healthy = db.verifyBackups(null, (step, at) -> System.out.printf("verify: %s%n", step));
             assertThat(healthy.problems()).isEmpty();
@@ -49,18 +54,21 @@ class VerifyBackupsIT {
             VerifyReport gap = db.verifyBackups(null, ProgressListener.NONE);
             System.out.println(gap);
             assertThat(gap.ok()).isFalse();
-            assertThat(gap.problems()).anySatisfy(p -> assertThat(p).contains(missing).contains("missing"));
+            assertThat(gap.problems())
+                    .anySatisfy(p -> assertThat(p).contains(missing).contains("missing"));
 
             Files.write(central.resolve(missing), kept);
             String damaged = names.get(names.size() - 2);
-            try (RandomAccessFile file = new RandomAccessFile(central.resolve(damaged).toFile(), "rw")) {
+            try (RandomAccessFile file =
+                    new RandomAccessFile(central.resolve(damaged).toFile(), "rw")) {
                 file.seek(100);
                 file.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
             }
             VerifyReport corrupt = db.verifyBackups(null, ProgressListener.NONE);
             System.out.println(corrupt);
             assertThat(corrupt.ok()).isFalse();
-            assertThat(corrupt.problems()).anySatisfy(p -> assertThat(p).contains(damaged).contains("damaged"));
+            assertThat(corrupt.problems())
+                    .anySatisfy(p -> assertThat(p).contains(damaged).contains("damaged"));
         }
     }
 
@@ -70,8 +78,10 @@ class VerifyBackupsIT {
 
     private static List<String> segments(Path wal) throws Exception {
         try (Stream<Path> files = Files.list(wal)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> WalFile.parse(n).map(WalFile::isSegment)
-                    .orElse(false) && !n.endsWith(".gz")).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> WalFile.parse(n).map(WalFile::isSegment).orElse(false) && !n.endsWith(".gz"))
+                    .sorted()
+                    .toList();
         }
     }
 }

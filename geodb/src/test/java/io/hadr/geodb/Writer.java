@@ -77,8 +77,11 @@ final class Writer implements AutoCloseable {
     /** Blocks until {@code more} further inserts were acknowledged. */
     void awaitMore(int more, Duration timeout) {
         int target = count() + more;
-        org.awaitility.Awaitility.await("writer to get " + more + " more acknowledgements (last error: " + lastError + ")")
-                .atMost(timeout).pollInterval(Duration.ofMillis(20)).until(() -> count() >= target);
+        org.awaitility.Awaitility.await(
+                        "writer to get " + more + " more acknowledgements (last error: " + lastError + ")")
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> count() >= target);
     }
 
     @Override

@@ -39,8 +39,10 @@ record AppAccount(RunAs runAs, Path appJar, Path workingDirectory) {
             return new AppAccount(RunAs.SELF, jar, jar.getParent());
         }
         if (ProcessLauncher.onPath("setpriv").isEmpty()) {
-            log.warn("hadr runs as root and setpriv (util-linux) is not on the PATH: apps run as root too; install util-linux"
-                    + " to run them as '{}'", UNPRIVILEGED_USER);
+            log.warn(
+                    "hadr runs as root and setpriv (util-linux) is not on the PATH: apps run as root too; install util-linux"
+                            + " to run them as '{}'",
+                    UNPRIVILEGED_USER);
             return new AppAccount(RunAs.SELF, jar, jar.getParent());
         }
         RunAs account = RunAs.user(UNPRIVILEGED_USER, primaryGroup(UNPRIVILEGED_USER));
@@ -62,7 +64,8 @@ record AppAccount(RunAs runAs, Path appJar, Path workingDirectory) {
         Path target = dir.resolve(jar.getFileName());
         try {
             SharedArea.createReachable(dir);
-            if (!Files.isRegularFile(target) || Files.size(target) != Files.size(jar)
+            if (!Files.isRegularFile(target)
+                    || Files.size(target) != Files.size(jar)
                     || Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(jar)) < 0) {
                 Path tmp = Files.createTempFile(dir, "hadr-app-", ".tmp");
                 Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
@@ -71,18 +74,24 @@ record AppAccount(RunAs runAs, Path appJar, Path workingDirectory) {
             }
             return target;
         } catch (IOException e) {
-            throw new LocalEnvironmentException("apps run as '" + UNPRIVILEGED_USER + "', which cannot read " + jar
-                    + ", and copying it to " + dir + " failed (" + e.getMessage() + "); use a --state-dir and app jar"
-                    + " outside private directories such as /root", e);
+            throw new LocalEnvironmentException(
+                    "apps run as '" + UNPRIVILEGED_USER + "', which cannot read " + jar
+                            + ", and copying it to " + dir + " failed (" + e.getMessage()
+                            + "); use a --state-dir and app jar"
+                            + " outside private directories such as /root",
+                    e);
         }
     }
 
     private static String primaryGroup(String user) {
         try (ProcessLauncher launcher = new ProcessLauncher("account")) {
-            return launcher.run(List.of("id", "-gn", user), RunAs.SELF, Duration.ofSeconds(10), null).trim();
+            return launcher.run(List.of("id", "-gn", user), RunAs.SELF, Duration.ofSeconds(10), null)
+                    .trim();
         } catch (RuntimeException e) {
-            throw new LocalEnvironmentException("hadr runs as root and runs apps as '" + user + "', which cannot be looked up ("
-                    + e.getMessage() + "); create the account or run hadr as an ordinary user", e);
+            throw new LocalEnvironmentException(
+                    "hadr runs as root and runs apps as '" + user + "', which cannot be looked up (" + e.getMessage()
+                            + "); create the account or run hadr as an ordinary user",
+                    e);
         }
     }
 }

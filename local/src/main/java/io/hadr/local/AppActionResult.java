@@ -28,8 +28,8 @@ public record AppActionResult(String region, AppAction action, List<InstanceResu
      * @param stopTook how long the graceful stop took; null when nothing was stopped
      * @param startTook how long until it answered its health check; null when nothing was started
      */
-    public record InstanceResult(String id, String url, AppState before, AppState after, Duration stopTook,
-            Duration startTook) {
+    public record InstanceResult(
+            String id, String url, AppState before, AppState after, Duration stopTook, Duration startTook) {
 
         /** Whether the action found the instance already as it asked for, and did nothing. */
         public boolean unchanged() {

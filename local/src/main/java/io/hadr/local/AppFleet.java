@@ -49,6 +49,7 @@ final class AppFleet implements AutoCloseable {
     private final Map<String, List<AppInstance>> byRegion = new ConcurrentHashMap<>();
     /** Per region, the number the next instance made by a scale-out gets. */
     private final Map<String, Integer> nextIndex = new ConcurrentHashMap<>();
+
     private final AppHealer healer;
 
     AppFleet(Topology topology, AppSettings settings, Clock clock, HealingPolicy healing) {
@@ -69,8 +70,14 @@ final class AppFleet implements AutoCloseable {
     }
 
     private AppInstance instance(Region region, int index, int port) {
-        return new AppInstance(AppSettings.instanceName(region, index), region, port, settings.launch(region, index, port),
-                launcher, clock, healer::crashed);
+        return new AppInstance(
+                AppSettings.instanceName(region, index),
+                region,
+                port,
+                settings.launch(region, index, port),
+                launcher,
+                clock,
+                healer::crashed);
     }
 
     /** Each region's instances, in topology order. */
@@ -123,7 +130,8 @@ final class AppFleet implements AutoCloseable {
     List<AppInstance> region(String regionId) {
         List<AppInstance> apps = byRegion.get(regionId);
         if (apps == null) {
-            throw new UnknownRegionException(regionId, topology.regions().stream().map(Region::id).toList());
+            throw new UnknownRegionException(
+                    regionId, topology.regions().stream().map(Region::id).toList());
         }
         return apps;
     }
@@ -161,8 +169,9 @@ final class AppFleet implements AutoCloseable {
     AppActionResult act(String regionId, AppAction action) {
         List<AppInstance> apps = region(regionId);
         if (apps.isEmpty()) {
-            throw new LocalEnvironmentException("region " + regionId + " has no app instance (appInstances: 0, or scaled to 0);"
-                    + " 'hadr app scale " + regionId + " N' starts N");
+            throw new LocalEnvironmentException(
+                    "region " + regionId + " has no app instance (appInstances: 0, or scaled to 0);"
+                            + " 'hadr app scale " + regionId + " N' starts N");
         }
         List<AppActionResult.InstanceResult> results = forEach(apps, app -> act(app, action));
         AppActionResult result = new AppActionResult(regionId, action, results);
@@ -185,7 +194,8 @@ final class AppFleet implements AutoCloseable {
             }
             case KILL -> app.kill();
         }
-        return new AppActionResult.InstanceResult(app.id(), app.url().toString(), before, app.state(), stopTook, startTook);
+        return new AppActionResult.InstanceResult(
+                app.id(), app.url().toString(), before, app.state(), stopTook, startTook);
     }
 
     private static Duration tookIf(boolean acted, Duration took) {
@@ -206,21 +216,25 @@ final class AppFleet implements AutoCloseable {
             } else {
                 app.holdDown();
             }
-            results.add(new AppActionResult.InstanceResult(app.id(), app.url().toString(), before, app.state(), null, null));
+            results.add(new AppActionResult.InstanceResult(
+                    app.id(), app.url().toString(), before, app.state(), null, null));
         }
         return results;
     }
 
     List<EnvironmentStatus.AppStatus> status(String regionId) {
-        return region(regionId).stream().map(app -> app.status(healer.status(app))).toList();
+        return region(regionId).stream()
+                .map(app -> app.status(healer.status(app)))
+                .toList();
     }
 
     private void checkPortFree(AppInstance app) {
         try (ServerSocket socket = new ServerSocket(app.port(), 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
-            throw new LocalEnvironmentException("port " + app.port() + " for app " + app.id() + " is in use; stop whatever"
-                    + " listens there, or set local.appBasePort in hadr.yaml (0 picks free ports)");
+            throw new LocalEnvironmentException(
+                    "port " + app.port() + " for app " + app.id() + " is in use; stop whatever"
+                            + " listens there, or set local.appBasePort in hadr.yaml (0 picks free ports)");
         }
     }
 
@@ -236,7 +250,8 @@ final class AppFleet implements AutoCloseable {
             try {
                 results.add(future.get());
             } catch (ExecutionException e) {
-                RuntimeException failure = e.getCause() instanceof RuntimeException r ? r
+                RuntimeException failure = e.getCause() instanceof RuntimeException r
+                        ? r
                         : new LocalEnvironmentException(e.getCause().getMessage(), e.getCause());
                 if (first == null) {
                     first = failure;

@@ -30,7 +30,8 @@ final class AppHealer implements AutoCloseable {
     private final Clock clock;
     private final Duration startDeadline;
     private final Map<String, CrashHistory> histories = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("hadr-healer-timer"));
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(Threads.daemon("hadr-healer-timer"));
     private final ExecutorService restarts = Executors.newCachedThreadPool(Threads.daemon("hadr-healer"));
 
     AppHealer(HealingPolicy policy, Clock clock, Duration startDeadline) {
@@ -43,13 +44,18 @@ final class AppHealer implements AutoCloseable {
     void crashed(AppInstance app) {
         Optional<Duration> backoff = history(app).crashed(clock.instant());
         if (backoff.isEmpty()) {
-            log.warn("app {} crashed {} times within {}; it is left down: start it with 'hadr app start {}' once the cause is fixed",
-                    app.id(), policy.maxCrashes(), Deadline.seconds(policy.window()), app.region().id());
+            log.warn(
+                    "app {} crashed {} times within {}; it is left down: start it with 'hadr app start {}' once the cause is fixed",
+                    app.id(),
+                    policy.maxCrashes(),
+                    Deadline.seconds(policy.window()),
+                    app.region().id());
             return;
         }
         log.info("app {} crashed; starting it again in {}", app.id(), Deadline.seconds(backoff.get()));
         try {
-            timer.schedule(() -> restarts.execute(() -> restart(app)), backoff.get().toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(
+                    () -> restarts.execute(() -> restart(app)), backoff.get().toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing: nothing is restarted any more
         }
@@ -66,7 +72,10 @@ final class AppHealer implements AutoCloseable {
             history.restartDone();
             // A start cut short by a deliberate stop or kill is not a crash.
             if (app.wanted()) {
-                log.warn("app {} did not come back: {}", app.id(), e.getMessage().lines().findFirst().orElse(""));
+                log.warn(
+                        "app {} did not come back: {}",
+                        app.id(),
+                        e.getMessage().lines().findFirst().orElse(""));
                 crashed(app);
             }
         }

@@ -50,8 +50,14 @@ final class AppInstance {
      * @param account the operating-system account the JVM runs as
      * @param workingDirectory the JVM's working directory (reachable by that account)
      */
-    record Launch(List<String> command, Map<String, String> environment, Path logFile, String healthPath,
-            String frontDoorId, RunAs account, Path workingDirectory) {}
+    record Launch(
+            List<String> command,
+            Map<String, String> environment,
+            Path logFile,
+            String healthPath,
+            String frontDoorId,
+            RunAs account,
+            Path workingDirectory) {}
 
     private final String id;
     private final Region region;
@@ -60,7 +66,8 @@ final class AppInstance {
     private final ProcessLauncher launcher;
     private final Clock clock;
     private final Consumer<AppInstance> crashListener;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final AtomicReference<AppState> state = new AtomicReference<>(AppState.STOPPED);
 
     private volatile Process process;
@@ -70,7 +77,13 @@ final class AppInstance {
     /** Whether an operator wants this instance up; false after a stop, a kill or a region outage. */
     private volatile boolean wanted;
 
-    AppInstance(String id, Region region, int port, Launch launch, ProcessLauncher launcher, Clock clock,
+    AppInstance(
+            String id,
+            Region region,
+            int port,
+            Launch launch,
+            ProcessLauncher launcher,
+            Clock clock,
             Consumer<AppInstance> crashListener) {
         this.id = id;
         this.region = region;
@@ -110,8 +123,16 @@ final class AppInstance {
         Process p = process;
         AppState s = state.get();
         boolean alive = p != null && p.isAlive() && s != AppState.STOPPED && s != AppState.CRASHED;
-        return new EnvironmentStatus.AppStatus(id, url().toString(), s.id(), alive ? p.pid() : null,
-                alive ? startedAt : null, Math.max(0, starts - 1), lastExit, launch.logFile().toString(), healing);
+        return new EnvironmentStatus.AppStatus(
+                id,
+                url().toString(),
+                s.id(),
+                alive ? p.pid() : null,
+                alive ? startedAt : null,
+                Math.max(0, starts - 1),
+                lastExit,
+                launch.logFile().toString(),
+                healing);
     }
 
     /**
@@ -133,12 +154,16 @@ final class AppInstance {
         Process started;
         try {
             Files.createDirectories(launch.logFile().getParent());
-            Files.writeString(launch.logFile(), "---- hadr: starting " + id + " at " + clock.instant() + " ----\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    launch.logFile(),
+                    "---- hadr: starting " + id + " at " + clock.instant() + " ----\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(launch.command())
                     .directory(launch.workingDirectory().toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(launch.logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().clear();
             builder.environment().putAll(launch.environment());
@@ -157,7 +182,12 @@ final class AppInstance {
             awaitAnswer(started, wait, READY_PATH);
         }
         moveTo(AppState.RUNNING);
-        log.info("app {} running on port {} (pid {}) after {}", id, port, started.pid(), Deadline.seconds(wait.elapsed()));
+        log.info(
+                "app {} running on port {} (pid {}) after {}",
+                id,
+                port,
+                started.pid(),
+                Deadline.seconds(wait.elapsed()));
         return wait.elapsed();
     }
 
@@ -242,8 +272,10 @@ final class AppInstance {
             Thread.currentThread().interrupt();
             throw new LocalEnvironmentException("interrupted while killing app " + id, e);
         } catch (Exception e) {
-            throw new LocalEnvironmentException("app " + id + " (pid " + p.pid() + ") did not die within "
-                    + Deadline.seconds(EXIT_WAIT) + " of SIGKILL", e);
+            throw new LocalEnvironmentException(
+                    "app " + id + " (pid " + p.pid() + ") did not die within " + Deadline.seconds(EXIT_WAIT)
+                            + " of SIGKILL",
+                    e);
         }
         // The exit is recorded asynchronously (or by a start that was cut short): make it visible before returning.
         while (state.get().isUp() && !wait.expired()) {
@@ -285,7 +317,9 @@ final class AppInstance {
                 throw failedStart("exited with code " + started.exitValue() + " before answering " + path, null);
             }
             try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET();
+                HttpRequest.Builder request = HttpRequest.newBuilder(health)
+                        .timeout(Duration.ofSeconds(2))
+                        .GET();
                 if (!launch.frontDoorId().isEmpty()) {
                     request.header("X-Azure-FDID", launch.frontDoorId());
                 }
@@ -302,8 +336,12 @@ final class AppInstance {
             }
             wait.pause(Duration.ofMillis(100));
         }
-        throw failedStart(path + " not 200 after " + Deadline.seconds(wait.elapsed()) + " (last: "
-                + (lastCause == null ? "no answer" : lastCause.getClass().getSimpleName() + " " + lastCause.getMessage()) + ")",
+        throw failedStart(
+                path + " not 200 after " + Deadline.seconds(wait.elapsed()) + " (last: "
+                        + (lastCause == null
+                                ? "no answer"
+                                : lastCause.getClass().getSimpleName() + " " + lastCause.getMessage())
+                        + ")",
                 lastCause);
     }
 
@@ -314,8 +352,10 @@ final class AppInstance {
         }
         state.set(AppState.CRASHED);
         lastExit = "failed to start: " + why;
-        return new LocalEnvironmentException("app " + id + " " + why + "; its log " + launch.logFile()
-                + " ends with:\n" + LogTail.of(launch.logFile(), 15), cause);
+        return new LocalEnvironmentException(
+                "app " + id + " " + why + "; its log " + launch.logFile() + " ends with:\n"
+                        + LogTail.of(launch.logFile(), 15),
+                cause);
     }
 
     private void moveTo(AppState target) {

@@ -24,8 +24,9 @@ public final class AppJar {
         if (explicit != null && !explicit.isBlank()) {
             Path path = Path.of(explicit);
             if (!Files.isRegularFile(path)) {
-                throw new LocalEnvironmentException("the app jar " + path + " (from hadr.app.jar / HADR_APP_JAR) does not exist;"
-                        + " build it with 'mvn -pl app package' or unset the variable");
+                throw new LocalEnvironmentException(
+                        "the app jar " + path + " (from hadr.app.jar / HADR_APP_JAR) does not exist;"
+                                + " build it with 'mvn -pl app package' or unset the variable");
             }
             return path;
         }
@@ -35,8 +36,9 @@ public final class AppJar {
     private static Path extractBundled(Path cache) {
         try (InputStream in = AppJar.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new LocalEnvironmentException("this hadr build has no app jar inside; rebuild with './hadr' or 'mvn verify',"
-                        + " or point HADR_APP_JAR at app/target/hadr-app.jar");
+                throw new LocalEnvironmentException(
+                        "this hadr build has no app jar inside; rebuild with './hadr' or 'mvn verify',"
+                                + " or point HADR_APP_JAR at app/target/hadr-app.jar");
             }
             byte[] bytes = in.readAllBytes();
             String hash = Hashes.sha256Hex(bytes).substring(0, 16);

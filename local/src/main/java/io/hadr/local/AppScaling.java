@@ -58,17 +58,29 @@ final class AppScaling {
 
         List<AppActionResult.InstanceResult> removed = surplus.isEmpty() ? List.of() : removeAll(regionId, surplus);
 
-        List<AppInstance> toStart = new ArrayList<>(kept.stream().filter(app -> !app.state().isUp()).toList());
-        List<AppInstance> added = instances > current.size() ? apps.add(regionId, instances - current.size()) : List.of();
+        List<AppInstance> toStart =
+                new ArrayList<>(kept.stream().filter(app -> !app.state().isUp()).toList());
+        List<AppInstance> added =
+                instances > current.size() ? apps.add(regionId, instances - current.size()) : List.of();
         toStart.addAll(added);
         List<AppActionResult.InstanceResult> startedApps = toStart.isEmpty() ? List.of() : apps.start(toStart);
         for (AppInstance app : added) {
             // A new origin is unhealthy until its probes pass; the front door probes it at once.
-            frontDoor.addOrigin(new OriginConfig(app.id(), app.url(), origin.priority(), origin.weight(), origin.enabled()));
+            frontDoor.addOrigin(
+                    new OriginConfig(app.id(), app.url(), origin.priority(), origin.weight(), origin.enabled()));
         }
-        ScaleResult result = new ScaleResult(regionId, current.size(), apps.region(regionId).size(), startedApps, removed,
+        ScaleResult result = new ScaleResult(
+                regionId,
+                current.size(),
+                apps.region(regionId).size(),
+                startedApps,
+                removed,
                 Duration.ofNanos(System.nanoTime() - started));
-        log.info("scaled {} from {} to {} instances in {}", regionId, result.before(), result.after(),
+        log.info(
+                "scaled {} from {} to {} instances in {}",
+                regionId,
+                result.before(),
+                result.after(),
                 Deadline.seconds(result.took()));
         return result;
     }
@@ -100,10 +112,15 @@ final class AppScaling {
             try {
                 drains.get(i).get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                log.warn("requests to app {} still in flight after {}; stopping it anyway", surplus.get(i).id(),
+                log.warn(
+                        "requests to app {} still in flight after {}; stopping it anyway",
+                        surplus.get(i).id(),
                         Deadline.seconds(drainLimit));
             } catch (ExecutionException e) {
-                log.warn("draining app {} failed: {}", surplus.get(i).id(), e.getCause().toString());
+                log.warn(
+                        "draining app {} failed: {}",
+                        surplus.get(i).id(),
+                        e.getCause().toString());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LocalEnvironmentException("interrupted while draining " + regionId + "'s instances", e);
@@ -114,8 +131,13 @@ final class AppScaling {
         apps.remove(regionId, surplus);
         List<AppActionResult.InstanceResult> results = new ArrayList<>();
         for (AppActionResult.InstanceResult r : stopped) {
-            results.add(new AppActionResult.InstanceResult(r.id(), r.url(), r.before(), r.after(),
-                    (r.stopTook() == null ? Duration.ZERO : r.stopTook()).plus(drained), null));
+            results.add(new AppActionResult.InstanceResult(
+                    r.id(),
+                    r.url(),
+                    r.before(),
+                    r.after(),
+                    (r.stopTook() == null ? Duration.ZERO : r.stopTook()).plus(drained),
+                    null));
         }
         return results;
     }

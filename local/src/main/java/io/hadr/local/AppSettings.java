@@ -21,16 +21,23 @@ import java.util.Map;
  *     whose region does not hold the primary crosses the inter-region link as it would on Azure
  * @param apps the account apps run as, and the working directory it can reach
  */
-record AppSettings(Topology topology, Path appJar, String frontDoorId, Map<String, String> databaseUrls,
-        String databaseUser, String databasePassword, AppAccount apps, Path logs) {
+record AppSettings(
+        Topology topology,
+        Path appJar,
+        String frontDoorId,
+        Map<String, String> databaseUrls,
+        String databaseUser,
+        String databasePassword,
+        AppAccount apps,
+        Path logs) {
 
     AppSettings {
         databaseUrls = Map.copyOf(databaseUrls);
     }
 
     /** JVM options that roughly halve a small Spring Boot app's start-up on a 2-core machine. */
-    private static final List<String> APP_JVM_OPTIONS = List.of(
-            "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+    private static final List<String> APP_JVM_OPTIONS =
+            List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
 
     /** Variables of hadr's own environment that a JVM needs; everything else stays out, as on App Service. */
     private static final List<String> INHERITED = List.of("PATH", "LANG", "TZ");
@@ -43,8 +50,14 @@ record AppSettings(Topology topology, Path appJar, String frontDoorId, Map<Strin
         command.addAll(topology.app().jvmOptions());
         command.addAll(List.of("-jar", appJar.toString()));
         String id = instanceName(region, index);
-        return new AppInstance.Launch(command, environment(region, index, port), logs.resolve("app-" + id + ".log"),
-                topology.app().healthCheckPath(), frontDoorId, apps.runAs(), apps.workingDirectory());
+        return new AppInstance.Launch(
+                command,
+                environment(region, index, port),
+                logs.resolve("app-" + id + ".log"),
+                topology.app().healthCheckPath(),
+                frontDoorId,
+                apps.runAs(),
+                apps.workingDirectory());
     }
 
     static String instanceName(Region region, int index) {
@@ -73,7 +86,9 @@ record AppSettings(Topology topology, Path appJar, String frontDoorId, Map<Strin
         env.put("WEBSITE_SITE_NAME", site);
         env.put("WEBSITE_HOSTNAME", "127.0.0.1:" + port);
         env.put("WEBSITE_INSTANCE_ID", instanceId(site, index));
-        env.put("WEBSITE_HEALTHCHECK_MAXPINGFAILURES", Integer.toString(topology.app().healthCheckMaxPingFailures()));
+        env.put(
+                "WEBSITE_HEALTHCHECK_MAXPINGFAILURES",
+                Integer.toString(topology.app().healthCheckMaxPingFailures()));
         env.put("PORT", Integer.toString(port));
         env.putAll(topology.app().environment());
         // Only the front door (and hadr's own checks) reach an app, as only Azure's network reaches an

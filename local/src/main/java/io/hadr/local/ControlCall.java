@@ -37,8 +37,8 @@ final class ControlCall {
     ControlCall(Request request) {
         this.request = request;
         Object spec = request.getAttribute(PathMappingsHandler.PATHSPEC_ATTR);
-        this.pathParameters = spec instanceof UriTemplatePathSpec template
-                ? template.getPathParams(pathOf(request)) : Map.of();
+        this.pathParameters =
+                spec instanceof UriTemplatePathSpec template ? template.getPathParams(pathOf(request)) : Map.of();
     }
 
     /**
@@ -74,9 +74,13 @@ final class ControlCall {
                 throw new BadRequest("the body is larger than " + MAX_BODY + " bytes", null);
             }
             // Strict, unlike answers: a misspelt field or trailing text is a mistake to report, not to ignore.
-            T value = JSON.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
-                    DeserializationFeature.FAIL_ON_TRAILING_TOKENS, DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                    .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readValue(text);
+            T value = JSON.readerFor(type)
+                    .with(
+                            DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+                            DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+                            DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .readValue(text);
             if (value == null) {
                 throw new BadRequest("the body must be a " + type.getSimpleName() + " object", null);
             }

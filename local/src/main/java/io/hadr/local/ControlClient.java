@@ -21,8 +21,6 @@ import io.hadr.geodb.backup.BaseBackupInfo;
 import io.hadr.geodb.backup.RestoreMark;
 import io.hadr.geodb.backup.RestoredServer;
 import io.hadr.geodb.backup.VerifyReport;
-import java.util.List;
-import java.util.function.Consumer;
 import io.hadr.toolkit.Deadline;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,6 +31,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How {@code hadr status}, {@code hadr down}, the other commands and {@link LocalPlatform} talk to
@@ -44,13 +44,15 @@ public final class ControlClient {
     private static final ObjectMapper JSON = Json.mapper();
     /** App starts wait up to 90 s per instance, a failover up to minutes: actions get this long. */
     private static final Duration ACTION_TIMEOUT = Duration.ofMinutes(5);
+
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
     /** A streamed operation (a restore of a large backup) sends its first step within this. */
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
 
     private final StateDir stateDir;
     private final StateDir.ControlFile control;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     private ControlClient(StateDir stateDir, StateDir.ControlFile control) {
         this.stateDir = stateDir;
@@ -63,11 +65,14 @@ public final class ControlClient {
      * @throws LocalEnvironmentException saying plainly that none runs, when none does
      */
     public static ControlClient connect(StateDir stateDir) {
-        StateDir.ControlFile control = stateDir.readControl().orElseThrow(() -> stateDir.isLocked()
-                ? new LocalEnvironmentException("the environment in " + stateDir.root() + " is still starting (or stopping);"
-                        + " try again in a moment, or follow " + stateDir.logs().resolve("environment.log"))
-                : LocalEnvironmentException.notRunning(stateDir));
-        boolean alive = ProcessHandle.of(control.pid()).map(ProcessHandle::isAlive).orElse(false);
+        StateDir.ControlFile control = stateDir.readControl()
+                .orElseThrow(() -> stateDir.isLocked()
+                        ? new LocalEnvironmentException("the environment in " + stateDir.root()
+                                + " is still starting (or stopping);" + " try again in a moment, or follow "
+                                + stateDir.logs().resolve("environment.log"))
+                        : LocalEnvironmentException.notRunning(stateDir));
+        boolean alive =
+                ProcessHandle.of(control.pid()).map(ProcessHandle::isAlive).orElse(false);
         if (!alive || !stateDir.isLocked()) {
             // The environment died without cleaning up (e.g. SIGKILL); its children died with it.
             stateDir.deleteControl();
@@ -101,18 +106,32 @@ public final class ControlClient {
 
     /** Stops, starts, restarts or kills every app instance of a region; returns once done. */
     public AppActionResult app(String region, AppAction action) {
-        return call("POST", "/v1/apps/" + segment(region) + "/" + action.word(), null, ACTION_TIMEOUT, AppActionResult.class);
+        return call(
+                "POST",
+                "/v1/apps/" + segment(region) + "/" + action.word(),
+                null,
+                ACTION_TIMEOUT,
+                AppActionResult.class);
     }
 
     /** Takes a region down (SIGKILL of its apps and database server) or brings it back. */
     public RegionActionResult region(String region, RegionAction action) {
-        return call("POST", "/v1/regions/" + segment(region) + "/" + action.word(), null, ACTION_TIMEOUT,
+        return call(
+                "POST",
+                "/v1/regions/" + segment(region) + "/" + action.word(),
+                null,
+                ACTION_TIMEOUT,
                 RegionActionResult.class);
     }
 
     /** Changes a region's front door origin; returns the origin afterwards. */
     public EnvironmentStatus.OriginStatus origin(String region, OriginChange change) {
-        return call("POST", "/v1/frontdoor/origins/" + segment(region), change, QUERY_TIMEOUT, EnvironmentStatus.OriginStatus.class);
+        return call(
+                "POST",
+                "/v1/frontdoor/origins/" + segment(region),
+                change,
+                QUERY_TIMEOUT,
+                EnvironmentStatus.OriginStatus.class);
     }
 
     public EnvironmentStatus.DatabaseStatus databaseStatus() {
@@ -136,7 +155,8 @@ public final class ControlClient {
 
     /** Sets a region's number of running app instances; returns once they run (or are gone). */
     public ScaleResult scale(String region, int instances) {
-        return call("POST", "/v1/scale/" + segment(region), new ScaleRequest(instances), ACTION_TIMEOUT, ScaleResult.class);
+        return call(
+                "POST", "/v1/scale/" + segment(region), new ScaleRequest(instances), ACTION_TIMEOUT, ScaleResult.class);
     }
 
     /** The link between the regions. */
@@ -171,7 +191,8 @@ public final class ControlClient {
 
     /** The restored servers. */
     public List<RestoredServer> restores() {
-        return call("GET", "/v1/db/restores", null, QUERY_TIMEOUT, LocalBackups.Restores.class).restores();
+        return call("GET", "/v1/db/restores", null, QUERY_TIMEOUT, LocalBackups.Restores.class)
+                .restores();
     }
 
     /** Stops a restored server and deletes its data. */
@@ -191,7 +212,8 @@ public final class ControlClient {
 
     /** Runs one statement as the administrator on the target. */
     public SqlResult sql(SqlTarget target, String statement) {
-        return call("POST", "/v1/db/sql", new LocalBackups.SqlRequest(target, statement), ACTION_TIMEOUT, SqlResult.class);
+        return call(
+                "POST", "/v1/db/sql", new LocalBackups.SqlRequest(target, statement), ACTION_TIMEOUT, SqlResult.class);
     }
 
     /**
@@ -206,15 +228,17 @@ public final class ControlClient {
                     .timeout(STREAM_TIMEOUT)
                     .header("Authorization", "Bearer " + control.token())
                     .header("Content-Type", "application/json")
-                    .POST(body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                    .POST(
+                            body == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
                     .build();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + body, e);
         }
         HttpResponse<java.io.InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(),
-                StandardCharsets.UTF_8))) {
+        try (java.io.BufferedReader lines =
+                new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             if (response.statusCode() >= 300) {
                 throw failure(JSON.readValue(lines, ControlError.class), response.statusCode());
             }
@@ -231,15 +255,19 @@ public final class ControlClient {
                 if (line.result() != null && !line.result().isNull()) {
                     return JSON.treeToValue(line.result(), answer);
                 }
-                progress.accept(line.step() + (line.atMs() == null ? "" : " (" + Deadline.seconds(Duration.ofMillis(
-                        line.atMs())) + ")"));
+                progress.accept(line.step()
+                        + (line.atMs() == null ? "" : " (" + Deadline.seconds(Duration.ofMillis(line.atMs())) + ")"));
             }
         } catch (JsonProcessingException e) {
-            throw new LocalEnvironmentException("the environment answered POST " + path + " with a line that is not what "
-                    + "this hadr expects (" + e.getOriginalMessage() + "); is it another hadr version?", e);
+            throw new LocalEnvironmentException(
+                    "the environment answered POST " + path + " with a line that is not what " + "this hadr expects ("
+                            + e.getOriginalMessage() + "); is it another hadr version?",
+                    e);
         } catch (IOException e) {
-            throw new LocalEnvironmentException("the answer to POST " + path + " was cut: " + e.getMessage()
-                    + "; the operation may have gone on, see " + stateDir.logs(), e);
+            throw new LocalEnvironmentException(
+                    "the answer to POST " + path + " was cut: " + e.getMessage()
+                            + "; the operation may have gone on, see " + stateDir.logs(),
+                    e);
         }
         throw new LocalEnvironmentException("the answer to POST " + path + " ended without a result; the environment "
                 + "(pid " + control.pid() + ") may have stopped, see " + stateDir.logs());
@@ -255,7 +283,8 @@ public final class ControlClient {
         }
         if (handle != null && handle.isAlive()) {
             throw new LocalEnvironmentException("the environment (pid " + control.pid() + ") is still stopping after "
-                    + Deadline.seconds(wait.elapsed()) + "; see " + stateDir.logs() + ", or kill it: its children die with it");
+                    + Deadline.seconds(wait.elapsed()) + "; see " + stateDir.logs()
+                    + ", or kill it: its children die with it");
         }
         return wait.elapsed();
     }
@@ -267,7 +296,8 @@ public final class ControlClient {
     private <T> T call(String method, String path, Object body, Duration timeout, Class<T> answer) {
         HttpRequest.BodyPublisher publisher;
         try {
-            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+            publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write " + body, e);
@@ -285,9 +315,12 @@ public final class ControlClient {
             }
             return JSON.readValue(response.body(), answer);
         } catch (IOException e) {
-            throw new LocalEnvironmentException("the environment answered " + method + " " + path + " with "
-                    + response.statusCode() + " and a body that is not what this hadr expects (" + e.getMessage()
-                    + "); is it another hadr version?", e);
+            throw new LocalEnvironmentException(
+                    "the environment answered " + method + " " + path + " with "
+                            + response.statusCode() + " and a body that is not what this hadr expects ("
+                            + e.getMessage()
+                            + "); is it another hadr version?",
+                    e);
         }
     }
 
@@ -295,10 +328,13 @@ public final class ControlClient {
         try {
             return http.send(request, handler);
         } catch (ConnectException e) {
-            throw new LocalEnvironmentException("the environment (pid " + control.pid() + ") does not answer on "
-                    + control.url() + "; it may be starting or stopping: try again, or see " + stateDir.logs(), e);
+            throw new LocalEnvironmentException(
+                    "the environment (pid " + control.pid() + ") does not answer on " + control.url()
+                            + "; it may be starting or stopping: try again, or see " + stateDir.logs(),
+                    e);
         } catch (IOException e) {
-            throw new LocalEnvironmentException("talking to the environment at " + control.url() + " failed: " + e.getMessage(), e);
+            throw new LocalEnvironmentException(
+                    "talking to the environment at " + control.url() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalEnvironmentException("interrupted", e);
@@ -312,9 +348,10 @@ public final class ControlClient {
         return switch (error.code()) {
             case UNKNOWN_REGION -> new UnknownRegionException(error.region(), error.regions());
             case BAD_REQUEST -> new BadControlRequestException(error.message());
-            case FAILOVER_GROUP_BUSY -> new FailoverDeclinedException(FailoverDeclinedException.Reason.BUSY, error.message());
+            case FAILOVER_GROUP_BUSY ->
+                new FailoverDeclinedException(FailoverDeclinedException.Reason.BUSY, error.message());
             case FAILOVER_TARGET_IS_PRIMARY ->
-                    new FailoverDeclinedException(FailoverDeclinedException.Reason.TARGET_IS_PRIMARY, error.message());
+                new FailoverDeclinedException(FailoverDeclinedException.Reason.TARGET_IS_PRIMARY, error.message());
             default -> new LocalEnvironmentException(error.message());
         };
     }

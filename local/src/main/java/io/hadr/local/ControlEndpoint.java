@@ -80,8 +80,12 @@ final class ControlEndpoint extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         String method = request.getMethod();
         if (!authorized(request)) {
-            ControlReplies.reply(response, callback, ControlError.of(ControlError.Code.UNAUTHORIZED,
-                    "missing or wrong token; read it from the state directory's control.json"));
+            ControlReplies.reply(
+                    response,
+                    callback,
+                    ControlError.of(
+                            ControlError.Code.UNAUTHORIZED,
+                            "missing or wrong token; read it from the state directory's control.json"));
             return true;
         }
         if (streamed.containsKey(method)) {
@@ -104,7 +108,8 @@ final class ControlEndpoint extends Handler.Abstract {
         if (body instanceof ControlError error) {
             ControlReplies.reply(response, callback, error);
         } else if (body instanceof ThenRun then) {
-            ControlReplies.reply(response, Callback.from(callback, then.afterReply()), statuses.get(method), then.body());
+            ControlReplies.reply(
+                    response, Callback.from(callback, then.afterReply()), statuses.get(method), then.body());
         } else {
             ControlReplies.reply(response, callback, statuses.get(method), body);
         }
@@ -117,24 +122,31 @@ final class ControlEndpoint extends Handler.Abstract {
             return ControlError.of(ControlError.Code.BAD_REQUEST, e.getMessage());
         }
         if (e instanceof UnknownRegionException unknown) {
-            return new ControlError(ControlError.Code.UNKNOWN_REGION, e.getMessage(), unknown.region(), unknown.regions());
+            return new ControlError(
+                    ControlError.Code.UNKNOWN_REGION, e.getMessage(), unknown.region(), unknown.regions());
         }
         if (e instanceof FailoverDeclinedException declined) {
-            return ControlError.of(declined.reason() == FailoverDeclinedException.Reason.BUSY
-                    ? ControlError.Code.FAILOVER_GROUP_BUSY : ControlError.Code.FAILOVER_TARGET_IS_PRIMARY, e.getMessage());
+            return ControlError.of(
+                    declined.reason() == FailoverDeclinedException.Reason.BUSY
+                            ? ControlError.Code.FAILOVER_GROUP_BUSY
+                            : ControlError.Code.FAILOVER_TARGET_IS_PRIMARY,
+                    e.getMessage());
         }
         if (e instanceof LocalEnvironmentException) {
             return ControlError.of(ControlError.Code.REFUSED, e.getMessage());
         }
         log.warn("control request {} {} failed", request.getMethod(), ControlCall.pathOf(request), e);
-        return ControlError.of(ControlError.Code.FAILED, "the environment failed: "
-                + (e.getMessage() == null ? "an unexpected error" : e.getMessage()) + "; see " + logs);
+        return ControlError.of(
+                ControlError.Code.FAILED,
+                "the environment failed: " + (e.getMessage() == null ? "an unexpected error" : e.getMessage())
+                        + "; see " + logs);
     }
 
     private boolean authorized(Request request) {
         String header = request.getHeaders().get(HttpHeader.AUTHORIZATION);
         String expected = "Bearer " + token;
-        return header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
+        return header != null
+                && MessageDigest.isEqual(
+                        header.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
     }
 }

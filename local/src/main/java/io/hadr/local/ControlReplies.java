@@ -44,8 +44,13 @@ final class ControlReplies {
     /** 405 with the methods the path allows. */
     static void methodNotAllowed(Request request, Response response, Callback callback, String allowed) {
         response.getHeaders().put(HttpHeader.ALLOW, allowed);
-        reply(response, callback, ControlError.of(ControlError.Code.METHOD_NOT_ALLOWED,
-                request.getMethod() + " is not allowed on " + ControlCall.pathOf(request) + "; use " + allowed));
+        reply(
+                response,
+                callback,
+                ControlError.of(
+                        ControlError.Code.METHOD_NOT_ALLOWED,
+                        request.getMethod() + " is not allowed on " + ControlCall.pathOf(request) + "; use "
+                                + allowed));
     }
 
     /** Errors Jetty answers itself (a malformed request, a failure before any endpoint ran): JSON too. */
@@ -56,8 +61,12 @@ final class ControlReplies {
             int code = status instanceof Integer i ? i : response.getStatus();
             Object message = request.getAttribute(ERROR_MESSAGE);
             ControlError.Code kind = code >= 500 ? ControlError.Code.FAILED : ControlError.Code.BAD_REQUEST;
-            reply(response, callback, code, new ControlError(kind,
-                    message == null ? HttpStatus.getMessage(code) : message.toString(), null, null));
+            reply(
+                    response,
+                    callback,
+                    code,
+                    new ControlError(
+                            kind, message == null ? HttpStatus.getMessage(code) : message.toString(), null, null));
             return true;
         }
     }

@@ -51,8 +51,13 @@ final class ControlRoutes {
         r.routes.addMapping(new ServletPathSpec("/"), new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                ControlReplies.reply(response, callback, ControlError.of(ControlError.Code.NOT_FOUND,
-                        "no such control operation: " + request.getMethod() + " " + ControlCall.pathOf(request)));
+                ControlReplies.reply(
+                        response,
+                        callback,
+                        ControlError.of(
+                                ControlError.Code.NOT_FOUND,
+                                "no such control operation: " + request.getMethod() + " "
+                                        + ControlCall.pathOf(request)));
                 return true;
             }
         });
@@ -60,7 +65,8 @@ final class ControlRoutes {
     }
 
     private ControlEndpoint path(String template) {
-        ControlEndpoint endpoint = new ControlEndpoint(token, environment.stateDir().logs());
+        ControlEndpoint endpoint =
+                new ControlEndpoint(token, environment.stateDir().logs());
         routes.addMapping(new UriTemplatePathSpec(template), endpoint);
         return endpoint;
     }
@@ -68,17 +74,23 @@ final class ControlRoutes {
     private void environment() {
         path("/v1/status").on("GET", call -> environment.status());
         path("/v1/topology").on("GET", call -> environment.topology());
-        path("/v1/frontdoor/origins/{region}").on("POST", call ->
-                environment.updateOrigin(call.path("region"), call.body(OriginChange.class)));
+        path("/v1/frontdoor/origins/{region}")
+                .on("POST", call -> environment.updateOrigin(call.path("region"), call.body(OriginChange.class)));
     }
 
     private void appsAndRegions() {
-        path("/v1/apps/{region}/{action}").on("POST", call ->
-                environment.app(call.path("region"), call.path("action", AppAction::fromWord)));
-        path("/v1/regions/{region}/{action}").on("POST", call ->
-                environment.region(call.path("region"), call.path("action", RegionAction::fromWord)));
-        path("/v1/scale/{region}").on("POST", call ->
-                environment.scale(call.path("region"), call.body(ScaleRequest.class).instances()));
+        path("/v1/apps/{region}/{action}")
+                .on("POST", call -> environment.app(call.path("region"), call.path("action", AppAction::fromWord)));
+        path("/v1/regions/{region}/{action}")
+                .on(
+                        "POST",
+                        call -> environment.region(call.path("region"), call.path("action", RegionAction::fromWord)));
+        path("/v1/scale/{region}")
+                .on(
+                        "POST",
+                        call -> environment.scale(
+                                call.path("region"),
+                                call.body(ScaleRequest.class).instances()));
     }
 
     private void database() {
@@ -94,33 +106,44 @@ final class ControlRoutes {
     }
 
     private void link() {
-        path("/v1/link")
-                .on("GET", call -> environment.linkStatus())
-                .on("POST", call -> {
-                    LinkFault fault = call.body(LinkFault.class);
-                    try {
-                        return environment.link(fault);
-                    } catch (IllegalArgumentException e) {
-                        throw new ControlCall.BadRequest(e.getMessage(), e);
-                    }
-                });
+        path("/v1/link").on("GET", call -> environment.linkStatus()).on("POST", call -> {
+            LinkFault fault = call.body(LinkFault.class);
+            try {
+                return environment.link(fault);
+            } catch (IllegalArgumentException e) {
+                throw new ControlCall.BadRequest(e.getMessage(), e);
+            }
+        });
     }
 
     private void backups() {
         path("/v1/db/backups")
                 .on("GET", call -> environment.backups().catalog())
                 .streamed("POST", (call, progress) -> environment.backups().backup(progress));
-        path("/v1/db/marks").on("POST", call ->
-                environment.backups().mark(call.body(LocalBackups.MarkRequest.class).name()));
+        path("/v1/db/marks")
+                .on(
+                        "POST",
+                        call -> environment
+                                .backups()
+                                .mark(call.body(LocalBackups.MarkRequest.class).name()));
         path("/v1/db/restores")
                 .on("GET", call -> environment.backups().restores())
-                .streamed("POST", (call, progress) ->
-                        environment.backups().restore(call.body(RestoreRequest.class), progress));
-        path("/v1/db/restores/{name}").on("DELETE", call -> environment.backups().drop(call.path("name")));
-        path("/v1/db/restores/{name}/adopt").streamed("POST", (call, progress) ->
-                environment.backups().adopt(call.path("name"), progress));
-        path("/v1/db/verify-backups").streamed("POST", (call, progress) ->
-                environment.backups().verify(call.body(LocalBackups.VerifyRequest.class).region(), progress));
+                .streamed(
+                        "POST",
+                        (call, progress) -> environment.backups().restore(call.body(RestoreRequest.class), progress));
+        path("/v1/db/restores/{name}")
+                .on("DELETE", call -> environment.backups().drop(call.path("name")));
+        path("/v1/db/restores/{name}/adopt")
+                .streamed("POST", (call, progress) -> environment.backups().adopt(call.path("name"), progress));
+        path("/v1/db/verify-backups")
+                .streamed(
+                        "POST",
+                        (call, progress) -> environment
+                                .backups()
+                                .verify(
+                                        call.body(LocalBackups.VerifyRequest.class)
+                                                .region(),
+                                        progress));
     }
 
     private void shutdown() {
@@ -131,7 +154,8 @@ final class ControlRoutes {
             }
             // Only once the answer is written: stopping takes this server down, and a client cut
             // off before its 202 would report a failure although the environment stops.
-            return new ControlEndpoint.ThenRun(new ControlServer.Stopping(ProcessHandle.current().pid()),
+            return new ControlEndpoint.ThenRun(
+                    new ControlServer.Stopping(ProcessHandle.current().pid()),
                     () -> new Thread(shutdownRequested, "hadr-shutdown-request").start());
         });
     }

@@ -61,7 +61,8 @@ public final class ControlServer implements AutoCloseable {
      * One line of a streamed answer: a step ({@code step}, {@code atMs} since the operation
      * began), or the end: {@code result} (the operation's answer) or {@code error}.
      */
-    public record StreamLine(String step, Long atMs, com.fasterxml.jackson.databind.JsonNode result, ControlError error) {}
+    public record StreamLine(
+            String step, Long atMs, com.fasterxml.jackson.databind.JsonNode result, ControlError error) {}
 
     private final LocalEnvironment environment;
     private final String token;
@@ -97,11 +98,15 @@ public final class ControlServer implements AutoCloseable {
         try {
             control.server.start();
         } catch (Exception e) {
-            throw new LocalEnvironmentException("cannot start the control API on port " + port + ": " + e.getMessage()
-                    + (port != 0 ? "; set local.controlPort to a free port, or 0" : ""), e);
+            throw new LocalEnvironmentException(
+                    "cannot start the control API on port " + port + ": " + e.getMessage()
+                            + (port != 0 ? "; set local.controlPort to a free port, or 0" : ""),
+                    e);
         }
-        environment.stateDir().writeControl(new StateDir.ControlFile(ProcessHandle.current().pid(),
-                control.url(), control.token, Instant.now()));
+        environment
+                .stateDir()
+                .writeControl(new StateDir.ControlFile(
+                        ProcessHandle.current().pid(), control.url(), control.token, Instant.now()));
         log.info("control API on {}", control.url());
         return control;
     }

@@ -33,7 +33,8 @@ final class ControlStream {
     private boolean broken;
 
     /** @param errors how an operation's failure becomes an answer */
-    ControlStream(Request request, Response response, Callback callback, Function<RuntimeException, ControlError> errors) {
+    ControlStream(
+            Request request, Response response, Callback callback, Function<RuntimeException, ControlError> errors) {
         this.request = request;
         this.response = response;
         this.callback = callback;
@@ -44,8 +45,9 @@ final class ControlStream {
     void run(ControlEndpoint.StreamedOperation operation) {
         Object result;
         try {
-            result = operation.apply(new ControlCall(request), (step, elapsed) -> line(new ControlServer.StreamLine(step,
-                    elapsed.toMillis(), null, null), false));
+            result = operation.apply(
+                    new ControlCall(request),
+                    (step, elapsed) -> line(new ControlServer.StreamLine(step, elapsed.toMillis(), null, null), false));
         } catch (RuntimeException e) {
             ControlError error = errors.apply(e);
             if (!started) {
@@ -75,7 +77,10 @@ final class ControlStream {
         } catch (IOException e) {
             // The client went away; the operation goes on (a restore is not cut half-way).
             broken = true;
-            log.info("control stream {} {} lost its client: {}", request.getMethod(), ControlCall.pathOf(request),
+            log.info(
+                    "control stream {} {} lost its client: {}",
+                    request.getMethod(),
+                    ControlCall.pathOf(request),
                     e.toString());
         }
     }

@@ -8,7 +8,6 @@ import io.hadr.core.topology.DatabaseSpec;
 import io.hadr.core.topology.Topology;
 import io.hadr.geodb.FailoverReport;
 import io.hadr.geodb.GeoDbConfig;
-import io.hadr.geodb.backup.BackupSettings;
 import io.hadr.geodb.GeoDbStatus;
 import io.hadr.geodb.LinkStatus;
 import io.hadr.geodb.ListenerStatus;
@@ -17,6 +16,7 @@ import io.hadr.geodb.ReadWriteEndpoint;
 import io.hadr.geodb.ReplicationMode;
 import io.hadr.geodb.ReplicationStatus;
 import io.hadr.geodb.ServerStatus;
+import io.hadr.geodb.backup.BackupSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,13 +47,22 @@ final class Databases {
         // Each region's apps reach the group through their region's listener entries.
         GeoDbConfig.Builder builder = GeoDbConfig.custom()
                 .dataRoot(dataRoot(stateDir))
-                .server(topology.primary().id(), base == 0 ? 0 : base, base == 0 ? 0 : base + 2, base == 0 ? 0 : base + 3)
-                .server(topology.secondary().id(), base == 0 ? 0 : base + 1, base == 0 ? 0 : base + 4,
+                .server(
+                        topology.primary().id(),
+                        base == 0 ? 0 : base,
+                        base == 0 ? 0 : base + 2,
+                        base == 0 ? 0 : base + 3)
+                .server(
+                        topology.secondary().id(),
+                        base == 0 ? 0 : base + 1,
+                        base == 0 ? 0 : base + 4,
                         base == 0 ? 0 : base + 5)
                 .initialPrimary(topology.primary().id())
                 .linkLatency(topology.local().interRegionLatency())
-                .replicationMode(spec.replication() == io.hadr.core.topology.ReplicationMode.SYNC
-                        ? ReplicationMode.SYNC : ReplicationMode.ASYNC)
+                .replicationMode(
+                        spec.replication() == io.hadr.core.topology.ReplicationMode.SYNC
+                                ? ReplicationMode.SYNC
+                                : ReplicationMode.ASYNC)
                 .databaseName(spec.name())
                 .user(APP_USER)
                 .password(appPassword(stateDir))
@@ -75,7 +84,9 @@ final class Databases {
      */
     static BackupSettings backups(Topology topology) {
         BackupSpec spec = topology.backups();
-        return BackupSettings.DEFAULT.withRetention(spec.retention()).withArchiveTimeout(spec.archiveTimeout())
+        return BackupSettings.DEFAULT
+                .withRetention(spec.retention())
+                .withArchiveTimeout(spec.archiveTimeout())
                 .withBaseBackupInterval(spec.baseBackupInterval());
     }
 
@@ -102,8 +113,11 @@ final class Databases {
             Files.createDirectories(stateDir.root());
             Files.writeString(stateDir.root().resolve("db-location"), outside + System.lineSeparator());
         } catch (IOException e) {
-            throw new LocalEnvironmentException("PostgreSQL (running as nobody) cannot reach " + inside + " and " + outside
-                    + " cannot be prepared (" + e.getMessage() + "); use a --state-dir outside private directories such as /root", e);
+            throw new LocalEnvironmentException(
+                    "PostgreSQL (running as nobody) cannot reach " + inside + " and " + outside
+                            + " cannot be prepared (" + e.getMessage()
+                            + "); use a --state-dir outside private directories such as /root",
+                    e);
         }
         return outside;
     }
@@ -123,7 +137,8 @@ final class Databases {
             Files.writeString(file, password + "\n");
             return password;
         } catch (IOException e) {
-            throw new LocalEnvironmentException("cannot keep the database password in " + file + ": " + e.getMessage(), e);
+            throw new LocalEnvironmentException(
+                    "cannot keep the database password in " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -134,41 +149,84 @@ final class Databases {
 
     /** The same with the backups at a glance (null when unknown). */
     static EnvironmentStatus.DatabaseStatus status(GeoDbStatus status, EnvironmentStatus.BackupSummary backups) {
-        return new EnvironmentStatus.DatabaseStatus(status.primary(), status.secondary(), word(status.state()),
-                status.readWriteListener().address(), status.readWriteTarget(), status.readOnlyListener().address(),
-                status.readOnlyTarget(), word(status.replicationMode()), status.synchronousCommit(),
-                status.replicationLagBytes(), status.replicationLagMillis(), word(status.failoverPolicy()),
-                status.primaryUnreachableSince(), status.servers().stream().map(Databases::server).toList(),
+        return new EnvironmentStatus.DatabaseStatus(
+                status.primary(),
+                status.secondary(),
+                word(status.state()),
+                status.readWriteListener().address(),
+                status.readWriteTarget(),
+                status.readOnlyListener().address(),
+                status.readOnlyTarget(),
+                word(status.replicationMode()),
+                status.synchronousCommit(),
+                status.replicationLagBytes(),
+                status.replicationLagMillis(),
+                word(status.failoverPolicy()),
+                status.primaryUnreachableSince(),
+                status.servers().stream().map(Databases::server).toList(),
                 status.lastFailover() == null ? null : result(status.lastFailover()),
-                status.listeners().stream().map(Databases::listener).toList(), replication(status.replication()), backups);
+                status.listeners().stream().map(Databases::listener).toList(),
+                replication(status.replication()),
+                backups);
     }
 
     private static EnvironmentStatus.ServerStatus server(ServerStatus server) {
-        return new EnvironmentStatus.ServerStatus(server.name(), word(server.role()), word(server.state()), server.port(),
-                server.pid(), server.timeline(), server.currentLsn(), server.replayLsn(), server.streaming(),
-                server.restarts(), server.logFile() == null ? null : server.logFile().toString(), server.error(),
-                server.lastCrashAt(), server.crashLooping());
+        return new EnvironmentStatus.ServerStatus(
+                server.name(),
+                word(server.role()),
+                word(server.state()),
+                server.port(),
+                server.pid(),
+                server.timeline(),
+                server.currentLsn(),
+                server.replayLsn(),
+                server.streaming(),
+                server.restarts(),
+                server.logFile() == null ? null : server.logFile().toString(),
+                server.error(),
+                server.lastCrashAt(),
+                server.crashLooping());
     }
 
     private static EnvironmentStatus.ListenerStatus listener(ListenerStatus listener) {
-        return new EnvironmentStatus.ListenerStatus(listener.name(), listener.region(), listener.endpoint().address(),
-                listener.target(), listener.crossesLink(), listener.activeConnections());
+        return new EnvironmentStatus.ListenerStatus(
+                listener.name(),
+                listener.region(),
+                listener.endpoint().address(),
+                listener.target(),
+                listener.crossesLink(),
+                listener.activeConnections());
     }
 
     private static EnvironmentStatus.ReplicationStatus replication(ReplicationStatus r) {
         if (r == null) {
             return null;
         }
-        return new EnvironmentStatus.ReplicationStatus(r.connected(), r.walSenderState(), r.currentLsn(), r.sentLsn(),
-                r.flushLsn(), r.replayLsn(), r.lagBytes(), millis(r.writeLag()), millis(r.flushLag()),
-                millis(r.replayLag()), r.lastReplyAt(), millis(r.sinceLastReply()));
+        return new EnvironmentStatus.ReplicationStatus(
+                r.connected(),
+                r.walSenderState(),
+                r.currentLsn(),
+                r.sentLsn(),
+                r.flushLsn(),
+                r.replayLsn(),
+                r.lagBytes(),
+                millis(r.writeLag()),
+                millis(r.flushLag()),
+                millis(r.replayLag()),
+                r.lastReplyAt(),
+                millis(r.sinceLastReply()));
     }
 
     /** The inter-region link as {@code hadr status} shows it. */
     static EnvironmentStatus.LinkStatus link(LinkStatus link) {
-        return new EnvironmentStatus.LinkStatus(link.latency().toNanos() / 1e6, link.partitioned(),
-                link.partitionedSince(), link.connections(), link.directions().stream()
-                        .map(d -> new EnvironmentStatus.LinkDirection(d.from(), d.to(), d.deliveredBytes(), d.pendingBytes()))
+        return new EnvironmentStatus.LinkStatus(
+                link.latency().toNanos() / 1e6,
+                link.partitioned(),
+                link.partitionedSince(),
+                link.connections(),
+                link.directions().stream()
+                        .map(d -> new EnvironmentStatus.LinkDirection(
+                                d.from(), d.to(), d.deliveredBytes(), d.pendingBytes()))
                         .toList());
     }
 
@@ -178,10 +236,18 @@ final class Databases {
 
     /** What a failover did, in the platform's terms. */
     static FailoverResult result(FailoverReport report) {
-        return new FailoverResult(mode(report.requested()), mode(report.performed()), report.oldPrimary(),
-                report.newPrimary(), report.startedAt(),
-                report.phases().stream().map(p -> new FailoverResult.Phase(p.name(), p.at().toMillis())).toList(),
-                report.dataLossPossible(), report.fallbackReason(), report.reason());
+        return new FailoverResult(
+                mode(report.requested()),
+                mode(report.performed()),
+                report.oldPrimary(),
+                report.newPrimary(),
+                report.startedAt(),
+                report.phases().stream()
+                        .map(p -> new FailoverResult.Phase(p.name(), p.at().toMillis()))
+                        .toList(),
+                report.dataLossPossible(),
+                report.fallbackReason(),
+                report.reason());
     }
 
     static io.hadr.geodb.FailoverMode mode(FailoverMode mode) {

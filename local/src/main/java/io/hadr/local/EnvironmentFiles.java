@@ -28,7 +28,9 @@ public final class EnvironmentFiles {
     public static void discard(StateDir stateDir) {
         Path root = stateDir.root();
         if (stateDir.isLocked()) {
-            throw LocalEnvironmentException.alreadyRunning(stateDir, stateDir.readControl().map(StateDir.ControlFile::pid).orElse(-1L));
+            throw LocalEnvironmentException.alreadyRunning(
+                    stateDir,
+                    stateDir.readControl().map(StateDir.ControlFile::pid).orElse(-1L));
         }
         try {
             if (Files.isDirectory(root)) {
@@ -38,7 +40,8 @@ public final class EnvironmentFiles {
                 }
                 if (!empty && !Files.exists(stateDir.lockFile())) {
                     throw new LocalEnvironmentException(root + " is not a hadr state directory (it has files but no "
-                            + stateDir.lockFile().getFileName() + "); it was left as it is: choose another --state-dir");
+                            + stateDir.lockFile().getFileName()
+                            + "); it was left as it is: choose another --state-dir");
                 }
                 deleteTree(root);
             }
@@ -47,7 +50,8 @@ public final class EnvironmentFiles {
                 deleteTree(shared);
             }
         } catch (IOException e) {
-            throw new LocalEnvironmentException("cannot delete the environment files of " + root + ": " + e.getMessage(), e);
+            throw new LocalEnvironmentException(
+                    "cannot delete the environment files of " + root + ": " + e.getMessage(), e);
         }
     }
 

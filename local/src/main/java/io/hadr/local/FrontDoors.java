@@ -23,15 +23,20 @@ final class FrontDoors {
 
     private FrontDoors() {}
 
-    static FrontDoorConfig config(Topology topology, String frontDoorId, int port, Map<String, List<AppInstance>> appsByRegion) {
+    static FrontDoorConfig config(
+            Topology topology, String frontDoorId, int port, Map<String, List<AppInstance>> appsByRegion) {
         FrontDoorSpec spec = topology.frontDoor();
         FrontDoorConfig.Builder builder = FrontDoorConfig.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .frontDoorId(frontDoorId)
                 .probePath(spec.probe().path())
-                .probeRequestType(spec.probe().method() == ProbeMethod.GET ? ProbeRequestType.GET : ProbeRequestType.HEAD)
-                .probeProtocol(spec.probe().protocol() == io.hadr.core.topology.ProbeProtocol.HTTPS ? ProbeProtocol.HTTPS : ProbeProtocol.HTTP)
+                .probeRequestType(
+                        spec.probe().method() == ProbeMethod.GET ? ProbeRequestType.GET : ProbeRequestType.HEAD)
+                .probeProtocol(
+                        spec.probe().protocol() == io.hadr.core.topology.ProbeProtocol.HTTPS
+                                ? ProbeProtocol.HTTPS
+                                : ProbeProtocol.HTTP)
                 .probeInterval(spec.probe().interval())
                 .sampleSize(spec.loadBalancing().sampleSize())
                 .successfulSamplesRequired(spec.loadBalancing().successfulSamplesRequired())
@@ -41,7 +46,8 @@ final class FrontDoors {
                 .retryOnNextOrigin(spec.retryOnNextOrigin());
         for (FrontDoorSpec.Origin origin : spec.origins()) {
             for (AppInstance app : appsByRegion.get(origin.regionId())) {
-                builder.origin(new OriginConfig(app.id(), app.url(), origin.priority(), origin.weight(), origin.enabled()));
+                builder.origin(
+                        new OriginConfig(app.id(), app.url(), origin.priority(), origin.weight(), origin.enabled()));
             }
         }
         return builder.build();
@@ -68,7 +74,9 @@ final class FrontDoors {
             return null;
         }
         OriginStatus first = instances.get(0);
-        return new EnvironmentStatus.OriginStatus(first.priority(), first.weight(),
+        return new EnvironmentStatus.OriginStatus(
+                first.priority(),
+                first.weight(),
                 instances.stream().anyMatch(OriginStatus::enabled),
                 instances.stream().anyMatch(OriginStatus::healthy),
                 instances.stream().map(OriginStatus::probeHistory).toList(),

@@ -11,15 +11,16 @@ import java.time.Duration;
 record HealingPolicy(Duration firstBackoff, Duration maxBackoff, int maxCrashes, Duration window) {
 
     /** App Service restarts a crashed instance within seconds; three crashes in five minutes is a crash loop. */
-    static final HealingPolicy DEFAULT = new HealingPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 3,
-            Duration.ofMinutes(5));
+    static final HealingPolicy DEFAULT =
+            new HealingPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), 3, Duration.ofMinutes(5));
 
     HealingPolicy {
         if (firstBackoff.isNegative() || firstBackoff.isZero()) {
             throw new IllegalArgumentException("firstBackoff must be positive, but was " + firstBackoff);
         }
         if (maxBackoff.compareTo(firstBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be at least firstBackoff " + firstBackoff + ", but was " + maxBackoff);
+            throw new IllegalArgumentException(
+                    "maxBackoff must be at least firstBackoff " + firstBackoff + ", but was " + maxBackoff);
         }
         if (maxCrashes < 1) {
             throw new IllegalArgumentException("maxCrashes must be at least 1, but was " + maxCrashes);

@@ -30,8 +30,8 @@ public final class HostedEnvironment implements AutoCloseable {
      *     process stops it itself (such a request is then refused)
      * @throws LocalEnvironmentException when another environment holds the lock
      */
-    public static HostedEnvironment start(StateDir stateDir, Supplier<LocalEnvironment> start, int controlPort,
-            Runnable shutdownRequested) {
+    public static HostedEnvironment start(
+            StateDir stateDir, Supplier<LocalEnvironment> start, int controlPort, Runnable shutdownRequested) {
         FileLock lock = stateDir.lock();
         LocalEnvironment environment = null;
         try {

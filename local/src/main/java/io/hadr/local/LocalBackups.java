@@ -76,10 +76,18 @@ public final class LocalBackups {
     }
 
     static EnvironmentStatus.BackupSummary summary(BackupStatus s) {
-        return new EnvironmentStatus.BackupSummary(s.enabled(), s.primaryStore(), s.archiveLagMillis(), s.archiveLagBytes(),
-                s.geoCopyLagMillis(), s.earliestRestorePoint(), s.latestRestorePoint(), s.lastBaseBackupAt(),
+        return new EnvironmentStatus.BackupSummary(
+                s.enabled(),
+                s.primaryStore(),
+                s.archiveLagMillis(),
+                s.archiveLagBytes(),
+                s.geoCopyLagMillis(),
+                s.earliestRestorePoint(),
+                s.latestRestorePoint(),
+                s.lastBaseBackupAt(),
                 s.retention() == null ? null : Durations.format(s.retention()),
-                s.archiveTimeout() == null ? null : Durations.format(s.archiveTimeout()), s.problems());
+                s.archiveTimeout() == null ? null : Durations.format(s.archiveTimeout()),
+                s.problems());
     }
 
     /** Every base backup in every region's store, the marks, the restorable range. */
@@ -101,7 +109,7 @@ public final class LocalBackups {
     public RestoreResult restore(RestoreRequest request, ProgressListener progress) {
         io.hadr.geodb.backup.RestoreTarget target = run(() -> target(request.target()));
         io.hadr.geodb.backup.RestoreResult r = run(() -> db().restore(
-                new io.hadr.geodb.backup.RestoreRequest(target, request.as(), request.fromRegion()), progress));
+                        new io.hadr.geodb.backup.RestoreRequest(target, request.as(), request.fromRegion()), progress));
         log.info("restored {}", r);
         return new RestoreResult(r.name(), r.region(), r.address(), r.reachedCommitTime(), r.reachedLsn(), r.took());
     }
@@ -119,8 +127,8 @@ public final class LocalBackups {
         if (target instanceof RestoreTarget.Latest) {
             return new io.hadr.geodb.backup.RestoreTarget.Latest();
         }
-        throw new IllegalArgumentException("a restore needs a target: a time, an LSN, a mark or the latest point, but was "
-                + target);
+        throw new IllegalArgumentException(
+                "a restore needs a target: a time, an LSN, a mark or the latest point, but was " + target);
     }
 
     public Restores restores() {

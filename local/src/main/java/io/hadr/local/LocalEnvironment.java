@@ -63,7 +63,8 @@ public final class LocalEnvironment implements AutoCloseable {
         this.clock = clock;
         this.startedAt = clock.instant();
         // An id written in the topology wins, as an imported profile keeps its id; else one per state directory.
-        this.frontDoorId = topology.frontDoor().frontDoorIdGiven() ? topology.frontDoor().frontDoorId() : stateDir.frontDoorId();
+        this.frontDoorId =
+                topology.frontDoor().frontDoorIdGiven() ? topology.frontDoor().frontDoorId() : stateDir.frontDoorId();
     }
 
     /**
@@ -80,13 +81,18 @@ public final class LocalEnvironment implements AutoCloseable {
      * Like {@link #start(Topology, StateDir, Path, Consumer)}, with PostgreSQL binaries of one's
      * choice (e.g. a system installation given with {@code --pg-bin}).
      */
-    public static LocalEnvironment start(Topology topology, StateDir stateDir, Path appJar, PostgresBinaries binaries,
-            Consumer<String> progress) {
+    public static LocalEnvironment start(
+            Topology topology, StateDir stateDir, Path appJar, PostgresBinaries binaries, Consumer<String> progress) {
         return start(topology, stateDir, appJar, binaries, HealingPolicy.DEFAULT, progress);
     }
 
-    static LocalEnvironment start(Topology topology, StateDir stateDir, Path appJar, PostgresBinaries binaries,
-            HealingPolicy healing, Consumer<String> progress) {
+    static LocalEnvironment start(
+            Topology topology,
+            StateDir stateDir,
+            Path appJar,
+            PostgresBinaries binaries,
+            HealingPolicy healing,
+            Consumer<String> progress) {
         LocalEnvironment environment = new LocalEnvironment(topology, stateDir, Clock.systemUTC());
         try {
             environment.startDatabase(binaries, progress);
@@ -102,13 +108,15 @@ public final class LocalEnvironment implements AutoCloseable {
     private void startDatabase(PostgresBinaries binaries, Consumer<String> progress) {
         try {
             database = new GeoDatabase(Databases.config(topology, stateDir, binaries));
-            database.start((step, elapsed) -> progress.accept("database: " + step + " (" + Deadline.seconds(elapsed) + ")"));
+            database.start(
+                    (step, elapsed) -> progress.accept("database: " + step + " (" + Deadline.seconds(elapsed) + ")"));
         } catch (GeoDbException | IllegalArgumentException | IllegalStateException e) {
             throw new LocalEnvironmentException("the database could not start: " + e.getMessage(), e);
         }
         GeoDbStatus status = database.status();
         progress.accept("database: primary " + status.primary() + ", secondary " + status.secondary() + "; listeners "
-                + status.listeners().stream().map(l -> l.name() + " " + l.endpoint().address() + " (" + l.region() + ")")
+                + status.listeners().stream()
+                        .map(l -> l.name() + " " + l.endpoint().address() + " (" + l.region() + ")")
                         .collect(Collectors.joining(", ")));
         progress.accept("inter-region link: " + Deadline.seconds(status.link().latency()) + " one way; "
                 + "replication and cross-region app connections go through it");
@@ -121,11 +129,20 @@ public final class LocalEnvironment implements AutoCloseable {
         }
         Map<String, String> databaseUrls = new LinkedHashMap<>();
         for (Region region : topology.regions()) {
-            databaseUrls.put(region.id(), database.readWriteListener(region.id())
-                    .jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"));
+            databaseUrls.put(
+                    region.id(),
+                    database.readWriteListener(region.id())
+                            .jdbcUrl("connectTimeout=2&socketTimeout=15&tcpKeepAlive=true"));
         }
-        AppSettings settings = new AppSettings(topology, account.appJar(), topology.app().lockToFrontDoor() ? frontDoorId : "",
-                databaseUrls, Databases.APP_USER, Databases.appPassword(stateDir), account, stateDir.logs());
+        AppSettings settings = new AppSettings(
+                topology,
+                account.appJar(),
+                topology.app().lockToFrontDoor() ? frontDoorId : "",
+                databaseUrls,
+                Databases.APP_USER,
+                Databases.appPassword(stateDir),
+                account,
+                stateDir.logs());
         apps = new AppFleet(topology, settings, clock, healing);
         regions = new RegionOutages(apps, database);
         apps.startAll(progress);
@@ -136,12 +153,17 @@ public final class LocalEnvironment implements AutoCloseable {
         try {
             frontDoor = FrontDoor.start(FrontDoors.config(topology, frontDoorId, port, apps.byRegion()));
         } catch (FrontDoorException e) {
-            throw new LocalEnvironmentException(e.getMessage() + (port != 0
-                    ? "; stop whatever listens on " + port + ", or set local.endpointPort in hadr.yaml" : ""), e);
+            throw new LocalEnvironmentException(
+                    e.getMessage()
+                            + (port != 0
+                                    ? "; stop whatever listens on " + port + ", or set local.endpointPort in hadr.yaml"
+                                    : ""),
+                    e);
         }
         scaling = new AppScaling(topology, apps, frontDoor);
         String origins = frontDoor.origins().stream()
-                .map(o -> o.name() + " p" + o.priority() + "/w" + o.weight() + (o.healthy() ? " healthy" : " unhealthy"))
+                .map(o ->
+                        o.name() + " p" + o.priority() + "/w" + o.weight() + (o.healthy() ? " healthy" : " unhealthy"))
                 .collect(Collectors.joining(", "));
         progress.accept("front door on " + frontDoor.endpoint() + " (" + origins + ")");
     }
@@ -223,12 +245,14 @@ public final class LocalEnvironment implements AutoCloseable {
     public EnvironmentStatus.OriginStatus updateOrigin(String regionId, OriginChange change) {
         List<AppInstance> instances = apps.region(regionId);
         if (instances.isEmpty()) {
-            throw new LocalEnvironmentException("region " + regionId + " has no origin: it runs no app instance; 'hadr app scale "
-                    + regionId + " N' starts N");
+            throw new LocalEnvironmentException("region " + regionId
+                    + " has no origin: it runs no app instance; 'hadr app scale " + regionId + " N' starts N");
         }
         List<io.hadr.frontdoor.OriginStatus> updated;
         try {
-            updated = instances.stream().map(app -> frontDoor.updateOrigin(app.id(), FrontDoors.update(change))).toList();
+            updated = instances.stream()
+                    .map(app -> frontDoor.updateOrigin(app.id(), FrontDoors.update(change)))
+                    .toList();
         } catch (UnknownOriginException e) {
             throw new LocalEnvironmentException(e.getMessage(), e);
         }
@@ -265,7 +289,9 @@ public final class LocalEnvironment implements AutoCloseable {
         }
         FailoverReport report;
         try {
-            report = database.failover(Databases.mode(mode), target,
+            report = database.failover(
+                    Databases.mode(mode),
+                    target,
                     (step, elapsed) -> log.info("failover: {} ({})", step, Deadline.seconds(elapsed)));
         } catch (FailoverGroupBusyException e) {
             throw new FailoverDeclinedException(FailoverDeclinedException.Reason.BUSY, e.getMessage(), e);

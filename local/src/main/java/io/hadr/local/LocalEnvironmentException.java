@@ -17,8 +17,8 @@ public class LocalEnvironmentException extends PlatformException {
     }
 
     public static LocalEnvironmentException alreadyRunning(StateDir stateDir, long pid) {
-        return new LocalEnvironmentException("an environment is already running from " + stateDir.root()
-                + " (pid " + pid + "); stop it with 'hadr down', or use another --state-dir");
+        return new LocalEnvironmentException("an environment is already running from " + stateDir.root() + " (pid "
+                + pid + "); stop it with 'hadr down', or use another --state-dir");
     }
 
     static LocalEnvironmentException notRunning(StateDir stateDir) {

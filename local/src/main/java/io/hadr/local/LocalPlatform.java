@@ -34,10 +34,19 @@ public final class LocalPlatform implements Platform {
     private static final String KIND = "local";
 
     /** Everything a drill may ask of the local environment. */
-    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(Capability.APP_LIFECYCLE,
-            Capability.APP_KILL, Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER,
-            Capability.ORIGIN_UPDATE, Capability.LINK_FAULTS, Capability.RESTORE, Capability.RESTORE_EXACT,
-            Capability.GEO_RESTORE, Capability.ADOPT, Capability.SQL));
+    private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
+            Capability.APP_LIFECYCLE,
+            Capability.APP_KILL,
+            Capability.APP_SCALE,
+            Capability.REGION_OUTAGE,
+            Capability.DB_FAILOVER,
+            Capability.ORIGIN_UPDATE,
+            Capability.LINK_FAULTS,
+            Capability.RESTORE,
+            Capability.RESTORE_EXACT,
+            Capability.GEO_RESTORE,
+            Capability.ADOPT,
+            Capability.SQL));
 
     private final ControlClient client;
     private final Topology topology;
@@ -52,7 +61,8 @@ public final class LocalPlatform implements Platform {
         this.own = own;
         String url = client.status().endpoint();
         if (url == null) {
-            throw new LocalEnvironmentException("the environment in " + client.stateDir().root() + " has no front door endpoint yet");
+            throw new LocalEnvironmentException(
+                    "the environment in " + client.stateDir().root() + " has no front door endpoint yet");
         }
         this.endpoint = URI.create(url);
     }
@@ -77,11 +87,15 @@ public final class LocalPlatform implements Platform {
      */
     public static LocalPlatform startOwn(Topology topology, StateDir stateDir, Path appJar, Consumer<String> progress) {
         // The environment belongs to this platform's user (a drill): 'hadr down' is refused, not obeyed.
-        HostedEnvironment own = HostedEnvironment.start(stateDir,
-                () -> LocalEnvironment.start(topology, stateDir, appJar, progress), topology.local().controlPort(), null);
+        HostedEnvironment own = HostedEnvironment.start(
+                stateDir,
+                () -> LocalEnvironment.start(topology, stateDir, appJar, progress),
+                topology.local().controlPort(),
+                null);
         try {
-            StateDir.ControlFile file = stateDir.readControl().orElseThrow(() ->
-                    new LocalEnvironmentException("the control file " + stateDir.controlFile() + " vanished"));
+            StateDir.ControlFile file = stateDir.readControl()
+                    .orElseThrow(() ->
+                            new LocalEnvironmentException("the control file " + stateDir.controlFile() + " vanished"));
             return new LocalPlatform(ControlClient.of(stateDir, file), topology, own);
         } catch (RuntimeException e) {
             own.close();
@@ -96,8 +110,17 @@ public final class LocalPlatform implements Platform {
 
     /** The topology with every local port set to 0 (any free port), so that an own environment never collides with another. */
     public static Topology onFreePorts(Topology topology) {
-        return new Topology(topology.name(), topology.strategy(), topology.regions(), topology.app(), topology.frontDoor(),
-                topology.database(), topology.backups(), topology.objectives(), topology.local().onFreePorts(), topology.source(),
+        return new Topology(
+                topology.name(),
+                topology.strategy(),
+                topology.regions(),
+                topology.app(),
+                topology.frontDoor(),
+                topology.database(),
+                topology.backups(),
+                topology.objectives(),
+                topology.local().onFreePorts(),
+                topology.source(),
                 topology.nonAzureSettings());
     }
 
@@ -163,12 +186,12 @@ public final class LocalPlatform implements Platform {
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        return client.restore(request, step -> { });
+        return client.restore(request, step -> {});
     }
 
     @Override
     public void adopt(String restore) {
-        client.adopt(restore, step -> { });
+        client.adopt(restore, step -> {});
     }
 
     @Override

@@ -13,8 +13,12 @@ import java.util.List;
  * @param database the region's database server
  * @param took how long the whole operation took
  */
-public record RegionActionResult(String region, RegionAction action, List<AppActionResult.InstanceResult> apps,
-        ServerChange database, Duration took) {
+public record RegionActionResult(
+        String region,
+        RegionAction action,
+        List<AppActionResult.InstanceResult> apps,
+        ServerChange database,
+        Duration took) {
 
     public RegionActionResult {
         apps = List.copyOf(apps);

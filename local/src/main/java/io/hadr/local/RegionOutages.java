@@ -40,11 +40,13 @@ final class RegionOutages {
         try {
             database.kill(regionId);
         } catch (GeoDbException e) {
-            throw new LocalEnvironmentException("the apps of " + regionId + " are down, but its database server could not be"
-                    + " killed: " + e.getMessage(), e);
+            throw new LocalEnvironmentException(
+                    "the apps of " + regionId + " are down, but its database server could not be" + " killed: "
+                            + e.getMessage(),
+                    e);
         }
-        return new RegionActionResult(regionId, RegionAction.DOWN, killed, serverChange(regionId, before, serverStarted),
-                since(started));
+        return new RegionActionResult(
+                regionId, RegionAction.DOWN, killed, serverChange(regionId, before, serverStarted), since(started));
     }
 
     /**
@@ -57,17 +59,22 @@ final class RegionOutages {
         try {
             database.bringUp(regionId);
         } catch (GeoDbException e) {
-            throw new LocalEnvironmentException("database server " + regionId + " could not come back: " + e.getMessage(), e);
+            throw new LocalEnvironmentException(
+                    "database server " + regionId + " could not come back: " + e.getMessage(), e);
         }
         RegionActionResult.ServerChange server = serverChange(regionId, before, started);
-        List<AppActionResult.InstanceResult> startedApps = apps.runsApps(regionId)
-                ? apps.act(regionId, AppAction.START).instances() : List.of();
+        List<AppActionResult.InstanceResult> startedApps =
+                apps.runsApps(regionId) ? apps.act(regionId, AppAction.START).instances() : List.of();
         return new RegionActionResult(regionId, RegionAction.UP, startedApps, server, since(started));
     }
 
     private RegionActionResult.ServerChange serverChange(String regionId, String before, long startedNanos) {
-        return new RegionActionResult.ServerChange(regionId, Databases.word(database.role(regionId)), before,
-                Databases.word(database.state(regionId)), since(startedNanos));
+        return new RegionActionResult.ServerChange(
+                regionId,
+                Databases.word(database.role(regionId)),
+                before,
+                Databases.word(database.state(regionId)),
+                since(startedNanos));
     }
 
     private static Duration since(long startedNanos) {

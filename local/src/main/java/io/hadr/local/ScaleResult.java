@@ -15,8 +15,13 @@ import java.util.List;
  * @param removed instances taken out: removed from the front door, drained, then stopped
  * @param took how long the whole scale took
  */
-public record ScaleResult(String region, int before, int after, List<AppActionResult.InstanceResult> started,
-        List<AppActionResult.InstanceResult> removed, Duration took) {
+public record ScaleResult(
+        String region,
+        int before,
+        int after,
+        List<AppActionResult.InstanceResult> started,
+        List<AppActionResult.InstanceResult> removed,
+        Duration took) {
 
     public ScaleResult {
         started = List.copyOf(started);

@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -103,8 +103,10 @@ public final class StateDir {
             Files.createDirectories(logs());
             Files.createDirectories(cache());
         } catch (IOException e) {
-            throw new LocalEnvironmentException("cannot create the state directory " + root + ": " + e.getMessage()
-                    + "; choose a writable place with --state-dir", e);
+            throw new LocalEnvironmentException(
+                    "cannot create the state directory " + root + ": " + e.getMessage()
+                            + "; choose a writable place with --state-dir",
+                    e);
         }
     }
 
@@ -118,7 +120,8 @@ public final class StateDir {
         create();
         FileLock held = HELD.get(lockFile());
         if (held != null && held.isValid()) {
-            throw LocalEnvironmentException.alreadyRunning(this, ProcessHandle.current().pid());
+            throw LocalEnvironmentException.alreadyRunning(
+                    this, ProcessHandle.current().pid());
         }
         try {
             FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -130,7 +133,8 @@ public final class StateDir {
             }
             if (lock == null) {
                 channel.close();
-                throw LocalEnvironmentException.alreadyRunning(this, readControl().map(ControlFile::pid).orElse(-1L));
+                throw LocalEnvironmentException.alreadyRunning(
+                        this, readControl().map(ControlFile::pid).orElse(-1L));
             }
             HELD.put(lockFile(), lock);
             return lock;

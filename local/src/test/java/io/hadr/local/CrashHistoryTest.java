@@ -9,14 +9,16 @@ import org.junit.jupiter.api.Test;
 
 class CrashHistoryTest {
 
-    private final HealingPolicy policy = new HealingPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), 4, Duration.ofMinutes(5));
+    private final HealingPolicy policy =
+            new HealingPolicy(Duration.ofSeconds(1), Duration.ofSeconds(5), 4, Duration.ofMinutes(5));
     private final MutableClock clock = new MutableClock();
     private final CrashHistory history = new CrashHistory(policy);
 
     @Test
     void shouldBackOffDoublingUpToTheMaximum() {
         assertThat(history.crashed(clock.instant())).contains(Duration.ofSeconds(1));
-        assertThat(history.status(clock.instant()).nextRestartAt()).isEqualTo(clock.instant().plusSeconds(1));
+        assertThat(history.status(clock.instant()).nextRestartAt())
+                .isEqualTo(clock.instant().plusSeconds(1));
         clock.advance(Duration.ofSeconds(10));
         assertThat(history.crashed(clock.instant())).contains(Duration.ofSeconds(2));
         clock.advance(Duration.ofSeconds(10));
@@ -37,7 +39,9 @@ class CrashHistoryTest {
         assertThat(history.status(clock.instant()).recentCrashes()).isEqualTo(4);
         assertThat(history.status(clock.instant()).nextRestartAt()).isNull();
         clock.advance(Duration.ofHours(1));
-        assertThat(history.status(clock.instant()).gaveUp()).as("given up until an operator acts").isTrue();
+        assertThat(history.status(clock.instant()).gaveUp())
+                .as("given up until an operator acts")
+                .isTrue();
     }
 
     @Test
@@ -47,7 +51,9 @@ class CrashHistoryTest {
             clock.advance(Duration.ofMinutes(3));
         }
 
-        assertThat(history.crashed(clock.instant())).as("only two crashes are within five minutes").isPresent();
+        assertThat(history.crashed(clock.instant()))
+                .as("only two crashes are within five minutes")
+                .isPresent();
         assertThat(history.status(clock.instant()).recentCrashes()).isEqualTo(2);
     }
 
@@ -67,7 +73,8 @@ class CrashHistoryTest {
     void shouldRefuseAPolicyThatCannotWork() {
         assertThatThrownBy(() -> new HealingPolicy(Duration.ZERO, Duration.ofSeconds(1), 3, Duration.ofMinutes(1)))
                 .hasMessage("firstBackoff must be positive, but was PT0S");
-        assertThatThrownBy(() -> new HealingPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1)))
+        assertThatThrownBy(
+                        () -> new HealingPolicy(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1)))
                 .hasMessage("maxCrashes must be at least 1, but was 0");
     }
 }

@@ -29,16 +29,20 @@ class LocalAutomaticFailoverIT {
                 """);
         assertThat(topology.nonAzureSettings()).anyMatch(s -> s.contains("gracePeriod 8s"));
         StateDir stateDir = new StateDir(TestDirs.reachable(stateRoot));
-        try (LocalEnvironment environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {})) {
+        try (LocalEnvironment environment =
+                LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {})) {
             Instant lost = Instant.now();
 
             environment.region("centralindia", RegionAction.DOWN);
 
             // Not before the grace period...
-            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6))
-                    .until(() -> "centralindia".equals(environment.databaseStatus().primary()));
+            await().during(Duration.ofSeconds(5))
+                    .atMost(Duration.ofSeconds(6))
+                    .until(() ->
+                            "centralindia".equals(environment.databaseStatus().primary()));
             // ...but soon after it.
-            await().atMost(Duration.ofSeconds(30)).until(() -> environment.databaseStatus().lastFailover() != null);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> environment.databaseStatus().lastFailover() != null);
             assertThat(environment.databaseStatus().primary()).isEqualTo("southindia");
             assertThat(Duration.between(lost, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
             FailoverResult last = environment.databaseStatus().lastFailover();

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hadr.core.topology.Topology;
-import io.hadr.core.topology.TopologyLoader;
 import io.hadr.core.platform.EnvironmentStatus;
 import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.platform.FailoverResult;
 import io.hadr.core.platform.RegionAction;
+import io.hadr.core.topology.Topology;
+import io.hadr.core.topology.TopologyLoader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalDatabaseIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     static Path stateRoot;
@@ -99,7 +100,9 @@ class LocalDatabaseIT {
 
         for (String body : bad) {
             HttpResponse<String> response = post(body);
-            assertThat(response.statusCode()).as(body.length() > 80 ? "1 MB body" : body).isEqualTo(400);
+            assertThat(response.statusCode())
+                    .as(body.length() > 80 ? "1 MB body" : body)
+                    .isEqualTo(400);
             assertThat(response.body()).contains("\"message\"").doesNotContain("Exception");
         }
 
@@ -121,12 +124,14 @@ class LocalDatabaseIT {
         long failures;
         FailoverResult report;
         try (RecordWriter writer = new RecordWriter(endpoint, "planned", Duration.ofMillis(20))) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledgedIds().size() >= 20);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> writer.acknowledgedIds().size() >= 20);
 
             report = environment.failover(FailoverMode.PLANNED);
 
             int before = writer.acknowledgedIds().size();
-            await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledgedIds().size() >= before + 20);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> writer.acknowledgedIds().size() >= before + 20);
             writer.close();
             acknowledged = writer.acknowledgedIds();
             failures = writer.failures();
@@ -138,15 +143,23 @@ class LocalDatabaseIT {
         assertThat(stored).containsAll(acknowledged);
         // The app keeps serving: a failover costs at most a few seconds of 503s, never a hang.
         assertThat(failures).isLessThan(150);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(JSON.readTree(get("/").body()).path("database").path("server").asText()).isEqualTo("southindia"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(JSON.readTree(get("/").body())
+                                .path("database")
+                                .path("server")
+                                .asText())
+                        .isEqualTo("southindia"));
     }
 
     @Test
     void forcedFailoverAfterTheRegionGoesDownKeepsWhatTheNewPrimaryAcknowledged() throws Exception {
         RegionActionResult down = environment.region("centralindia", RegionAction.DOWN);
-        assertThat(down.database()).extracting(RegionActionResult.ServerChange::role, RegionActionResult.ServerChange::before,
-                RegionActionResult.ServerChange::after).containsExactly("primary", "running", "down");
+        assertThat(down.database())
+                .extracting(
+                        RegionActionResult.ServerChange::role,
+                        RegionActionResult.ServerChange::before,
+                        RegionActionResult.ServerChange::after)
+                .containsExactly("primary", "running", "down");
         try {
             FailoverResult report = environment.failover(FailoverMode.FORCED);
             assertThat(report.newPrimary()).isEqualTo("southindia");
@@ -154,7 +167,8 @@ class LocalDatabaseIT {
 
             List<String> acknowledged;
             try (RecordWriter writer = new RecordWriter(endpoint, "forced", Duration.ofMillis(20))) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledgedIds().size() >= 30);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> writer.acknowledgedIds().size() >= 30);
                 writer.close();
                 acknowledged = writer.acknowledgedIds();
             }
@@ -224,8 +238,11 @@ class LocalDatabaseIT {
         } finally {
             signalServer("CONT", postmaster);
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get("/health/ready").statusCode()).isEqualTo(200));
-        assertThat(post("{\"id\":\"down-2\",\"writer\":\"down\",\"seq\":2}").statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(get("/health/ready").statusCode()).isEqualTo(200));
+        assertThat(post("{\"id\":\"down-2\",\"writer\":\"down\",\"seq\":2}").statusCode())
+                .isEqualTo(201);
         assertThat(ids(records("down"))).containsExactly("down-2");
     }
 
@@ -234,10 +251,18 @@ class LocalDatabaseIT {
      * checkpointer). They are not one process group: PostgreSQL puts each child in its own.
      */
     private static void signalServer(String signal, long postmaster) throws Exception {
-        assertThat(kill(signal, List.of(postmaster))).as("kill -%s %d", signal, postmaster).isZero();
+        assertThat(kill(signal, List.of(postmaster)))
+                .as("kill -%s %d", signal, postmaster)
+                .isZero();
         // Listed after the postmaster got the signal: a stopped postmaster forks nothing new. A
         // child that exited in between needs no signal, so kill's complaint about it is no failure.
-        kill(signal, ProcessHandle.of(postmaster).orElseThrow().children().map(ProcessHandle::pid).toList());
+        kill(
+                signal,
+                ProcessHandle.of(postmaster)
+                        .orElseThrow()
+                        .children()
+                        .map(ProcessHandle::pid)
+                        .toList());
     }
 
     private static int kill(String signal, List<Long> pids) throws Exception {
@@ -251,7 +276,8 @@ class LocalDatabaseIT {
     @Test
     void aHundredThousandRecordsStreamBack() throws Exception {
         String url = "jdbc:postgresql://" + environment.databaseStatus().readWriteListener() + "/hadr";
-        try (Connection connection = DriverManager.getConnection(url, Databases.APP_USER, Databases.appPassword(environment.stateDir()))) {
+        try (Connection connection =
+                DriverManager.getConnection(url, Databases.APP_USER, Databases.appPassword(environment.stateDir()))) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO records (id, writer, seq, region) VALUES (?, 'bulk', ?, 'Central India')")) {
@@ -267,8 +293,11 @@ class LocalDatabaseIT {
             connection.commit();
         }
 
-        HttpResponse<java.io.InputStream> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=bulk"))
-                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> response = HTTP.send(
+                HttpRequest.newBuilder(endpoint.resolve("/api/records?writer=bulk"))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
 
         assertThat(response.statusCode()).isEqualTo(200);
         try (java.io.InputStream body = response.body()) {
@@ -281,17 +310,27 @@ class LocalDatabaseIT {
     }
 
     private static EnvironmentStatus.ServerStatus server(String region) {
-        return environment.databaseStatus().servers().stream().filter(s -> s.name().equals(region)).findFirst().orElseThrow();
+        return environment.databaseStatus().servers().stream()
+                .filter(s -> s.name().equals(region))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static HttpResponse<String> post(String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records")).timeout(Duration.ofSeconds(45))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(endpoint.resolve("/api/records"))
+                        .timeout(Duration.ofSeconds(45))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(endpoint.resolve(path)).timeout(Duration.ofSeconds(15)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(endpoint.resolve(path))
+                        .timeout(Duration.ofSeconds(15))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -51,10 +51,15 @@ class LocalEnvironmentIT {
               controlPort: 0
             """;
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The default back-off, giving up at the second crash rather than the third: one app start less to wait for. */
-    private static final HealingPolicy HEALING = new HealingPolicy(HealingPolicy.DEFAULT.firstBackoff(),
-            HealingPolicy.DEFAULT.maxBackoff(), 2, HealingPolicy.DEFAULT.window());
+    private static final HealingPolicy HEALING = new HealingPolicy(
+            HealingPolicy.DEFAULT.firstBackoff(),
+            HealingPolicy.DEFAULT.maxBackoff(),
+            2,
+            HealingPolicy.DEFAULT.window());
+
     private static final List<String> REGIONS = List.of("centralindia", "southindia");
 
     @TempDir
@@ -66,8 +71,8 @@ class LocalEnvironmentIT {
     static void start() {
         Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY);
         StateDir stateDir = new StateDir(TestDirs.reachable(stateRoot));
-        environment = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), PostgresBinaries.bundled(), HEALING,
-                line -> {});
+        environment = LocalEnvironment.start(
+                topology, stateDir, AppJar.locate(stateDir), PostgresBinaries.bundled(), HEALING, line -> {});
     }
 
     @AfterAll
@@ -75,7 +80,11 @@ class LocalEnvironmentIT {
         if (environment != null) {
             List<Long> pids = appPids();
             environment.close();
-            assertThat(pids).allSatisfy(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+            assertThat(pids)
+                    .allSatisfy(pid -> assertThat(ProcessHandle.of(pid)
+                                    .map(ProcessHandle::isAlive)
+                                    .orElse(false))
+                            .isFalse());
         }
     }
 
@@ -87,7 +96,8 @@ class LocalEnvironmentIT {
             environment.updateOrigin(region, OriginChange.enable());
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            assertThat(environment.status().regions()).allSatisfy(r -> assertThat(r.origin().healthy()).isTrue());
+            assertThat(environment.status().regions())
+                    .allSatisfy(r -> assertThat(r.origin().healthy()).isTrue());
             assertThat(viaFrontDoor().body()).contains("Central India");
         });
     }
@@ -111,14 +121,18 @@ class LocalEnvironmentIT {
         for (String region : REGIONS) {
             int port = appUrl(region).getPort();
 
-            assertThat(listeningAddresses(port)).as("listening sockets on port " + port).isNotEmpty()
+            assertThat(listeningAddresses(port))
+                    .as("listening sockets on port " + port)
+                    .isNotEmpty()
                     .allSatisfy(address -> assertThat(address).isIn("0100007F", "0000000000000000FFFF00000100007F"));
         }
     }
 
     @Test
     void appsRunUnprivilegedWhenHadrRunsAsRoot() {
-        String expected = "root".equals(System.getProperty("user.name")) ? AppAccount.UNPRIVILEGED_USER : System.getProperty("user.name");
+        String expected = "root".equals(System.getProperty("user.name"))
+                ? AppAccount.UNPRIVILEGED_USER
+                : System.getProperty("user.name");
 
         for (Long pid : appPids()) {
             assertThat(ProcessHandle.of(pid).orElseThrow().info().user()).contains(expected);
@@ -129,11 +143,17 @@ class LocalEnvironmentIT {
     void theFrontDoorIdIsRandomPerStateDirectoryAndShownInStatus() throws Exception {
         String id = environment.status().frontDoorId();
 
-        assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+        assertThat(id)
+                .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
                 .isNotEqualTo(environment.topology().frontDoor().frontDoorId());
-        assertThat(Files.readString(environment.stateDir().root().resolve("front-door-id")).trim()).isEqualTo(id);
+        assertThat(Files.readString(environment.stateDir().root().resolve("front-door-id"))
+                        .trim())
+                .isEqualTo(id);
         assertThat(environment.stateDir().frontDoorId()).isEqualTo(id);
-        HttpResponse<String> withId = HTTP.send(HttpRequest.newBuilder(appUrl("centralindia")).header("X-Azure-FDID", id).build(),
+        HttpResponse<String> withId = HTTP.send(
+                HttpRequest.newBuilder(appUrl("centralindia"))
+                        .header("X-Azure-FDID", id)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(withId.statusCode()).isEqualTo(200);
     }
@@ -159,7 +179,12 @@ class LocalEnvironmentIT {
         assertThat(started.instances().get(0).after()).isEqualTo(AppState.RUNNING);
         assertThat(started.instances().get(0).startTook()).isNotNull();
         assertThat(get(central)).contains("Central India");
-        assertThat(environment.app("centralindia", AppAction.START).instances().get(0).unchanged()).isTrue();
+        assertThat(environment
+                        .app("centralindia", AppAction.START)
+                        .instances()
+                        .get(0)
+                        .unchanged())
+                .isTrue();
     }
 
     @Test
@@ -174,7 +199,9 @@ class LocalEnvironmentIT {
         assertThat(killed.healing().nextRestartAt()).isNull();
         assertThatThrownBy(() -> get(appUrl("southindia"))).isInstanceOf(ConnectException.class);
         // Healing would have restarted a crash after one second: a deliberate kill stays down.
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> app("southindia").state().equals("crashed"));
+        await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> app("southindia").state().equals("crashed"));
         assertThatThrownBy(() -> environment.app("southindia", AppAction.KILL))
                 .hasMessageContaining("is crashed, not running; nothing to kill");
 
@@ -217,12 +244,15 @@ class LocalEnvironmentIT {
 
         killFromOutside(app("centralindia").pid());
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> app("centralindia").healing().gaveUp());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> app("centralindia").healing().gaveUp());
         EnvironmentStatus.AppStatus given = app("centralindia");
         assertThat(given.state()).isEqualTo("crashed");
         assertThat(given.healing().recentCrashes()).isEqualTo(maxCrashes);
         assertThat(given.healing().nextRestartAt()).isNull();
-        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> app("centralindia").state().equals("crashed"));
+        await().during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(6))
+                .until(() -> app("centralindia").state().equals("crashed"));
 
         environment.app("centralindia", AppAction.START);
 
@@ -232,7 +262,8 @@ class LocalEnvironmentIT {
 
     @Test
     void appsRefuseRequestsThatBypassTheFrontDoor() throws Exception {
-        HttpResponse<String> direct = HTTP.send(HttpRequest.newBuilder(appUrl("centralindia")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> direct =
+                HTTP.send(HttpRequest.newBuilder(appUrl("centralindia")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(direct.statusCode()).isEqualTo(403);
         assertThat(viaFrontDoor().statusCode()).isEqualTo(200);
@@ -241,7 +272,8 @@ class LocalEnvironmentIT {
     @Test
     void frontDoorSendsTrafficToThePrimaryAndMovesItWhenThePrimaryStops() throws Exception {
         assertThat(viaFrontDoor().body()).contains("\"region\":\"Central India\"");
-        assertThat(environment.status().endpoint()).isEqualTo(environment.endpoint().toString());
+        assertThat(environment.status().endpoint())
+                .isEqualTo(environment.endpoint().toString());
 
         environment.app("centralindia", AppAction.STOP);
 
@@ -259,11 +291,15 @@ class LocalEnvironmentIT {
 
         assertThat(origin.enabled()).isFalse();
         assertThat(origin.priority()).isEqualTo(1);
-        assertThat(environment.status().region("centralindia").origin().enabled()).isFalse();
+        assertThat(environment.status().region("centralindia").origin().enabled())
+                .isFalse();
         for (int i = 0; i < 5; i++) {
             assertThat(viaFrontDoor().body()).contains("South India");
         }
-        assertThat(environment.updateOrigin("southindia", OriginChange.weight(500)).weight()).isEqualTo(500);
+        assertThat(environment
+                        .updateOrigin("southindia", OriginChange.weight(500))
+                        .weight())
+                .isEqualTo(500);
         environment.updateOrigin("southindia", OriginChange.weight(1000));
     }
 
@@ -279,10 +315,12 @@ class LocalEnvironmentIT {
     @Test
     void portInUseIsReportedBeforeAnythingStarts(@TempDir Path otherState) throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY.replace("appBasePort: 0", "appBasePort: " + taken.getLocalPort()));
+            Topology topology = TopologyLoader.parse(
+                    "test.yaml", TOPOLOGY.replace("appBasePort: 0", "appBasePort: " + taken.getLocalPort()));
             StateDir stateDir = new StateDir(TestDirs.reachable(otherState));
 
-            assertThatThrownBy(() -> LocalEnvironment.start(topology, stateDir, AppJar.locate(new StateDir(stateRoot)), line -> {}))
+            assertThatThrownBy(() -> LocalEnvironment.start(
+                            topology, stateDir, AppJar.locate(new StateDir(stateRoot)), line -> {}))
                     .hasMessageContaining("port " + taken.getLocalPort() + " for app centralindia-0 is in use");
         }
     }
@@ -290,19 +328,29 @@ class LocalEnvironmentIT {
     @Test
     void warmStandbyKeepsTheSecondaryAppStoppedAndAnExplicitFrontDoorIdWins(@TempDir Path otherState) throws Exception {
         String explicitId = "3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69";
-        Topology topology = TopologyLoader.parse("test.yaml", TOPOLOGY + "strategy: warm-standby\nfrontDoor:\n  frontDoorId: " + explicitId + "\n");
+        Topology topology = TopologyLoader.parse(
+                "test.yaml", TOPOLOGY + "strategy: warm-standby\nfrontDoor:\n  frontDoorId: " + explicitId + "\n");
         StateDir stateDir = new StateDir(TestDirs.reachable(otherState));
         List<String> progress = new ArrayList<>();
 
-        try (LocalEnvironment warm = LocalEnvironment.start(topology, stateDir, AppJar.locate(new StateDir(stateRoot)), progress::add)) {
+        try (LocalEnvironment warm =
+                LocalEnvironment.start(topology, stateDir, AppJar.locate(new StateDir(stateRoot)), progress::add)) {
             Map<String, String> states = warm.status().regions().stream()
-                    .collect(Collectors.toMap(EnvironmentStatus.RegionStatus::id, r -> r.apps().get(0).state()));
+                    .collect(Collectors.toMap(
+                            EnvironmentStatus.RegionStatus::id,
+                            r -> r.apps().get(0).state()));
 
             assertThat(states).containsEntry("centralindia", "running").containsEntry("southindia", "stopped");
             assertThat(progress).anyMatch(line -> line.contains("southindia-0") && line.contains("stays stopped"));
             assertThat(warm.status().frontDoorId()).isEqualTo(explicitId);
-            assertThat(warm.status().region("southindia").apps().get(0).healing().nextRestartAt())
-                    .as("an app that was never started is not healed").isNull();
+            assertThat(warm.status()
+                            .region("southindia")
+                            .apps()
+                            .get(0)
+                            .healing()
+                            .nextRestartAt())
+                    .as("an app that was never started is not healed")
+                    .isNull();
         }
     }
 
@@ -315,13 +363,18 @@ class LocalEnvironmentIT {
     }
 
     private static List<Long> appPids() {
-        return environment.status().regions().stream().flatMap(r -> r.apps().stream())
-                .map(EnvironmentStatus.AppStatus::pid).filter(p -> p != null).toList();
+        return environment.status().regions().stream()
+                .flatMap(r -> r.apps().stream())
+                .map(EnvironmentStatus.AppStatus::pid)
+                .filter(p -> p != null)
+                .toList();
     }
 
     /** SIGKILL from outside hadr, as the kernel's OOM killer or a fault would end the JVM. */
     static void killFromOutside(long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid)).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-KILL", Long.toString(pid))
+                .inheritIO()
+                .start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).isZero();
     }
@@ -345,14 +398,20 @@ class LocalEnvironmentIT {
 
     /** A request as the front door sends it: apps are locked to their front door's id. */
     static String get(URI uri) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                        .header("X-Azure-FDID", environment.frontDoorId()).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(5))
+                        .header("X-Azure-FDID", environment.frontDoorId())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
 
     static HttpResponse<String> viaFrontDoor() throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(environment.endpoint().resolve("/")).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(environment.endpoint().resolve("/"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -51,7 +51,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalPlatformIT {
 
     private static final ObjectMapper JSON = Json.mapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     static Path stateRoot;
@@ -72,15 +73,25 @@ class LocalPlatformIT {
         if (platform == null) {
             return;
         }
-        List<Long> pids = platform.status().regions().stream().flatMap(r -> r.apps().stream())
-                .map(EnvironmentStatus.AppStatus::pid).filter(p -> p != null).toList();
-        List<Long> servers = platform.status().database().servers().stream().map(EnvironmentStatus.ServerStatus::pid)
-                .filter(p -> p != null).toList();
+        List<Long> pids = platform.status().regions().stream()
+                .flatMap(r -> r.apps().stream())
+                .map(EnvironmentStatus.AppStatus::pid)
+                .filter(p -> p != null)
+                .toList();
+        List<Long> servers = platform.status().database().servers().stream()
+                .map(EnvironmentStatus.ServerStatus::pid)
+                .filter(p -> p != null)
+                .toList();
 
         platform.close();
 
-        assertThat(pids).isNotEmpty().allSatisfy(pid -> assertThat(alive(pid)).as("app pid " + pid).isFalse());
-        assertThat(servers).isNotEmpty().allSatisfy(pid -> assertThat(alive(pid)).as("postgres pid " + pid).isFalse());
+        assertThat(pids)
+                .isNotEmpty()
+                .allSatisfy(pid -> assertThat(alive(pid)).as("app pid " + pid).isFalse());
+        assertThat(servers)
+                .isNotEmpty()
+                .allSatisfy(
+                        pid -> assertThat(alive(pid)).as("postgres pid " + pid).isFalse());
         assertThat(Files.exists(stateDir.controlFile())).isFalse();
         assertThat(stateDir.isLocked()).isFalse();
     }
@@ -94,10 +105,20 @@ class LocalPlatformIT {
         assertThat(status.pid()).isEqualTo(ProcessHandle.current().pid());
         assertThat(platform.endpoint().toString()).isEqualTo(status.endpoint());
         assertThat(platform.topology().name()).isEqualTo("platformtest");
-        assertThat(platform.capabilities()).containsExactlyInAnyOrder(Capability.APP_LIFECYCLE, Capability.APP_KILL,
-                Capability.APP_SCALE, Capability.REGION_OUTAGE, Capability.DB_FAILOVER, Capability.ORIGIN_UPDATE,
-                Capability.LINK_FAULTS, Capability.RESTORE, Capability.RESTORE_EXACT, Capability.GEO_RESTORE,
-                Capability.ADOPT, Capability.SQL);
+        assertThat(platform.capabilities())
+                .containsExactlyInAnyOrder(
+                        Capability.APP_LIFECYCLE,
+                        Capability.APP_KILL,
+                        Capability.APP_SCALE,
+                        Capability.REGION_OUTAGE,
+                        Capability.DB_FAILOVER,
+                        Capability.ORIGIN_UPDATE,
+                        Capability.LINK_FAULTS,
+                        Capability.RESTORE,
+                        Capability.RESTORE_EXACT,
+                        Capability.GEO_RESTORE,
+                        Capability.ADOPT,
+                        Capability.SQL);
         assertThat(get(platform.endpoint().resolve("/")).body()).contains("Central India");
     }
 
@@ -111,7 +132,8 @@ class LocalPlatformIT {
 
         attached.close();
 
-        assertThat(platform.status().region("centralindia").apps().get(0).state()).isEqualTo("running");
+        assertThat(platform.status().region("centralindia").apps().get(0).state())
+                .isEqualTo("running");
         assertThat(stateDir.isLocked()).isTrue();
     }
 
@@ -163,8 +185,14 @@ class LocalPlatformIT {
             assertThat(down.region("southindia").apps().get(0).state()).isEqualTo("crashed");
             assertThat(server(down, "southindia").state()).isEqualTo("down");
             // A region that is down stays down: nothing heals it.
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
-                    .until(() -> platform.status().region("southindia").apps().get(0).state().equals("crashed"));
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> platform.status()
+                            .region("southindia")
+                            .apps()
+                            .get(0)
+                            .state()
+                            .equals("crashed"));
         } finally {
             platform.region("southindia", RegionAction.UP);
         }
@@ -184,7 +212,8 @@ class LocalPlatformIT {
         platform.link(new LinkFault.Partition());
         try {
             try (RecordWriter writes = new RecordWriter(platform.endpoint(), writer, Duration.ofMillis(10))) {
-                await("writes acknowledged by the primary during the partition").atMost(Duration.ofSeconds(60))
+                await("writes acknowledged by the primary during the partition")
+                        .atMost(Duration.ofSeconds(60))
                         .until(() -> writes.acknowledgedIds().size() >= 50);
                 writes.close();
                 acknowledged = writes.acknowledgedIds();
@@ -193,18 +222,24 @@ class LocalPlatformIT {
 
             assertThat(cut.link().partitioned()).isTrue();
             assertThat(cut.link().partitionedSince()).isNotNull();
-            assertThat(cut.database().replicationFromPrimary().lagBytes()).as("measured on the primary's side").isPositive();
-            assertThat(idsOn(cut, secondary, writer)).as("nothing written during the partition reached the secondary")
+            assertThat(cut.database().replicationFromPrimary().lagBytes())
+                    .as("measured on the primary's side")
+                    .isPositive();
+            assertThat(idsOn(cut, secondary, writer))
+                    .as("nothing written during the partition reached the secondary")
                     .doesNotContainAnyElementsOf(acknowledged);
         } finally {
             platform.link(new LinkFault.Heal());
         }
 
-        await("the secondary to catch up after the heal").atMost(Duration.ofSeconds(60))
-                .untilAsserted(() -> assertThat(idsOn(platform.status(), secondary, writer)).containsAll(acknowledged));
+        await("the secondary to catch up after the heal")
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() ->
+                        assertThat(idsOn(platform.status(), secondary, writer)).containsAll(acknowledged));
         EnvironmentStatus healed = platform.status();
         assertThat(healed.link().partitioned()).isFalse();
-        assertThat(healed.link().latencyMs()).isEqualTo(platform.topology().local().interRegionLatency().toNanos() / 1e6);
+        assertThat(healed.link().latencyMs())
+                .isEqualTo(platform.topology().local().interRegionLatency().toNanos() / 1e6);
     }
 
     @Test
@@ -221,13 +256,22 @@ class LocalPlatformIT {
             long[] otherRegion = selectTimes(listener(status, "read-write", secondary), 10);
             long appWrite = appWriteTime(status, secondary);
 
-            System.out.printf("SELECT 1 with %d ms one way: same region median %.2f ms, other region min %.1f median %.1f ms;"
-                    + " a write through the %s app %.1f ms%n", latency.toMillis(), sameRegion[5] / 1e6, otherRegion[0] / 1e6,
-                    otherRegion[5] / 1e6, secondary, appWrite / 1e6);
+            System.out.printf(
+                    "SELECT 1 with %d ms one way: same region median %.2f ms, other region min %.1f median %.1f ms;"
+                            + " a write through the %s app %.1f ms%n",
+                    latency.toMillis(),
+                    sameRegion[5] / 1e6,
+                    otherRegion[0] / 1e6,
+                    otherRegion[5] / 1e6,
+                    secondary,
+                    appWrite / 1e6);
             assertThat(status.link().latencyMs()).isEqualTo(100.0);
-            assertThat(otherRegion[0]).as("a query and its answer cross the link").isGreaterThanOrEqualTo(2 * latency.toNanos());
+            assertThat(otherRegion[0])
+                    .as("a query and its answer cross the link")
+                    .isGreaterThanOrEqualTo(2 * latency.toNanos());
             assertThat(sameRegion[5]).as("no link within a region").isLessThan(otherRegion[0]);
-            assertThat(appWrite).as("the %s app reaches the primary over the link", secondary)
+            assertThat(appWrite)
+                    .as("the %s app reaches the primary over the link", secondary)
                     .isGreaterThanOrEqualTo(2 * latency.toNanos());
         } finally {
             platform.link(new LinkFault.Latency(platform.topology().local().interRegionLatency()));
@@ -256,32 +300,43 @@ class LocalPlatformIT {
                 assertThat(served.body()).contains("South India");
                 assertThat(served.headers().firstValue("X-Hadr-Instance")).isPresent();
             }
-            assertThat(two.stream().map(app -> getInstance(scaledOut, app)).distinct()).hasSize(2);
-            assertThat(scaledOut.region(region).origin().probes()).as("both are origins of the front door").hasSize(2);
-            assertThat(scaledOut.region(region).origin().weight()).as("the new one as the operator set the region's").isEqualTo(700);
+            assertThat(two.stream().map(app -> getInstance(scaledOut, app)).distinct())
+                    .hasSize(2);
+            assertThat(scaledOut.region(region).origin().probes())
+                    .as("both are origins of the front door")
+                    .hasSize(2);
+            assertThat(scaledOut.region(region).origin().weight())
+                    .as("the new one as the operator set the region's")
+                    .isEqualTo(700);
 
             platform.scale(region, 0);
 
             EnvironmentStatus none = platform.status();
             assertThat(none.region(region).apps()).isEmpty();
-            assertThat(two).allSatisfy(app -> assertThat(alive(app.pid())).as(app.id()).isFalse());
+            assertThat(two)
+                    .allSatisfy(app -> assertThat(alive(app.pid())).as(app.id()).isFalse());
             assertThat(get(platform.endpoint().resolve("/")).body()).contains("Central India");
         } finally {
             platform.scale(region, 1);
         }
 
         EnvironmentStatus one = platform.status();
-        assertThat(one.region(region).apps()).singleElement()
+        assertThat(one.region(region).apps())
+                .singleElement()
                 .satisfies(app -> assertThat(app.state()).isEqualTo("running"));
-        assertThat(one.region(region).origin().weight()).as("kept through zero instances").isEqualTo(700);
+        assertThat(one.region(region).origin().weight())
+                .as("kept through zero instances")
+                .isEqualTo(700);
         platform.origin(region, OriginChange.weight(1000));
-        await("the new instance's probes to pass").atMost(Duration.ofSeconds(60))
+        await("the new instance's probes to pass")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> platform.status().region(region).origin().healthy());
     }
 
     @Test
     void aScaleBeyondTheRangeOrOfAnUnknownRegionIsRefusedWithoutChangingAnything() {
-        assertThatThrownBy(() -> platform.scale("southindia", -1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> platform.scale("southindia", -1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("an app scales to 0 to 10 instances per region, but -1 was asked for");
         assertThatThrownBy(() -> platform.scale("mars", 1)).isInstanceOf(UnknownRegionException.class);
 
@@ -293,13 +348,14 @@ class LocalPlatformIT {
         platform.sql(SqlTarget.readWriteListener(), "CREATE TABLE probe (id int PRIMARY KEY)");
         platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(1, 10)");
         platform.mark("after-ten");
-        SqlResult more = platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(11, 25)");
+        SqlResult more =
+                platform.sql(SqlTarget.readWriteListener(), "INSERT INTO probe SELECT generate_series(11, 25)");
         List<String> steps = new java.util.ArrayList<>();
         ControlClient client = ControlClient.connect(stateDir);
         String primary = platform.status().database().primary();
 
-        RestoreResult restored = client.restore(new RestoreRequest(new RestoreTarget.AtMark("after-ten"), "ten", null),
-                steps::add);
+        RestoreResult restored =
+                client.restore(new RestoreRequest(new RestoreTarget.AtMark("after-ten"), "ten", null), steps::add);
         SqlResult inRestore = platform.sql(SqlTarget.restore("ten"), "SELECT count(*), max(id) FROM probe");
         SqlResult live = platform.sql(SqlTarget.readWriteListener(), "SELECT count(*) FROM probe");
         List<String> restores = client.restores().stream().map(r -> r.name()).toList();
@@ -310,7 +366,8 @@ class LocalPlatformIT {
         assertThat(restored.fromRegion()).isEqualTo(primary);
         assertThat(restored.address()).startsWith("127.0.0.1:");
         assertThat(restored.reachedLsn()).isNotBlank();
-        assertThat(steps).anySatisfy(step -> assertThat(step).contains("replaying"))
+        assertThat(steps)
+                .anySatisfy(step -> assertThat(step).contains("replaying"))
                 .anySatisfy(step -> assertThat(step).contains("promoted"));
         assertThat(inRestore.rows()).containsExactly(List.of("10", "10"));
         assertThat(live.rows()).containsExactly(List.of("25"));
@@ -325,22 +382,34 @@ class LocalPlatformIT {
         platform.sql(SqlTarget.readWriteListener(), "CREATE TABLE range_probe (id int PRIMARY KEY)");
         platform.sql(SqlTarget.readWriteListener(), "INSERT INTO range_probe VALUES (1)");
         platform.mark("range-exists");
-        await("a committed transaction to be archived, so that a restorable range exists").atMost(Duration.ofSeconds(60))
+        await("a committed transaction to be archived, so that a restorable range exists")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> platform.status().database().backups().latestRestorePoint() != null);
         Instant future = Instant.now().plus(Duration.ofHours(1));
 
-        ControlError error = assertError(send(URI.create(control.url()), "POST", "/v1/db/restores", control.token(),
-                "{\"target\":{\"kind\":\"time\",\"time\":\"" + future + "\"}}"), 400, ControlError.Code.BAD_REQUEST);
+        ControlError error = assertError(
+                send(
+                        URI.create(control.url()),
+                        "POST",
+                        "/v1/db/restores",
+                        control.token(),
+                        "{\"target\":{\"kind\":\"time\",\"time\":\"" + future + "\"}}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
 
         assertThat(error.message()).contains("in the future").contains("the valid range is from");
-        assertThatThrownBy(() -> platform.restore(new RestoreRequest(new RestoreTarget.AtMark("no-such-mark"), null, null)))
-                .isInstanceOf(BadControlRequestException.class).hasMessageContaining("no restore point of that name");
+        assertThatThrownBy(() ->
+                        platform.restore(new RestoreRequest(new RestoreTarget.AtMark("no-such-mark"), null, null)))
+                .isInstanceOf(BadControlRequestException.class)
+                .hasMessageContaining("no restore point of that name");
     }
 
     @Test
     void anUnknownRegionComesBackAsItsOwnError() {
-        assertThatThrownBy(() -> platform.app("mars", AppAction.KILL)).isInstanceOfSatisfying(UnknownRegionException.class,
-                e -> assertThat(e.regions()).containsExactly("centralindia", "southindia"));
+        assertThatThrownBy(() -> platform.app("mars", AppAction.KILL))
+                .isInstanceOfSatisfying(
+                        UnknownRegionException.class,
+                        e -> assertThat(e.regions()).containsExactly("centralindia", "southindia"));
     }
 
     @Test
@@ -353,39 +422,73 @@ class LocalPlatformIT {
         HttpResponse<String> wrongMethod = send(api, "GET", "/v1/db/failover", control.token(), null);
         assertError(wrongMethod, 405, ControlError.Code.METHOD_NOT_ALLOWED);
         assertThat(wrongMethod.headers().firstValue("Allow")).contains("POST");
-        assertError(send(api, "POST", "/v1/apps/centralindia/pause", control.token(), null), 400, ControlError.Code.BAD_REQUEST);
-        assertError(send(api, "POST", "/v1/db/failover", control.token(), "{\"mode\":\"SIDEWAYS\"}"), 400, ControlError.Code.BAD_REQUEST);
-        assertError(send(api, "POST", "/v1/db/failover", control.token(), "not json"), 400, ControlError.Code.BAD_REQUEST);
-        assertError(send(api, "POST", "/v1/db/failover", control.token(), "{\"mode\":\"PLANNED\",\"mdoe\":\"FORCED\"}"), 400,
+        assertError(
+                send(api, "POST", "/v1/apps/centralindia/pause", control.token(), null),
+                400,
                 ControlError.Code.BAD_REQUEST);
-        assertError(send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{\"weight\":5,\"weight\":6}"), 400,
+        assertError(
+                send(api, "POST", "/v1/db/failover", control.token(), "{\"mode\":\"SIDEWAYS\"}"),
+                400,
                 ControlError.Code.BAD_REQUEST);
-        assertError(send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{}"), 400, ControlError.Code.BAD_REQUEST);
-        ControlError weight = assertError(send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{\"weight\":2000}"),
-                400, ControlError.Code.BAD_REQUEST);
-        assertThat(weight.message()).contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
-        ControlError region = assertError(send(api, "POST", "/v1/regions/mars/down", control.token(), null), 404,
+        assertError(
+                send(api, "POST", "/v1/db/failover", control.token(), "not json"), 400, ControlError.Code.BAD_REQUEST);
+        assertError(
+                send(api, "POST", "/v1/db/failover", control.token(), "{\"mode\":\"PLANNED\",\"mdoe\":\"FORCED\"}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(
+                send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{\"weight\":5,\"weight\":6}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(
+                send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
+        ControlError weight = assertError(
+                send(api, "POST", "/v1/frontdoor/origins/southindia", control.token(), "{\"weight\":2000}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
+        assertThat(weight.message())
+                .contains("weight must be between 1 and 1000 (Azure Front Door's range), but was 2000");
+        ControlError region = assertError(
+                send(api, "POST", "/v1/regions/mars/down", control.token(), null),
+                404,
                 ControlError.Code.UNKNOWN_REGION);
         assertThat(region.region()).isEqualTo("mars");
-        ControlError scale = assertError(send(api, "POST", "/v1/scale/southindia", control.token(), "{\"instances\":11}"), 400,
+        ControlError scale = assertError(
+                send(api, "POST", "/v1/scale/southindia", control.token(), "{\"instances\":11}"),
+                400,
                 ControlError.Code.BAD_REQUEST);
         assertThat(scale.message()).contains("an app scales to 0 to 10 instances per region, but 11 was asked for");
-        assertThat(assertError(send(api, "POST", "/v1/scale/mars", control.token(), "{\"instances\":1}"), 404,
-                ControlError.Code.UNKNOWN_REGION).regions()).containsExactly("centralindia", "southindia");
-        ControlError latency = assertError(send(api, "POST", "/v1/link", control.token(),
-                "{\"kind\":\"latency\",\"oneWay\":\"PT11S\"}"), 400, ControlError.Code.BAD_REQUEST);
-        assertThat(latency.message()).contains("PT11S");
-        assertError(send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"latency\",\"oneWay\":\"-PT1S\"}"), 400,
+        assertThat(assertError(
+                                send(api, "POST", "/v1/scale/mars", control.token(), "{\"instances\":1}"),
+                                404,
+                                ControlError.Code.UNKNOWN_REGION)
+                        .regions())
+                .containsExactly("centralindia", "southindia");
+        ControlError latency = assertError(
+                send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"latency\",\"oneWay\":\"PT11S\"}"),
+                400,
                 ControlError.Code.BAD_REQUEST);
-        assertError(send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"sever\"}"), 400, ControlError.Code.BAD_REQUEST);
+        assertThat(latency.message()).contains("PT11S");
+        assertError(
+                send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"latency\",\"oneWay\":\"-PT1S\"}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
+        assertError(
+                send(api, "POST", "/v1/link", control.token(), "{\"kind\":\"sever\"}"),
+                400,
+                ControlError.Code.BAD_REQUEST);
         assertThat(platform.status().link().latencyMs()).isEqualTo(10.0);
         assertError(send(api, "POST", "/v1/shutdown", control.token(), null), 409, ControlError.Code.REFUSED);
         HttpResponse<String> metrics = send(api, "GET", "/metrics", null, null);
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(metrics.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     }
 
-    private static ControlError assertError(HttpResponse<String> response, int status, ControlError.Code code) throws Exception {
+    private static ControlError assertError(HttpResponse<String> response, int status, ControlError.Code code)
+            throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
         ControlError error = JSON.readValue(response.body(), ControlError.class);
@@ -394,9 +497,13 @@ class LocalPlatformIT {
         return error;
     }
 
-    private static HttpResponse<String> send(URI api, String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    private static HttpResponse<String> send(URI api, String method, String path, String token, String body)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -404,13 +511,18 @@ class LocalPlatformIT {
     }
 
     private static EnvironmentStatus.ServerStatus server(EnvironmentStatus status, String name) {
-        return status.database().servers().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return status.database().servers().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The writer's ids on a region's server, read through that region's own read-only or read-write entry. */
     private static List<String> idsOn(EnvironmentStatus status, String server, String writer) throws Exception {
         EnvironmentStatus.ListenerStatus entry = status.database().listeners().stream()
-                .filter(l -> l.region().equals(server) && server.equals(l.target())).findFirst().orElseThrow();
+                .filter(l -> l.region().equals(server) && server.equals(l.target()))
+                .findFirst()
+                .orElseThrow();
         List<String> ids = new java.util.ArrayList<>();
         try (Connection c = connect(entry.address());
                 PreparedStatement select = c.prepareStatement("SELECT id FROM records WHERE writer = ?")) {
@@ -425,20 +537,26 @@ class LocalPlatformIT {
     }
 
     private static String listener(EnvironmentStatus status, String name, String region) {
-        return status.database().listeners().stream().filter(l -> l.name().equals(name) && l.region().equals(region))
-                .findFirst().orElseThrow().address();
+        return status.database().listeners().stream()
+                .filter(l -> l.name().equals(name) && l.region().equals(region))
+                .findFirst()
+                .orElseThrow()
+                .address();
     }
 
     private static Connection connect(String address) throws Exception {
         // Deadlines, so that a stalled link fails the test instead of hanging it.
-        return DriverManager.getConnection("jdbc:postgresql://" + address + "/hadr?connectTimeout=10&socketTimeout=30",
-                Databases.APP_USER, Databases.appPassword(stateDir));
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + address + "/hadr?connectTimeout=10&socketTimeout=30",
+                Databases.APP_USER,
+                Databases.appPassword(stateDir));
     }
 
     /** Nanoseconds of each of {@code n} {@code SELECT 1} on one connection through {@code address}, sorted. */
     private static long[] selectTimes(String address, int n) throws Exception {
         long[] times = new long[n];
-        try (Connection c = connect(address); Statement s = c.createStatement()) {
+        try (Connection c = connect(address);
+                Statement s = c.createStatement()) {
             s.execute("SELECT 1");
             for (int i = 0; i < n; i++) {
                 long started = System.nanoTime();
@@ -456,8 +574,10 @@ class LocalPlatformIT {
         String writer = "latency-" + System.nanoTime();
         long took = 0;
         for (int seq = 1; seq <= 2; seq++) {
-            HttpRequest write = HttpRequest.newBuilder(records).timeout(Duration.ofSeconds(30))
-                    .header("X-Azure-FDID", status.frontDoorId()).header("Content-Type", "application/json")
+            HttpRequest write = HttpRequest.newBuilder(records)
+                    .timeout(Duration.ofSeconds(30))
+                    .header("X-Azure-FDID", status.frontDoorId())
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + writer + "-" + seq + "\",\"writer\":\""
                             + writer + "\",\"seq\":" + seq + "}"))
                     .build();
@@ -470,20 +590,29 @@ class LocalPlatformIT {
     }
 
     private static HttpResponse<String> getApp(EnvironmentStatus status, URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("X-Azure-FDID", status.frontDoorId())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("X-Azure-FDID", status.frontDoorId())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static String getInstance(EnvironmentStatus status, EnvironmentStatus.AppStatus app) {
         try {
-            return getApp(status, URI.create(app.url() + "/")).headers().firstValue("X-Hadr-Instance").orElseThrow();
+            return getApp(status, URI.create(app.url() + "/"))
+                    .headers()
+                    .firstValue("X-Hadr-Instance")
+                    .orElseThrow();
         } catch (Exception e) {
             throw new AssertionError(app.id() + " did not answer", e);
         }
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean alive(long pid) {

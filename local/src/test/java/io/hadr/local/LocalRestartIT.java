@@ -2,9 +2,9 @@ package io.hadr.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hadr.core.platform.FailoverMode;
 import io.hadr.core.topology.Topology;
 import io.hadr.core.topology.TopologyLoader;
-import io.hadr.core.platform.FailoverMode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code hadr down} then {@code hadr up} on the same state directory: same roles, every committed row. */
 class LocalRestartIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     Path stateRoot;
@@ -36,10 +37,15 @@ class LocalRestartIT {
             }
         }
 
-        try (LocalEnvironment second = LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {})) {
+        try (LocalEnvironment second =
+                LocalEnvironment.start(topology, stateDir, AppJar.locate(stateDir), line -> {})) {
             assertThat(second.databaseStatus().primary()).isEqualTo("southindia");
-            String body = HTTP.send(HttpRequest.newBuilder(second.endpoint().resolve("/api/records?writer=keep"))
-                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String body = HTTP.send(
+                            HttpRequest.newBuilder(second.endpoint().resolve("/api/records?writer=keep"))
+                                    .timeout(Duration.ofSeconds(20))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             for (int i = 1; i <= 60; i++) {
                 assertThat(body).contains("\"id\":\"keep-" + i + "\"");
             }
@@ -47,9 +53,13 @@ class LocalRestartIT {
     }
 
     private static int post(URI endpoint, int seq) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(endpoint.resolve("/api/records")).timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"keep-" + seq + "\",\"writer\":\"keep\",\"seq\":" + seq + "}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(endpoint.resolve("/api/records"))
+                        .timeout(Duration.ofSeconds(15))
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"id\":\"keep-" + seq + "\",\"writer\":\"keep\",\"seq\":" + seq + "}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 201) {
             System.out.println("POST keep-" + seq + " answered " + response.statusCode() + ": " + response.body());
         }

@@ -22,7 +22,8 @@ final class RecordWriter implements AutoCloseable {
     private final URI endpoint;
     private final String writer;
     private final Duration pause;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
@@ -45,12 +46,14 @@ final class RecordWriter implements AutoCloseable {
             String id = writer + "-" + seq;
             sent.incrementAndGet();
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/api/records"))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"id\":\"" + id + "\",\"writer\":\"" + writer + "\",\"seq\":" + seq + "}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(endpoint.resolve("/api/records"))
+                                .timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"id\":\"" + id + "\",\"writer\":\"" + writer + "\",\"seq\":" + seq + "}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() / 100 == 2) {
                     acknowledged.put(id, response.statusCode());
                 } else {

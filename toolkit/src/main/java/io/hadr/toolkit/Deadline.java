@@ -59,8 +59,13 @@ public record Deadline(long deadlineNanos, long startNanos) {
      * @param state describes the state seen, for the timeout message
      * @throws DeadlineExceededException naming what, the time waited, the limit, the state and the last error
      */
-    public static <T> T await(String what, Duration timeout, Duration interval, Callable<T> probe,
-            Supplier<String> state, Predicate<? super RuntimeException> fatal) {
+    public static <T> T await(
+            String what,
+            Duration timeout,
+            Duration interval,
+            Callable<T> probe,
+            Supplier<String> state,
+            Predicate<? super RuntimeException> fatal) {
         Deadline deadline = after(timeout);
         Exception last = null;
         while (true) {
@@ -81,9 +86,16 @@ public record Deadline(long deadlineNanos, long startNanos) {
                 last = e;
             }
             if (deadline.expired()) {
-                throw new DeadlineExceededException(String.format(Locale.ROOT,
-                        "timed out after %d ms waiting for %s (limit %s; %s%s)", deadline.elapsed().toMillis(), what,
-                        timeout, state.get(), last == null ? "" : "; last error: " + last), last);
+                throw new DeadlineExceededException(
+                        String.format(
+                                Locale.ROOT,
+                                "timed out after %d ms waiting for %s (limit %s; %s%s)",
+                                deadline.elapsed().toMillis(),
+                                what,
+                                timeout,
+                                state.get(),
+                                last == null ? "" : "; last error: " + last),
+                        last);
             }
             deadline.pause(interval.isZero() ? Duration.ofMillis(1) : interval);
         }

@@ -74,7 +74,8 @@ public final class ProcessLauncher implements AutoCloseable {
      * @throws ProcessException when it fails (with its exit code and output), or outlives {@code timeout}
      */
     public String run(List<String> command, RunAs account, Duration timeout, Path workingDirectory) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());
@@ -84,21 +85,28 @@ public final class ProcessLauncher implements AutoCloseable {
         String what = String.join(" ", command);
         try {
             // Read on another thread: output could fill the pipe and block the program otherwise.
-            CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }, runnable -> Threads.daemon("hadr-process-output").newThread(runnable).start());
+            CompletableFuture<String> output = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    },
+                    runnable -> Threads.daemon("hadr-process-output")
+                            .newThread(runnable)
+                            .start());
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 throw new ProcessException(what + " did not finish within " + timeout, null, null, null);
             }
             String out = output.get(5, TimeUnit.SECONDS);
             if (process.exitValue() != 0) {
-                throw new ProcessException(what + " failed with exit code " + process.exitValue() + ": " + out.trim(),
-                        process.exitValue(), out, null);
+                throw new ProcessException(
+                        what + " failed with exit code " + process.exitValue() + ": " + out.trim(),
+                        process.exitValue(),
+                        out,
+                        null);
             }
             return out;
         } catch (InterruptedException e) {
@@ -128,9 +136,12 @@ public final class ProcessLauncher implements AutoCloseable {
         }
         if (SETPRIV.isEmpty()) {
             if (account.switchesUser()) {
-                throw new ProcessException("cannot run a program as '" + account.user()
-                        + "': setpriv (util-linux) is not on the PATH; install util-linux or run hadr as an ordinary user",
-                        null, null, null);
+                throw new ProcessException(
+                        "cannot run a program as '" + account.user()
+                                + "': setpriv (util-linux) is not on the PATH; install util-linux or run hadr as an ordinary user",
+                        null,
+                        null,
+                        null);
             }
             return prefix;
         }

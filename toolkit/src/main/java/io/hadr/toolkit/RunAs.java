@@ -15,7 +15,8 @@ public record RunAs(String user, String group) {
 
     public RunAs {
         if ((user == null) != (group == null)) {
-            throw new IllegalArgumentException("give both user and group, or neither, but was user=" + user + ", group=" + group);
+            throw new IllegalArgumentException(
+                    "give both user and group, or neither, but was user=" + user + ", group=" + group);
         }
     }
 

@@ -13,8 +13,13 @@ class DeadlineTest {
     void shouldReturnTheFirstValueTheProbeYields() {
         AtomicInteger calls = new AtomicInteger();
 
-        String value = Deadline.await("the third call", Duration.ofSeconds(30), Duration.ofMillis(1),
-                () -> calls.incrementAndGet() == 3 ? "ready" : null, () -> "calls " + calls, e -> false);
+        String value = Deadline.await(
+                "the third call",
+                Duration.ofSeconds(30),
+                Duration.ofMillis(1),
+                () -> calls.incrementAndGet() == 3 ? "ready" : null,
+                () -> "calls " + calls,
+                e -> false);
 
         assertThat(value).isEqualTo("ready");
         assertThat(calls).hasValue(3);
@@ -22,23 +27,36 @@ class DeadlineTest {
 
     @Test
     void shouldNameWhatWasAwaitedTheStateAndTheLastErrorWhenTimeRunsOut() {
-        assertThatThrownBy(() -> Deadline.await("the server to accept connections", Duration.ofMillis(50), Duration.ofMillis(5),
-                () -> {
-                    throw new IllegalStateException("connection refused");
-                }, () -> "state starting", e -> false))
+        assertThatThrownBy(() -> Deadline.await(
+                        "the server to accept connections",
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(5),
+                        () -> {
+                            throw new IllegalStateException("connection refused");
+                        },
+                        () -> "state starting",
+                        e -> false))
                 .isInstanceOf(DeadlineExceededException.class)
                 .hasMessageContaining("waiting for the server to accept connections")
-                .hasMessageContaining("limit PT0.05S; state starting; last error: java.lang.IllegalStateException: connection refused");
+                .hasMessageContaining(
+                        "limit PT0.05S; state starting; last error: java.lang.IllegalStateException: connection refused");
     }
 
     @Test
     void shouldEndTheWaitAtOnceOnAFatalError() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> Deadline.await("anything", Duration.ofSeconds(30), Duration.ofMillis(1), () -> {
-            calls.incrementAndGet();
-            throw new UnsupportedOperationException("the process died");
-        }, () -> "", e -> e instanceof UnsupportedOperationException)).hasMessage("the process died");
+        assertThatThrownBy(() -> Deadline.await(
+                        "anything",
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(1),
+                        () -> {
+                            calls.incrementAndGet();
+                            throw new UnsupportedOperationException("the process died");
+                        },
+                        () -> "",
+                        e -> e instanceof UnsupportedOperationException))
+                .hasMessage("the process died");
         assertThat(calls).hasValue(1);
     }
 

@@ -15,7 +15,8 @@ class ProcessLauncherTest {
     @Test
     void shouldReturnWhatAProgramPrinted() {
         try (ProcessLauncher launcher = new ProcessLauncher("test")) {
-            assertThat(launcher.run(List.of("sh", "-c", "echo out; echo err >&2"), RunAs.SELF, Duration.ofSeconds(30), null))
+            assertThat(launcher.run(
+                            List.of("sh", "-c", "echo out; echo err >&2"), RunAs.SELF, Duration.ofSeconds(30), null))
                     .isEqualTo("out\nerr\n");
         }
     }
@@ -23,7 +24,8 @@ class ProcessLauncherTest {
     @Test
     void shouldNameTheExitCodeAndOutputOfAFailedProgram() {
         try (ProcessLauncher launcher = new ProcessLauncher("test")) {
-            assertThatThrownBy(() -> launcher.run(List.of("sh", "-c", "echo broken; exit 3"), RunAs.SELF, Duration.ofSeconds(30), null))
+            assertThatThrownBy(() -> launcher.run(
+                            List.of("sh", "-c", "echo broken; exit 3"), RunAs.SELF, Duration.ofSeconds(30), null))
                     .isInstanceOfSatisfying(ProcessException.class, e -> {
                         assertThat(e.exitCode()).isEqualTo(3);
                         assertThat(e).hasMessage("sh -c echo broken; exit 3 failed with exit code 3: broken");
@@ -43,13 +45,16 @@ class ProcessLauncherTest {
     void shouldGiveLongLivedChildrenAParentDeathSignalWhereSetprivExists(@TempDir Path dir) throws Exception {
         try (ProcessLauncher launcher = new ProcessLauncher("test")) {
             Path out = dir.resolve("status");
-            Process child = launcher.start(new ProcessBuilder("sh", "-c", "grep -E '^(PPid|Sig)' /proc/self/status > " + out + "; sleep 30"),
+            Process child = launcher.start(
+                    new ProcessBuilder("sh", "-c", "grep -E '^(PPid|Sig)' /proc/self/status > " + out + "; sleep 30"),
                     RunAs.SELF);
             try {
                 assertThat(child.isAlive()).isTrue();
-                assertThat(launcher.tiesChildrenToParent()).isEqualTo(ProcessLauncher.onPath("setpriv").isPresent());
+                assertThat(launcher.tiesChildrenToParent())
+                        .isEqualTo(ProcessLauncher.onPath("setpriv").isPresent());
                 assertThat(ProcessLauncher.prefix(RunAs.SELF, true))
-                        .containsSubsequence(launcher.tiesChildrenToParent() ? List.of("--pdeathsig", "KILL") : List.of());
+                        .containsSubsequence(
+                                launcher.tiesChildrenToParent() ? List.of("--pdeathsig", "KILL") : List.of());
             } finally {
                 child.destroyForcibly().waitFor();
             }

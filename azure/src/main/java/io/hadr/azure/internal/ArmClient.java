@@ -71,8 +71,12 @@ public final class ArmClient {
 
     /** A client for a target, with a bearer token from {@code credential} on every request. */
     public static ArmClient create(AzureTarget target, TokenCredential credential, HttpClient httpClient) {
-        return new ArmClient(pipeline(credential, target.scope(), httpClient), target.armEndpoint(),
-                Clock.systemUTC(), Sleeper.REAL, PollSettings.DEFAULT);
+        return new ArmClient(
+                pipeline(credential, target.scope(), httpClient),
+                target.armEndpoint(),
+                Clock.systemUTC(),
+                Sleeper.REAL,
+                PollSettings.DEFAULT);
     }
 
     /**
@@ -81,7 +85,9 @@ public final class ArmClient {
      */
     public static HttpPipeline pipeline(TokenCredential credential, String scope, HttpClient httpClient) {
         RetryOptions retry = new RetryOptions(new ExponentialBackoffOptions()
-                .setMaxRetries(4).setBaseDelay(Duration.ofSeconds(1)).setMaxDelay(Duration.ofSeconds(30)))
+                        .setMaxRetries(4)
+                        .setBaseDelay(Duration.ofSeconds(1))
+                        .setMaxDelay(Duration.ofSeconds(30)))
                 .setShouldRetryCondition(condition -> {
                     HttpResponse response = condition.getResponse();
                     if (response == null) {
@@ -91,12 +97,15 @@ public final class ArmClient {
                     boolean idempotent = response.getRequest().getHttpMethod() != HttpMethod.POST;
                     return status == 429 || (idempotent && RETRYABLE.contains(status));
                 });
-        List<HttpPipelinePolicy> policies = new ArrayList<>(List.of(new UserAgentPolicy("hadr"), new RequestIdPolicy(),
-                new RetryPolicy(retry)));
+        List<HttpPipelinePolicy> policies =
+                new ArrayList<>(List.of(new UserAgentPolicy("hadr"), new RequestIdPolicy(), new RetryPolicy(retry)));
         if (credential != null) {
             policies.add(new BearerTokenAuthenticationPolicy(credential, scope));
         }
-        return new HttpPipelineBuilder().httpClient(httpClient).policies(policies.toArray(HttpPipelinePolicy[]::new)).build();
+        return new HttpPipelineBuilder()
+                .httpClient(httpClient)
+                .policies(policies.toArray(HttpPipelinePolicy[]::new))
+                .build();
     }
 
     public URI endpoint() {
@@ -177,11 +186,14 @@ public final class ArmClient {
             }
             Instant now = clock.instant();
             if (!now.isBefore(end)) {
-                throw new AzureException(what + " did not happen within " + Durations.words(Duration.between(start, now))
-                        + (lastCause == null ? "" : "; last error: " + lastCause.getMessage()), lastCause);
+                throw new AzureException(
+                        what + " did not happen within " + Durations.words(Duration.between(start, now))
+                                + (lastCause == null ? "" : "; last error: " + lastCause.getMessage()),
+                        lastCause);
             }
             // Quick changes are seen quickly, long ones are not polled harder than the default interval.
-            Duration wait = Duration.ofMillis(Math.min(poll.defaultInterval().toMillis(), 250L << Math.min(attempt++, 10)));
+            Duration wait =
+                    Duration.ofMillis(Math.min(poll.defaultInterval().toMillis(), 250L << Math.min(attempt++, 10)));
             Duration left = Duration.between(now, end);
             try {
                 sleeper.sleep(wait.compareTo(left) > 0 ? left : wait);
@@ -204,11 +216,14 @@ public final class ArmClient {
             byte[] bytes = data == null ? new byte[0] : data.toBytes();
             return new Reply(response.getStatusCode(), response.getHeaders(), bytes);
         } catch (com.azure.core.exception.ClientAuthenticationException e) {
-            throw new AzureException("no Azure credentials for " + url.getHost() + ": run 'az login' (and 'az account set"
-                    + " --subscription ...'), or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, or run where a managed"
-                    + " identity is available (" + describe(e) + ")", e);
+            throw new AzureException(
+                    "no Azure credentials for " + url.getHost() + ": run 'az login' (and 'az account set"
+                            + " --subscription ...'), or set AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, or run where a managed"
+                            + " identity is available (" + describe(e) + ")",
+                    e);
         } catch (UncheckedIOException e) {
-            throw new AzureException(method + " " + url.getHost() + url.getPath() + " failed: " + describe(e.getCause()), e);
+            throw new AzureException(
+                    method + " " + url.getHost() + url.getPath() + " failed: " + describe(e.getCause()), e);
         } catch (RuntimeException e) {
             if (e instanceof AzureException) {
                 throw e;
@@ -227,8 +242,13 @@ public final class ArmClient {
         return send(method, url, bytes, "application/json");
     }
 
-    private JsonNode longRunning(HttpMethod method, String path, String apiVersion, JsonNode body, Duration deadline,
-                                 Consumer<String> progress) {
+    private JsonNode longRunning(
+            HttpMethod method,
+            String path,
+            String apiVersion,
+            JsonNode body,
+            Duration deadline,
+            Consumer<String> progress) {
         String operation = operationName(method, path);
         Instant start = clock.instant();
         Reply first = send(method, url(path, apiVersion), body);
@@ -287,8 +307,12 @@ public final class ArmClient {
             }
             if (TERMINAL.contains(word.toLowerCase(Locale.ROOT))) {
                 ErrorInfo error = ErrorInfo.of(status);
-                throw AzureException.of(state.operation, ResourcePath.parse(state.path).describe(), 0,
-                        error.code() == null ? word : error.code(), error.message() == null ? "the operation ended " + word : error.message());
+                throw AzureException.of(
+                        state.operation,
+                        ResourcePath.parse(state.path).describe(),
+                        0,
+                        error.code() == null ? word : error.code(),
+                        error.message() == null ? "the operation ended " + word : error.message());
             }
             state.progress(word);
         }
@@ -327,8 +351,8 @@ public final class ArmClient {
                 return resource;
             }
             if (TERMINAL.contains(word.toLowerCase(Locale.ROOT))) {
-                throw AzureException.of(state.operation, ResourcePath.parse(path).describe(), 0, word,
-                        "provisioning ended " + word);
+                throw AzureException.of(
+                        state.operation, ResourcePath.parse(path).describe(), 0, word, "provisioning ended " + word);
             }
             state.progress(word);
         }
@@ -357,7 +381,9 @@ public final class ArmClient {
 
     private static boolean terminal(JsonNode resource) {
         JsonNode state = resource.path("properties").path("provisioningState");
-        return state.isMissingNode() || state.isNull() || TERMINAL.contains(state.asText().toLowerCase(Locale.ROOT));
+        return state.isMissingNode()
+                || state.isNull()
+                || TERMINAL.contains(state.asText().toLowerCase(Locale.ROOT));
     }
 
     private static String operationName(HttpMethod method, String path) {
@@ -422,17 +448,22 @@ public final class ArmClient {
             Instant now = clock.instant();
             if (!now.isBefore(end)) {
                 String elapsed = Durations.words(Duration.between(start, now));
-                throw new AzureException(operation + " " + ResourcePath.parse(path).describe() + " did not finish within "
-                        + elapsed + " (last status " + lastStatus + (lastCause == null ? "" : "; last error: " + lastCause.getMessage())
-                        + "); it may still finish in Azure", lastCause);
+                throw new AzureException(
+                        operation + " " + ResourcePath.parse(path).describe() + " did not finish within "
+                                + elapsed + " (last status " + lastStatus
+                                + (lastCause == null ? "" : "; last error: " + lastCause.getMessage())
+                                + "); it may still finish in Azure",
+                        lastCause);
             }
             Duration left = Duration.between(now, end);
             try {
                 sleeper.sleep(wait.compareTo(left) > 0 ? left : wait);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new AzureException(operation + " " + ResourcePath.parse(path).describe()
-                        + " was interrupted while waiting for Azure (last status " + lastStatus + ")", e);
+                throw new AzureException(
+                        operation + " " + ResourcePath.parse(path).describe()
+                                + " was interrupted while waiting for Azure (last status " + lastStatus + ")",
+                        e);
             }
         }
 
@@ -458,8 +489,10 @@ public final class ArmClient {
             try {
                 return Json.mapper().readTree(body);
             } catch (IOException e) {
-                throw new AzureException("Azure answered " + status + " with a body that is not JSON: "
-                        + AzureException.oneLine(new String(body, java.nio.charset.StandardCharsets.UTF_8)), e);
+                throw new AzureException(
+                        "Azure answered " + status + " with a body that is not JSON: "
+                                + AzureException.oneLine(new String(body, java.nio.charset.StandardCharsets.UTF_8)),
+                        e);
             }
         }
 
@@ -482,7 +515,8 @@ public final class ArmClient {
             JsonNode source = error != null && error.isObject() ? error : body;
             JsonNode code = field(source, "code");
             JsonNode message = field(source, "message");
-            return new ErrorInfo(code == null || code.isNull() ? null : code.asText(),
+            return new ErrorInfo(
+                    code == null || code.isNull() ? null : code.asText(),
                     message == null || message.isNull() ? null : message.asText());
         }
 

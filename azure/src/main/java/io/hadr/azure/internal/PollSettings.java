@@ -12,7 +12,8 @@ import java.time.Duration;
 public record PollSettings(Duration defaultInterval, Duration maxInterval, Duration progressEvery) {
 
     /** Azure's own clients wait 30 s by default; hadr polls more often so that drills time failovers closely. */
-    public static final PollSettings DEFAULT = new PollSettings(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30));
+    public static final PollSettings DEFAULT =
+            new PollSettings(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30));
 
     public PollSettings {
         if (defaultInterval.isNegative() || maxInterval.isNegative() || progressEvery.isNegative()) {

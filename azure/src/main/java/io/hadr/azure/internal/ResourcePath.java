@@ -21,7 +21,8 @@ public record ResourcePath(String type, String name, String parent, String actio
         }
         if (providers < 0 || providers + 1 >= parts.length) {
             if (parts.length >= 4 && parts[2].equalsIgnoreCase("resourceGroups")) {
-                return new ResourcePath("resource group", parts[3], null, parts.length > 4 ? parts[parts.length - 1] : null);
+                return new ResourcePath(
+                        "resource group", parts[3], null, parts.length > 4 ? parts[parts.length - 1] : null);
             }
             return new ResourcePath("resource", clean, null, null);
         }

@@ -38,10 +38,16 @@ final class ArmExpressions {
         final JsonNode variables;
         /** (resource id, api-version) → the resource's properties. */
         final BiFunction<String, String, JsonNode> reference;
+
         private final Set<String> evaluating = new HashSet<>();
 
-        Scope(String subscriptionId, String resourceGroupName, String resourceGroupLocation, JsonNode parameters,
-              JsonNode variables, BiFunction<String, String, JsonNode> reference) {
+        Scope(
+                String subscriptionId,
+                String resourceGroupName,
+                String resourceGroupLocation,
+                JsonNode parameters,
+                JsonNode variables,
+                BiFunction<String, String, JsonNode> reference) {
             this.subscriptionId = subscriptionId;
             this.resourceGroupName = resourceGroupName;
             this.resourceGroupLocation = resourceGroupLocation;
@@ -210,18 +216,27 @@ final class ArmExpressions {
                     return TextNode.valueOf(uniqueString(args));
                 }
                 case "resourcegroup" -> {
-                    return F.objectNode().put("id", scope.resourceGroupId()).put("name", scope.resourceGroupName)
+                    return F.objectNode()
+                            .put("id", scope.resourceGroupId())
+                            .put("name", scope.resourceGroupName)
                             .put("location", scope.resourceGroupLocation);
                 }
                 case "subscription" -> {
-                    return F.objectNode().put("id", "/subscriptions/" + scope.subscriptionId).put("subscriptionId", scope.subscriptionId);
+                    return F.objectNode()
+                            .put("id", "/subscriptions/" + scope.subscriptionId)
+                            .put("subscriptionId", scope.subscriptionId);
                 }
                 case "resourceid" -> {
-                    return TextNode.valueOf(resourceId(scope.resourceGroupId(), args.get(0).asText(),
-                            args.subList(1, args.size()).stream().map(JsonNode::asText).toList()));
+                    return TextNode.valueOf(resourceId(
+                            scope.resourceGroupId(),
+                            args.get(0).asText(),
+                            args.subList(1, args.size()).stream()
+                                    .map(JsonNode::asText)
+                                    .toList()));
                 }
                 case "reference" -> {
-                    return scope.reference.apply(args.get(0).asText(), args.size() > 1 ? args.get(1).asText() : null);
+                    return scope.reference.apply(
+                            args.get(0).asText(), args.size() > 1 ? args.get(1).asText() : null);
                 }
                 default -> throw error("the fake does not know the function " + name + "()");
             }
@@ -287,9 +302,11 @@ final class ArmExpressions {
     static String resourceId(String resourceGroupId, String type, List<String> names) {
         String[] types = type.split("/");
         if (types.length - 1 != names.size()) {
-            throw new IllegalArgumentException("resourceId(" + type + ") needs " + (types.length - 1) + " names, got " + names);
+            throw new IllegalArgumentException(
+                    "resourceId(" + type + ") needs " + (types.length - 1) + " names, got " + names);
         }
-        StringBuilder id = new StringBuilder(resourceGroupId).append("/providers/").append(types[0]);
+        StringBuilder id =
+                new StringBuilder(resourceGroupId).append("/providers/").append(types[0]);
         for (int i = 1; i < types.length; i++) {
             id.append('/').append(types[i]).append('/').append(names.get(i - 1));
         }

@@ -62,14 +62,36 @@ public final class FakeArm implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     /** Canonical spelling of every resource type the fake serves (ARM paths are case-insensitive). */
-    private static final List<String> TYPES = List.of("Microsoft.Web/serverfarms", "Microsoft.Web/sites", "Microsoft.Web/sites/config",
-            "Microsoft.Cdn/profiles", "Microsoft.Cdn/profiles/afdEndpoints", "Microsoft.Cdn/profiles/afdEndpoints/routes",
-            "Microsoft.Cdn/profiles/originGroups", "Microsoft.Cdn/profiles/originGroups/origins", "Microsoft.Sql/servers",
-            "Microsoft.Sql/servers/databases", "Microsoft.Sql/servers/firewallRules", "Microsoft.Sql/servers/failoverGroups",
-            "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies", "Microsoft.Sql/servers/recoverableDatabases",
+    private static final List<String> TYPES = List.of(
+            "Microsoft.Web/serverfarms",
+            "Microsoft.Web/sites",
+            "Microsoft.Web/sites/config",
+            "Microsoft.Cdn/profiles",
+            "Microsoft.Cdn/profiles/afdEndpoints",
+            "Microsoft.Cdn/profiles/afdEndpoints/routes",
+            "Microsoft.Cdn/profiles/originGroups",
+            "Microsoft.Cdn/profiles/originGroups/origins",
+            "Microsoft.Sql/servers",
+            "Microsoft.Sql/servers/databases",
+            "Microsoft.Sql/servers/firewallRules",
+            "Microsoft.Sql/servers/failoverGroups",
+            "Microsoft.Sql/servers/databases/backupShortTermRetentionPolicies",
+            "Microsoft.Sql/servers/recoverableDatabases",
             "Microsoft.Resources/deployments");
-    private static final Map<String, String> DISPLAY_NAMES = Map.of("centralindia", "Central India", "southindia", "South India",
-            "westindia", "West India", "eastus", "East US", "westeurope", "West Europe", "northeurope", "North Europe");
+
+    private static final Map<String, String> DISPLAY_NAMES = Map.of(
+            "centralindia",
+            "Central India",
+            "southindia",
+            "South India",
+            "westindia",
+            "West India",
+            "eastus",
+            "East US",
+            "westeurope",
+            "West Europe",
+            "northeurope",
+            "North Europe");
 
     private final TestCertificate certificate;
     private final Server server;
@@ -123,7 +145,8 @@ public final class FakeArm implements AutoCloseable {
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
         secure.setSniHostCheck(false);
         config.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(config));
+        ServerConnector connector = new ServerConnector(
+                server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(config));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         return connector;
@@ -280,14 +303,19 @@ public final class FakeArm implements AutoCloseable {
         // Front Door endpoints are public; ARM and the apps' deployment endpoints take Entra ID tokens.
         boolean needsToken = plane == null || plane.startsWith("scm:");
         if (needsToken && !("Bearer " + TOKEN).equals(auth)) {
-            answer = error(401, "AuthenticationFailed", auth == null ? "Authentication failed. The 'Authorization' header is missing."
-                    : "Authentication failed. The access token is not valid.");
+            answer = error(
+                    401,
+                    "AuthenticationFailed",
+                    auth == null
+                            ? "Authentication failed. The 'Authorization' header is missing."
+                            : "Authentication failed. The access token is not valid.");
         } else {
             synchronized (lock) {
                 answer = injectedFault(method, path);
                 if (answer == null) {
                     try {
-                        answer = plane != null ? dataPlane(plane, method, path, query, body)
+                        answer = plane != null
+                                ? dataPlane(plane, method, path, query, body)
                                 : arm(method, path, query, body);
                     } catch (BadRequest e) {
                         answer = e.answer;
@@ -302,9 +330,13 @@ public final class FakeArm implements AutoCloseable {
             callback.succeeded();
             return;
         }
-        byte[] bytes = answer.body().isTextual() ? answer.body().asText().getBytes(StandardCharsets.UTF_8)
+        byte[] bytes = answer.body().isTextual()
+                ? answer.body().asText().getBytes(StandardCharsets.UTF_8)
                 : JSON.writeValueAsBytes(answer.body());
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.body().isTextual() ? "text/plain; charset=utf-8" : "application/json; charset=utf-8");
+        response.getHeaders()
+                .put(
+                        HttpHeader.CONTENT_TYPE,
+                        answer.body().isTextual() ? "text/plain; charset=utf-8" : "application/json; charset=utf-8");
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
@@ -312,7 +344,8 @@ public final class FakeArm implements AutoCloseable {
         Iterator<Fault> it = faults.iterator();
         while (it.hasNext()) {
             Fault fault = it.next();
-            if (fault.method().equalsIgnoreCase(method) && path.toLowerCase(Locale.ROOT).contains(fault.pathPart())) {
+            if (fault.method().equalsIgnoreCase(method)
+                    && path.toLowerCase(Locale.ROOT).contains(fault.pathPart())) {
                 it.remove();
                 return error(fault.status(), fault.code(), fault.message());
             }
@@ -322,11 +355,14 @@ public final class FakeArm implements AutoCloseable {
 
     /** An error in ARM's shape; App Service answers in its own ({@code Code}, {@code Message}). */
     private static Answer error(int status, String code, String message) {
-        return Answer.of(status, F.objectNode().set("error", F.objectNode().put("code", code).put("message", message)));
+        return Answer.of(
+                status,
+                F.objectNode().set("error", F.objectNode().put("code", code).put("message", message)));
     }
 
     private static Answer webError(int status, String code, String message) {
-        return Answer.of(status, F.objectNode().put("Code", code).put("Message", message).putNull("Target"));
+        return Answer.of(
+                status, F.objectNode().put("Code", code).put("Message", message).putNull("Target"));
     }
 
     /** Thrown inside a handler to answer with an error. */
@@ -350,7 +386,10 @@ public final class FakeArm implements AutoCloseable {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new BadRequest(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: " + e.getMessage());
+            throw new BadRequest(
+                    400,
+                    "InvalidRequestContent",
+                    "The request content was invalid and could not be deserialized: " + e.getMessage());
         }
     }
 
@@ -393,7 +432,10 @@ public final class FakeArm implements AutoCloseable {
         String action = i < s.length ? s[i] : null;
         String type = canonicalType(String.join("/", typeParts));
         if (type == null) {
-            return error(404, "InvalidResourceType", "The resource type '" + String.join("/", typeParts) + "' could not be found.");
+            return error(
+                    404,
+                    "InvalidResourceType",
+                    "The resource type '" + String.join("/", typeParts) + "' could not be found.");
         }
         requireApiVersion(apiVersion, AzureApi.forType(type));
         String id = resourceId(group, type, names);
@@ -405,11 +447,16 @@ public final class FakeArm implements AutoCloseable {
 
     private void requireApiVersion(String given, String expected) {
         if (given == null) {
-            throw new BadRequest(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+            throw new BadRequest(
+                    400,
+                    "MissingApiVersionParameter",
+                    "The api-version query parameter (?api-version=) is required for all requests.");
         }
         if (!given.equals(expected)) {
-            throw new BadRequest(400, "InvalidApiVersionParameter", "The api-version '" + given
-                    + "' is not the one hadr pins for this type ('" + expected + "').");
+            throw new BadRequest(
+                    400,
+                    "InvalidApiVersionParameter",
+                    "The api-version '" + given + "' is not the one hadr pins for this type ('" + expected + "').");
         }
     }
 
@@ -449,11 +496,15 @@ public final class FakeArm implements AutoCloseable {
         ObjectNode existing = resourceGroups.get(key(name));
         switch (method) {
             case "GET" -> {
-                return existing == null ? error(404, "ResourceGroupNotFound", "Resource group '" + name + "' could not be found.")
+                return existing == null
+                        ? error(404, "ResourceGroupNotFound", "Resource group '" + name + "' could not be found.")
                         : Answer.of(200, existing);
             }
             case "PUT" -> {
-                ObjectNode group = F.objectNode().put("id", id).put("name", name).put("type", "Microsoft.Resources/resourceGroups");
+                ObjectNode group = F.objectNode()
+                        .put("id", id)
+                        .put("name", name)
+                        .put("type", "Microsoft.Resources/resourceGroups");
                 group.put("location", require(body, "location"));
                 group.set("tags", body.has("tags") ? body.get("tags") : F.objectNode());
                 group.putObject("properties").put("provisioningState", "Succeeded");
@@ -467,7 +518,9 @@ public final class FakeArm implements AutoCloseable {
                 return location(() -> {
                     String prefix = key(id) + "/";
                     resources.keySet().removeIf(k -> k.startsWith(prefix));
-                    failoverGroups.values().removeIf(g -> g.id.toLowerCase(Locale.ROOT).startsWith(prefix));
+                    failoverGroups
+                            .values()
+                            .removeIf(g -> g.id.toLowerCase(Locale.ROOT).startsWith(prefix));
                     resourceGroups.remove(key(name));
                     return Answer.of(200, null);
                 });
@@ -487,8 +540,14 @@ public final class FakeArm implements AutoCloseable {
         for (ObjectNode resource : resources.values()) {
             String id = resource.path("id").asText();
             String type = typeOf(id);
-            if (key(id).startsWith(prefix) && type.split("/").length == 2 && !type.equals("Microsoft.Resources/deployments")) {
-                value.addObject().put("id", id).put("name", nameOf(id)).put("type", type).put("location", resource.path("location").asText());
+            if (key(id).startsWith(prefix)
+                    && type.split("/").length == 2
+                    && !type.equals("Microsoft.Resources/deployments")) {
+                value.addObject()
+                        .put("id", id)
+                        .put("name", nameOf(id))
+                        .put("type", type)
+                        .put("location", resource.path("location").asText());
             }
         }
         return Answer.of(200, F.objectNode().set("value", value));
@@ -497,7 +556,10 @@ public final class FakeArm implements AutoCloseable {
     private static String require(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull() || value.asText().isEmpty()) {
-            throw new BadRequest(400, "InvalidRequestContent", "The request content is missing the required property '" + field + "'.");
+            throw new BadRequest(
+                    400,
+                    "InvalidRequestContent",
+                    "The request content is missing the required property '" + field + "'.");
         }
         return value.asText();
     }
@@ -589,10 +651,14 @@ public final class FakeArm implements AutoCloseable {
         if (action != null) {
             return action(method, type, id, action, existing, body);
         }
-        if (!type.equals("Microsoft.Sql/servers/recoverableDatabases") && typeOf(id).split("/").length > 2
+        if (!type.equals("Microsoft.Sql/servers/recoverableDatabases")
+                && typeOf(id).split("/").length > 2
                 && !resources.containsKey(key(parentOf(id)))) {
-            return error(404, "ParentResourceNotFound", "Failed to perform '" + method + "' on resource(s) of type '" + type
-                    + "', because the parent resource '" + parentOf(id) + "' could not be found.");
+            return error(
+                    404,
+                    "ParentResourceNotFound",
+                    "Failed to perform '" + method + "' on resource(s) of type '" + type
+                            + "', because the parent resource '" + parentOf(id) + "' could not be found.");
         }
         switch (method) {
             case "GET" -> {
@@ -621,7 +687,10 @@ public final class FakeArm implements AutoCloseable {
 
     private static Answer notFound(String type, String id) {
         if (type.startsWith("Microsoft.Web")) {
-            return webError(404, "ResourceNotFound", "The Resource '" + type + "/" + nameOf(id) + "' under resource group was not found.");
+            return webError(
+                    404,
+                    "ResourceNotFound",
+                    "The Resource '" + type + "/" + nameOf(id) + "' under resource group was not found.");
         }
         return error(404, "ResourceNotFound", "The Resource '" + type + "/" + nameOf(id) + "' was not found.");
     }
@@ -638,17 +707,26 @@ public final class FakeArm implements AutoCloseable {
         boolean exists = resources.containsKey(key(id));
         return switch (type) {
             case "Microsoft.Web/serverfarms" -> asyncOperation(202, view(created), () -> store(created));
-            case "Microsoft.Cdn/profiles", "Microsoft.Cdn/profiles/afdEndpoints", "Microsoft.Cdn/profiles/originGroups",
-                 "Microsoft.Cdn/profiles/originGroups/origins", "Microsoft.Cdn/profiles/afdEndpoints/routes" -> {
+            case "Microsoft.Cdn/profiles",
+                    "Microsoft.Cdn/profiles/afdEndpoints",
+                    "Microsoft.Cdn/profiles/originGroups",
+                    "Microsoft.Cdn/profiles/originGroups/origins",
+                    "Microsoft.Cdn/profiles/afdEndpoints/routes" -> {
                 ObjectNode pending = view(created);
                 ((ObjectNode) pending.path("properties")).put("provisioningState", "Creating");
                 yield asyncOperation(exists ? 200 : 201, pending, () -> store(created));
             }
-            case "Microsoft.Sql/servers", "Microsoft.Sql/servers/databases", "Microsoft.Sql/servers/failoverGroups" -> location(() -> {
-                store(created);
-                return Answer.of(200, type.equals("Microsoft.Sql/servers/failoverGroups")
-                        ? failoverGroupBody(failoverGroups.get(key(nameOf(id))), serverOf(id)) : view(created));
-            }, true);
+            case "Microsoft.Sql/servers", "Microsoft.Sql/servers/databases", "Microsoft.Sql/servers/failoverGroups" ->
+                location(
+                        () -> {
+                            store(created);
+                            return Answer.of(
+                                    200,
+                                    type.equals("Microsoft.Sql/servers/failoverGroups")
+                                            ? failoverGroupBody(failoverGroups.get(key(nameOf(id))), serverOf(id))
+                                            : view(created));
+                        },
+                        true);
             default -> {
                 store(created);
                 yield Answer.of(exists ? 200 : 201, view(created));
@@ -670,7 +748,9 @@ public final class FakeArm implements AutoCloseable {
         }
         if (type.equals("Microsoft.Web/sites/config")) {
             Map<String, String> settings = new LinkedHashMap<>();
-            resource.path("properties").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+            resource.path("properties")
+                    .fields()
+                    .forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
             appSettings.put(key(parentOf(id)), settings);
         }
         resources.put(key(id), resource);
@@ -684,19 +764,24 @@ public final class FakeArm implements AutoCloseable {
         JsonNode properties = body.path("properties");
         switch (type) {
             case "Microsoft.Web/serverfarms" -> {
-                r = (ObjectNode) SpecExamples.response("examples/web/2024-11-01/CreateOrUpdateAppServicePlan.json", "200");
+                r = (ObjectNode)
+                        SpecExamples.response("examples/web/2024-11-01/CreateOrUpdateAppServicePlan.json", "200");
                 r.put("location", require(body, "location"));
                 r.put("kind", body.path("kind").asText("app"));
                 JsonNode sku = body.path("sku");
                 int capacity = sku.path("capacity").asInt(1);
                 if (capacity < 1 || capacity > 30) {
-                    throw new BadRequest(webError(400, "BadRequest", "The number of workers must be between 1 and 30, but was " + capacity));
+                    throw new BadRequest(webError(
+                            400, "BadRequest", "The number of workers must be between 1 and 30, but was " + capacity));
                 }
                 ObjectNode newSku = r.putObject("sku");
                 newSku.put("name", require(sku, "name")).put("capacity", capacity);
                 ObjectNode p = (ObjectNode) r.path("properties");
                 p.put("reserved", properties.path("reserved").asBoolean(false));
-                p.put("geoRegion", DISPLAY_NAMES.getOrDefault(r.path("location").asText(), r.path("location").asText()));
+                p.put(
+                        "geoRegion",
+                        DISPLAY_NAMES.getOrDefault(
+                                r.path("location").asText(), r.path("location").asText()));
                 p.put("numberOfSites", 0);
             }
             case "Microsoft.Web/sites" -> {
@@ -705,11 +790,16 @@ public final class FakeArm implements AutoCloseable {
                 r.put("kind", body.path("kind").asText("app"));
                 String farm = require(properties, "serverFarmId");
                 if (!resources.containsKey(key(farm))) {
-                    throw new BadRequest(webError(404, "NotFound", "Server farm with name " + nameOf(farm) + " not found."));
+                    throw new BadRequest(
+                            webError(404, "NotFound", "Server farm with name " + nameOf(farm) + " not found."));
                 }
                 ObjectNode p = (ObjectNode) r.path("properties");
                 ObjectNode previous = resources.get(key(id));
-                p.put("state", previous == null ? "Running" : previous.path("properties").path("state").asText());
+                p.put(
+                        "state",
+                        previous == null
+                                ? "Running"
+                                : previous.path("properties").path("state").asText());
                 String host = name.toLowerCase(Locale.ROOT) + ".azurewebsites.net";
                 String scm = openDataPlane("scm:" + key(id));
                 p.putArray("hostNames").add(host);
@@ -727,7 +817,11 @@ public final class FakeArm implements AutoCloseable {
                     // siteConfig is write-only in Azure; the fake keeps what it was sent for tests to read.
                     p.set("siteConfig", properties.get("siteConfig").deepCopy());
                     Map<String, String> settings = new LinkedHashMap<>();
-                    properties.path("siteConfig").path("appSettings").forEach(s -> settings.put(s.path("name").asText(), s.path("value").asText()));
+                    properties
+                            .path("siteConfig")
+                            .path("appSettings")
+                            .forEach(s -> settings.put(
+                                    s.path("name").asText(), s.path("value").asText()));
                     appSettings.put(key(id), settings);
                 }
             }
@@ -744,13 +838,22 @@ public final class FakeArm implements AutoCloseable {
                 r.putObject("sku").put("name", require(body.path("sku"), "name"));
                 int timeout = properties.path("originResponseTimeoutSeconds").asInt(30);
                 if (timeout < 16) {
-                    throw new BadRequest(400, "BadRequest", "OriginResponseTimeoutSeconds must be at least 16, but was " + timeout + ".");
+                    throw new BadRequest(
+                            400,
+                            "BadRequest",
+                            "OriginResponseTimeoutSeconds must be at least 16, but was " + timeout + ".");
                 }
                 ObjectNode p = (ObjectNode) r.path("properties");
                 p.put("originResponseTimeoutSeconds", timeout);
                 ObjectNode previous = resources.get(key(id));
-                p.put("frontDoorId", previous != null ? previous.path("properties").path("frontDoorId").asText()
-                        : UUID.nameUUIDFromBytes(key(id).getBytes(StandardCharsets.UTF_8)).toString());
+                p.put(
+                        "frontDoorId",
+                        previous != null
+                                ? previous.path("properties")
+                                        .path("frontDoorId")
+                                        .asText()
+                                : UUID.nameUUIDFromBytes(key(id).getBytes(StandardCharsets.UTF_8))
+                                        .toString());
             }
             case "Microsoft.Cdn/profiles/afdEndpoints" -> {
                 r = (ObjectNode) SpecExamples.response("examples/cdn/2025-04-15/AFDEndpoints_Get.json", "200");
@@ -763,19 +866,33 @@ public final class FakeArm implements AutoCloseable {
             case "Microsoft.Cdn/profiles/originGroups" -> {
                 r = (ObjectNode) SpecExamples.response("examples/cdn/2025-04-15/AFDOriginGroups_Get.json", "200");
                 ObjectNode p = (ObjectNode) r.path("properties");
-                p.set("loadBalancingSettings", properties.path("loadBalancingSettings").deepCopy());
-                p.set("healthProbeSettings", properties.path("healthProbeSettings").deepCopy());
-                int interval = properties.path("healthProbeSettings").path("probeIntervalInSeconds").asInt(240);
+                p.set(
+                        "loadBalancingSettings",
+                        properties.path("loadBalancingSettings").deepCopy());
+                p.set(
+                        "healthProbeSettings",
+                        properties.path("healthProbeSettings").deepCopy());
+                int interval = properties
+                        .path("healthProbeSettings")
+                        .path("probeIntervalInSeconds")
+                        .asInt(240);
                 if (interval < 1 || interval > 255) {
-                    throw new BadRequest(400, "BadRequest", "ProbeIntervalInSeconds must be between 1 and 255, but was " + interval + ".");
+                    throw new BadRequest(
+                            400,
+                            "BadRequest",
+                            "ProbeIntervalInSeconds must be between 1 and 255, but was " + interval + ".");
                 }
-                p.put("sessionAffinityState", properties.path("sessionAffinityState").asText("Disabled"));
+                p.put(
+                        "sessionAffinityState",
+                        properties.path("sessionAffinityState").asText("Disabled"));
                 p.remove("trafficRestorationTimeToHealedOrNewEndpointsInMinutes");
             }
             case "Microsoft.Cdn/profiles/originGroups/origins" -> {
                 r = (ObjectNode) SpecExamples.response("examples/cdn/2025-04-15/AFDOrigins_Get.json", "200");
                 ObjectNode p = (ObjectNode) r.path("properties");
-                properties.fields().forEachRemaining(e -> p.set(e.getKey(), e.getValue().deepCopy()));
+                properties
+                        .fields()
+                        .forEachRemaining(e -> p.set(e.getKey(), e.getValue().deepCopy()));
                 p.put("originGroupName", nameOf(parentOf(id)));
                 validateOrigin(p);
             }
@@ -783,14 +900,17 @@ public final class FakeArm implements AutoCloseable {
                 r = (ObjectNode) SpecExamples.response("examples/cdn/2025-04-15/Routes_Get.json", "200");
                 ObjectNode p = (ObjectNode) r.path("properties");
                 p.remove(List.of("customDomains", "ruleSets", "cacheConfiguration"));
-                properties.fields().forEachRemaining(e -> p.set(e.getKey(), e.getValue().deepCopy()));
+                properties
+                        .fields()
+                        .forEachRemaining(e -> p.set(e.getKey(), e.getValue().deepCopy()));
                 String group = p.path("originGroup").path("id").asText();
                 if (!resources.containsKey(key(group))) {
                     throw new BadRequest(400, "BadRequest", "The origin group " + group + " does not exist.");
                 }
                 boolean hasOrigins = resources.keySet().stream().anyMatch(k -> k.startsWith(key(group) + "/origins/"));
                 if (!hasOrigins) {
-                    throw new BadRequest(400, "BadRequest", "The origin group used by a route must have at least one origin.");
+                    throw new BadRequest(
+                            400, "BadRequest", "The origin group used by a route must have at least one origin.");
                 }
             }
             case "Microsoft.Sql/servers" -> {
@@ -804,7 +924,9 @@ public final class FakeArm implements AutoCloseable {
                 if (!resources.containsKey(key(id))) {
                     require(properties, "administratorLoginPassword");
                 }
-                p.put("publicNetworkAccess", properties.path("publicNetworkAccess").asText("Enabled"));
+                p.put(
+                        "publicNetworkAccess",
+                        properties.path("publicNetworkAccess").asText("Enabled"));
             }
             case "Microsoft.Sql/servers/firewallRules" -> {
                 r = F.objectNode();
@@ -816,7 +938,10 @@ public final class FakeArm implements AutoCloseable {
                 }
                 int days = properties.path("retentionDays").asInt(7);
                 if (days < 1 || days > 35) {
-                    throw new BadRequest(400, "InvalidBackupRetentionPeriod", "The retention must be 1 to 35 days, but was " + days + ".");
+                    throw new BadRequest(
+                            400,
+                            "InvalidBackupRetentionPeriod",
+                            "The retention must be 1 to 35 days, but was " + days + ".");
                 }
                 r = F.objectNode();
                 r.putObject("properties").put("retentionDays", days).put("diffBackupIntervalInHours", 12);
@@ -832,11 +957,15 @@ public final class FakeArm implements AutoCloseable {
     }
 
     private static void validateOrigin(ObjectNode p) {
-        if (p.hasNonNull("priority") && (p.path("priority").asInt() < 1 || p.path("priority").asInt() > 5)) {
-            throw new BadRequest(400, "BadRequest", "Priority must be between 1 and 5, but was " + p.path("priority") + ".");
+        if (p.hasNonNull("priority")
+                && (p.path("priority").asInt() < 1 || p.path("priority").asInt() > 5)) {
+            throw new BadRequest(
+                    400, "BadRequest", "Priority must be between 1 and 5, but was " + p.path("priority") + ".");
         }
-        if (p.hasNonNull("weight") && (p.path("weight").asInt() < 1 || p.path("weight").asInt() > 1000)) {
-            throw new BadRequest(400, "BadRequest", "Weight must be between 1 and 1000, but was " + p.path("weight") + ".");
+        if (p.hasNonNull("weight")
+                && (p.path("weight").asInt() < 1 || p.path("weight").asInt() > 1000)) {
+            throw new BadRequest(
+                    400, "BadRequest", "Weight must be between 1 and 1000, but was " + p.path("weight") + ".");
         }
     }
 
@@ -849,7 +978,9 @@ public final class FakeArm implements AutoCloseable {
         }
         ObjectNode updated = existing.deepCopy();
         ObjectNode p = (ObjectNode) updated.path("properties");
-        body.path("properties").fields().forEachRemaining(e -> p.set(e.getKey(), e.getValue().deepCopy()));
+        body.path("properties")
+                .fields()
+                .forEachRemaining(e -> p.set(e.getKey(), e.getValue().deepCopy()));
         validateOrigin(p);
         // As in AFDOrigins_Update.json: 202, the body says Updating, the change lands when the operation ends.
         ObjectNode pending = view(existing);
@@ -864,7 +995,9 @@ public final class FakeArm implements AutoCloseable {
                 return Answer.of(204, null);
             }
             if (!group.primary.equalsIgnoreCase(serverOf(id))) {
-                return error(400, "FailoverGroupUpdateOrDeleteRequestOnSecondary",
+                return error(
+                        400,
+                        "FailoverGroupUpdateOrDeleteRequestOnSecondary",
                         "Modifications to the failover group are not allowed on a secondary server. Execute the request on the primary server.");
             }
             return location(() -> {
@@ -876,16 +1009,24 @@ public final class FakeArm implements AutoCloseable {
             return Answer.of(204, null);
         }
         if (type.equals("Microsoft.Web/serverfarms")) {
-            boolean used = resources.values().stream().anyMatch(r -> key(r.path("properties").path("serverFarmId").asText()).equals(key(id)));
+            boolean used = resources.values().stream()
+                    .anyMatch(r -> key(r.path("properties").path("serverFarmId").asText())
+                            .equals(key(id)));
             if (used) {
-                return webError(409, "Conflict", "Server farm '" + nameOf(id) + "' cannot be deleted because it has web app(s) assigned to it.");
+                return webError(
+                        409,
+                        "Conflict",
+                        "Server farm '" + nameOf(id) + "' cannot be deleted because it has web app(s) assigned to it.");
             }
         }
         Supplier<Answer> remove = () -> {
             String prefix = key(id) + "/";
             resources.keySet().removeIf(k -> k.equals(key(id)) || k.startsWith(prefix));
             if (type.equals("Microsoft.Sql/servers")) {
-                failoverGroups.values().removeIf(g -> g.primary.equalsIgnoreCase(nameOf(id)) || g.secondary.equalsIgnoreCase(nameOf(id)));
+                failoverGroups
+                        .values()
+                        .removeIf(g ->
+                                g.primary.equalsIgnoreCase(nameOf(id)) || g.secondary.equalsIgnoreCase(nameOf(id)));
             }
             return Answer.of(200, null);
         };
@@ -898,7 +1039,9 @@ public final class FakeArm implements AutoCloseable {
         if (type.equals("Microsoft.Sql/servers/failoverGroups") && method.equals("POST")) {
             return failover(id, action);
         }
-        if (existing == null && type.equals("Microsoft.Web/sites/config") && nameOf(id).equalsIgnoreCase("appsettings")
+        if (existing == null
+                && type.equals("Microsoft.Web/sites/config")
+                && nameOf(id).equalsIgnoreCase("appsettings")
                 && resources.containsKey(key(parentOf(id)))) {
             // Every site has its appsettings configuration, whether or not anyone has PUT it.
             existing = create(type, id, F.objectNode());
@@ -944,7 +1087,11 @@ public final class FakeArm implements AutoCloseable {
         String location = require(body, "location");
         ObjectNode server = resources.get(key(parentOf(id)));
         if (server != null && !server.path("location").asText().equalsIgnoreCase(location)) {
-            throw new BadRequest(400, "InvalidLocation", "A database must be in its server's location " + server.path("location").asText() + ".");
+            throw new BadRequest(
+                    400,
+                    "InvalidLocation",
+                    "A database must be in its server's location "
+                            + server.path("location").asText() + ".");
         }
         r.put("location", location);
         JsonNode properties = body.path("properties");
@@ -954,32 +1101,45 @@ public final class FakeArm implements AutoCloseable {
         p.put("creationDate", now.toString());
         p.put("earliestRestoreDate", now.toString());
         p.put("databaseId", UUID.randomUUID().toString());
-        p.put("requestedBackupStorageRedundancy", properties.path("requestedBackupStorageRedundancy").asText("Geo"));
-        p.put("currentBackupStorageRedundancy", p.path("requestedBackupStorageRedundancy").asText());
+        p.put(
+                "requestedBackupStorageRedundancy",
+                properties.path("requestedBackupStorageRedundancy").asText("Geo"));
+        p.put(
+                "currentBackupStorageRedundancy",
+                p.path("requestedBackupStorageRedundancy").asText());
         if (body.has("sku")) {
             r.set("sku", body.get("sku").deepCopy());
             p.set("currentSku", body.get("sku").deepCopy());
         }
         ObjectNode fake = r.putObject("_fake").put("createMode", mode);
         if (!mode.equals("Default") && resources.containsKey(key(id))) {
-            throw new BadRequest(409, "DatabaseAlreadyExists", "The database '" + nameOf(id) + "' already exists on its server.");
+            throw new BadRequest(
+                    409, "DatabaseAlreadyExists", "The database '" + nameOf(id) + "' already exists on its server.");
         }
         switch (mode) {
-            case "Default", "Secondary" -> { }
+            case "Default", "Secondary" -> {}
             case "PointInTimeRestore" -> {
                 String source = require(properties, "sourceDatabaseId");
                 ObjectNode sourceDb = resources.get(key(source));
                 if (sourceDb == null) {
-                    throw new BadRequest(404, "SourceDatabaseNotFound", "The source database '" + source + "' does not exist.");
+                    throw new BadRequest(
+                            404, "SourceDatabaseNotFound", "The source database '" + source + "' does not exist.");
                 }
                 if (!key(parentOf(source)).equals(key(parentOf(id)))) {
-                    throw new BadRequest(400, "InvalidSourceDatabase", "A point-in-time restore creates the database on the source's server.");
+                    throw new BadRequest(
+                            400,
+                            "InvalidSourceDatabase",
+                            "A point-in-time restore creates the database on the source's server.");
                 }
                 Instant point = Instant.parse(require(properties, "restorePointInTime"));
-                Instant earliest = Instant.parse(sourceDb.path("properties").path("earliestRestoreDate").asText());
+                Instant earliest = Instant.parse(
+                        sourceDb.path("properties").path("earliestRestoreDate").asText());
                 if (point.isBefore(earliest) || point.isAfter(now)) {
-                    throw new BadRequest(400, "InvalidPointInTimeRestoreRequest", "The point in time " + point
-                            + " is outside the restorable range [" + earliest + ", " + now + "].");
+                    throw new BadRequest(
+                            400,
+                            "InvalidPointInTimeRestoreRequest",
+                            "The point in time " + point + " is outside the restorable range [" + earliest + ", " + now
+                                    + "].");
                 }
                 fake.put("sourceDatabaseId", source).put("restorePointInTime", point.toString());
             }
@@ -987,13 +1147,20 @@ public final class FakeArm implements AutoCloseable {
                 String source = require(properties, "sourceDatabaseId");
                 String lower = key(source);
                 int at = lower.indexOf("/recoverabledatabases/");
-                String live = at < 0 ? null : source.substring(0, at) + "/databases/" + source.substring(at + "/recoverabledatabases/".length());
+                String live = at < 0
+                        ? null
+                        : source.substring(0, at) + "/databases/"
+                                + source.substring(at + "/recoverabledatabases/".length());
                 if (live == null || !resources.containsKey(key(live))) {
-                    throw new BadRequest(404, "RecoverableDatabaseNotFound", "The recoverable database '" + source + "' does not exist.");
+                    throw new BadRequest(
+                            404,
+                            "RecoverableDatabaseNotFound",
+                            "The recoverable database '" + source + "' does not exist.");
                 }
                 fake.put("sourceDatabaseId", source);
             }
-            default -> throw new BadRequest(400, "InvalidCreateMode", "The fake does not implement createMode " + mode + ".");
+            default ->
+                throw new BadRequest(400, "InvalidCreateMode", "The fake does not implement createMode " + mode + ".");
         }
         return r;
     }
@@ -1004,10 +1171,16 @@ public final class FakeArm implements AutoCloseable {
         String live = parentOf(id) + "/databases/" + db;
         Instant backup = geoBackups.get(key(server + "/" + db));
         if (!resources.containsKey(key(live)) || backup == null) {
-            return error(404, "RecoverableDatabaseNotFound", "The recoverable database '" + db + "' does not exist on server " + server + ".");
+            return error(
+                    404,
+                    "RecoverableDatabaseNotFound",
+                    "The recoverable database '" + db + "' does not exist on server " + server + ".");
         }
-        ObjectNode r = F.objectNode().put("id", id).put("name", db).put("type", "Microsoft.Sql/servers/recoverableDatabases");
-        r.putObject("properties").put("edition", "Standard").put("serviceLevelObjective", "S0")
+        ObjectNode r =
+                F.objectNode().put("id", id).put("name", db).put("type", "Microsoft.Sql/servers/recoverableDatabases");
+        r.putObject("properties")
+                .put("edition", "Standard")
+                .put("serviceLevelObjective", "S0")
                 .put("lastAvailableBackupDate", backup.toString());
         return Answer.of(200, r);
     }
@@ -1028,33 +1201,45 @@ public final class FakeArm implements AutoCloseable {
         String server = serverOf(id);
         FailoverGroup existing = failoverGroups.get(key(nameOf(id)));
         if (existing != null && !existing.primary.equalsIgnoreCase(server)) {
-            throw new BadRequest(400, "FailoverGroupUpdateOrDeleteRequestOnSecondary",
+            throw new BadRequest(
+                    400,
+                    "FailoverGroupUpdateOrDeleteRequestOnSecondary",
                     "Modifications to the failover group are not allowed on a secondary server. Execute the request on the primary server.");
         }
         JsonNode properties = body.path("properties");
         JsonNode readWrite = properties.path("readWriteEndpoint");
         String policy = readWrite.path("failoverPolicy").asText("");
         if (policy.isEmpty()) {
-            throw new BadRequest(400, "FailoverGroupCreateOrUpdateRequestInvalidReadWriteFailoverPolicy",
+            throw new BadRequest(
+                    400,
+                    "FailoverGroupCreateOrUpdateRequestInvalidReadWriteFailoverPolicy",
                     "The failoverPolicy field for the read-write endpoint is required for create or update requests.");
         }
         if (policy.equals("Manual") && readWrite.has("failoverWithDataLossGracePeriodMinutes")) {
-            throw new BadRequest(400, "FailoverGroupCreateOrUpdateRequestInvalidReadWriteEndpointFieldsForManualPolicy",
+            throw new BadRequest(
+                    400,
+                    "FailoverGroupCreateOrUpdateRequestInvalidReadWriteEndpointFieldsForManualPolicy",
                     "Grace period value should not be provided when failover policy Manual is selected for the read-write endpoint.");
         }
         if (policy.equals("Automatic")) {
             if (!readWrite.has("failoverWithDataLossGracePeriodMinutes")) {
-                throw new BadRequest(400, "FailoverGroupCreateOrUpdateRequestInvalidReadWriteEndpointFields",
+                throw new BadRequest(
+                        400,
+                        "FailoverGroupCreateOrUpdateRequestInvalidReadWriteEndpointFields",
                         "The property failoverWithDataLossGracePeriodMinutes must be provided when failover policy Automatic is selected.");
             }
             if (readWrite.path("failoverWithDataLossGracePeriodMinutes").asInt() < 60) {
-                throw new BadRequest(400, "FailoverGroupCreateOrUpdateRequestLessThanMinimumGracePeriodValues",
+                throw new BadRequest(
+                        400,
+                        "FailoverGroupCreateOrUpdateRequestLessThanMinimumGracePeriodValues",
                         "Grace period value for the failover group must be greater than or equal to the '60' minutes minimum grace period");
             }
         }
         JsonNode partners = properties.path("partnerServers");
         if (partners.size() != 1) {
-            throw new BadRequest(400, "FailoverGroupCreateOrUpdateRequestUnsupportedPartnerCount",
+            throw new BadRequest(
+                    400,
+                    "FailoverGroupCreateOrUpdateRequestUnsupportedPartnerCount",
                     "Only one partner server for Failover Group is supported.");
         }
         String partnerId = partners.get(0).path("id").asText();
@@ -1063,12 +1248,19 @@ public final class FakeArm implements AutoCloseable {
         if (partner == null) {
             throw new BadRequest(400, "ServerNotFound", "The requested server '" + partnerId + "' was not found.");
         }
-        if (partner.path("location").asText().equalsIgnoreCase(primary.path("location").asText())) {
-            throw new BadRequest(400, "InvalidFailoverGroupRegion", "Servers specified in a Failover Group need to reside in different regions.");
+        if (partner.path("location")
+                .asText()
+                .equalsIgnoreCase(primary.path("location").asText())) {
+            throw new BadRequest(
+                    400,
+                    "InvalidFailoverGroupRegion",
+                    "Servers specified in a Failover Group need to reside in different regions.");
         }
         for (JsonNode db : properties.path("databases")) {
             if (!key(parentOf(db.asText())).equals(key(parentOf(id))) || !resources.containsKey(key(db.asText()))) {
-                throw new BadRequest(400, "FailoverGroupCreateOrUpdateRequestInvalidDatabaseServer",
+                throw new BadRequest(
+                        400,
+                        "FailoverGroupCreateOrUpdateRequestInvalidDatabaseServer",
                         "One or more of the provided databases do not exist on the primary server of the failover group.");
             }
         }
@@ -1084,7 +1276,8 @@ public final class FakeArm implements AutoCloseable {
         group.id = id;
         group.name = nameOf(id);
         group.primary = serverOf(id);
-        group.secondary = nameOf(properties.path("partnerServers").get(0).path("id").asText());
+        group.secondary =
+                nameOf(properties.path("partnerServers").get(0).path("id").asText());
         group.readWrite = properties.path("readWriteEndpoint").deepCopy();
         group.readOnly = properties.path("readOnlyEndpoint").deepCopy();
         for (JsonNode db : properties.path("databases")) {
@@ -1096,7 +1289,12 @@ public final class FakeArm implements AutoCloseable {
                 ObjectNode primaryDb = resources.get(key(db.asText()));
                 ObjectNode replica = primaryDb.deepCopy();
                 replica.put("id", secondaryId);
-                replica.put("location", resources.get(key(serverId(group.secondary))).path("location").asText());
+                replica.put(
+                        "location",
+                        resources
+                                .get(key(serverId(group.secondary)))
+                                .path("location")
+                                .asText());
                 replica.putObject("_fake").put("createMode", "Secondary");
                 resources.put(key(secondaryId), replica);
                 geoBackups.putIfAbsent(key(group.secondary + "/" + name), Instant.now());
@@ -1105,9 +1303,12 @@ public final class FakeArm implements AutoCloseable {
     }
 
     private String serverId(String server) {
-        return resources.keySet().stream().filter(k -> k.endsWith("/providers/microsoft.sql/servers/" + key(server)))
-                .map(k -> resources.get(k).path("id").asText()).findFirst()
-                .orElseThrow(() -> new BadRequest(404, "ServerNotFound", "The requested server '" + server + "' was not found."));
+        return resources.keySet().stream()
+                .filter(k -> k.endsWith("/providers/microsoft.sql/servers/" + key(server)))
+                .map(k -> resources.get(k).path("id").asText())
+                .findFirst()
+                .orElseThrow(() ->
+                        new BadRequest(404, "ServerNotFound", "The requested server '" + server + "' was not found."));
     }
 
     /** The group as seen from the server in the request path, shaped like FailoverGroupGet.json. */
@@ -1115,8 +1316,11 @@ public final class FakeArm implements AutoCloseable {
         FailoverGroup group = failoverGroups.get(key(nameOf(id)));
         String server = serverOf(id);
         if (group == null || !(group.primary.equalsIgnoreCase(server) || group.secondary.equalsIgnoreCase(server))) {
-            return error(404, "ResourceNotFound", "The requested resource of type 'Microsoft.Sql/servers/failoverGroups' with name '"
-                    + nameOf(id) + "' was not found.");
+            return error(
+                    404,
+                    "ResourceNotFound",
+                    "The requested resource of type 'Microsoft.Sql/servers/failoverGroups' with name '" + nameOf(id)
+                            + "' was not found.");
         }
         return Answer.of(200, failoverGroupBody(group, server));
     }
@@ -1135,7 +1339,9 @@ public final class FakeArm implements AutoCloseable {
         p.put("replicationRole", primary ? "Primary" : "Secondary");
         p.put("replicationState", group.busy ? "PENDING" : "CATCH_UP");
         ArrayNode partners = p.putArray("partnerServers");
-        partners.addObject().put("id", other).put("location", resources.get(key(other)).path("location").asText())
+        partners.addObject()
+                .put("id", other)
+                .put("location", resources.get(key(other)).path("location").asText())
                 .put("replicationRole", primary ? "Secondary" : "Primary");
         ArrayNode databases = p.putArray("databases");
         group.databases.forEach(db -> databases.add(self + "/databases/" + db));
@@ -1148,29 +1354,36 @@ public final class FakeArm implements AutoCloseable {
         if (group == null) {
             return error(400, "FailoverGroupDoesNotExist", "Failover group does not exist on a server.");
         }
-        if (!List.of("failover", "forcefailoverallowdataloss", "tryplannedbeforeforcedfailover").contains(action.toLowerCase(Locale.ROOT))) {
+        if (!List.of("failover", "forcefailoverallowdataloss", "tryplannedbeforeforcedfailover")
+                .contains(action.toLowerCase(Locale.ROOT))) {
             return error(404, "InvalidRequestUri", "no failover group action " + action);
         }
         if (group.primary.equalsIgnoreCase(server)) {
-            return error(400, "FailoverGroupFailoverRequestOnPrimary",
+            return error(
+                    400,
+                    "FailoverGroupFailoverRequestOnPrimary",
                     "The failover request should be initiated on the secondary server of failover group.");
         }
         if (group.busy) {
             return error(409, "FailoverGroupBusy", "Failover Group is busy with another operation.");
         }
         group.busy = true;
-        return location(() -> {
-            group.busy = false;
-            boolean primaryReachable = !unreachable.contains(key(group.primary));
-            if (action.equalsIgnoreCase("failover") && !primaryReachable) {
-                return error(400, "PlannedFailoverTimedOut",
-                        "User invoked planned failover, and it timed out while trying to contact the partner management service.");
-            }
-            String old = group.primary;
-            group.primary = group.secondary;
-            group.secondary = old;
-            return Answer.of(200, failoverGroupBody(group, server));
-        }, true);
+        return location(
+                () -> {
+                    group.busy = false;
+                    boolean primaryReachable = !unreachable.contains(key(group.primary));
+                    if (action.equalsIgnoreCase("failover") && !primaryReachable) {
+                        return error(
+                                400,
+                                "PlannedFailoverTimedOut",
+                                "User invoked planned failover, and it timed out while trying to contact the partner management service.");
+                    }
+                    String old = group.primary;
+                    group.primary = group.secondary;
+                    group.secondary = old;
+                    return Answer.of(200, failoverGroupBody(group, server));
+                },
+                true);
     }
 
     // ---- deployments -----------------------------------------------------------------------------------
@@ -1237,15 +1450,20 @@ public final class FakeArm implements AutoCloseable {
         }
         ObjectNode parameters = F.objectNode();
         JsonNode given = properties.path("parameters");
-        for (Iterator<Map.Entry<String, JsonNode>> it = template.path("parameters").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        template.path("parameters").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> p = it.next();
             JsonNode value = given.path(p.getKey()).path("value");
             if (value.isMissingNode()) {
                 value = p.getValue().path("defaultValue");
             }
             if (value.isMissingNode()) {
-                return error(400, "InvalidTemplate", "Deployment template validation failed: 'The value for the template parameter '"
-                        + p.getKey() + "' is not provided.'");
+                return error(
+                        400,
+                        "InvalidTemplate",
+                        "Deployment template validation failed: 'The value for the template parameter '" + p.getKey()
+                                + "' is not provided.'");
             }
             JsonNode allowed = p.getValue().path("allowedValues");
             if (allowed.isArray() && !allowed.isEmpty()) {
@@ -1254,17 +1472,23 @@ public final class FakeArm implements AutoCloseable {
                     ok |= a.equals(value);
                 }
                 if (!ok) {
-                    return error(400, "InvalidTemplate", "The parameter '" + p.getKey() + "' has a value outside its allowed values.");
+                    return error(
+                            400,
+                            "InvalidTemplate",
+                            "The parameter '" + p.getKey() + "' has a value outside its allowed values.");
                 }
             }
             parameters.set(p.getKey(), value);
         }
         String location = resourceGroups.get(key(group)).path("location").asText();
-        ArmExpressions.Scope scope = new ArmExpressions.Scope(SUBSCRIPTION, group, location, parameters, template.path("variables"),
-                (resourceId, apiVersion) -> {
+        ArmExpressions.Scope scope = new ArmExpressions.Scope(
+                SUBSCRIPTION, group, location, parameters, template.path("variables"), (resourceId, apiVersion) -> {
                     ObjectNode target = resources.get(key(resourceId));
                     if (target == null) {
-                        throw new BadRequest(400, "InvalidTemplate", "reference(): the resource '" + resourceId + "' is not defined");
+                        throw new BadRequest(
+                                400,
+                                "InvalidTemplate",
+                                "reference(): the resource '" + resourceId + "' is not defined");
                     }
                     return view(target).path("properties");
                 });
@@ -1292,39 +1516,79 @@ public final class FakeArm implements AutoCloseable {
                 ObjectNode op = operation.putObject("properties");
                 op.put("provisioningOperation", "Create");
                 op.put("timestamp", Instant.now().toString());
-                op.putObject("targetResource").put("id", resourceId).put("resourceType", type).put("resourceName", nameOf(resourceId));
+                op.putObject("targetResource")
+                        .put("id", resourceId)
+                        .put("resourceType", type)
+                        .put("resourceName", nameOf(resourceId));
                 deployment.operations.add(operation);
                 try {
                     if (!resource.path("apiVersion").asText().equals(AzureApi.forType(type))) {
-                        throw new BadRequest(400, "NoRegisteredProviderFound", "The api-version " + resource.path("apiVersion").asText()
-                                + " is not the one hadr pins for " + type + ".");
+                        throw new BadRequest(
+                                400,
+                                "NoRegisteredProviderFound",
+                                "The api-version " + resource.path("apiVersion").asText()
+                                        + " is not the one hadr pins for " + type + ".");
                     }
                     JsonNode evaluated = ArmExpressions.evaluateTree(resource, scope);
                     store(create(type, resourceId, evaluated));
                     op.put("provisioningState", "Succeeded").put("statusCode", "OK");
                     outputResources.addObject().put("id", resourceId);
                 } catch (BadRequest e) {
-                    op.put("provisioningState", "Failed").put("statusCode", e.answer.status() == 409 ? "Conflict" : "BadRequest");
-                    op.putObject("statusMessage").set("error", e.answer.body().has("error") ? e.answer.body().get("error")
-                            : F.objectNode().put("code", e.answer.body().path("Code").asText()).put("message", e.answer.body().path("Message").asText()));
+                    op.put("provisioningState", "Failed")
+                            .put("statusCode", e.answer.status() == 409 ? "Conflict" : "BadRequest");
+                    op.putObject("statusMessage")
+                            .set(
+                                    "error",
+                                    e.answer.body().has("error")
+                                            ? e.answer.body().get("error")
+                                            : F.objectNode()
+                                                    .put(
+                                                            "code",
+                                                            e.answer
+                                                                    .body()
+                                                                    .path("Code")
+                                                                    .asText())
+                                                    .put(
+                                                            "message",
+                                                            e.answer
+                                                                    .body()
+                                                                    .path("Message")
+                                                                    .asText()));
                     throw e;
                 }
             }
             ObjectNode outputs = props.putObject("outputs");
-            for (Iterator<Map.Entry<String, JsonNode>> it = template.path("outputs").fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it =
+                            template.path("outputs").fields();
+                    it.hasNext(); ) {
                 Map.Entry<String, JsonNode> output = it.next();
-                outputs.putObject(output.getKey()).put("type", output.getValue().path("type").asText())
-                        .set("value", ArmExpressions.evaluateTree(output.getValue().path("value"), scope));
+                outputs.putObject(output.getKey())
+                        .put("type", output.getValue().path("type").asText())
+                        .set(
+                                "value",
+                                ArmExpressions.evaluateTree(output.getValue().path("value"), scope));
             }
         } catch (BadRequest | IllegalArgumentException e) {
             deployment.finalState = "Failed";
-            ObjectNode error = F.objectNode().put("code", "DeploymentFailed")
-                    .put("message", "At least one resource deployment operation failed. Please list deployment operations for details.");
+            ObjectNode error = F.objectNode()
+                    .put("code", "DeploymentFailed")
+                    .put(
+                            "message",
+                            "At least one resource deployment operation failed. Please list deployment operations for details.");
             ObjectNode detail = error.putArray("details").addObject();
             if (e instanceof BadRequest bad) {
-                JsonNode inner = bad.answer.body().has("error") ? bad.answer.body().get("error") : bad.answer.body();
-                detail.put("code", inner.has("code") ? inner.path("code").asText() : inner.path("Code").asText());
-                detail.put("message", inner.has("message") ? inner.path("message").asText() : inner.path("Message").asText());
+                JsonNode inner =
+                        bad.answer.body().has("error") ? bad.answer.body().get("error") : bad.answer.body();
+                detail.put(
+                        "code",
+                        inner.has("code")
+                                ? inner.path("code").asText()
+                                : inner.path("Code").asText());
+                detail.put(
+                        "message",
+                        inner.has("message")
+                                ? inner.path("message").asText()
+                                : inner.path("Message").asText());
             } else {
                 detail.put("code", "InvalidTemplate").put("message", e.getMessage());
             }
@@ -1336,8 +1600,11 @@ public final class FakeArm implements AutoCloseable {
 
     private static String resourceIdOf(ArmExpressions.Scope scope, JsonNode resource) {
         String type = resource.path("type").asText();
-        String name = ArmExpressions.evaluateString(resource.path("name").asText(), scope).asText();
-        return ArmExpressions.resourceId(scope.resourceGroupId(), canonicalType(type) == null ? type : canonicalType(type),
+        String name = ArmExpressions.evaluateString(resource.path("name").asText(), scope)
+                .asText();
+        return ArmExpressions.resourceId(
+                scope.resourceGroupId(),
+                canonicalType(type) == null ? type : canonicalType(type),
                 List.of(name.split("/")));
     }
 
@@ -1349,7 +1616,9 @@ public final class FakeArm implements AutoCloseable {
             String id = key(resourceIdOf(scope, resource));
             byId.put(id, resource);
             List<String> on = new ArrayList<>();
-            resource.path("dependsOn").forEach(d -> on.add(key(ArmExpressions.evaluateString(d.asText(), scope).asText())));
+            resource.path("dependsOn")
+                    .forEach(d -> on.add(
+                            key(ArmExpressions.evaluateString(d.asText(), scope).asText())));
             deps.put(id, on);
         }
         List<JsonNode> ordered = new ArrayList<>();
@@ -1357,10 +1626,16 @@ public final class FakeArm implements AutoCloseable {
         while (ordered.size() < byId.size()) {
             boolean progress = false;
             for (Map.Entry<String, JsonNode> entry : byId.entrySet()) {
-                if (!done.contains(entry.getKey()) && done.containsAll(deps.get(entry.getKey()).stream().filter(byId::containsKey).toList())) {
+                if (!done.contains(entry.getKey())
+                        && done.containsAll(deps.get(entry.getKey()).stream()
+                                .filter(byId::containsKey)
+                                .toList())) {
                     for (String dep : deps.get(entry.getKey())) {
                         if (!byId.containsKey(dep)) {
-                            throw new BadRequest(400, "InvalidTemplate", "The resource '" + dep + "' is not defined in the template.");
+                            throw new BadRequest(
+                                    400,
+                                    "InvalidTemplate",
+                                    "The resource '" + dep + "' is not defined in the template.");
                         }
                     }
                     ordered.add(entry.getValue());
@@ -1408,40 +1683,60 @@ public final class FakeArm implements AutoCloseable {
      * origin, a request goes to an enabled one anyway and gets the stopped app's 403.
      */
     private Answer frontDoor(String endpointId, String method, String path) {
-        ObjectNode route = resources.entrySet().stream().filter(e -> e.getKey().startsWith(endpointId + "/routes/"))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        ObjectNode route = resources.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(endpointId + "/routes/"))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
         if (route == null) {
             return Answer.of(404, F.textNode("Our services aren't available right now (no route)"));
         }
-        String group = key(route.path("properties").path("originGroup").path("id").asText());
+        String group =
+                key(route.path("properties").path("originGroup").path("id").asText());
         List<ObjectNode> enabled = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> e : resources.entrySet()) {
-            if (e.getKey().startsWith(group + "/origins/") && "Enabled".equals(e.getValue().path("properties").path("enabledState").asText())) {
+            if (e.getKey().startsWith(group + "/origins/")
+                    && "Enabled"
+                            .equals(e.getValue()
+                                    .path("properties")
+                                    .path("enabledState")
+                                    .asText())) {
                 enabled.add(e.getValue());
             }
         }
         ObjectNode best = null;
         for (ObjectNode origin : enabled) {
-            ObjectNode site = siteOfHost(origin.path("properties").path("hostName").asText());
-            boolean healthy = site != null && "Running".equals(site.path("properties").path("state").asText());
-            if (healthy && (best == null || origin.path("properties").path("priority").asInt() < best.path("properties").path("priority").asInt())) {
+            ObjectNode site =
+                    siteOfHost(origin.path("properties").path("hostName").asText());
+            boolean healthy = site != null
+                    && "Running".equals(site.path("properties").path("state").asText());
+            if (healthy
+                    && (best == null
+                            || origin.path("properties").path("priority").asInt()
+                                    < best.path("properties").path("priority").asInt())) {
                 best = origin;
             }
         }
         if (best == null) {
-            return enabled.isEmpty() ? Answer.of(503, F.textNode("no enabled origin"))
+            return enabled.isEmpty()
+                    ? Answer.of(503, F.textNode("no enabled origin"))
                     : Answer.of(403, F.textNode("Error 403 - This web app is stopped."));
         }
         ObjectNode site = siteOfHost(best.path("properties").path("hostName").asText());
         String location = site.path("location").asText();
-        return Answer.of(200, F.objectNode().put("region", DISPLAY_NAMES.getOrDefault(location, location))
-                .put("hostname", site.path("name").asText()));
+        return Answer.of(
+                200,
+                F.objectNode()
+                        .put("region", DISPLAY_NAMES.getOrDefault(location, location))
+                        .put("hostname", site.path("name").asText()));
     }
 
     private ObjectNode siteOfHost(String host) {
         return resources.values().stream()
                 .filter(r -> "Microsoft.Web/sites".equals(typeOf(r.path("id").asText())))
-                .filter(r -> r.path("properties").path("defaultHostName").asText().equalsIgnoreCase(host))
-                .findFirst().orElse(null);
+                .filter(r ->
+                        r.path("properties").path("defaultHostName").asText().equalsIgnoreCase(host))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -32,7 +32,8 @@ public final class FakeAzure implements AutoCloseable {
 
     public static final String GROUP = "hadr-test-rg";
     /** Polls every 10 ms whatever Retry-After says, so a test does not wait seconds per operation. */
-    public static final PollSettings FAST = new PollSettings(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(200));
+    public static final PollSettings FAST =
+            new PollSettings(Duration.ofMillis(10), Duration.ofMillis(10), Duration.ofMillis(200));
 
     private final FakeArm arm;
     private final List<String> output = new CopyOnWriteArrayList<>();
@@ -59,7 +60,8 @@ public final class FakeAzure implements AutoCloseable {
 
     /** A credential that hands out the fake's token, as azure-identity would hand out Azure's. */
     public static TokenCredential credential() {
-        return request -> Mono.just(new AccessToken(FakeArm.TOKEN, OffsetDateTime.now().plusHours(1)));
+        return request ->
+                Mono.just(new AccessToken(FakeArm.TOKEN, OffsetDateTime.now().plusHours(1)));
     }
 
     public ArmClient client() {
@@ -67,9 +69,14 @@ public final class FakeAzure implements AutoCloseable {
     }
 
     public ArmClient client(TokenCredential credential) {
-        HttpClient.Builder jdk = HttpClient.newBuilder().sslContext(arm.certificate().clientContext());
-        return new ArmClient(ArmClient.pipeline(credential, target().scope(), new JdkHttpClientBuilder(jdk).build()),
-                arm.armEndpoint(), Clock.systemUTC(), Sleeper.REAL, FAST);
+        HttpClient.Builder jdk =
+                HttpClient.newBuilder().sslContext(arm.certificate().clientContext());
+        return new ArmClient(
+                ArmClient.pipeline(credential, target().scope(), new JdkHttpClientBuilder(jdk).build()),
+                arm.armEndpoint(),
+                Clock.systemUTC(),
+                Sleeper.REAL,
+                FAST);
     }
 
     /** Progress lines printed by deployers and platforms made here. */
@@ -85,7 +92,10 @@ public final class FakeAzure implements AutoCloseable {
     }
 
     public AzureDeployer deployer(Topology topology) {
-        HttpClient web = HttpClient.newBuilder().sslContext(arm.certificate().clientContext()).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient web = HttpClient.newBuilder()
+                .sslContext(arm.certificate().clientContext())
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         return new AzureDeployer(topology, target(), client(), web, printer());
     }
 

@@ -24,6 +24,7 @@ public final class SpecExamples {
     public static final String ROOT = "/azure-specs/";
     /** The one vendored file known to hold merge-conflict markers, and the side its repair keeps. */
     public static final String CONFLICTED = "examples/web/2025-03-01/CreateOrUpdateAppServicePlan.json";
+
     public static final String CONFLICT_SIDE_KEPT = "upstream/main";
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -69,7 +70,8 @@ public final class SpecExamples {
         String text = text(file);
         if (ConflictMarkers.present(text)) {
             if (!file.equals(CONFLICTED)) {
-                throw new IllegalStateException(file + " has merge-conflict markers; only " + CONFLICTED + " is known to");
+                throw new IllegalStateException(
+                        file + " has merge-conflict markers; only " + CONFLICTED + " is known to");
             }
             text = ConflictMarkers.resolve(text, CONFLICT_SIDE_KEPT);
         }
@@ -152,8 +154,8 @@ public final class SpecExamples {
                             } else if (side.equals(oursLabel)) {
                                 out.append(ours);
                             } else {
-                                throw new IllegalArgumentException("a conflict between '" + oursLabel + "' and '" + theirsLabel
-                                        + "' has no side '" + side + "'");
+                                throw new IllegalArgumentException("a conflict between '" + oursLabel + "' and '"
+                                        + theirsLabel + "' has no side '" + side + "'");
                             }
                             state = "outside";
                         } else {

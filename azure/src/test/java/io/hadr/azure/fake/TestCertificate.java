@@ -58,9 +58,28 @@ public final class TestCertificate {
      */
     public static TestCertificate create(Path dir) throws IOException, InterruptedException {
         Path keyStore = dir.resolve("fake-arm.p12");
-        keytool("-genkeypair", "-alias", "fake-arm", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost",
-                "-keystore", keyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "fake-arm",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-keystore",
+                keyStore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                PASSWORD,
+                "-keypass",
+                PASSWORD);
         return new TestCertificate(keyStore, keyStore);
     }
 
@@ -99,7 +118,8 @@ public final class TestCertificate {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test trust store " + trustStore + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot load the test trust store " + trustStore + ": " + e.getMessage(), e);
         }
     }
 }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What can be done to a region's app: App Service's site actions, and a crash. */
 public enum AppAction {
-    STOP, START, RESTART,
+    STOP,
+    START,
+    RESTART,
     /** SIGKILL locally; an instance crash. */
     KILL;
 

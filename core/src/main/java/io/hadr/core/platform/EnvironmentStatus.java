@@ -22,21 +22,53 @@ import java.util.List;
  * @param link the link between the regions (local: latency, partition); null on Azure, where
  *     the network between regions is Azure's
  */
-public record EnvironmentStatus(String platform, String name, String strategy, String topology, String endpoint,
-        String frontDoorId, Instant startedAt, Long pid, List<RegionStatus> regions, DatabaseStatus database,
-        List<String> nonAzureSettings, LinkStatus link) {
+public record EnvironmentStatus(
+        String platform,
+        String name,
+        String strategy,
+        String topology,
+        String endpoint,
+        String frontDoorId,
+        Instant startedAt,
+        Long pid,
+        List<RegionStatus> regions,
+        DatabaseStatus database,
+        List<String> nonAzureSettings,
+        LinkStatus link) {
 
     /** An environment without a link of its own (Azure). */
-    public EnvironmentStatus(String platform, String name, String strategy, String topology, String endpoint,
-            String frontDoorId, Instant startedAt, Long pid, List<RegionStatus> regions, DatabaseStatus database,
+    public EnvironmentStatus(
+            String platform,
+            String name,
+            String strategy,
+            String topology,
+            String endpoint,
+            String frontDoorId,
+            Instant startedAt,
+            Long pid,
+            List<RegionStatus> regions,
+            DatabaseStatus database,
             List<String> nonAzureSettings) {
-        this(platform, name, strategy, topology, endpoint, frontDoorId, startedAt, pid, regions, database,
-                nonAzureSettings, null);
+        this(
+                platform,
+                name,
+                strategy,
+                topology,
+                endpoint,
+                frontDoorId,
+                startedAt,
+                pid,
+                regions,
+                database,
+                nonAzureSettings,
+                null);
     }
 
     /** The region with this id. */
     public RegionStatus region(String id) {
-        return regions.stream().filter(r -> r.id().equals(id)).findFirst()
+        return regions.stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no region '" + id + "' in the status"));
     }
 
@@ -58,12 +90,27 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param log its log file (local), or null
      * @param healing how the platform restarts it after crashes, or null where the platform does not say
      */
-    public record AppStatus(String id, String url, String state, Long pid, Instant startedAt, int restarts,
-            String lastExit, String log, Healing healing) {
+    public record AppStatus(
+            String id,
+            String url,
+            String state,
+            Long pid,
+            Instant startedAt,
+            int restarts,
+            String lastExit,
+            String log,
+            Healing healing) {
 
         /** An instance without healing information. */
-        public AppStatus(String id, String url, String state, Long pid, Instant startedAt, int restarts,
-                String lastExit, String log) {
+        public AppStatus(
+                String id,
+                String url,
+                String state,
+                Long pid,
+                Instant startedAt,
+                int restarts,
+                String lastExit,
+                String log) {
             this(id, url, state, pid, startedAt, restarts, lastExit, log, null);
         }
     }
@@ -87,8 +134,15 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param requestsServed requests the front door sent to the region
      * @param failures requests that failed at the region
      */
-    public record OriginStatus(int priority, int weight, boolean enabled, boolean healthy, List<String> probes,
-            Double latencyMs, long requestsServed, long failures) {}
+    public record OriginStatus(
+            int priority,
+            int weight,
+            boolean enabled,
+            boolean healthy,
+            List<String> probes,
+            Double latencyMs,
+            long requestsServed,
+            long failures) {}
 
     /**
      * The failover group.
@@ -111,31 +165,102 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      *     primary that answers or without a secondary
      * @param backups continuous backups at a glance, or null where the platform does not say
      */
-    public record DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
-            String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
-            boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
-            Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover,
-            List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary, BackupSummary backups) {
+    public record DatabaseStatus(
+            String primary,
+            String secondary,
+            String state,
+            String readWriteListener,
+            String readWriteTarget,
+            String readOnlyListener,
+            String readOnlyTarget,
+            String replication,
+            boolean synchronousCommit,
+            Long replicationLagBytes,
+            Long replicationLagMs,
+            String failoverPolicy,
+            Instant primaryUnreachableSince,
+            List<ServerStatus> servers,
+            FailoverResult lastFailover,
+            List<ListenerStatus> listeners,
+            ReplicationStatus replicationFromPrimary,
+            BackupSummary backups) {
 
         /** A failover group with listeners and replication, whose platform says nothing about backups. */
-        public DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
-                String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
-                boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
-                Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover,
-                List<ListenerStatus> listeners, ReplicationStatus replicationFromPrimary) {
-            this(primary, secondary, state, readWriteListener, readWriteTarget, readOnlyListener, readOnlyTarget,
-                    replication, synchronousCommit, replicationLagBytes, replicationLagMs, failoverPolicy,
-                    primaryUnreachableSince, servers, lastFailover, listeners, replicationFromPrimary, null);
+        public DatabaseStatus(
+                String primary,
+                String secondary,
+                String state,
+                String readWriteListener,
+                String readWriteTarget,
+                String readOnlyListener,
+                String readOnlyTarget,
+                String replication,
+                boolean synchronousCommit,
+                Long replicationLagBytes,
+                Long replicationLagMs,
+                String failoverPolicy,
+                Instant primaryUnreachableSince,
+                List<ServerStatus> servers,
+                FailoverResult lastFailover,
+                List<ListenerStatus> listeners,
+                ReplicationStatus replicationFromPrimary) {
+            this(
+                    primary,
+                    secondary,
+                    state,
+                    readWriteListener,
+                    readWriteTarget,
+                    readOnlyListener,
+                    readOnlyTarget,
+                    replication,
+                    synchronousCommit,
+                    replicationLagBytes,
+                    replicationLagMs,
+                    failoverPolicy,
+                    primaryUnreachableSince,
+                    servers,
+                    lastFailover,
+                    listeners,
+                    replicationFromPrimary,
+                    null);
         }
 
         /** A failover group without listener entries, a measurement from the primary's side or backups (Azure). */
-        public DatabaseStatus(String primary, String secondary, String state, String readWriteListener,
-                String readWriteTarget, String readOnlyListener, String readOnlyTarget, String replication,
-                boolean synchronousCommit, Long replicationLagBytes, Long replicationLagMs, String failoverPolicy,
-                Instant primaryUnreachableSince, List<ServerStatus> servers, FailoverResult lastFailover) {
-            this(primary, secondary, state, readWriteListener, readWriteTarget, readOnlyListener, readOnlyTarget,
-                    replication, synchronousCommit, replicationLagBytes, replicationLagMs, failoverPolicy,
-                    primaryUnreachableSince, servers, lastFailover, List.of(), null, null);
+        public DatabaseStatus(
+                String primary,
+                String secondary,
+                String state,
+                String readWriteListener,
+                String readWriteTarget,
+                String readOnlyListener,
+                String readOnlyTarget,
+                String replication,
+                boolean synchronousCommit,
+                Long replicationLagBytes,
+                Long replicationLagMs,
+                String failoverPolicy,
+                Instant primaryUnreachableSince,
+                List<ServerStatus> servers,
+                FailoverResult lastFailover) {
+            this(
+                    primary,
+                    secondary,
+                    state,
+                    readWriteListener,
+                    readWriteTarget,
+                    readOnlyListener,
+                    readOnlyTarget,
+                    replication,
+                    synchronousCommit,
+                    replicationLagBytes,
+                    replicationLagMs,
+                    failoverPolicy,
+                    primaryUnreachableSince,
+                    servers,
+                    lastFailover,
+                    List.of(),
+                    null,
+                    null);
         }
     }
 
@@ -154,9 +279,18 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param archiveTimeout the longest a commit waits to be archived, e.g. {@code 60s}
      * @param problems what is wrong, one sentence each
      */
-    public record BackupSummary(boolean enabled, String primaryStore, Long archiveLagMs, Long archiveLagBytes,
-            Long geoCopyLagMs, Instant earliestRestorePoint, Instant latestRestorePoint, Instant lastBaseBackupAt,
-            String retention, String archiveTimeout, List<String> problems) {}
+    public record BackupSummary(
+            boolean enabled,
+            String primaryStore,
+            Long archiveLagMs,
+            Long archiveLagBytes,
+            Long geoCopyLagMs,
+            Instant earliestRestorePoint,
+            Instant latestRestorePoint,
+            Instant lastBaseBackupAt,
+            String retention,
+            String archiveTimeout,
+            List<String> problems) {}
 
     /**
      * One database server.
@@ -168,14 +302,50 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param lastCrashAt when it was last found crashed, or null
      * @param crashLooping true when it crashed too often in a short while and is no longer restarted
      */
-    public record ServerStatus(String name, String role, String state, Integer port, Long pid, Integer timeline,
-            String currentLsn, String replayLsn, Boolean streaming, int restarts, String log, String error,
-            Instant lastCrashAt, boolean crashLooping) {
+    public record ServerStatus(
+            String name,
+            String role,
+            String state,
+            Integer port,
+            Long pid,
+            Integer timeline,
+            String currentLsn,
+            String replayLsn,
+            Boolean streaming,
+            int restarts,
+            String log,
+            String error,
+            Instant lastCrashAt,
+            boolean crashLooping) {
 
         /** A server without crash history. */
-        public ServerStatus(String name, String role, String state, Integer port, Long pid, Integer timeline,
-                String currentLsn, String replayLsn, Boolean streaming, int restarts, String log, String error) {
-            this(name, role, state, port, pid, timeline, currentLsn, replayLsn, streaming, restarts, log, error, null,
+        public ServerStatus(
+                String name,
+                String role,
+                String state,
+                Integer port,
+                Long pid,
+                Integer timeline,
+                String currentLsn,
+                String replayLsn,
+                Boolean streaming,
+                int restarts,
+                String log,
+                String error) {
+            this(
+                    name,
+                    role,
+                    state,
+                    port,
+                    pid,
+                    timeline,
+                    currentLsn,
+                    replayLsn,
+                    streaming,
+                    restarts,
+                    log,
+                    error,
+                    null,
                     false);
         }
     }
@@ -190,8 +360,8 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param crossesLink whether its connections cross the inter-region link (the target is in the other region)
      * @param connections client connections it carries now
      */
-    public record ListenerStatus(String name, String region, String address, String target, boolean crossesLink,
-            int connections) {}
+    public record ListenerStatus(
+            String name, String region, String address, String target, boolean crossesLink, int connections) {}
 
     /**
      * Replication measured on the primary's side ({@code pg_stat_replication}, and the secondary's
@@ -210,9 +380,19 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param lastReplyAt when the secondary last reported its position
      * @param sinceLastReplyMs how long ago that was
      */
-    public record ReplicationStatus(boolean connected, String walSenderState, String currentLsn, String sentLsn,
-            String flushLsn, String replayLsn, Long lagBytes, Long writeLagMs, Long flushLagMs, Long replayLagMs,
-            Instant lastReplyAt, Long sinceLastReplyMs) {}
+    public record ReplicationStatus(
+            boolean connected,
+            String walSenderState,
+            String currentLsn,
+            String sentLsn,
+            String flushLsn,
+            String replayLsn,
+            Long lagBytes,
+            Long writeLagMs,
+            Long flushLagMs,
+            Long replayLagMs,
+            Instant lastReplyAt,
+            Long sinceLastReplyMs) {}
 
     /**
      * The link between the regions (local environment): every cross-region database byte takes it.
@@ -223,7 +403,11 @@ public record EnvironmentStatus(String platform, String name, String strategy, S
      * @param connections connections crossing now (replication, apps reaching the other region, seeding)
      * @param directions each direction's traffic
      */
-    public record LinkStatus(double latencyMs, boolean partitioned, Instant partitionedSince, int connections,
+    public record LinkStatus(
+            double latencyMs,
+            boolean partitioned,
+            Instant partitionedSince,
+            int connections,
             List<LinkDirection> directions) {}
 
     /**

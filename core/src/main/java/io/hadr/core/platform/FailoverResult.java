@@ -16,12 +16,27 @@ import java.util.List;
  * @param fallbackReason why a try-planned failover was forced, or null
  * @param reason who asked for it, e.g. an operator or the automatic failover policy; null when not known
  */
-public record FailoverResult(FailoverMode requested, FailoverMode performed, String oldPrimary, String newPrimary,
-        Instant startedAt, List<Phase> phases, boolean dataLossPossible, String fallbackReason, String reason) {
+public record FailoverResult(
+        FailoverMode requested,
+        FailoverMode performed,
+        String oldPrimary,
+        String newPrimary,
+        Instant startedAt,
+        List<Phase> phases,
+        boolean dataLossPossible,
+        String fallbackReason,
+        String reason) {
 
     /** A failover whose initiator is not known. */
-    public FailoverResult(FailoverMode requested, FailoverMode performed, String oldPrimary, String newPrimary,
-            Instant startedAt, List<Phase> phases, boolean dataLossPossible, String fallbackReason) {
+    public FailoverResult(
+            FailoverMode requested,
+            FailoverMode performed,
+            String oldPrimary,
+            String newPrimary,
+            Instant startedAt,
+            List<Phase> phases,
+            boolean dataLossPossible,
+            String fallbackReason) {
         this(requested, performed, oldPrimary, newPrimary, startedAt, phases, dataLossPossible, fallbackReason, null);
     }
 

@@ -7,9 +7,10 @@ import java.time.Duration;
 /** A change to the link between the two regions (local environment only). */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = LinkFault.Latency.class, name = "latency"),
-        @JsonSubTypes.Type(value = LinkFault.Partition.class, name = "partition"),
-        @JsonSubTypes.Type(value = LinkFault.Heal.class, name = "heal")})
+    @JsonSubTypes.Type(value = LinkFault.Latency.class, name = "latency"),
+    @JsonSubTypes.Type(value = LinkFault.Partition.class, name = "partition"),
+    @JsonSubTypes.Type(value = LinkFault.Heal.class, name = "heal")
+})
 public sealed interface LinkFault {
 
     /** Every packet between the regions takes this long one way. */

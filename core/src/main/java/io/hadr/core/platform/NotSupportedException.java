@@ -11,12 +11,13 @@ public final class NotSupportedException extends PlatformException {
     }
 
     public static NotSupportedException of(String platform, Capability capability) {
-        return new NotSupportedException(capability, "the " + platform + " platform cannot " + capability.description());
+        return new NotSupportedException(
+                capability, "the " + platform + " platform cannot " + capability.description());
     }
 
     public static NotSupportedException of(String platform, Capability capability, String why) {
-        return new NotSupportedException(capability,
-                "the " + platform + " platform cannot " + capability.description() + ": " + why);
+        return new NotSupportedException(
+                capability, "the " + platform + " platform cannot " + capability.description() + ": " + why);
     }
 
     public Capability capability() {

@@ -15,10 +15,12 @@ public record OriginChange(Boolean enabled, Integer priority, Integer weight) {
             throw new IllegalArgumentException("an origin change sets at least one of enabled, priority, weight");
         }
         if (priority != null && (priority < 1 || priority > 5)) {
-            throw new IllegalArgumentException("priority must be between 1 and 5 (Azure Front Door's range), but was " + priority);
+            throw new IllegalArgumentException(
+                    "priority must be between 1 and 5 (Azure Front Door's range), but was " + priority);
         }
         if (weight != null && (weight < 1 || weight > 1000)) {
-            throw new IllegalArgumentException("weight must be between 1 and 1000 (Azure Front Door's range), but was " + weight);
+            throw new IllegalArgumentException(
+                    "weight must be between 1 and 1000 (Azure Front Door's range), but was " + weight);
         }
     }
 

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** A whole region going away (apps and database server die at once) or coming back. */
 public enum RegionAction {
-    DOWN, UP;
+    DOWN,
+    UP;
 
     public String word() {
         return name().toLowerCase(Locale.ROOT);

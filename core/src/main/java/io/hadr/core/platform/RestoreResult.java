@@ -13,5 +13,5 @@ import java.time.Instant;
  * @param reachedLsn the WAL position reached, or null when the platform cannot tell
  * @param took how long the restore took
  */
-public record RestoreResult(String name, String fromRegion, String address, Instant reachedCommitTime, String reachedLsn,
-        Duration took) {}
+public record RestoreResult(
+        String name, String fromRegion, String address, Instant reachedCommitTime, String reachedLsn, Duration took) {}

@@ -7,10 +7,11 @@ import java.time.Instant;
 /** The point a restore goes to. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
-        @JsonSubTypes.Type(value = RestoreTarget.AtTime.class, name = "time"),
-        @JsonSubTypes.Type(value = RestoreTarget.AtLsn.class, name = "lsn"),
-        @JsonSubTypes.Type(value = RestoreTarget.AtMark.class, name = "mark"),
-        @JsonSubTypes.Type(value = RestoreTarget.Latest.class, name = "latest")})
+    @JsonSubTypes.Type(value = RestoreTarget.AtTime.class, name = "time"),
+    @JsonSubTypes.Type(value = RestoreTarget.AtLsn.class, name = "lsn"),
+    @JsonSubTypes.Type(value = RestoreTarget.AtMark.class, name = "mark"),
+    @JsonSubTypes.Type(value = RestoreTarget.Latest.class, name = "latest")
+})
 public sealed interface RestoreTarget {
 
     /** Every transaction committed at or before {@code time}, none after (Azure's {@code restorePointInTime}). */

@@ -8,12 +8,18 @@ package io.hadr.core.platform;
  */
 public record SqlTarget(Kind kind, String name) {
 
-    public enum Kind { READ_WRITE_LISTENER, SERVER, RESTORE }
+    public enum Kind {
+        READ_WRITE_LISTENER,
+        SERVER,
+        RESTORE
+    }
 
     public SqlTarget {
         if ((kind == Kind.READ_WRITE_LISTENER) != (name == null)) {
-            throw new IllegalArgumentException(kind == Kind.READ_WRITE_LISTENER
-                    ? "the read-write listener takes no name" : "a " + kind + " target needs a name");
+            throw new IllegalArgumentException(
+                    kind == Kind.READ_WRITE_LISTENER
+                            ? "the read-write listener takes no name"
+                            : "a " + kind + " target needs a name");
         }
     }
 

@@ -36,7 +36,10 @@ public record ConnectionBudget(Map<String, Integer> instances, int poolSize, int
     public static ConnectionBudget of(Topology topology) {
         Map<String, Integer> instances = new LinkedHashMap<>();
         topology.regions().forEach(r -> instances.put(r.id(), r.appInstances()));
-        return new ConnectionBudget(instances, topology.app().databasePoolSize(), topology.database().maxConnections());
+        return new ConnectionBudget(
+                instances,
+                topology.app().databasePoolSize(),
+                topology.database().maxConnections());
     }
 
     /** The same budget with a region scaled to {@code count} instances (what {@code hadr app scale} would ask for). */

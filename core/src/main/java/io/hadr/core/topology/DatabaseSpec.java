@@ -12,5 +12,9 @@ import java.time.Duration;
  * @param maxConnections sessions each database server accepts (PostgreSQL's {@code max_connections};
  *     on Azure SQL the service tier's session limit); the {@link ConnectionBudget} must fit in it
  */
-public record DatabaseSpec(String name, ReplicationMode replication, FailoverPolicy failoverPolicy, Duration gracePeriod,
+public record DatabaseSpec(
+        String name,
+        ReplicationMode replication,
+        FailoverPolicy failoverPolicy,
+        Duration gracePeriod,
         int maxConnections) {}

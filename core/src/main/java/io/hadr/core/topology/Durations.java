@@ -38,7 +38,8 @@ public final class Durations {
                 // fall through to the common message
             }
         }
-        throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 500ms, 90s, 5m, 1h, 7d or PT5M");
+        throw new IllegalArgumentException(
+                "'" + text + "' is not a duration; write it like 500ms, 90s, 5m, 1h, 7d or PT5M");
     }
 
     /** Formats the way {@link #parse} reads it, choosing the largest exact unit: 90s, 5m, 1h, 7d, 1500ms. */

@@ -65,7 +65,10 @@ final class Fields {
         if (root instanceof YamlNode.Mapping mapping) {
             return new Fields(problems, "", mapping.line(), mapping.asMap());
         }
-        problems.add(root.line(), "the topology must be a mapping of keys (name:, strategy:, regions:, ...), but the file holds " + root.kind());
+        problems.add(
+                root.line(),
+                "the topology must be a mapping of keys (name:, strategy:, regions:, ...), but the file holds "
+                        + root.kind());
         return new Fields(problems, "", 0, Map.of());
     }
 
@@ -79,7 +82,10 @@ final class Fields {
         if (entry.value() instanceof YamlNode.Mapping mapping) {
             return new Fields(problems, qualified(key), mapping.line(), mapping.asMap());
         }
-        problems.add(entry.keyLine(), qualified(key) + ": must be a mapping of keys, but is " + entry.value().kind());
+        problems.add(
+                entry.keyLine(),
+                qualified(key) + ": must be a mapping of keys, but is "
+                        + entry.value().kind());
         return new Fields(problems, qualified(key), entry.keyLine(), Map.of());
     }
 
@@ -91,7 +97,10 @@ final class Fields {
             return List.of();
         }
         if (!(entry.value() instanceof YamlNode.Sequence sequence)) {
-            problems.add(entry.keyLine(), qualified(key) + ": must be a list (items start with '- '), but is " + entry.value().kind());
+            problems.add(
+                    entry.keyLine(),
+                    qualified(key) + ": must be a list (items start with '- '), but is "
+                            + entry.value().kind());
             return List.of();
         }
         List<Fields> items = new ArrayList<>();
@@ -117,7 +126,10 @@ final class Fields {
         if (entry.value() instanceof YamlNode.Mapping mapping) {
             return Collections.unmodifiableMap(new LinkedHashMap<>(mapping.asMap()));
         }
-        problems.add(entry.keyLine(), qualified(key) + ": must be a mapping of keys, but is " + entry.value().kind());
+        problems.add(
+                entry.keyLine(),
+                qualified(key) + ": must be a mapping of keys, but is "
+                        + entry.value().kind());
         return Map.of();
     }
 
@@ -128,7 +140,10 @@ final class Fields {
             return new Fields(problems, entryPath, mapping.line(), mapping.asMap());
         }
         if (!isNull(entry.value())) {
-            problems.add(entry.keyLine(), entryPath + ": must be a mapping of keys, but is " + entry.value().kind());
+            problems.add(
+                    entry.keyLine(),
+                    entryPath + ": must be a mapping of keys, but is "
+                            + entry.value().kind());
         }
         return new Fields(problems, entryPath, entry.keyLine(), Map.of());
     }
@@ -166,60 +181,71 @@ final class Fields {
     }
 
     int integer(String key, int defaultValue, int min, int max, String allowed) {
-        return scalar(key).map(s -> {
-            try {
-                int value = Integer.parseInt(s.text().trim());
-                if (value < min || value > max) {
-                    report(key, value + " is out of range; " + allowed);
-                    return defaultValue;
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                report(key, "'" + s.text() + "' is not a whole number; " + allowed);
-                return defaultValue;
-            }
-        }).orElse(defaultValue);
+        return scalar(key)
+                .map(s -> {
+                    try {
+                        int value = Integer.parseInt(s.text().trim());
+                        if (value < min || value > max) {
+                            report(key, value + " is out of range; " + allowed);
+                            return defaultValue;
+                        }
+                        return value;
+                    } catch (NumberFormatException e) {
+                        report(key, "'" + s.text() + "' is not a whole number; " + allowed);
+                        return defaultValue;
+                    }
+                })
+                .orElse(defaultValue);
     }
 
     boolean bool(String key, boolean defaultValue) {
-        return scalar(key).map(s -> {
-            String t = s.text().trim().toLowerCase(Locale.ROOT);
-            if (t.equals("true") || t.equals("false")) {
-                return Boolean.parseBoolean(t);
-            }
-            report(key, "'" + s.text() + "' is not allowed; write true or false");
-            return defaultValue;
-        }).orElse(defaultValue);
+        return scalar(key)
+                .map(s -> {
+                    String t = s.text().trim().toLowerCase(Locale.ROOT);
+                    if (t.equals("true") || t.equals("false")) {
+                        return Boolean.parseBoolean(t);
+                    }
+                    report(key, "'" + s.text() + "' is not allowed; write true or false");
+                    return defaultValue;
+                })
+                .orElse(defaultValue);
     }
 
     /** A duration within [min, max] (max may be null); {@code allowed} explains the range. */
     Duration duration(String key, Duration defaultValue, Duration min, Duration max, String allowed) {
-        return scalar(key).map(s -> {
-            Duration value;
-            try {
-                value = Durations.parse(s.text());
-            } catch (IllegalArgumentException e) {
-                report(key, e.getMessage());
-                return defaultValue;
-            }
-            if (value.compareTo(min) < 0 || (max != null && value.compareTo(max) > 0)) {
-                report(key, Durations.format(value) + " is out of range; " + allowed);
-                return defaultValue;
-            }
-            return value;
-        }).orElse(defaultValue);
+        return scalar(key)
+                .map(s -> {
+                    Duration value;
+                    try {
+                        value = Durations.parse(s.text());
+                    } catch (IllegalArgumentException e) {
+                        report(key, e.getMessage());
+                        return defaultValue;
+                    }
+                    if (value.compareTo(min) < 0 || (max != null && value.compareTo(max) > 0)) {
+                        report(key, Durations.format(value) + " is out of range; " + allowed);
+                        return defaultValue;
+                    }
+                    return value;
+                })
+                .orElse(defaultValue);
     }
 
     /** One of a fixed set of words, matched without regard to case. */
     <E> E choice(String key, E defaultValue, Map<String, E> choices) {
-        return scalar(key).map(s -> {
-            E value = choices.get(s.text().trim().toLowerCase(Locale.ROOT));
-            if (value == null) {
-                report(key, "'" + s.text() + "' is not allowed; choose one of " + String.join(", ", choices.keySet()));
-                return defaultValue;
-            }
-            return value;
-        }).orElse(defaultValue);
+        return scalar(key)
+                .map(s -> {
+                    E value = choices.get(s.text().trim().toLowerCase(Locale.ROOT));
+                    if (value == null) {
+                        report(
+                                key,
+                                "'" + s.text() + "' is not allowed; choose one of "
+                                        + String.join(", ", choices.keySet()));
+                        return defaultValue;
+                    }
+                    return value;
+                })
+                .orElse(defaultValue);
     }
 
     /** A mapping of names to plain values, e.g. environment variables. */
@@ -228,11 +254,16 @@ final class Fields {
         for (YamlNode.Entry entry : freeMapping(key).values()) {
             String entryPath = qualified(key) + "." + entry.key();
             if (!keyPattern.matcher(entry.key()).matches()) {
-                problems.add(entry.keyLine(), entryPath + ": '" + entry.key() + "' is not allowed as a name; " + allowedKeys);
+                problems.add(
+                        entry.keyLine(),
+                        entryPath + ": '" + entry.key() + "' is not allowed as a name; " + allowedKeys);
             } else if (entry.value() instanceof YamlNode.Scalar scalar) {
                 result.put(entry.key(), scalar.isNull() ? "" : scalar.text());
             } else {
-                problems.add(entry.keyLine(), entryPath + ": must be a plain value, but is " + entry.value().kind());
+                problems.add(
+                        entry.keyLine(),
+                        entryPath + ": must be a plain value, but is "
+                                + entry.value().kind());
             }
         }
         return result;
@@ -245,7 +276,10 @@ final class Fields {
             return List.of();
         }
         if (!(entry.value() instanceof YamlNode.Sequence sequence)) {
-            problems.add(entry.keyLine(), qualified(key) + ": must be a list of values, but is " + entry.value().kind());
+            problems.add(
+                    entry.keyLine(),
+                    qualified(key) + ": must be a list of values, but is "
+                            + entry.value().kind());
             return List.of();
         }
         List<String> values = new ArrayList<>();
@@ -253,7 +287,8 @@ final class Fields {
             if (item instanceof YamlNode.Scalar scalar && !scalar.isNull()) {
                 values.add(scalar.text());
             } else {
-                problems.add(item.line(), qualified(key) + ": every item must be a plain value, but one is " + item.kind());
+                problems.add(
+                        item.line(), qualified(key) + ": every item must be a plain value, but one is " + item.kind());
             }
         }
         return values;
@@ -277,8 +312,10 @@ final class Fields {
                 String suggestion = nearest(entry.key())
                         .map(k -> "; did you mean '" + k + "'?")
                         .orElse("");
-                problems.add(entry.keyLine(), "unknown key '" + entry.key() + "' " + where
-                        + "; allowed keys: " + String.join(", ", known) + suggestion);
+                problems.add(
+                        entry.keyLine(),
+                        "unknown key '" + entry.key() + "' " + where + "; allowed keys: " + String.join(", ", known)
+                                + suggestion);
             }
         }
     }
@@ -301,7 +338,8 @@ final class Fields {
     }
 
     private Optional<String> nearest(String key) {
-        Function<String, Integer> distance = k -> editDistance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT));
+        Function<String, Integer> distance =
+                k -> editDistance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT));
         return known.stream()
                 .filter(k -> distance.apply(k) <= Math.max(2, k.length() / 3))
                 .min((a, b) -> Integer.compare(distance.apply(a), distance.apply(b)));

@@ -33,9 +33,23 @@ public record FrontDoorSpec(
     }
 
     /** A front door whose id was given explicitly. */
-    public FrontDoorSpec(String frontDoorId, Probe probe, LoadBalancing loadBalancing, Duration originResponseTimeout,
-            boolean sessionAffinity, boolean retryOnNextOrigin, List<Origin> origins) {
-        this(frontDoorId, probe, loadBalancing, originResponseTimeout, sessionAffinity, retryOnNextOrigin, origins, true);
+    public FrontDoorSpec(
+            String frontDoorId,
+            Probe probe,
+            LoadBalancing loadBalancing,
+            Duration originResponseTimeout,
+            boolean sessionAffinity,
+            boolean retryOnNextOrigin,
+            List<Origin> origins) {
+        this(
+                frontDoorId,
+                probe,
+                loadBalancing,
+                originResponseTimeout,
+                sessionAffinity,
+                retryOnNextOrigin,
+                origins,
+                true);
     }
 
     /** The origin of a region. */

@@ -14,8 +14,8 @@ import java.time.Duration;
  *     and every cross-region database connection go through (Central India ↔ South India is about
  *     10 ms); it can be changed, partitioned and healed while the environment runs
  */
-public record LocalSpec(int endpointPort, int appBasePort, int databaseBasePort, int controlPort,
-        Duration interRegionLatency) {
+public record LocalSpec(
+        int endpointPort, int appBasePort, int databaseBasePort, int controlPort, Duration interRegionLatency) {
 
     /** The default one-way latency between two regions about 1,000 km apart, as Central India and South India are. */
     public static final Duration DEFAULT_INTER_REGION_LATENCY = Duration.ofMillis(10);

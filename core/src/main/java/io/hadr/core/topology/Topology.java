@@ -54,7 +54,8 @@ public record Topology(
         return regions.stream()
                 .filter(r -> r.id().equals(id))
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no region '" + id + "' in " + source
-                        + "; the regions are " + regions.stream().map(Region::id).toList()));
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no region '" + id + "' in " + source + "; the regions are "
+                                + regions.stream().map(Region::id).toList()));
     }
 }

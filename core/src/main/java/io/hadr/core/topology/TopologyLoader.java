@@ -33,7 +33,8 @@ public final class TopologyLoader {
     private static final Pattern DISPLAY_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ()-]{0,59}");
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern DB_NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
 
     /** Display names of the Azure regions hadr knows; others need an explicit displayName. */
@@ -58,8 +59,8 @@ public final class TopologyLoader {
             Map.entry("australiasoutheast", "Australia Southeast"));
 
     /** Settings App Service gives every app; a topology must not set them itself. */
-    private static final Set<String> PLATFORM_SETTINGS = Set.of(
-            "REGION_NAME", "PORT", "WEBSITE_SITE_NAME", "WEBSITE_HOSTNAME", "WEBSITE_INSTANCE_ID");
+    private static final Set<String> PLATFORM_SETTINGS =
+            Set.of("REGION_NAME", "PORT", "WEBSITE_SITE_NAME", "WEBSITE_HOSTNAME", "WEBSITE_INSTANCE_ID");
 
     private static final Duration AZURE_MIN_GRACE = Duration.ofMinutes(60);
     private static final Duration AZURE_MIN_ORIGIN_TIMEOUT = Duration.ofSeconds(16);
@@ -93,8 +94,8 @@ public final class TopologyLoader {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw TopologyException.single(file.toString(), 0,
-                    "no such file; check the path, or leave out -f to use the built-in topology");
+            throw TopologyException.single(
+                    file.toString(), 0, "no such file; check the path, or leave out -f to use the built-in topology");
         } catch (IOException e) {
             throw TopologyException.single(file.toString(), 0, "cannot read the file: " + e.getMessage());
         }
@@ -107,7 +108,10 @@ public final class TopologyLoader {
         Fields root = Fields.root(problems, YamlTreeReader.read(source, text));
         List<String> nonAzure = new ArrayList<>();
 
-        String name = root.text("name", "hadr", NAME,
+        String name = root.text(
+                "name",
+                "hadr",
+                NAME,
                 "a name is 2–40 characters of lowercase letters, digits and '-', starting with a letter (Azure resource names derive from it)");
         Strategy strategy = root.choice("strategy", Strategy.ACTIVE_PASSIVE, choices(Strategy.values(), Strategy::id));
 
@@ -123,7 +127,8 @@ public final class TopologyLoader {
         root.finish();
         problems.throwIfAny();
 
-        return new Topology(name, strategy, regions, appSpec, frontDoor, database, backups, objectives, local, source, nonAzure);
+        return new Topology(
+                name, strategy, regions, appSpec, frontDoor, database, backups, objectives, local, source, nonAzure);
     }
 
     private static List<Region> regions(Fields root, Fields.Problems problems, int instancesPerRegion) {
@@ -138,39 +143,50 @@ public final class TopologyLoader {
         Fields primary = null;
         List<Region> regions = new ArrayList<>();
         for (Fields item : items) {
-            Optional<String> id = item.text("id", REGION_ID,
+            Optional<String> id = item.text(
+                    "id",
+                    REGION_ID,
                     "a region id is an Azure region name such as centralindia or southindia (lowercase letters and digits)");
             if (!item.has("id")) {
                 item.report("id", "missing; every region needs an id such as centralindia");
             }
-            String displayName = item.text("displayName", DISPLAY_NAME,
-                    "a display name is up to 60 letters, digits, spaces, '(', ')' and '-', e.g. Central India").orElse(null);
+            String displayName = item.text(
+                            "displayName",
+                            DISPLAY_NAME,
+                            "a display name is up to 60 letters, digits, spaces, '(', ')' and '-', e.g. Central India")
+                    .orElse(null);
             if (displayName == null && id.isPresent()) {
                 displayName = KNOWN_REGIONS.get(id.get());
                 if (displayName == null && !item.has("displayName")) {
-                    item.report("displayName", "missing; hadr does not know the display name of region '" + id.get()
-                            + "': write it as App Service's REGION_NAME shows it, e.g. displayName: Central India");
+                    item.report(
+                            "displayName",
+                            "missing; hadr does not know the display name of region '" + id.get()
+                                    + "': write it as App Service's REGION_NAME shows it, e.g. displayName: Central India");
                 }
             }
             RegionRole role = item.choice("role", null, choices(RegionRole.values(), RegionRole::id));
             if (!item.has("role")) {
                 item.report("role", "missing; write role: primary or role: secondary");
             }
-            int instances = item.integer("appInstances", instancesPerRegion, 0, 10,
-                    "allowed: 0 to 10 app instances in a region");
+            int instances = item.integer(
+                    "appInstances", instancesPerRegion, 0, 10, "allowed: 0 to 10 app instances in a region");
             item.finish();
 
             if (id.isPresent()) {
                 Fields previous = byId.putIfAbsent(id.get(), item);
                 if (previous != null) {
-                    item.report("id", "'" + id.get() + "' is already used by " + previous.path() + " (line "
-                            + previous.lineOf("id") + "); each region needs its own id");
+                    item.report(
+                            "id",
+                            "'" + id.get() + "' is already used by " + previous.path() + " (line "
+                                    + previous.lineOf("id") + "); each region needs its own id");
                 }
             }
             if (role == RegionRole.PRIMARY) {
                 if (primary != null) {
-                    item.report("role", "a second primary; exactly one region is primary and " + primary.path()
-                            + " (line " + primary.lineOf("role") + ") already is: make this one secondary");
+                    item.report(
+                            "role",
+                            "a second primary; exactly one region is primary and " + primary.path() + " (line "
+                                    + primary.lineOf("role") + ") already is: make this one secondary");
                 } else {
                     primary = item;
                 }
@@ -178,8 +194,10 @@ public final class TopologyLoader {
             regions.add(new Region(id.orElse("?"), displayName, role, instances));
         }
         if (items.size() != 2) {
-            root.report("regions", "has " + items.size() + " region" + (items.size() == 1 ? "" : "s")
-                    + "; hadr runs exactly two regions, one primary and one secondary, like an Azure SQL failover group");
+            root.report(
+                    "regions",
+                    "has " + items.size() + " region" + (items.size() == 1 ? "" : "s")
+                            + "; hadr runs exactly two regions, one primary and one secondary, like an Azure SQL failover group");
         } else if (primary == null && regions.stream().allMatch(r -> r.role() != null)) {
             root.report("regions", "no region is primary; make exactly one region role: primary");
         }
@@ -190,37 +208,57 @@ public final class TopologyLoader {
 
     private static AppSpec app(Fields app, int instancesPerRegion) {
         String healthPath = app.text("healthCheckPath", "/health", PATH, "a path starts with '/', e.g. /health");
-        int maxPingFailures = app.integer("healthCheckMaxPingFailures", 10, 2, 10,
+        int maxPingFailures = app.integer(
+                "healthCheckMaxPingFailures",
+                10,
+                2,
+                10,
                 "App Service allows 2 to 10 (WEBSITE_HEALTHCHECK_MAXPINGFAILURES)");
-        Map<String, String> env = app.stringMap("env", ENV_NAME,
-                "an app setting name is letters, digits and '_', not starting with a digit");
+        Map<String, String> env = app.stringMap(
+                "env", ENV_NAME, "an app setting name is letters, digits and '_', not starting with a digit");
         for (String key : env.keySet()) {
             if (PLATFORM_SETTINGS.contains(key) || key.startsWith("WEBSITE_")) {
-                app.report("env", "'" + key + "' is set by the platform (App Service sets REGION_NAME, PORT and WEBSITE_*); remove it");
+                app.report(
+                        "env",
+                        "'" + key
+                                + "' is set by the platform (App Service sets REGION_NAME, PORT and WEBSITE_*); remove it");
             }
         }
         List<String> jvmOptions = app.stringList("jvmOptions");
         boolean lock = app.bool("lockToFrontDoor", true);
-        int poolSize = app.integer("databasePoolSize", 10, 1, 100,
+        int poolSize = app.integer(
+                "databasePoolSize",
+                10,
+                1,
+                100,
                 "allowed: 1 to 100 database connections per app instance (the app's HADR_DB_POOL_SIZE)");
         app.finish();
         return new AppSpec(instancesPerRegion, healthPath, maxPingFailures, env, jvmOptions, lock, poolSize);
     }
 
-    private static FrontDoorSpec frontDoor(Fields fd, String name, Strategy strategy, List<Region> regions,
-                                           AppSpec app, List<String> nonAzure) {
-        String defaultId = UUID.nameUUIDFromBytes(("hadr-front-door:" + name).getBytes(StandardCharsets.UTF_8)).toString();
-        String id = fd.text("frontDoorId", defaultId, UUID_TEXT,
+    private static FrontDoorSpec frontDoor(
+            Fields fd, String name, Strategy strategy, List<Region> regions, AppSpec app, List<String> nonAzure) {
+        String defaultId = UUID.nameUUIDFromBytes(("hadr-front-door:" + name).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        String id = fd.text(
+                "frontDoorId",
+                defaultId,
+                UUID_TEXT,
                 "Front Door's id is a GUID such as 3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69");
-        boolean azureTimings = fd.choice("timings", Boolean.FALSE, Map.of("local", Boolean.FALSE, "azure", Boolean.TRUE));
+        boolean azureTimings =
+                fd.choice("timings", Boolean.FALSE, Map.of("local", Boolean.FALSE, "azure", Boolean.TRUE));
 
         Fields probe = fd.section("healthProbe");
         String probePath = probe.text("path", app.healthCheckPath(), PATH, "a path starts with '/', e.g. /health");
-        ProbeMethod method = probe.choice("method", ProbeMethod.HEAD, Map.of("head", ProbeMethod.HEAD, "get", ProbeMethod.GET));
-        ProbeProtocol protocol = probe.choice("protocol", ProbeProtocol.HTTP,
-                Map.of("http", ProbeProtocol.HTTP, "https", ProbeProtocol.HTTPS));
-        Duration interval = probe.duration("interval", azureTimings ? AZURE_PORTAL_PROBE_INTERVAL : Duration.ofSeconds(1),
-                Duration.ofMillis(100), Duration.ofSeconds(255),
+        ProbeMethod method =
+                probe.choice("method", ProbeMethod.HEAD, Map.of("head", ProbeMethod.HEAD, "get", ProbeMethod.GET));
+        ProbeProtocol protocol = probe.choice(
+                "protocol", ProbeProtocol.HTTP, Map.of("http", ProbeProtocol.HTTP, "https", ProbeProtocol.HTTPS));
+        Duration interval = probe.duration(
+                "interval",
+                azureTimings ? AZURE_PORTAL_PROBE_INTERVAL : Duration.ofSeconds(1),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(255),
                 "allowed: 100ms to 255s (Azure allows 1s to 255s in whole seconds)");
         probe.finish();
         if (interval.toMillis() % 1000 != 0) {
@@ -232,15 +270,25 @@ public final class TopologyLoader {
         int sampleSize = lb.integer("sampleSize", 4, 1, 255, "allowed: 1 to 255 probe samples");
         int required = lb.integer("successfulSamplesRequired", 3, 1, 255, "allowed: 1 to 255 probe samples");
         if (required > sampleSize) {
-            lb.report("successfulSamplesRequired", required + " is more than sampleSize " + sampleSize
-                    + "; no origin could ever be healthy: make it at most " + sampleSize);
+            lb.report(
+                    "successfulSamplesRequired",
+                    required + " is more than sampleSize " + sampleSize
+                            + "; no origin could ever be healthy: make it at most " + sampleSize);
         }
-        Duration additionalLatency = lb.duration("additionalLatency", Duration.ofMillis(50), Duration.ZERO,
-                Duration.ofSeconds(1), "allowed: 0ms to 1000ms");
+        Duration additionalLatency = lb.duration(
+                "additionalLatency",
+                Duration.ofMillis(50),
+                Duration.ZERO,
+                Duration.ofSeconds(1),
+                "allowed: 0ms to 1000ms");
         lb.finish();
 
-        Duration timeout = fd.duration("originResponseTimeout", Duration.ofSeconds(30),
-                Duration.ofSeconds(1), AZURE_MAX_ORIGIN_TIMEOUT, "allowed: 1s to 240s (Azure allows 16s to 240s)");
+        Duration timeout = fd.duration(
+                "originResponseTimeout",
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                AZURE_MAX_ORIGIN_TIMEOUT,
+                "allowed: 1s to 240s (Azure allows 16s to 240s)");
         if (timeout.compareTo(AZURE_MIN_ORIGIN_TIMEOUT) < 0) {
             nonAzure.add("frontDoor.originResponseTimeout " + Durations.format(timeout)
                     + " is shorter than Azure's minimum of 16s");
@@ -260,43 +308,67 @@ public final class TopologyLoader {
         }
         for (YamlNode.Entry entry : given.values()) {
             Fields origin = fd.entrySection("origins", entry);
-            int priority = origin.integer("priority", 1, 1, 5, "Azure Front Door allows priority 1 to 5 (1 is used first)");
+            int priority =
+                    origin.integer("priority", 1, 1, 5, "Azure Front Door allows priority 1 to 5 (1 is used first)");
             int weight = origin.integer("weight", 1000, 1, 1000, "Azure Front Door allows weight 1 to 1000");
             boolean enabled = origin.bool("enabled", true);
             origin.finish();
             FrontDoorSpec.Origin defaults = origins.get(entry.key());
             if (defaults == null) {
-                fd.report(entry.keyLine(), "origins", "'" + entry.key() + "' is not a region of this topology; origins are named by region id: "
-                        + String.join(", ", origins.keySet()));
+                fd.report(
+                        entry.keyLine(),
+                        "origins",
+                        "'" + entry.key() + "' is not a region of this topology; origins are named by region id: "
+                                + String.join(", ", origins.keySet()));
                 continue;
             }
-            origins.put(entry.key(), new FrontDoorSpec.Origin(entry.key(),
-                    origin.has("priority") ? priority : defaults.priority(),
-                    origin.has("weight") ? weight : defaults.weight(), enabled));
+            origins.put(
+                    entry.key(),
+                    new FrontDoorSpec.Origin(
+                            entry.key(),
+                            origin.has("priority") ? priority : defaults.priority(),
+                            origin.has("weight") ? weight : defaults.weight(),
+                            enabled));
         }
         fd.finish();
-        return new FrontDoorSpec(id, new FrontDoorSpec.Probe(probePath, method, protocol, interval),
-                new FrontDoorSpec.LoadBalancing(sampleSize, required, additionalLatency), timeout, affinity, retry,
-                List.copyOf(origins.values()), fd.has("frontDoorId"));
+        return new FrontDoorSpec(
+                id,
+                new FrontDoorSpec.Probe(probePath, method, protocol, interval),
+                new FrontDoorSpec.LoadBalancing(sampleSize, required, additionalLatency),
+                timeout,
+                affinity,
+                retry,
+                List.copyOf(origins.values()),
+                fd.has("frontDoorId"));
     }
 
     private static DatabaseSpec database(Fields db, List<String> nonAzure, List<Region> regions, AppSpec app) {
-        String name = db.text("name", "hadr", DB_NAME,
+        String name = db.text(
+                "name",
+                "hadr",
+                DB_NAME,
                 "a database name is up to 63 lowercase letters, digits and '_', starting with a letter");
-        ReplicationMode replication = db.choice("replication", ReplicationMode.ASYNC,
-                choices(ReplicationMode.values(), ReplicationMode::id));
-        FailoverPolicy policy = db.choice("failoverPolicy", FailoverPolicy.MANUAL, choices(FailoverPolicy.values(), FailoverPolicy::id));
-        Duration grace = db.duration("gracePeriod", AZURE_MIN_GRACE, Duration.ofSeconds(1), Duration.ofDays(1),
+        ReplicationMode replication =
+                db.choice("replication", ReplicationMode.ASYNC, choices(ReplicationMode.values(), ReplicationMode::id));
+        FailoverPolicy policy = db.choice(
+                "failoverPolicy", FailoverPolicy.MANUAL, choices(FailoverPolicy.values(), FailoverPolicy::id));
+        Duration grace = db.duration(
+                "gracePeriod",
+                AZURE_MIN_GRACE,
+                Duration.ofSeconds(1),
+                Duration.ofDays(1),
                 "allowed: 1s to 1d (Azure requires at least 60m)");
-        int maxConnections = db.integer("maxConnections", 100, 20, 10_000,
-                "allowed: 20 to 10000 sessions per database server");
+        int maxConnections =
+                db.integer("maxConnections", 100, 20, 10_000, "allowed: 20 to 10000 sessions per database server");
         Map<String, Integer> instances = new LinkedHashMap<>();
         regions.forEach(r -> instances.put(r.id(), r.appInstances()));
         ConnectionBudget budget = new ConnectionBudget(instances, app.databasePoolSize(), maxConnections);
         if (!budget.fits()) {
-            db.report("maxConnections", maxConnections + " sessions cannot hold what this topology needs: "
-                    + budget.arithmetic() + "; raise database.maxConnections to at least " + budget.required()
-                    + ", or lower app.databasePoolSize or the app instances");
+            db.report(
+                    "maxConnections",
+                    maxConnections + " sessions cannot hold what this topology needs: "
+                            + budget.arithmetic() + "; raise database.maxConnections to at least " + budget.required()
+                            + ", or lower app.databasePoolSize or the app instances");
         }
         db.finish();
         if (replication == ReplicationMode.SYNC) {
@@ -311,18 +383,31 @@ public final class TopologyLoader {
     private static BackupSpec backups(Fields backups, List<String> nonAzure) {
         // Azure SQL keeps point-in-time backups 1 to 35 days; locally a window of minutes lets a
         // rehearsal watch retention remove what it may.
-        Duration retention = backups.duration("retention", BackupSpec.DEFAULT_RETENTION, Duration.ofMinutes(1),
-                Duration.ofDays(35), "allowed: 1m to 35d (Azure SQL keeps point-in-time backups 1 to 35 days; "
+        Duration retention = backups.duration(
+                "retention",
+                BackupSpec.DEFAULT_RETENTION,
+                Duration.ofMinutes(1),
+                Duration.ofDays(35),
+                "allowed: 1m to 35d (Azure SQL keeps point-in-time backups 1 to 35 days; "
                         + "shorter windows only locally)");
-        Duration archiveTimeout = backups.duration("archiveTimeout", BackupSpec.DEFAULT_ARCHIVE_TIMEOUT,
-                Duration.ofSeconds(1), Duration.ofHours(1), "allowed: 1s to 1h (the longest a commit waits to be archived)");
-        Duration interval = backups.duration("baseBackupInterval", BackupSpec.DEFAULT_BASE_BACKUP_INTERVAL,
-                Duration.ofMinutes(1), Duration.ofDays(35), "allowed: 1m to 35d");
+        Duration archiveTimeout = backups.duration(
+                "archiveTimeout",
+                BackupSpec.DEFAULT_ARCHIVE_TIMEOUT,
+                Duration.ofSeconds(1),
+                Duration.ofHours(1),
+                "allowed: 1s to 1h (the longest a commit waits to be archived)");
+        Duration interval = backups.duration(
+                "baseBackupInterval",
+                BackupSpec.DEFAULT_BASE_BACKUP_INTERVAL,
+                Duration.ofMinutes(1),
+                Duration.ofDays(35),
+                "allowed: 1m to 35d");
         boolean archiveTimeoutGiven = backups.has("archiveTimeout");
         boolean intervalGiven = backups.has("baseBackupInterval");
         backups.finish();
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
-            nonAzure.add("backups.retention " + Durations.format(retention) + " is shorter than Azure SQL's minimum of 1d");
+            nonAzure.add(
+                    "backups.retention " + Durations.format(retention) + " is shorter than Azure SQL's minimum of 1d");
         }
         if (archiveTimeoutGiven) {
             nonAzure.add("backups.archiveTimeout " + Durations.format(archiveTimeout)
@@ -336,10 +421,10 @@ public final class TopologyLoader {
     }
 
     private static Objectives objectives(Fields objectives) {
-        Duration rto = objectives.duration("rto", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(7),
-                "allowed: 1s to 7d");
-        Duration rpo = objectives.duration("rpo", Duration.ofSeconds(5), Duration.ZERO, Duration.ofDays(7),
-                "allowed: 0s to 7d");
+        Duration rto = objectives.duration(
+                "rto", Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofDays(7), "allowed: 1s to 7d");
+        Duration rpo = objectives.duration(
+                "rpo", Duration.ofSeconds(5), Duration.ZERO, Duration.ofDays(7), "allowed: 0s to 7d");
         objectives.finish();
         return new Objectives(rto, rpo);
     }
@@ -350,27 +435,38 @@ public final class TopologyLoader {
         int appBase = port(local, "appBasePort", 8101, allowed);
         int dbBase = port(local, "databaseBasePort", 5441, allowed);
         int control = port(local, "controlPort", 0, allowed);
-        Duration latency = local.duration("interRegionLatency", LocalSpec.DEFAULT_INTER_REGION_LATENCY, Duration.ZERO,
-                MAX_INTER_REGION_LATENCY, "allowed: 0ms to 10s (one way; Central India to South India is about 10ms)");
+        Duration latency = local.duration(
+                "interRegionLatency",
+                LocalSpec.DEFAULT_INTER_REGION_LATENCY,
+                Duration.ZERO,
+                MAX_INTER_REGION_LATENCY,
+                "allowed: 0ms to 10s (one way; Central India to South India is about 10ms)");
         local.finish();
 
         int appCount = regions.stream().mapToInt(Region::appInstances).sum();
         record Range(String key, int first, int count) {
             boolean overlaps(Range other) {
-                return first != 0 && other.first != 0
-                        && first < other.first + other.count && other.first < first + count;
+                return first != 0
+                        && other.first != 0
+                        && first < other.first + other.count
+                        && other.first < first + count;
             }
         }
-        List<Range> ranges = List.of(new Range("endpointPort", endpoint, 1), new Range("appBasePort", appBase, Math.max(1, appCount)),
-                new Range("databaseBasePort", dbBase, LocalSpec.DATABASE_PORTS), new Range("controlPort", control, 1));
+        List<Range> ranges = List.of(
+                new Range("endpointPort", endpoint, 1),
+                new Range("appBasePort", appBase, Math.max(1, appCount)),
+                new Range("databaseBasePort", dbBase, LocalSpec.DATABASE_PORTS),
+                new Range("controlPort", control, 1));
         for (int i = 0; i < ranges.size(); i++) {
             for (int j = i + 1; j < ranges.size(); j++) {
                 Range a = ranges.get(i);
                 Range b = ranges.get(j);
                 if (a.overlaps(b)) {
-                    local.report(b.key(), b.first() + " collides with " + a.key() + " " + a.first() + " (which uses "
-                            + a.first() + (a.count() > 1 ? "–" + (a.first() + a.count() - 1) : "")
-                            + "); pick ports that do not overlap");
+                    local.report(
+                            b.key(),
+                            b.first() + " collides with " + a.key() + " " + a.first() + " (which uses "
+                                    + a.first() + (a.count() > 1 ? "–" + (a.first() + a.count() - 1) : "")
+                                    + "); pick ports that do not overlap");
                 }
             }
         }

@@ -38,15 +38,16 @@ public final class YamlTreeReader {
             }
             YamlNode root = reader.readValue(parser);
             if (parser.nextToken() != null) {
-                throw TopologyException.single(source, line(parser.currentLocation()),
+                throw TopologyException.single(
+                        source,
+                        line(parser.currentLocation()),
                         "the file holds more than one YAML document; put everything in one");
             }
             return root;
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
             String reason = e.getOriginalMessage().lines().findFirst().orElse("not valid YAML");
-            throw TopologyException.single(source, location == null ? 0 : line(location),
-                    "not valid YAML: " + reason);
+            throw TopologyException.single(source, location == null ? 0 : line(location), "not valid YAML: " + reason);
         } catch (IOException e) {
             throw TopologyException.single(source, 0, "cannot read: " + e.getMessage());
         }
@@ -80,9 +81,12 @@ public final class YamlTreeReader {
             YamlNode value = readValue(parser);
             YamlNode.Entry previous = entries.put(key, new YamlNode.Entry(key, keyLine, value));
             if (previous != null) {
-                throw TopologyException.single(source, keyLine, "key '" + key
-                        + "' appears twice in the same mapping (first on line " + previous.keyLine()
-                        + "); keep one");
+                throw TopologyException.single(
+                        source,
+                        keyLine,
+                        "key '" + key
+                                + "' appears twice in the same mapping (first on line " + previous.keyLine()
+                                + "); keep one");
             }
         }
         return new YamlNode.Mapping(entries, line);

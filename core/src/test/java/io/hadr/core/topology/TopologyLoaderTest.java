@@ -30,7 +30,8 @@ class TopologyLoaderTest {
 
     @Test
     void tellsWhetherTheFrontDoorIdWasGivenOrIsAStandIn() {
-        Topology given = TopologyLoader.parse("t.yaml", "frontDoor:\n  frontDoorId: 3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69\n");
+        Topology given =
+                TopologyLoader.parse("t.yaml", "frontDoor:\n  frontDoorId: 3f2b1c9e-0d4a-4c6e-9a57-1e2d3c4b5a69\n");
         Topology standIn = TopologyLoader.parse("t.yaml", "name: other\n");
 
         assertThat(given.frontDoor().frontDoorIdGiven()).isTrue();
@@ -113,9 +114,10 @@ class TopologyLoaderTest {
 
         assertThat(defaults.backups()).isEqualTo(BackupSpec.defaults());
         assertThat(defaults.nonAzureSettings()).noneMatch(s -> s.startsWith("backups."));
-        assertThat(rehearsal.backups()).isEqualTo(new BackupSpec(Duration.ofMinutes(30), Duration.ofSeconds(5),
-                Duration.ofMinutes(10)));
-        assertThat(rehearsal.nonAzureSettings()).anyMatch(s -> s.contains("backups.retention 30m is shorter than Azure SQL's"))
+        assertThat(rehearsal.backups())
+                .isEqualTo(new BackupSpec(Duration.ofMinutes(30), Duration.ofSeconds(5), Duration.ofMinutes(10)));
+        assertThat(rehearsal.nonAzureSettings())
+                .anyMatch(s -> s.contains("backups.retention 30m is shorter than Azure SQL's"))
                 .anyMatch(s -> s.startsWith("backups.archiveTimeout 5s"))
                 .anyMatch(s -> s.startsWith("backups.baseBackupInterval 10m"));
     }
@@ -181,7 +183,8 @@ class TopologyLoaderTest {
                 """;
 
         assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", yaml))
-                .hasMessageContaining("hadr.yaml:4: regions[1].id: 'centralindia' is already used by regions[0] (line 2)");
+                .hasMessageContaining(
+                        "hadr.yaml:4: regions[1].id: 'centralindia' is already used by regions[0] (line 2)");
     }
 
     @Test
@@ -237,13 +240,15 @@ class TopologyLoaderTest {
                     successfulSamplesRequired: 3
                 """;
 
-        TopologyException e = org.junit.jupiter.api.Assertions.assertThrows(TopologyException.class,
-                () -> TopologyLoader.parse("hadr.yaml", yaml));
+        TopologyException e = org.junit.jupiter.api.Assertions.assertThrows(
+                TopologyException.class, () -> TopologyLoader.parse("hadr.yaml", yaml));
 
         assertThat(e.problems()).hasSize(2);
         assertThat(e.getMessage())
-                .contains("hadr.yaml:1: strategy: 'hot-hot' is not allowed; choose one of active-active, active-passive, warm-standby, cold-standby")
-                .contains("hadr.yaml:5: frontDoor.loadBalancing.successfulSamplesRequired: 3 is more than sampleSize 2");
+                .contains(
+                        "hadr.yaml:1: strategy: 'hot-hot' is not allowed; choose one of active-active, active-passive, warm-standby, cold-standby")
+                .contains(
+                        "hadr.yaml:5: frontDoor.loadBalancing.successfulSamplesRequired: 3 is more than sampleSize 2");
     }
 
     @Test
@@ -371,8 +376,7 @@ class TopologyLoaderTest {
     void missingFileSaysSo(@TempDir Path dir) {
         Path missing = dir.resolve("nope.yaml");
 
-        assertThatThrownBy(() -> TopologyLoader.load(missing))
-                .hasMessageContaining("nope.yaml: no such file");
+        assertThatThrownBy(() -> TopologyLoader.load(missing)).hasMessageContaining("nope.yaml: no such file");
     }
 
     @Test
@@ -380,7 +384,9 @@ class TopologyLoaderTest {
         Files.writeString(dir.resolve("hadr.yaml"), "name: from-file\n");
 
         assertThat(TopologyLoader.resolve(Optional.empty(), dir).name()).isEqualTo("from-file");
-        assertThat(TopologyLoader.resolve(Optional.empty(), dir.resolve("elsewhere")).source()).isEqualTo("built-in topology");
+        assertThat(TopologyLoader.resolve(Optional.empty(), dir.resolve("elsewhere"))
+                        .source())
+                .isEqualTo("built-in topology");
     }
 
     @Test
@@ -401,8 +407,9 @@ class TopologyLoaderTest {
         assertThat(budget.appConnections()).isEqualTo(20);
         assertThat(budget.reservedConnections()).isEqualTo(10);
         assertThat(budget.fits()).isTrue();
-        assertThat(budget.arithmetic()).isEqualTo(
-                "centralindia 1 × 10 + southindia 1 × 10 = 20 app connections, + 5 for hadr + 5 for operators = 30");
+        assertThat(budget.arithmetic())
+                .isEqualTo(
+                        "centralindia 1 × 10 + southindia 1 × 10 = 20 app connections, + 5 for hadr + 5 for operators = 30");
         assertThat(budget.withInstances("southindia", 10).required()).isEqualTo(120);
         assertThat(budget.withInstances("southindia", 10).fits()).isFalse();
     }
@@ -425,15 +432,17 @@ class TopologyLoaderTest {
 
         assertThatThrownBy(() -> TopologyLoader.parse("hadr.yaml", yaml))
                 .isInstanceOf(TopologyException.class)
-                .hasMessageContaining("hadr.yaml:11: database.maxConnections: 50 sessions cannot hold what this topology "
-                        + "needs: centralindia 3 × 10 + southindia 2 × 10 = 50 app connections, + 5 for hadr + 5 for "
-                        + "operators = 60; raise database.maxConnections to at least 60, or lower app.databasePoolSize "
-                        + "or the app instances");
+                .hasMessageContaining(
+                        "hadr.yaml:11: database.maxConnections: 50 sessions cannot hold what this topology "
+                                + "needs: centralindia 3 × 10 + southindia 2 × 10 = 50 app connections, + 5 for hadr + 5 for "
+                                + "operators = 60; raise database.maxConnections to at least 60, or lower app.databasePoolSize "
+                                + "or the app instances");
     }
 
     @Test
     void poolSizeAndMaxConnectionsAreRead() {
-        Topology topology = TopologyLoader.parse("t.yaml", "app:\n  databasePoolSize: 4\ndatabase:\n  maxConnections: 40\n");
+        Topology topology =
+                TopologyLoader.parse("t.yaml", "app:\n  databasePoolSize: 4\ndatabase:\n  maxConnections: 40\n");
 
         assertThat(topology.app().databasePoolSize()).isEqualTo(4);
         assertThat(topology.database().maxConnections()).isEqualTo(40);

@@ -42,12 +42,14 @@ final class Conditions {
         if (condition instanceof Condition.ServedFrom c) {
             List<Sample> latest = latest(c.kind(), LATEST);
             boolean holds = latest.size() == LATEST
-                    && latest.stream().allMatch(s -> s.ok() && c.region().displayName().equals(s.region()));
+                    && latest.stream()
+                            .allMatch(s -> s.ok() && c.region().displayName().equals(s.region()));
             return new Check(holds, describe(c.kind(), latest));
         }
         if (condition instanceof Condition.Include c) {
             List<Sample> latest = latest(c.kind(), INCLUDE_WINDOW);
-            boolean holds = latest.stream().anyMatch(s -> s.ok() && c.region().displayName().equals(s.region()));
+            boolean holds = latest.stream()
+                    .anyMatch(s -> s.ok() && c.region().displayName().equals(s.region()));
             return new Check(holds, describe(c.kind(), latest));
         }
         if (condition instanceof Condition.Succeed c) {
@@ -55,13 +57,17 @@ final class Conditions {
             // Successes of the latest answered requests say nothing while older ones still hang: a
             // backlog that has not drained is not a recovery.
             OptionalLong hanging = traffic.oldestUnanswered(c.kind());
-            boolean drained = hanging.isEmpty() || latest.isEmpty() || hanging.getAsLong() > latest.get(0).sendNanos();
+            boolean drained = hanging.isEmpty()
+                    || latest.isEmpty()
+                    || hanging.getAsLong() > latest.get(0).sendNanos();
             String observed = describe(c.kind(), latest) + (drained ? "" : "; an older one is still without an answer");
-            return new Check(latest.size() == LATEST && drained && latest.stream().allMatch(Sample::ok), observed);
+            return new Check(
+                    latest.size() == LATEST && drained && latest.stream().allMatch(Sample::ok), observed);
         }
         if (condition instanceof Condition.Fail c) {
             List<Sample> latest = latest(c.kind(), FAIL_WINDOW);
-            return new Check(latest.size() == FAIL_WINDOW && latest.stream().noneMatch(Sample::ok), describe(c.kind(), latest));
+            return new Check(
+                    latest.size() == FAIL_WINDOW && latest.stream().noneMatch(Sample::ok), describe(c.kind(), latest));
         }
         EnvironmentStatus status;
         try {
@@ -70,16 +76,24 @@ final class Conditions {
             return new Check(false, "the status could not be read: " + e.getMessage());
         }
         if (condition instanceof Condition.PrimaryIs c) {
-            String primary = status.database() == null ? null : status.database().primary();
-            return new Check(c.region().id().equals(primary), "the primary is " + (primary == null ? "unknown" : primary));
+            String primary =
+                    status.database() == null ? null : status.database().primary();
+            return new Check(
+                    c.region().id().equals(primary), "the primary is " + (primary == null ? "unknown" : primary));
         }
         if (condition instanceof Condition.OriginHealth c) {
-            EnvironmentStatus.OriginStatus origin = status.regions().stream().filter(r -> r.id().equals(c.region().id()))
-                    .findFirst().map(EnvironmentStatus.RegionStatus::origin).orElse(null);
+            EnvironmentStatus.OriginStatus origin = status.regions().stream()
+                    .filter(r -> r.id().equals(c.region().id()))
+                    .findFirst()
+                    .map(EnvironmentStatus.RegionStatus::origin)
+                    .orElse(null);
             if (origin == null) {
-                return new Check(false, "the status shows no origin for " + c.region().id());
+                return new Check(
+                        false, "the status shows no origin for " + c.region().id());
             }
-            return new Check(origin.healthy() == c.healthy(), "origin " + c.region().id() + " is " + (origin.healthy() ? "healthy" : "unhealthy"));
+            return new Check(
+                    origin.healthy() == c.healthy(),
+                    "origin " + c.region().id() + " is " + (origin.healthy() ? "healthy" : "unhealthy"));
         }
         if (condition instanceof Condition.ReplicationLagBelow c) {
             Long lag = status.database() == null ? null : status.database().replicationLagMs();
@@ -107,7 +121,8 @@ final class Conditions {
             counts.merge(s.ok() ? "from " + s.region() : "failed (" + s.outcome() + ")", 1, Integer::sum);
         }
         StringBuilder text = new StringBuilder("the latest " + samples.size() + " " + kind.word() + ": ");
-        counts.forEach((what, count) -> text.append(count).append(' ').append(what).append(", "));
+        counts.forEach(
+                (what, count) -> text.append(count).append(' ').append(what).append(", "));
         return text.substring(0, text.length() - 2);
     }
 }

@@ -50,7 +50,8 @@ public final class DrillEngine {
     /** How long an aborted step may take to return before the rollbacks start regardless. */
     private static final Duration ABORT_GRACE = Duration.ofMinutes(2);
 
-    private static final DateTimeFormatter WRITER_STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WRITER_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(ZoneOffset.UTC);
 
     private final Drill drill;
     private final Platform platform;
@@ -74,7 +75,8 @@ public final class DrillEngine {
         this.topology = platform.topology();
         this.time = options.time();
         this.progress = options.progress();
-        this.plan = new Plan(drill, topology, platform.kind(), platform.capabilities(), options.objectives(), options.maxDuration());
+        this.plan = new Plan(
+                drill, topology, platform.kind(), platform.capabilities(), options.objectives(), options.maxDuration());
     }
 
     public Plan plan() {
@@ -107,7 +109,8 @@ public final class DrillEngine {
         LoadGenerator traffic = new LoadGenerator(platform.endpoint(), drill.traffic(), writers, time, watch);
         StatusSampler status = new StatusSampler(platform, time, options.statusInterval());
         conditions = new Conditions(traffic, platform);
-        StepExecutor executor = new StepExecutor(platform, topology, traffic, conditions, time, base, writers, this::say);
+        StepExecutor executor =
+                new StepExecutor(platform, topology, traffic, conditions, time, base, writers, this::say);
 
         List<DrillReport.ProbeResult> before = List.of();
         List<DrillReport.ProbeResult> after = List.of();
@@ -127,14 +130,16 @@ public final class DrillEngine {
             } catch (InterruptedException e) {
                 aborted = INTERRUPTED;
             }
-            List<DrillReport.ProbeResult> failedBefore = before.stream().filter(p -> !p.verdict().equals("PASS")).toList();
+            List<DrillReport.ProbeResult> failedBefore =
+                    before.stream().filter(p -> !p.verdict().equals("PASS")).toList();
             if (aborted != null) {
                 verdict = Verdict.ABORTED;
                 reason = aborted + " before the method started; nothing was done";
                 say(reason);
             } else if (!failedBefore.isEmpty()) {
                 verdict = Verdict.ABORTED;
-                reason = "the steady state did not hold before the method, so it did not start: " + describe(failedBefore);
+                reason = "the steady state did not hold before the method, so it did not start: "
+                        + describe(failedBefore);
                 say(reason);
             } else {
                 String failure = runMethod(method, executor, watch);
@@ -158,7 +163,9 @@ public final class DrillEngine {
                         verdict = Verdict.ABORTED;
                         reason = aborted + " while the steady state after the method was watched";
                     }
-                    List<DrillReport.ProbeResult> failedAfter = after.stream().filter(p -> !p.verdict().equals("PASS")).toList();
+                    List<DrillReport.ProbeResult> failedAfter = after.stream()
+                            .filter(p -> !p.verdict().equals("PASS"))
+                            .toList();
                     if (!failedAfter.isEmpty()) {
                         verdict = Verdict.FAIL;
                         reason = "the steady state did not hold after the method: " + describe(failedAfter);
@@ -167,12 +174,16 @@ public final class DrillEngine {
                 }
                 Rollbacks.When when = drill.rollbacks().when();
                 boolean deviated = verdict != Verdict.PASS;
-                if (!rollbacks.isEmpty() && (when == Rollbacks.When.ALWAYS || (when == Rollbacks.When.ON_DEVIATION && deviated))) {
+                if (!rollbacks.isEmpty()
+                        && (when == Rollbacks.When.ALWAYS || (when == Rollbacks.When.ON_DEVIATION && deviated))) {
                     say("rolling back (" + when.word() + ")");
                     runRollbacks(rollbacks, executor);
                     rolledBack = true;
                 } else if (!rollbacks.isEmpty()) {
-                    say("no rollback: " + (when == Rollbacks.When.NEVER ? "the drill never rolls back" : "the drill did not deviate"));
+                    say("no rollback: "
+                            + (when == Rollbacks.When.NEVER
+                                    ? "the drill never rolls back"
+                                    : "the drill did not deviate"));
                 }
             }
             // From here on an interrupt only shortens the waits: the evidence is still gathered and reported.
@@ -195,9 +206,14 @@ public final class DrillEngine {
         }
         LoadGenerator.Lag lag = traffic.lag();
         if (lag.sends() > 0 && lag.lateSends() * 100 > lag.sends()) {
-            notes.add(String.format(Locale.ROOT, "the load generator fell behind its schedule: %d of %d requests went out more"
-                    + " than 50 ms late (at worst %.0f ms); the machine was too busy for these rates, so times are"
-                    + " coarser than the request interval", lag.lateSends(), lag.sends(), lag.maxLagNanos() / 1e6));
+            notes.add(String.format(
+                    Locale.ROOT,
+                    "the load generator fell behind its schedule: %d of %d requests went out more"
+                            + " than 50 ms late (at worst %.0f ms); the machine was too busy for these rates, so times are"
+                            + " coarser than the request interval",
+                    lag.lateSends(),
+                    lag.sends(),
+                    lag.maxLagNanos() / 1e6));
         }
         if (status.failures() > 0) {
             notes.add(status.failures() + " status samples failed (last: " + status.lastError() + "); detection and"
@@ -213,12 +229,24 @@ public final class DrillEngine {
                     readBack = readBack(traffic, writers);
                 } catch (InterruptedException e) {
                     interruptedLate = true;
-                    readBack = new ReadBack(Set.of(), "not read back: the drill was interrupted again while reading back");
+                    readBack =
+                            new ReadBack(Set.of(), "not read back: the drill was interrupted again while reading back");
                 }
             }
         }
-        DrillReport report = report(method, rollbacks, rolledBack, samples, status.points(), readBack, executor.restore(), before,
-                after, verdict, reason, writers);
+        DrillReport report = report(
+                method,
+                rollbacks,
+                rolledBack,
+                samples,
+                status.points(),
+                readBack,
+                executor.restore(),
+                before,
+                after,
+                verdict,
+                reason,
+                writers);
         if (interruptedLate) {
             // Whoever interrupted twice wants to know, once the report is in hand.
             Thread.currentThread().interrupt();
@@ -231,29 +259,33 @@ public final class DrillEngine {
     /** Runs the method on its own thread so that a crossed safeguard can interrupt it; returns the failure or null. */
     private String runMethod(List<StepRecord> method, StepExecutor executor, TrafficWatch watch) {
         AtomicReference<String> failure = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            for (StepRecord record : method) {
-                if (Thread.currentThread().isInterrupted()) {
-                    record.status = StepRecord.Status.ABORTED;
-                    record.detail = "not started: the drill was aborted";
-                    continue;
-                }
-                String error = runStep(record, executor, method.size(), "step");
-                if (error != null && failure.get() == null) {
-                    failure.set(error);
-                }
-                if (failure.get() != null) {
-                    for (StepRecord rest : method.subList(method.indexOf(record) + 1, method.size())) {
-                        rest.status = StepRecord.Status.SKIPPED;
-                        rest.detail = "not started: an earlier step failed";
+        Thread thread = new Thread(
+                () -> {
+                    for (StepRecord record : method) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            record.status = StepRecord.Status.ABORTED;
+                            record.detail = "not started: the drill was aborted";
+                            continue;
+                        }
+                        String error = runStep(record, executor, method.size(), "step");
+                        if (error != null && failure.get() == null) {
+                            failure.set(error);
+                        }
+                        if (failure.get() != null) {
+                            for (StepRecord rest : method.subList(method.indexOf(record) + 1, method.size())) {
+                                rest.status = StepRecord.Status.SKIPPED;
+                                rest.detail = "not started: an earlier step failed";
+                            }
+                            return;
+                        }
                     }
-                    return;
-                }
-            }
-        }, "drill-method");
+                },
+                "drill-method");
         List<Safeguard> safeguards = new ArrayList<>(drill.safeguards());
-        safeguards.add(new Safeguard.MaxDuration("duration above " + Durations.format(options.maxDuration()) + " (hadr's limit)",
-                0, options.maxDuration()));
+        safeguards.add(new Safeguard.MaxDuration(
+                "duration above " + Durations.format(options.maxDuration()) + " (hadr's limit)",
+                0,
+                options.maxDuration()));
         watch.arm(safeguards, crossed -> {
             say("SAFEGUARD crossed: " + crossed + "; aborting the method");
             thread.interrupt();
@@ -272,16 +304,16 @@ public final class DrillEngine {
                 trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
             }
             if (aborted != null && time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
-                notes.add("the step running when the drill was interrupted had not returned " + Durations.format(ABORT_GRACE)
-                        + " later; the rollbacks ran while it was still going");
+                notes.add("the step running when the drill was interrupted had not returned "
+                        + Durations.format(ABORT_GRACE) + " later; the rollbacks ran while it was still going");
                 break;
             }
             if (watch.tripped() != null) {
                 trippedAt = trippedAt == 0 ? time.nanos() : trippedAt;
                 if (time.nanos() - trippedAt > ABORT_GRACE.toNanos() && thread.isAlive()) {
                     // A platform call that ignores the interrupt must not keep the rollbacks waiting for ever.
-                    notes.add("the step running when the safeguard was crossed had not returned " + Durations.format(ABORT_GRACE)
-                            + " later; the rollbacks ran while it was still going");
+                    notes.add("the step running when the safeguard was crossed had not returned "
+                            + Durations.format(ABORT_GRACE) + " later; the rollbacks ran while it was still going");
                     break;
                 }
             }
@@ -341,14 +373,15 @@ public final class DrillEngine {
             record.status = StepRecord.Status.FAILED;
             record.detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             say(label + ": FAILED: " + record.detail);
-            return what + " " + record.number + " (" + record.step.text() + ", line " + record.step.line() + ") failed: " + record.detail;
+            return what + " " + record.number + " (" + record.step.text() + ", line " + record.step.line()
+                    + ") failed: " + record.detail;
         }
     }
 
     // ---- steady state --------------------------------------------------------------------------
 
-    private List<DrillReport.ProbeResult> steadyState(String when, LoadGenerator traffic, Conditions conditions, Duration atLeast)
-            throws InterruptedException {
+    private List<DrillReport.ProbeResult> steadyState(
+            String when, LoadGenerator traffic, Conditions conditions, Duration atLeast) throws InterruptedException {
         Duration window = drill.steadyState().window();
         Duration wait = window.compareTo(atLeast) < 0 ? atLeast : window;
         say("steady state " + when + ": watching " + Durations.format(wait) + " of traffic");
@@ -360,7 +393,9 @@ public final class DrillEngine {
         // longer than the window, and judging only the fast ones would hide trouble (or find none).
         // A request without an answer by its timeout is a failure, so this wait is bounded.
         traffic.awaitAnswers(end, drill.traffic().requestTimeout().plusSeconds(2));
-        List<Sample> samples = traffic.samples().stream().filter(s -> s.sendNanos() >= start && s.sendNanos() <= end).toList();
+        List<Sample> samples = traffic.samples().stream()
+                .filter(s -> s.sendNanos() >= start && s.sendNanos() <= end)
+                .toList();
         List<DrillReport.ProbeResult> results = new ArrayList<>();
         for (Probe probe : drill.steadyState().probes()) {
             DrillReport.ProbeResult result = probe(probe, samples, conditions);
@@ -373,11 +408,14 @@ public final class DrillEngine {
     private DrillReport.ProbeResult probe(Probe probe, List<Sample> window, Conditions conditions) {
         if (probe.measure() == Probe.Measure.STATUS) {
             Conditions.Check check = conditions.check(probe.condition());
-            return new DrillReport.ProbeResult(probe.text(), probe.line(), check.observed(), check.holds() ? "PASS" : "FAIL");
+            return new DrillReport.ProbeResult(
+                    probe.text(), probe.line(), check.observed(), check.holds() ? "PASS" : "FAIL");
         }
-        List<Sample> ofKind = window.stream().filter(s -> s.kind() == probe.kind()).toList();
+        List<Sample> ofKind =
+                window.stream().filter(s -> s.kind() == probe.kind()).toList();
         if (ofKind.isEmpty()) {
-            return new DrillReport.ProbeResult(probe.text(), probe.line(), "no " + probe.kind().word() + " answered in the window", "FAIL");
+            return new DrillReport.ProbeResult(
+                    probe.text(), probe.line(), "no " + probe.kind().word() + " answered in the window", "FAIL");
         }
         long ok = ofKind.stream().filter(Sample::ok).count();
         double percent;
@@ -386,11 +424,19 @@ public final class DrillEngine {
             percent = 100.0 * ok / ofKind.size();
             measured = String.format(Locale.ROOT, "%.1f%% of %d succeeded", percent, ofKind.size());
         } else {
-            long fromRegion = ofKind.stream().filter(s -> s.ok() && probe.region().displayName().equals(s.region())).count();
+            long fromRegion = ofKind.stream()
+                    .filter(s -> s.ok() && probe.region().displayName().equals(s.region()))
+                    .count();
             percent = ok == 0 ? 0 : 100.0 * fromRegion / ok;
-            measured = String.format(Locale.ROOT, "%.1f%% of %d successes from %s", percent, ok, probe.region().displayName());
+            measured = String.format(
+                    Locale.ROOT,
+                    "%.1f%% of %d successes from %s",
+                    percent,
+                    ok,
+                    probe.region().displayName());
         }
-        return new DrillReport.ProbeResult(probe.text(), probe.line(), measured, percent >= probe.minPercent() ? "PASS" : "FAIL");
+        return new DrillReport.ProbeResult(
+                probe.text(), probe.line(), measured, percent >= probe.minPercent() ? "PASS" : "FAIL");
     }
 
     // ---- read-back -----------------------------------------------------------------------------
@@ -399,8 +445,10 @@ public final class DrillEngine {
 
     private ReadBack readBack(LoadGenerator traffic, List<String> writers) throws InterruptedException {
         // A client of its own: the load generator's is closed with its threads once the traffic has stopped.
-        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         RecordsReader reader = new RecordsReader(client, platform.endpoint(), Duration.ofSeconds(60));
         Set<String> present = new HashSet<>();
         for (String writer : writers) {
@@ -419,24 +467,42 @@ public final class DrillEngine {
 
     // ---- the report ----------------------------------------------------------------------------
 
-    private DrillReport report(List<StepRecord> method, List<StepRecord> rollbacks, boolean rolledBack, List<Sample> samples,
-            List<StatusSampler.Point> statusPoints, ReadBack readBack, DrillReport.Restore restore,
-            List<DrillReport.ProbeResult> before, List<DrillReport.ProbeResult> after, Verdict verdict, String reason,
+    private DrillReport report(
+            List<StepRecord> method,
+            List<StepRecord> rollbacks,
+            boolean rolledBack,
+            List<Sample> samples,
+            List<StatusSampler.Point> statusPoints,
+            ReadBack readBack,
+            DrillReport.Restore restore,
+            List<DrillReport.ProbeResult> before,
+            List<DrillReport.ProbeResult> after,
+            Verdict verdict,
+            String reason,
             List<String> writers) {
         Instant endedAt = time.now();
-        List<StepRecord> faultSteps = method.stream().filter(r -> r.step.fault() && r.ran()).toList();
-        List<Long> faults = new ArrayList<>(faultSteps.stream().map(r -> r.startNanos).toList());
-        List<String> faultNames = new ArrayList<>(faultSteps.stream().map(r -> r.step.text()).toList());
+        List<StepRecord> faultSteps =
+                method.stream().filter(r -> r.step.fault() && r.ran()).toList();
+        List<Long> faults =
+                new ArrayList<>(faultSteps.stream().map(r -> r.startNanos).toList());
+        List<String> faultNames =
+                new ArrayList<>(faultSteps.stream().map(r -> r.step.text()).toList());
         if (faults.isEmpty()) {
-            long methodStart = method.stream().filter(StepRecord::ran).mapToLong(r -> r.startNanos).min().orElse(base.originNanos());
+            long methodStart = method.stream()
+                    .filter(StepRecord::ran)
+                    .mapToLong(r -> r.startNanos)
+                    .min()
+                    .orElse(base.originNanos());
             faults.add(methodStart);
             faultNames.add("the start of the method (no fault step ran)");
             notes.add("no fault step ran; RTO is measured from the start of the method");
         }
         long zero = faults.get(0);
         long sustained = drill.traffic().sustained().toNanos();
-        List<Sample> reads = samples.stream().filter(s -> s.kind() == TrafficKind.READS).toList();
-        List<Sample> writes = samples.stream().filter(s -> s.kind() == TrafficKind.WRITES).toList();
+        List<Sample> reads =
+                samples.stream().filter(s -> s.kind() == TrafficKind.READS).toList();
+        List<Sample> writes =
+                samples.stream().filter(s -> s.kind() == TrafficKind.WRITES).toList();
 
         List<DrillReport.Fault> faultReports = new ArrayList<>();
         List<DrillReport.Phase> phases = new ArrayList<>();
@@ -449,8 +515,14 @@ public final class DrillEngine {
             Rto w = Rto.compute(writes, fault, next, sustained);
             readsRto = reads.isEmpty() ? readsRto : worst(readsRto, r.rtoMs());
             writesRto = writes.isEmpty() ? writesRto : worst(writesRto, w.rtoMs());
-            faultReports.add(new DrillReport.Fault(i + 1, faultNames.get(i), base.wallAt(fault), reads.isEmpty() ? null : r.rtoMs(),
-                    writes.isEmpty() ? null : w.rtoMs(), r.failedRequests(), w.failedRequests()));
+            faultReports.add(new DrillReport.Fault(
+                    i + 1,
+                    faultNames.get(i),
+                    base.wallAt(fault),
+                    reads.isEmpty() ? null : r.rtoMs(),
+                    writes.isEmpty() ? null : w.rtoMs(),
+                    r.failedRequests(),
+                    w.failedRequests()));
             Integer number = i + 1;
             phases.add(phase("fault injected", fault, zero, number));
             if (!reads.isEmpty()) {
@@ -469,51 +541,117 @@ public final class DrillEngine {
 
         Rpo rpo = readBack == null || readBack.error() != null ? null : Rpo.count(writes, readBack.present(), faults);
         List<DrillReport.Objective> objectives = new ArrayList<>();
-        objectives.add(rtoObjective(reads.isEmpty() ? null : readsRto, writes.isEmpty() ? null : writesRto, !reads.isEmpty(), !writes.isEmpty()));
+        objectives.add(rtoObjective(
+                reads.isEmpty() ? null : readsRto,
+                writes.isEmpty() ? null : writesRto,
+                !reads.isEmpty(),
+                !writes.isEmpty()));
         if (!writes.isEmpty() || drill.traffic().writesPerSecond() > 0) {
             objectives.add(rpoObjective(rpo, readBack));
         }
         if (restore != null) {
-            objectives.add(new DrillReport.Objective("restore", "exact", restore.error() != null ? "not checked"
-                    : restore.exact() ? "exact" : restore.missingIds().size() + " missing, " + restore.unexpectedIds().size() + " unexpected",
-                    null, restore.error() == null && restore.exact() ? "PASS" : "FAIL",
-                    restore.error() != null ? restore.error() : restore.expectedRows() + " rows expected, " + restore.restoredRows()
-                            + " restored, " + restore.inFlightAtTarget() + " in flight at the target"));
+            objectives.add(new DrillReport.Objective(
+                    "restore",
+                    "exact",
+                    restore.error() != null
+                            ? "not checked"
+                            : restore.exact()
+                                    ? "exact"
+                                    : restore.missingIds().size() + " missing, "
+                                            + restore.unexpectedIds().size() + " unexpected",
+                    null,
+                    restore.error() == null && restore.exact() ? "PASS" : "FAIL",
+                    restore.error() != null
+                            ? restore.error()
+                            : restore.expectedRows() + " rows expected, " + restore.restoredRows() + " restored, "
+                                    + restore.inFlightAtTarget() + " in flight at the target"));
         }
-        if (verdict == Verdict.PASS && objectives.stream().anyMatch(o -> o.verdict().equals("FAIL"))) {
+        if (verdict == Verdict.PASS
+                && objectives.stream().anyMatch(o -> o.verdict().equals("FAIL"))) {
             verdict = Verdict.FAIL;
-            reason = "objectives not met: " + String.join("; ", objectives.stream().filter(o -> o.verdict().equals("FAIL"))
-                    .map(o -> o.name().toUpperCase(Locale.ROOT) + " " + o.measured() + " against " + o.target()).toList());
+            reason = "objectives not met: "
+                    + String.join(
+                            "; ",
+                            objectives.stream()
+                                    .filter(o -> o.verdict().equals("FAIL"))
+                                    .map(o -> o.name().toUpperCase(Locale.ROOT) + " " + o.measured() + " against "
+                                            + o.target())
+                                    .toList());
         }
 
         Timeline timeline = Timeline.of(samples, base, bucketMs(samples));
-        DrillReport.Chart chart = new DrillReport.Chart(timeline.bucketMs(),
-                timeline.bucketStarts().stream().map(ms -> Math.round(ms - base.msAt(zero))).toList(), timeline.regions(),
-                new DrillReport.Series(timeline.reads().okByRegion(), timeline.reads().failed()),
-                new DrillReport.Series(timeline.writes().okByRegion(), timeline.writes().failed()));
+        DrillReport.Chart chart = new DrillReport.Chart(
+                timeline.bucketMs(),
+                timeline.bucketStarts().stream()
+                        .map(ms -> Math.round(ms - base.msAt(zero)))
+                        .toList(),
+                timeline.regions(),
+                new DrillReport.Series(
+                        timeline.reads().okByRegion(), timeline.reads().failed()),
+                new DrillReport.Series(
+                        timeline.writes().okByRegion(), timeline.writes().failed()));
 
-        DrillReport.Reads readsReport = new DrillReport.Reads(reads.size(), reads.stream().filter(Sample::ok).count(),
-                reads.stream().filter(s -> !s.ok()).count(), reads.isEmpty() ? null : readsRto, byRegion(reads), latency(reads));
-        DrillReport.Writes writesReport = new DrillReport.Writes(writes.size(), writes.stream().filter(Sample::ok).count(),
-                writes.stream().filter(s -> !s.ok()).count(), writes.isEmpty() ? null : writesRto,
-                rpo == null ? null : rpo.lost(), rpo == null ? List.of() : rpo.lostIds(),
+        DrillReport.Reads readsReport = new DrillReport.Reads(
+                reads.size(),
+                reads.stream().filter(Sample::ok).count(),
+                reads.stream().filter(s -> !s.ok()).count(),
+                reads.isEmpty() ? null : readsRto,
+                byRegion(reads),
+                latency(reads));
+        DrillReport.Writes writesReport = new DrillReport.Writes(
+                writes.size(),
+                writes.stream().filter(Sample::ok).count(),
+                writes.stream().filter(s -> !s.ok()).count(),
+                writes.isEmpty() ? null : writesRto,
+                rpo == null ? null : rpo.lost(),
+                rpo == null ? List.of() : rpo.lostIds(),
                 rpo == null ? null : rpo.lostSpanMs(),
                 rpo == null || rpo.oldestLostAckNanos() == null ? null : base.wallAt(rpo.oldestLostAckNanos()),
                 rpo == null || rpo.newestLostAckNanos() == null ? null : base.wallAt(rpo.newestLostAckNanos()),
-                rpo == null ? null : rpo.inDoubt(), rpo == null ? List.of() : rpo.inDoubtIds(),
-                rpo == null ? null : rpo.present(), rpo == null ? null : rpo.foreign(),
-                writers.get(0), writers, readBack == null ? null : readBack.error(), byRegion(writes), latency(writes),
+                rpo == null ? null : rpo.inDoubt(),
+                rpo == null ? List.of() : rpo.inDoubtIds(),
+                rpo == null ? null : rpo.present(),
+                rpo == null ? null : rpo.foreign(),
+                writers.get(0),
+                writers,
+                readBack == null ? null : readBack.error(),
+                byRegion(writes),
+                latency(writes),
                 rpo == null ? null : rpo.lowerBound());
         if (rpo != null && rpo.foreign() > 0) {
             notes.add(rpo.foreign() + " records of the drill's writers were not written by this drill");
         }
 
         say(verdict + (reason == null ? "" : ": " + reason));
-        return new DrillReport(drill.name(), drill.title(), drill.description(), drill.source(), verdict.name(), reason,
-                base.originWall(), endedAt, platform.kind(), hadrVersion(), topology, topology.strategy().id(), machine(),
-                trafficSettings(writers), objectives, phases, readsReport, writesReport, restore, faultReports, before, after,
-                steps(method, zero), drill.rollbacks().when().word(), rolledBack ? steps(rollbacks, zero) : steps(rollbacks, zero),
-                verdict == Verdict.ABORTED && reason != null && reason.startsWith("safeguard") ? reason : null, chart, notes);
+        return new DrillReport(
+                drill.name(),
+                drill.title(),
+                drill.description(),
+                drill.source(),
+                verdict.name(),
+                reason,
+                base.originWall(),
+                endedAt,
+                platform.kind(),
+                hadrVersion(),
+                topology,
+                topology.strategy().id(),
+                machine(),
+                trafficSettings(writers),
+                objectives,
+                phases,
+                readsReport,
+                writesReport,
+                restore,
+                faultReports,
+                before,
+                after,
+                steps(method, zero),
+                drill.rollbacks().when().word(),
+                rolledBack ? steps(rollbacks, zero) : steps(rollbacks, zero),
+                verdict == Verdict.ABORTED && reason != null && reason.startsWith("safeguard") ? reason : null,
+                chart,
+                notes);
     }
 
     private DrillReport notApplicable(List<StepRecord> method, List<StepRecord> rollbacks, StepRecord fault) {
@@ -522,50 +660,119 @@ public final class DrillEngine {
                 + "; nothing was done";
         for (StepRecord record : method) {
             record.status = record.notApplicable != null ? StepRecord.Status.NOT_APPLICABLE : StepRecord.Status.SKIPPED;
-            record.detail = record.notApplicable != null ? record.notApplicable : "not started: the drill is not applicable";
+            record.detail =
+                    record.notApplicable != null ? record.notApplicable : "not started: the drill is not applicable";
         }
         say(reason);
-        DrillReport.Chart chart = new DrillReport.Chart(1000, List.of(), List.of(), new DrillReport.Series(Map.of(), new long[0]),
+        DrillReport.Chart chart = new DrillReport.Chart(
+                1000,
+                List.of(),
+                List.of(),
+                new DrillReport.Series(Map.of(), new long[0]),
                 new DrillReport.Series(Map.of(), new long[0]));
-        return new DrillReport(drill.name(), drill.title(), drill.description(), drill.source(), Verdict.NOT_APPLICABLE.name(),
-                reason, base.originWall(), time.now(), platform.kind(), hadrVersion(), topology, topology.strategy().id(), machine(),
-                trafficSettings(writers()), List.of(), List.of(), new DrillReport.Reads(0, 0, 0, null, Map.of(), new DrillReport.Latency(null, null, null)),
-                new DrillReport.Writes(0, 0, 0, null, null, List.of(), null, null, null, null, List.of(), null, null, writers().get(0),
-                        writers(), null, Map.of(), new DrillReport.Latency(null, null, null), null),
-                null, List.of(), List.of(), List.of(), steps(method, base.originNanos()), drill.rollbacks().when().word(),
-                steps(rollbacks, base.originNanos()), null, chart, notes);
+        return new DrillReport(
+                drill.name(),
+                drill.title(),
+                drill.description(),
+                drill.source(),
+                Verdict.NOT_APPLICABLE.name(),
+                reason,
+                base.originWall(),
+                time.now(),
+                platform.kind(),
+                hadrVersion(),
+                topology,
+                topology.strategy().id(),
+                machine(),
+                trafficSettings(writers()),
+                List.of(),
+                List.of(),
+                new DrillReport.Reads(0, 0, 0, null, Map.of(), new DrillReport.Latency(null, null, null)),
+                new DrillReport.Writes(
+                        0,
+                        0,
+                        0,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        List.of(),
+                        null,
+                        null,
+                        writers().get(0),
+                        writers(),
+                        null,
+                        Map.of(),
+                        new DrillReport.Latency(null, null, null),
+                        null),
+                null,
+                List.of(),
+                List.of(),
+                List.of(),
+                steps(method, base.originNanos()),
+                drill.rollbacks().when().word(),
+                steps(rollbacks, base.originNanos()),
+                null,
+                chart,
+                notes);
     }
 
     private DrillReport.Objective rtoObjective(Long readsRto, Long writesRto, boolean hasReads, boolean hasWrites) {
         Duration target = plan.rto();
         boolean never = (hasReads && readsRto == null) || (hasWrites && writesRto == null);
         if (never) {
-            return new DrillReport.Objective("rto", Durations.format(target), "never recovered", null, "FAIL",
-                    "service did not come back for " + (hasReads && readsRto == null ? "reads" : "writes") + " before the drill ended");
+            return new DrillReport.Objective(
+                    "rto",
+                    Durations.format(target),
+                    "never recovered",
+                    null,
+                    "FAIL",
+                    "service did not come back for " + (hasReads && readsRto == null ? "reads" : "writes")
+                            + " before the drill ended");
         }
         long measured = Math.max(readsRto == null ? 0 : readsRto, writesRto == null ? 0 : writesRto);
-        return new DrillReport.Objective("rto", Durations.format(target), seconds(measured), measured,
+        return new DrillReport.Objective(
+                "rto",
+                Durations.format(target),
+                seconds(measured),
+                measured,
                 measured <= target.toMillis() ? "PASS" : "FAIL",
-                "reads " + (readsRto == null ? "-" : seconds(readsRto)) + ", writes " + (writesRto == null ? "-" : seconds(writesRto)));
+                "reads " + (readsRto == null ? "-" : seconds(readsRto)) + ", writes "
+                        + (writesRto == null ? "-" : seconds(writesRto)));
     }
 
     private DrillReport.Objective rpoObjective(Rpo rpo, ReadBack readBack) {
         Duration target = plan.rpo();
         if (rpo == null) {
-            return new DrillReport.Objective("rpo", Durations.format(target), "unknown", null, "FAIL",
+            return new DrillReport.Objective(
+                    "rpo",
+                    Durations.format(target),
+                    "unknown",
+                    null,
+                    "FAIL",
                     readBack == null ? "no writes were read back" : readBack.error());
         }
         long span = rpo.lostSpanMs();
-        String counted = rpo.lost() + " of " + rpo.acknowledged() + " acknowledged writes lost, " + rpo.inDoubt() + " in doubt";
+        String counted =
+                rpo.lost() + " of " + rpo.acknowledged() + " acknowledged writes lost, " + rpo.inDoubt() + " in doubt";
         if (rpo.lowerBound()) {
             // What was lost reaches back past the drill's first write: the objective cannot be shown to hold.
-            return new DrillReport.Objective("rpo", Durations.format(target), ">= " + seconds(span), span, "FAIL", counted
-                    + "; even the drill's first write was lost, so the disaster took older data too and the real RPO is "
-                    + "at least this (send traffic for longer before the fault to see how much)");
+            return new DrillReport.Objective(
+                    "rpo",
+                    Durations.format(target),
+                    ">= " + seconds(span),
+                    span,
+                    "FAIL",
+                    counted
+                            + "; even the drill's first write was lost, so the disaster took older data too and the real RPO is "
+                            + "at least this (send traffic for longer before the fault to see how much)");
         }
         boolean pass = span <= target.toMillis() && !(target.isZero() && rpo.lost() > 0);
-        return new DrillReport.Objective("rpo", Durations.format(target), seconds(span), span, pass ? "PASS" : "FAIL",
-                counted);
+        return new DrillReport.Objective(
+                "rpo", Durations.format(target), seconds(span), span, pass ? "PASS" : "FAIL", counted);
     }
 
     private static Long worst(Long current, Long next) {
@@ -591,8 +798,13 @@ public final class DrillEngine {
     }
 
     /** When the platform noticed (an origin turned unhealthy) and when the database changed primary. */
-    private void addStatusPhases(List<DrillReport.Phase> phases, List<StatusSampler.Point> points, long fault, long next,
-            long zero, Integer number) {
+    private void addStatusPhases(
+            List<DrillReport.Phase> phases,
+            List<StatusSampler.Point> points,
+            long fault,
+            long next,
+            long zero,
+            Integer number) {
         StatusSampler.Point last = null;
         for (StatusSampler.Point point : points) {
             if (point.nanos() < fault) {
@@ -610,15 +822,21 @@ public final class DrillEngine {
             }
             if (!detected) {
                 for (Map.Entry<String, Boolean> origin : last.originHealthy().entrySet()) {
-                    if (origin.getValue() && Boolean.FALSE.equals(point.originHealthy().get(origin.getKey()))) {
-                        phases.add(phase("detected (origin " + origin.getKey() + " unhealthy)", point.nanos(), zero, number));
+                    if (origin.getValue()
+                            && Boolean.FALSE.equals(point.originHealthy().get(origin.getKey()))) {
+                        phases.add(phase(
+                                "detected (origin " + origin.getKey() + " unhealthy)", point.nanos(), zero, number));
                         detected = true;
                         break;
                     }
                 }
             }
-            if (!failedOver && last.primary() != null && point.primary() != null && !point.primary().equals(last.primary())) {
-                phases.add(phase("failed over (database primary " + point.primary() + ")", point.nanos(), zero, number));
+            if (!failedOver
+                    && last.primary() != null
+                    && point.primary() != null
+                    && !point.primary().equals(last.primary())) {
+                phases.add(
+                        phase("failed over (database primary " + point.primary() + ")", point.nanos(), zero, number));
                 failedOver = true;
             }
         }
@@ -638,12 +856,20 @@ public final class DrillEngine {
         if (total == 0) {
             return null;
         }
-        Map.Entry<String, Integer> dominant = before.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        Map.Entry<String, Integer> dominant =
+                before.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         if (dominant.getValue() < 0.9 * total) {
             return null;
         }
-        return reads.stream().filter(s -> s.ok() && s.region() != null && s.sendNanos() >= fault && s.sendNanos() < next
-                && !dominant.getKey().equals(s.region())).map(Sample::sendNanos).min(Long::compare).orElse(null);
+        return reads.stream()
+                .filter(s -> s.ok()
+                        && s.region() != null
+                        && s.sendNanos() >= fault
+                        && s.sendNanos() < next
+                        && !dominant.getKey().equals(s.region()))
+                .map(Sample::sendNanos)
+                .min(Long::compare)
+                .orElse(null);
     }
 
     private DrillReport.Phase phase(String name, long nanos, long zero, Integer fault) {
@@ -654,10 +880,16 @@ public final class DrillEngine {
         List<DrillReport.StepResult> results = new ArrayList<>();
         for (StepRecord r : records) {
             boolean started = r.ran();
-            results.add(new DrillReport.StepResult(r.step.line(), r.step.text(), r.step.name(), r.step.fault(),
+            results.add(new DrillReport.StepResult(
+                    r.step.line(),
+                    r.step.text(),
+                    r.step.name(),
+                    r.step.fault(),
                     r.status == StepRecord.Status.PENDING ? "not started" : r.status.word,
-                    started ? base.wallAt(r.startNanos) : null, started ? Math.round((r.startNanos - zero) / 1e6) : null,
-                    started ? Math.round((r.endNanos - r.startNanos) / 1e6) : null, r.detail));
+                    started ? base.wallAt(r.startNanos) : null,
+                    started ? Math.round((r.startNanos - zero) / 1e6) : null,
+                    started ? Math.round((r.endNanos - r.startNanos) / 1e6) : null,
+                    r.detail));
         }
         return results;
     }
@@ -673,12 +905,18 @@ public final class DrillEngine {
     }
 
     private static DrillReport.Latency latency(List<Sample> samples) {
-        long[] latencies = samples.stream().filter(s -> s.status() != 0).mapToLong(Sample::latencyNanos).sorted().toArray();
+        long[] latencies = samples.stream()
+                .filter(s -> s.status() != 0)
+                .mapToLong(Sample::latencyNanos)
+                .sorted()
+                .toArray();
         if (latencies.length == 0) {
             return new DrillReport.Latency(null, null, null);
         }
-        return new DrillReport.Latency(ms(latencies[(int) Math.floor(0.5 * (latencies.length - 1))]),
-                ms(latencies[(int) Math.floor(0.99 * (latencies.length - 1))]), ms(latencies[latencies.length - 1]));
+        return new DrillReport.Latency(
+                ms(latencies[(int) Math.floor(0.5 * (latencies.length - 1))]),
+                ms(latencies[(int) Math.floor(0.99 * (latencies.length - 1))]),
+                ms(latencies[latencies.length - 1]));
     }
 
     private static double ms(long nanos) {
@@ -696,8 +934,13 @@ public final class DrillEngine {
 
     private DrillReport.TrafficSettings trafficSettings(List<String> writers) {
         var t = drill.traffic();
-        return new DrillReport.TrafficSettings(platform.endpoint().toString(), t.readsPerSecond(), t.writesPerSecond(), writers,
-                t.requestTimeout().toMillis(), t.sustained().toMillis());
+        return new DrillReport.TrafficSettings(
+                platform.endpoint().toString(),
+                t.readsPerSecond(),
+                t.writesPerSecond(),
+                writers,
+                t.requestTimeout().toMillis(),
+                t.sustained().toMillis());
     }
 
     /** Writer ids unique to this run, so that a read-back finds only this run's records. */
@@ -750,7 +993,9 @@ public final class DrillEngine {
     }
 
     private static String describe(List<DrillReport.ProbeResult> failed) {
-        return String.join("; ", failed.stream().map(p -> p.probe() + " (" + p.measured() + ")").toList());
+        return String.join(
+                "; ",
+                failed.stream().map(p -> p.probe() + " (" + p.measured() + ")").toList());
     }
 
     static String seconds(long ms) {
@@ -760,5 +1005,4 @@ public final class DrillEngine {
     private static String fmt(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
     }
-
 }

@@ -35,8 +35,13 @@ public final class Plan {
      * @param capabilities what the platform can do, or null when no platform is known (every step is assumed possible)
      * @param overrides objective overrides by name
      */
-    public Plan(Drill drill, Topology topology, String platformKind, Set<Capability> capabilities,
-            java.util.Map<String, Duration> overrides, Duration maxDuration) {
+    public Plan(
+            Drill drill,
+            Topology topology,
+            String platformKind,
+            Set<Capability> capabilities,
+            java.util.Map<String, Duration> overrides,
+            Duration maxDuration) {
         this.drill = drill;
         this.topology = topology;
         this.platformKind = platformKind;
@@ -98,43 +103,76 @@ public final class Plan {
         if (capabilities == null) {
             return null;
         }
-        List<Capability> missing = step.action().capabilities().stream().filter(c -> !capabilities.contains(c))
-                .sorted(Comparator.naturalOrder()).toList();
+        List<Capability> missing = step.action().capabilities().stream()
+                .filter(c -> !capabilities.contains(c))
+                .sorted(Comparator.naturalOrder())
+                .toList();
         if (missing.isEmpty()) {
             return null;
         }
-        return "the " + platformKind + " platform cannot " + missing.stream().map(Capability::description)
-                .collect(Collectors.joining(" or "));
+        return "the " + platformKind + " platform cannot "
+                + missing.stream().map(Capability::description).collect(Collectors.joining(" or "));
     }
 
     private String otherStrategy(Step step) {
         if (step.appliesTo(topology.strategy())) {
             return null;
         }
-        return "only for " + step.strategies().stream().sorted().map(Strategy::id).collect(Collectors.joining(", "))
-                + ", not " + topology.strategy().id();
+        return "only for "
+                + step.strategies().stream().sorted().map(Strategy::id).collect(Collectors.joining(", ")) + ", not "
+                + topology.strategy().id();
     }
 
     /** The plan in words. */
     public String describe() {
         StringBuilder text = new StringBuilder();
-        text.append("Drill ").append(drill.name()).append(" — ").append(drill.title()).append('\n');
+        text.append("Drill ")
+                .append(drill.name())
+                .append(" — ")
+                .append(drill.title())
+                .append('\n');
         text.append("  from: ").append(drill.source()).append('\n');
-        text.append("  topology: ").append(topology.source()).append(" (").append(topology.strategy().id())
-                .append("; primary ").append(topology.primary().id()).append(" ").append(topology.primary().displayName())
-                .append(", secondary ").append(topology.secondary().id()).append(" ").append(topology.secondary().displayName())
+        text.append("  topology: ")
+                .append(topology.source())
+                .append(" (")
+                .append(topology.strategy().id())
+                .append("; primary ")
+                .append(topology.primary().id())
+                .append(" ")
+                .append(topology.primary().displayName())
+                .append(", secondary ")
+                .append(topology.secondary().id())
+                .append(" ")
+                .append(topology.secondary().displayName())
                 .append(")\n");
         if (platformKind != null) {
             text.append("  platform: ").append(platformKind).append('\n');
         }
         var t = drill.traffic();
-        text.append("  traffic: ").append(fmt(t.readsPerSecond())).append(" reads/s, ").append(fmt(t.writesPerSecond()))
-                .append(" writes/s, ").append(t.writers()).append(t.writers() == 1 ? " writer" : " writers")
-                .append("; request timeout ").append(Durations.format(t.requestTimeout()))
-                .append("; recovered after ").append(Durations.format(t.sustained())).append(" of successes\n");
-        text.append("  objectives: RTO ").append(Durations.format(rto)).append(" (").append(rtoSource).append("), RPO ")
-                .append(Durations.format(rpo)).append(" (").append(rpoSource).append(")\n");
-        text.append("  steady state (").append(Durations.format(drill.steadyState().window())).append(" of traffic, before and after):");
+        text.append("  traffic: ")
+                .append(fmt(t.readsPerSecond()))
+                .append(" reads/s, ")
+                .append(fmt(t.writesPerSecond()))
+                .append(" writes/s, ")
+                .append(t.writers())
+                .append(t.writers() == 1 ? " writer" : " writers")
+                .append("; request timeout ")
+                .append(Durations.format(t.requestTimeout()))
+                .append("; recovered after ")
+                .append(Durations.format(t.sustained()))
+                .append(" of successes\n");
+        text.append("  objectives: RTO ")
+                .append(Durations.format(rto))
+                .append(" (")
+                .append(rtoSource)
+                .append("), RPO ")
+                .append(Durations.format(rpo))
+                .append(" (")
+                .append(rpoSource)
+                .append(")\n");
+        text.append("  steady state (")
+                .append(Durations.format(drill.steadyState().window()))
+                .append(" of traffic, before and after):");
         if (drill.steadyState().probes().isEmpty()) {
             text.append(" no probes\n");
         } else {
@@ -146,9 +184,14 @@ public final class Plan {
         text.append("  method:\n");
         List<StepRecord> method = method();
         describeSteps(text, method);
-        method.stream().filter(r -> r.otherStrategy == null && r.notApplicable != null && !r.step.optional()).findFirst()
-                .ifPresent(r -> text.append("  => the drill is NOT APPLICABLE here: step ").append(r.number).append(" (")
-                        .append(r.step.text()).append(") cannot be done and is not optional\n"));
+        method.stream()
+                .filter(r -> r.otherStrategy == null && r.notApplicable != null && !r.step.optional())
+                .findFirst()
+                .ifPresent(r -> text.append("  => the drill is NOT APPLICABLE here: step ")
+                        .append(r.number)
+                        .append(" (")
+                        .append(r.step.text())
+                        .append(") cannot be done and is not optional\n"));
         text.append("  rollbacks (").append(drill.rollbacks().when().word()).append("):");
         if (drill.rollbacks().steps().isEmpty()) {
             text.append(" none\n");
@@ -160,7 +203,9 @@ public final class Plan {
         for (Safeguard safeguard : drill.safeguards()) {
             text.append("    - ").append(safeguard.text()).append('\n');
         }
-        text.append("    - duration above ").append(Durations.format(maxDuration)).append(" (hadr's own limit)\n");
+        text.append("    - duration above ")
+                .append(Durations.format(maxDuration))
+                .append(" (hadr's own limit)\n");
         return text.toString();
     }
 

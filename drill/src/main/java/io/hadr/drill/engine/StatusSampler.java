@@ -52,7 +52,8 @@ final class StatusSampler implements AutoCloseable {
                         health.put(region.id(), region.origin().healthy());
                     }
                 }
-                String primary = status.database() == null ? null : status.database().primary();
+                String primary =
+                        status.database() == null ? null : status.database().primary();
                 synchronized (points) {
                     points.add(new Point(time.nanos(), primary, health));
                 }

@@ -58,8 +58,15 @@ final class StepExecutor {
     private volatile String lastRestore;
     private volatile DrillReport.Restore restore;
 
-    StepExecutor(Platform platform, Topology topology, LoadGenerator traffic, Conditions conditions, TimeSource time,
-            Timebase base, List<String> writers, Consumer<String> progress) {
+    StepExecutor(
+            Platform platform,
+            Topology topology,
+            LoadGenerator traffic,
+            Conditions conditions,
+            TimeSource time,
+            Timebase base,
+            List<String> writers,
+            Consumer<String> progress) {
         this.platform = platform;
         this.topology = topology;
         this.traffic = traffic;
@@ -101,7 +108,8 @@ final class StepExecutor {
         }
         if (action instanceof Action.Failover failover) {
             FailoverResult result = platform.failover(failover.mode());
-            return result.oldPrimary() + " → " + result.newPrimary() + " (" + result.performed().word()
+            return result.oldPrimary() + " → " + result.newPrimary() + " ("
+                    + result.performed().word()
                     + (result.fallbackReason() == null ? "" : ", because " + result.fallbackReason()) + ") in "
                     + result.totalMs() + " ms";
         }
@@ -116,7 +124,8 @@ final class StepExecutor {
         if (action instanceof Action.Adopt adopt) {
             String name = adopt.restore() != null ? adopt.restore() : lastRestore;
             if (name == null) {
-                throw new StepFailedException("there is no restore to adopt: no earlier step restored one; write db adopt NAME");
+                throw new StepFailedException(
+                        "there is no restore to adopt: no earlier step restored one; write db adopt NAME");
             }
             platform.adopt(name);
             return "adopted " + name;
@@ -128,14 +137,17 @@ final class StepExecutor {
                 case RESTORE -> {
                     String name = sql.name() != null ? sql.name() : lastRestore;
                     if (name == null) {
-                        throw new StepFailedException("there is no restore to run SQL on: no earlier step restored one");
+                        throw new StepFailedException(
+                                "there is no restore to run SQL on: no earlier step restored one");
                     }
                     yield SqlTarget.restore(name);
                 }
             };
             SqlResult result = platform.sql(target, substitute(sql.statement()));
-            return result.command() + (result.updateCount() != null ? " " + result.updateCount() + " rows"
-                    : " " + result.rows().size() + " rows");
+            return result.command()
+                    + (result.updateCount() != null
+                            ? " " + result.updateCount() + " rows"
+                            : " " + result.rows().size() + " rows");
         }
         if (action instanceof Action.Origin origin) {
             platform.origin(origin.region().id(), origin.change());
@@ -208,7 +220,8 @@ final class StepExecutor {
         RestorePoint point = action.point();
         if (point instanceof RestorePoint.At at) {
             target = new RestoreTarget.AtTime(at.time());
-            lo = hi = base.originNanos() + Duration.between(base.originWall(), at.time()).toNanos();
+            lo = hi = base.originNanos()
+                    + Duration.between(base.originWall(), at.time()).toNanos();
             targetTime = at.time();
         } else if (point instanceof RestorePoint.Now) {
             // As far as the backups reach; the point it reached is known only afterwards (below).
@@ -241,13 +254,17 @@ final class StepExecutor {
         }
         progress.accept("restoring to " + point.text() + (targetTime == null ? "" : " (" + targetTime + ")")
                 + (action.from() == null ? "" : " from " + action.from().id() + "'s backups"));
-        RestoreResult result = platform.restore(new RestoreRequest(target, action.as(),
+        RestoreResult result = platform.restore(new RestoreRequest(
+                target,
+                action.as(),
                 action.from() == null ? null : action.from().id()));
         lastRestore = result.name();
         // A restore to "now" (the latest a geo-restore can reach) is judged by the point it reached:
         // what it could not reach is data lost, which the RPO counts, not an inexact restore.
         if ((lo == Long.MIN_VALUE || point instanceof RestorePoint.Now) && result.reachedCommitTime() != null) {
-            lo = hi = base.originNanos() + Duration.between(base.originWall(), result.reachedCommitTime()).toNanos();
+            lo = hi = base.originNanos()
+                    + Duration.between(base.originWall(), result.reachedCommitTime())
+                            .toNanos();
             targetTime = result.reachedCommitTime();
         } else if (point instanceof RestorePoint.Now) {
             // No transaction was replayed: the restore is a base backup's consistent state, so no
@@ -256,10 +273,15 @@ final class StepExecutor {
             targetTime = null;
         }
         restore = verify(result, point, targetTime, lo, hi);
-        String verdict = restore.error() != null ? "not checked: " + restore.error()
-                : restore.exact() && restore.expectedRows() == 0 ? "exact: it reached no write of this drill, and holds none"
-                : restore.exact() ? "exact: all " + restore.expectedRows() + " rows acknowledged before the target are there, none after"
-                : restore.missingIds().size() + " rows missing, " + restore.unexpectedIds().size() + " rows from after the target";
+        String verdict = restore.error() != null
+                ? "not checked: " + restore.error()
+                : restore.exact() && restore.expectedRows() == 0
+                        ? "exact: it reached no write of this drill, and holds none"
+                        : restore.exact()
+                                ? "exact: all " + restore.expectedRows()
+                                        + " rows acknowledged before the target are there, none after"
+                                : restore.missingIds().size() + " rows missing, "
+                                        + restore.unexpectedIds().size() + " rows from after the target";
         return "restored " + result.name() + " in " + result.took().toMillis() + " ms; " + verdict;
     }
 
@@ -271,28 +293,67 @@ final class StepExecutor {
         long took = result.took().toMillis();
         String name = result.name();
         if (lo == Long.MIN_VALUE) {
-            return new DrillReport.Restore(name, point.text(), null, result.reachedCommitTime(), result.reachedLsn(), 0, 0,
-                    false, took, 0, List.of(), List.of(), "the platform did not say which commit the restore reached");
+            return new DrillReport.Restore(
+                    name,
+                    point.text(),
+                    null,
+                    result.reachedCommitTime(),
+                    result.reachedLsn(),
+                    0,
+                    0,
+                    false,
+                    took,
+                    0,
+                    List.of(),
+                    List.of(),
+                    "the platform did not say which commit the restore reached");
         }
         if (!platform.capabilities().contains(io.hadr.core.platform.Capability.SQL)) {
-            return new DrillReport.Restore(name, point.text(), targetTime, result.reachedCommitTime(), result.reachedLsn(),
-                    0, 0, false, took, 0, List.of(), List.of(), "the platform cannot run SQL, so the restored rows cannot be read");
+            return new DrillReport.Restore(
+                    name,
+                    point.text(),
+                    targetTime,
+                    result.reachedCommitTime(),
+                    result.reachedLsn(),
+                    0,
+                    0,
+                    false,
+                    took,
+                    0,
+                    List.of(),
+                    List.of(),
+                    "the platform cannot run SQL, so the restored rows cannot be read");
         }
         Set<String> restored = new HashSet<>();
         try {
             // A restore to before the app first created its table has no records at all.
-            SqlResult table = platform.sql(SqlTarget.restore(name),
+            SqlResult table = platform.sql(
+                    SqlTarget.restore(name),
                     "SELECT CASE WHEN to_regclass('records') IS NULL THEN 'absent' ELSE 'present' END");
-            boolean hasTable = !table.rows().isEmpty() && "present".equals(table.rows().get(0).get(0));
+            boolean hasTable = !table.rows().isEmpty()
+                    && "present".equals(table.rows().get(0).get(0));
             SqlResult rows = hasTable
-                    ? platform.sql(SqlTarget.restore(name), substitute("SELECT id FROM records WHERE writer IN (${writers})"))
+                    ? platform.sql(
+                            SqlTarget.restore(name), substitute("SELECT id FROM records WHERE writer IN (${writers})"))
                     : null;
             for (List<String> row : rows == null ? List.<List<String>>of() : rows.rows()) {
                 restored.add(row.get(0));
             }
         } catch (RuntimeException e) {
-            return new DrillReport.Restore(name, point.text(), targetTime, result.reachedCommitTime(), result.reachedLsn(),
-                    0, 0, false, took, 0, List.of(), List.of(), "reading the restored rows failed: " + e.getMessage());
+            return new DrillReport.Restore(
+                    name,
+                    point.text(),
+                    targetTime,
+                    result.reachedCommitTime(),
+                    result.reachedLsn(),
+                    0,
+                    0,
+                    false,
+                    took,
+                    0,
+                    List.of(),
+                    List.of(),
+                    "reading the restored rows failed: " + e.getMessage());
         }
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
@@ -324,8 +385,20 @@ final class StepExecutor {
             }
         }
         boolean exact = missing.isEmpty() && unexpected.isEmpty();
-        return new DrillReport.Restore(name, point.text(), targetTime, result.reachedCommitTime(), result.reachedLsn(),
-                expected, restored.size(), exact, took, inFlight, first(missing), first(unexpected), null);
+        return new DrillReport.Restore(
+                name,
+                point.text(),
+                targetTime,
+                result.reachedCommitTime(),
+                result.reachedLsn(),
+                expected,
+                restored.size(),
+                exact,
+                took,
+                inFlight,
+                first(missing),
+                first(unexpected),
+                null);
     }
 
     private static List<String> first(List<String> ids) {

@@ -6,8 +6,12 @@ import io.hadr.drill.spec.Step;
 final class StepRecord {
 
     enum Status {
-        PENDING("pending"), DONE("done"), FAILED("failed"), ABORTED("aborted"),
-        NOT_APPLICABLE("not applicable"), SKIPPED("skipped");
+        PENDING("pending"),
+        DONE("done"),
+        FAILED("failed"),
+        ABORTED("aborted"),
+        NOT_APPLICABLE("not applicable"),
+        SKIPPED("skipped");
 
         final String word;
 
@@ -22,6 +26,7 @@ final class StepRecord {
     final String notApplicable;
     /** Why the step is not for this strategy, or null when it is. */
     final String otherStrategy;
+
     volatile Status status = Status.PENDING;
     volatile long startNanos;
     volatile long endNanos;

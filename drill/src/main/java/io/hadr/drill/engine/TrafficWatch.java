@@ -138,7 +138,9 @@ final class TrafficWatch implements Consumer<Sample>, AutoCloseable {
                         long since = breachSince.computeIfAbsent(safeguard, k -> now);
                         if (now - since >= rate.duration().toNanos()) {
                             crossed = "'" + rate.text() + "': " + Math.round(percent) + "% of the last second's "
-                                    + (rate.kind() == null ? "requests" : rate.kind().word()) + " failed, above "
+                                    + (rate.kind() == null
+                                            ? "requests"
+                                            : rate.kind().word()) + " failed, above "
                                     + fmt(rate.percent()) + "% for " + Durations.format(rate.duration());
                         }
                     } else {
@@ -183,7 +185,13 @@ final class TrafficWatch implements Consumer<Sample>, AutoCloseable {
                     failures.merge(s.outcome(), 1, Integer::sum);
                 }
             }
-            text.append("  ").append(kind.word()).append(' ').append(ok).append('/').append(samples.size()).append(" ok");
+            text.append("  ")
+                    .append(kind.word())
+                    .append(' ')
+                    .append(ok)
+                    .append('/')
+                    .append(samples.size())
+                    .append(" ok");
             if (!regions.isEmpty()) {
                 text.append(" ").append(regions);
             }

@@ -33,8 +33,17 @@ import java.util.Set;
  * @param foreign records of the drill's writers that no request of this drill made (another run's, or a bug)
  * @param lowerBound the drill's first acknowledged write is lost: the real RPO is at least the lost span
  */
-public record Rpo(int sent, int acknowledged, int present, List<String> lostIds, List<String> inDoubtIds,
-        Long oldestLostAckNanos, Long newestLostAckNanos, long lostSpanNanos, int foreign, boolean lowerBound) {
+public record Rpo(
+        int sent,
+        int acknowledged,
+        int present,
+        List<String> lostIds,
+        List<String> inDoubtIds,
+        Long oldestLostAckNanos,
+        Long newestLostAckNanos,
+        long lostSpanNanos,
+        int foreign,
+        boolean lowerBound) {
 
     public int lost() {
         return lostIds.size();
@@ -79,7 +88,16 @@ public record Rpo(int sent, int acknowledged, int present, List<String> lostIds,
         int foreign = (int) presentIds.stream().filter(id -> !made.contains(id)).count();
         lost.sort(Comparator.comparingLong(Sample::endNanos));
         if (lost.isEmpty()) {
-            return new Rpo(writes.size(), acknowledged, present, List.of(), List.copyOf(inDoubt), null, null, 0, foreign,
+            return new Rpo(
+                    writes.size(),
+                    acknowledged,
+                    present,
+                    List.of(),
+                    List.copyOf(inDoubt),
+                    null,
+                    null,
+                    0,
+                    foreign,
                     false);
         }
         long oldest = lost.get(0).endNanos();
@@ -91,8 +109,21 @@ public record Rpo(int sent, int acknowledged, int present, List<String> lostIds,
                 break;
             }
         }
-        long firstAcknowledged = writes.stream().filter(Sample::ok).mapToLong(Sample::endNanos).min().orElseThrow();
-        return new Rpo(writes.size(), acknowledged, present, lost.stream().map(Sample::id).toList(),
-                List.copyOf(inDoubt), oldest, newest, reference - oldest, foreign, oldest == firstAcknowledged);
+        long firstAcknowledged = writes.stream()
+                .filter(Sample::ok)
+                .mapToLong(Sample::endNanos)
+                .min()
+                .orElseThrow();
+        return new Rpo(
+                writes.size(),
+                acknowledged,
+                present,
+                lost.stream().map(Sample::id).toList(),
+                List.copyOf(inDoubt),
+                oldest,
+                newest,
+                reference - oldest,
+                foreign,
+                oldest == firstAcknowledged);
     }
 }

@@ -31,8 +31,13 @@ import java.util.List;
  * @param recoveredNanos start of the first sustained run, or null
  * @param steadyNanos when that run became sustained, or null
  */
-public record Rto(Long rtoNanos, int failedRequests, Long firstFailureNanos, Long firstSuccessNanos,
-        Long recoveredNanos, Long steadyNanos) {
+public record Rto(
+        Long rtoNanos,
+        int failedRequests,
+        Long firstFailureNanos,
+        Long firstSuccessNanos,
+        Long recoveredNanos,
+        Long steadyNanos) {
 
     public boolean recovered() {
         return rtoNanos != null;
@@ -85,15 +90,24 @@ public record Rto(Long rtoNanos, int failedRequests, Long firstFailureNanos, Lon
             }
             if (s.sendNanos() - runStart >= sustainedNanos) {
                 long rto = Math.max(0, runStart - faultNanos);
-                return new Rto(rto, failed, firstSeen(sorted, faultNanos, nextFaultNanos), firstSuccess, runStart, s.sendNanos());
+                return new Rto(
+                        rto,
+                        failed,
+                        firstSeen(sorted, faultNanos, nextFaultNanos),
+                        firstSuccess,
+                        runStart,
+                        s.sendNanos());
             }
         }
         return new Rto(null, failed, firstSeen(sorted, faultNanos, nextFaultNanos), firstSuccess, null, null);
     }
 
     private static long firstSeen(List<Sample> sorted, long faultNanos, long nextFaultNanos) {
-        return sorted.stream().filter(s -> counts(s, faultNanos, nextFaultNanos)).mapToLong(s -> Math.max(s.endNanos(), faultNanos))
-                .min().orElseThrow();
+        return sorted.stream()
+                .filter(s -> counts(s, faultNanos, nextFaultNanos))
+                .mapToLong(s -> Math.max(s.endNanos(), faultNanos))
+                .min()
+                .orElseThrow();
     }
 
     private static boolean counts(Sample s, long faultNanos, long nextFaultNanos) {

@@ -14,7 +14,14 @@ import io.hadr.drill.spec.TrafficKind;
  * @param id for a write, the record id {@code <writer>-<seq>}; null for a read
  * @param ok whether it succeeded: 200 for a read, 201 or 200 (an acknowledged retry) for a write
  */
-public record Sample(TrafficKind kind, long sendNanos, long endNanos, int status, String error, String region, String id,
+public record Sample(
+        TrafficKind kind,
+        long sendNanos,
+        long endNanos,
+        int status,
+        String error,
+        String region,
+        String id,
         boolean ok) {
 
     public long latencyNanos() {

@@ -39,13 +39,22 @@ public record Timeline(long bucketMs, double startMs, List<String> regions, Seri
         }
         double startMs = Math.floor(base.msAt(first) / bucketMs) * bucketMs;
         int buckets = (int) ((base.msAt(last) - startMs) / bucketMs) + 1;
-        return new Timeline(bucketMs, startMs, List.copyOf(regions),
+        return new Timeline(
+                bucketMs,
+                startMs,
+                List.copyOf(regions),
                 series(samples, TrafficKind.READS, regions, base, startMs, bucketMs, buckets),
                 series(samples, TrafficKind.WRITES, regions, base, startMs, bucketMs, buckets));
     }
 
-    private static Series series(List<Sample> samples, TrafficKind kind, TreeSet<String> regions, Timebase base,
-            double startMs, long bucketMs, int buckets) {
+    private static Series series(
+            List<Sample> samples,
+            TrafficKind kind,
+            TreeSet<String> regions,
+            Timebase base,
+            double startMs,
+            long bucketMs,
+            int buckets) {
         Map<String, long[]> ok = new LinkedHashMap<>();
         for (String region : regions) {
             ok.put(region, new long[buckets]);

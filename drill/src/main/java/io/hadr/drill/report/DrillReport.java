@@ -64,15 +64,24 @@ public record DrillReport(
             if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
                 memoryMb = os.getTotalMemorySize() / (1024 * 1024);
             }
-            return new Machine(host, System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                    System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(), memoryMb,
+            return new Machine(
+                    host,
+                    System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                    System.getProperty("os.arch"),
+                    Runtime.getRuntime().availableProcessors(),
+                    memoryMb,
                     System.getProperty("java.vendor") + " " + Runtime.version());
         }
     }
 
     /** The traffic the drill drove. */
-    public record TrafficSettings(String endpoint, double readsPerSecond, double writesPerSecond, List<String> writers,
-            long requestTimeoutMs, long sustainedMs) {}
+    public record TrafficSettings(
+            String endpoint,
+            double readsPerSecond,
+            double writesPerSecond,
+            List<String> writers,
+            long requestTimeoutMs,
+            long sustainedMs) {}
 
     /**
      * One objective and how the drill did against it.
@@ -82,7 +91,8 @@ public record DrillReport(
      * @param measuredMs null when there is no number (never recovered, could not read back)
      * @param verdict PASS or FAIL
      */
-    public record Objective(String name, String target, String measured, Long measuredMs, String verdict, String detail) {}
+    public record Objective(
+            String name, String target, String measured, Long measuredMs, String verdict, String detail) {}
 
     /**
      * A moment of the drill.
@@ -103,10 +113,26 @@ public record DrillReport(
      * @param writer the (first) writer id, for {@code GET /api/records?writer=}
      * @param readBackError why the writes could not be read back, or null
      */
-    public record Writes(long sent, long acknowledged, long failed, Long rtoMs, Integer lost, List<String> lostIds,
-            Long lostSpanMs, Instant lostFrom, Instant lostTo, Integer inDoubt, List<String> inDoubtIds, Integer present,
-            Integer foreign, String writer, List<String> writers, String readBackError, Map<String, Long> byRegion,
-            Latency latency, Boolean lostSpanIsLowerBound) {}
+    public record Writes(
+            long sent,
+            long acknowledged,
+            long failed,
+            Long rtoMs,
+            Integer lost,
+            List<String> lostIds,
+            Long lostSpanMs,
+            Instant lostFrom,
+            Instant lostTo,
+            Integer inDoubt,
+            List<String> inDoubtIds,
+            Integer present,
+            Integer foreign,
+            String writer,
+            List<String> writers,
+            String readBackError,
+            Map<String, Long> byRegion,
+            Latency latency,
+            Boolean lostSpanIsLowerBound) {}
 
     /** Latency of answered requests, in ms. */
     public record Latency(Double p50Ms, Double p99Ms, Double maxMs) {}
@@ -121,12 +147,29 @@ public record DrillReport(
      * @param exact no expected row missing and no row from after the target present
      * @param inFlightAtTarget writes sent before and acknowledged after the target: either way is right
      */
-    public record Restore(String name, String point, Instant target, Instant reached, String reachedLsn,
-            int expectedRows, int restoredRows, boolean exact, long durationMs, int inFlightAtTarget,
-            List<String> missingIds, List<String> unexpectedIds, String error) {}
+    public record Restore(
+            String name,
+            String point,
+            Instant target,
+            Instant reached,
+            String reachedLsn,
+            int expectedRows,
+            int restoredRows,
+            boolean exact,
+            long durationMs,
+            int inFlightAtTarget,
+            List<String> missingIds,
+            List<String> unexpectedIds,
+            String error) {}
 
     /** One fault and the recovery after it. */
-    public record Fault(int number, String step, Instant at, Long readsRtoMs, Long writesRtoMs, int readsFailed,
+    public record Fault(
+            int number,
+            String step,
+            Instant at,
+            Long readsRtoMs,
+            Long writesRtoMs,
+            int readsFailed,
             int writesFailed) {}
 
     /** One steady-state probe. */
@@ -138,8 +181,16 @@ public record DrillReport(
      * @param status done, failed, aborted, not applicable, skipped
      * @param atMs start, ms after the (first) fault
      */
-    public record StepResult(int line, String step, String name, boolean fault, String status, Instant startedAt,
-            Long atMs, Long durationMs, String detail) {}
+    public record StepResult(
+            int line,
+            String step,
+            String name,
+            boolean fault,
+            String status,
+            Instant startedAt,
+            Long atMs,
+            Long durationMs,
+            String detail) {}
 
     /**
      * The chart's data: per bucket, successes by region and failures, for reads and writes.

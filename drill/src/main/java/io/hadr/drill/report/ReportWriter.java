@@ -63,55 +63,135 @@ public final class ReportWriter {
         md.append("| ended | ").append(r.endedAt()).append(" |\n");
         md.append("| platform | ").append(r.platform()).append(" |\n");
         md.append("| strategy | ").append(r.strategy()).append(" |\n");
-        md.append("| topology | ").append(r.topology().source()).append(" (").append(r.topology().name()).append(") |\n");
+        md.append("| topology | ")
+                .append(r.topology().source())
+                .append(" (")
+                .append(r.topology().name())
+                .append(") |\n");
         md.append("| endpoint | ").append(r.traffic().endpoint()).append(" |\n");
-        md.append("| traffic | ").append(num(r.traffic().readsPerSecond())).append(" reads/s, ")
-                .append(num(r.traffic().writesPerSecond())).append(" writes/s |\n");
+        md.append("| traffic | ")
+                .append(num(r.traffic().readsPerSecond()))
+                .append(" reads/s, ")
+                .append(num(r.traffic().writesPerSecond()))
+                .append(" writes/s |\n");
         md.append("| hadr | ").append(r.hadrVersion()).append(" |\n");
-        md.append("| machine | ").append(r.machine().hostname()).append(", ").append(r.machine().os()).append(", ")
-                .append(r.machine().cores()).append(" cores, ").append(r.machine().memoryMb()).append(" MB, ").append(r.machine().java()).append(" |\n\n");
+        md.append("| machine | ")
+                .append(r.machine().hostname())
+                .append(", ")
+                .append(r.machine().os())
+                .append(", ")
+                .append(r.machine().cores())
+                .append(" cores, ")
+                .append(r.machine().memoryMb())
+                .append(" MB, ")
+                .append(r.machine().java())
+                .append(" |\n\n");
 
         md.append("## Objectives\n\n| objective | target | measured | verdict | detail |\n|---|---|---|---|---|\n");
         for (DrillReport.Objective o : r.objectives()) {
-            md.append("| ").append(o.name().toUpperCase(Locale.ROOT)).append(" | ").append(o.target()).append(" | ")
-                    .append(o.measured()).append(" | ").append(o.verdict()).append(" | ").append(cell(o.detail())).append(" |\n");
+            md.append("| ")
+                    .append(o.name().toUpperCase(Locale.ROOT))
+                    .append(" | ")
+                    .append(o.target())
+                    .append(" | ")
+                    .append(o.measured())
+                    .append(" | ")
+                    .append(o.verdict())
+                    .append(" | ")
+                    .append(cell(o.detail()))
+                    .append(" |\n");
         }
         md.append("\n## Traffic\n\n| | sent | ok | failed | RTO | by region |\n|---|---|---|---|---|---|\n");
-        md.append("| reads | ").append(r.reads().sent()).append(" | ").append(r.reads().ok()).append(" | ").append(r.reads().failed())
-                .append(" | ").append(ms(r.reads().rtoMs())).append(" | ").append(regions(r.reads().byRegion())).append(" |\n");
-        md.append("| writes | ").append(r.writes().sent()).append(" | ").append(r.writes().acknowledged()).append(" | ")
-                .append(r.writes().failed()).append(" | ").append(ms(r.writes().rtoMs())).append(" | ")
-                .append(regions(r.writes().byRegion())).append(" |\n\n");
+        md.append("| reads | ")
+                .append(r.reads().sent())
+                .append(" | ")
+                .append(r.reads().ok())
+                .append(" | ")
+                .append(r.reads().failed())
+                .append(" | ")
+                .append(ms(r.reads().rtoMs()))
+                .append(" | ")
+                .append(regions(r.reads().byRegion()))
+                .append(" |\n");
+        md.append("| writes | ")
+                .append(r.writes().sent())
+                .append(" | ")
+                .append(r.writes().acknowledged())
+                .append(" | ")
+                .append(r.writes().failed())
+                .append(" | ")
+                .append(ms(r.writes().rtoMs()))
+                .append(" | ")
+                .append(regions(r.writes().byRegion()))
+                .append(" |\n\n");
         DrillReport.Writes w = r.writes();
         if (w.readBackError() != null) {
-            md.append("Writes could not be read back: ").append(w.readBackError()).append("\n\n");
+            md.append("Writes could not be read back: ")
+                    .append(w.readBackError())
+                    .append("\n\n");
         } else if (w.lost() != null) {
-            md.append("**Lost writes: ").append(w.lost()).append("** of ").append(w.acknowledged()).append(" acknowledged");
+            md.append("**Lost writes: ")
+                    .append(w.lost())
+                    .append("** of ")
+                    .append(w.acknowledged())
+                    .append(" acknowledged");
             if (w.lost() > 0) {
-                md.append(", acknowledged from ").append(w.lostFrom()).append(" to ").append(w.lostTo())
-                        .append(" (span ").append(w.lostSpanMs()).append(" ms); ids: ").append(ids(w.lostIds()));
+                md.append(", acknowledged from ")
+                        .append(w.lostFrom())
+                        .append(" to ")
+                        .append(w.lostTo())
+                        .append(" (span ")
+                        .append(w.lostSpanMs())
+                        .append(" ms); ids: ")
+                        .append(ids(w.lostIds()));
             }
-            md.append(". In doubt (not acknowledged, but present): ").append(w.inDoubt()).append(". Check with `GET /api/records?writer=")
-                    .append(w.writer()).append("`.\n\n");
+            md.append(". In doubt (not acknowledged, but present): ")
+                    .append(w.inDoubt())
+                    .append(". Check with `GET /api/records?writer=")
+                    .append(w.writer())
+                    .append("`.\n\n");
         }
         if (r.restore() != null) {
             DrillReport.Restore re = r.restore();
             md.append("## Point-in-time restore\n\n");
-            md.append("Restore `").append(re.name()).append("` to ").append(re.point()).append(" (target ").append(re.target())
-                    .append(", reached ").append(re.reached()).append(") took ").append(re.durationMs()).append(" ms. ");
+            md.append("Restore `")
+                    .append(re.name())
+                    .append("` to ")
+                    .append(re.point())
+                    .append(" (target ")
+                    .append(re.target())
+                    .append(", reached ")
+                    .append(re.reached())
+                    .append(") took ")
+                    .append(re.durationMs())
+                    .append(" ms. ");
             if (re.error() != null) {
                 md.append("Not checked: ").append(re.error()).append("\n\n");
             } else {
-                md.append(re.exact() ? "**Exact**" : "**Not exact**").append(": ").append(re.expectedRows())
-                        .append(" rows acknowledged before the target, ").append(re.restoredRows()).append(" rows restored, ")
-                        .append(re.inFlightAtTarget()).append(" in flight at the target; missing: ").append(ids(re.missingIds()))
-                        .append("; from after the target: ").append(ids(re.unexpectedIds())).append("\n\n");
+                md.append(re.exact() ? "**Exact**" : "**Not exact**")
+                        .append(": ")
+                        .append(re.expectedRows())
+                        .append(" rows acknowledged before the target, ")
+                        .append(re.restoredRows())
+                        .append(" rows restored, ")
+                        .append(re.inFlightAtTarget())
+                        .append(" in flight at the target; missing: ")
+                        .append(ids(re.missingIds()))
+                        .append("; from after the target: ")
+                        .append(ids(re.unexpectedIds()))
+                        .append("\n\n");
             }
         }
         md.append("## Phases\n\n| ms after the fault | phase | at |\n|---|---|---|\n");
         for (DrillReport.Phase p : r.phases()) {
-            md.append("| ").append(p.atMs()).append(" | ").append(p.name()).append(p.fault() != null && p.fault() > 1 ? " (fault " + p.fault() + ")" : "")
-                    .append(" | ").append(p.at()).append(" |\n");
+            md.append("| ")
+                    .append(p.atMs())
+                    .append(" | ")
+                    .append(p.name())
+                    .append(p.fault() != null && p.fault() > 1 ? " (fault " + p.fault() + ")" : "")
+                    .append(" | ")
+                    .append(p.at())
+                    .append(" |\n");
         }
         md.append("\n## Steps\n\n| # | step | status | at (ms) | took (ms) | detail |\n|---|---|---|---|---|---|\n");
         steps(md, r.steps());
@@ -124,10 +204,22 @@ public final class ReportWriter {
         }
         md.append("\n## Steady state\n\n| when | probe | measured | verdict |\n|---|---|---|---|\n");
         for (DrillReport.ProbeResult p : r.steadyStateBefore()) {
-            md.append("| before | ").append(p.probe()).append(" | ").append(p.measured()).append(" | ").append(p.verdict()).append(" |\n");
+            md.append("| before | ")
+                    .append(p.probe())
+                    .append(" | ")
+                    .append(p.measured())
+                    .append(" | ")
+                    .append(p.verdict())
+                    .append(" |\n");
         }
         for (DrillReport.ProbeResult p : r.steadyStateAfter()) {
-            md.append("| after | ").append(p.probe()).append(" | ").append(p.measured()).append(" | ").append(p.verdict()).append(" |\n");
+            md.append("| after | ")
+                    .append(p.probe())
+                    .append(" | ")
+                    .append(p.measured())
+                    .append(" | ")
+                    .append(p.verdict())
+                    .append(" |\n");
         }
         if (!r.notes().isEmpty()) {
             md.append("\n## Notes\n\n");
@@ -139,9 +231,21 @@ public final class ReportWriter {
     private static void steps(StringBuilder md, List<DrillReport.StepResult> steps) {
         int i = 1;
         for (DrillReport.StepResult s : steps) {
-            md.append("| ").append(i++).append(" | `").append(s.step()).append('`').append(s.fault() ? " (fault)" : "").append(" | ")
-                    .append(s.status()).append(" | ").append(s.atMs() == null ? "" : s.atMs()).append(" | ")
-                    .append(s.durationMs() == null ? "" : s.durationMs()).append(" | ").append(cell(s.detail())).append(" |\n");
+            md.append("| ")
+                    .append(i++)
+                    .append(" | `")
+                    .append(s.step())
+                    .append('`')
+                    .append(s.fault() ? " (fault)" : "")
+                    .append(" | ")
+                    .append(s.status())
+                    .append(" | ")
+                    .append(s.atMs() == null ? "" : s.atMs())
+                    .append(" | ")
+                    .append(s.durationMs() == null ? "" : s.durationMs())
+                    .append(" | ")
+                    .append(cell(s.detail()))
+                    .append(" |\n");
         }
     }
 
@@ -150,11 +254,20 @@ public final class ReportWriter {
             return "none";
         }
         List<String> shown = ids.subList(0, Math.min(ids.size(), 50));
-        return "`" + String.join("`, `", shown) + "`" + (ids.size() > shown.size() ? " and " + (ids.size() - shown.size()) + " more (report.json has all)" : "");
+        return "`" + String.join("`, `", shown) + "`"
+                + (ids.size() > shown.size()
+                        ? " and " + (ids.size() - shown.size()) + " more (report.json has all)"
+                        : "");
     }
 
     private static String regions(Map<String, Long> byRegion) {
-        return byRegion.isEmpty() ? "" : String.join(", ", byRegion.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList());
+        return byRegion.isEmpty()
+                ? ""
+                : String.join(
+                        ", ",
+                        byRegion.entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue())
+                                .toList());
     }
 
     private static String ms(Long ms) {
@@ -173,71 +286,141 @@ public final class ReportWriter {
 
     public static String html(DrillReport r) {
         Html h = new Html();
-        h.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hadr drill ").text(r.drill()).raw(" · ")
-                .text(r.verdict()).raw("</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        h.raw("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>hadr drill ")
+                .text(r.drill())
+                .raw(" · ")
+                .text(r.verdict())
+                .raw("</title>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         h.raw("<style>\n").raw(UPlot.css()).raw("\n").raw(STYLE).raw("</style>\n</head>\n<body>\n");
-        h.raw("<h1>Drill <code>").text(r.drill()).raw("</code>: ").text(r.title()).raw("</h1>\n");
-        h.raw("<p class=\"verdict ").text(r.verdict().toLowerCase(Locale.ROOT)).raw("\">").text(r.verdict()).raw("</p>\n");
+        h.raw("<h1>Drill <code>")
+                .text(r.drill())
+                .raw("</code>: ")
+                .text(r.title())
+                .raw("</h1>\n");
+        h.raw("<p class=\"verdict ")
+                .text(r.verdict().toLowerCase(Locale.ROOT))
+                .raw("\">")
+                .text(r.verdict())
+                .raw("</p>\n");
         if (r.verdictReason() != null) {
             h.raw("<p class=\"reason\">").text(r.verdictReason()).raw("</p>\n");
         }
         if (!r.description().isBlank()) {
             h.raw("<p>").text(r.description().strip()).raw("</p>\n");
         }
-        h.raw("<h2>Objectives</h2>\n<table id=\"objectives\"><tr><th>objective</th><th>target</th><th>measured</th><th>verdict</th><th>detail</th></tr>\n");
+        h.raw(
+                "<h2>Objectives</h2>\n<table id=\"objectives\"><tr><th>objective</th><th>target</th><th>measured</th><th>verdict</th><th>detail</th></tr>\n");
         for (DrillReport.Objective o : r.objectives()) {
-            h.raw("<tr><td>").text(o.name().toUpperCase(Locale.ROOT)).raw("</td><td>").text(o.target()).raw("</td><td>")
-                    .text(o.measured()).raw("</td><td class=\"").text(o.verdict().toLowerCase(Locale.ROOT)).raw("\">").text(o.verdict())
-                    .raw("</td><td>").text(o.detail()).raw("</td></tr>\n");
+            h.raw("<tr><td>")
+                    .text(o.name().toUpperCase(Locale.ROOT))
+                    .raw("</td><td>")
+                    .text(o.target())
+                    .raw("</td><td>")
+                    .text(o.measured())
+                    .raw("</td><td class=\"")
+                    .text(o.verdict().toLowerCase(Locale.ROOT))
+                    .raw("\">")
+                    .text(o.verdict())
+                    .raw("</td><td>")
+                    .text(o.detail())
+                    .raw("</td></tr>\n");
         }
         h.raw("</table>\n");
-        h.raw("<h2>Timeline</h2>\n<p class=\"hint\">Requests per ").text(String.valueOf(r.timeline().bucketMs()))
-                .raw(" ms, counted at the time each was sent, by the region that answered, and failures; seconds after the fault."
-                        + " A request in flight when the fault came and failing after it shows just before the fault."
-                        + " Dashed lines mark the phases.</p>\n");
+        h.raw("<h2>Timeline</h2>\n<p class=\"hint\">Requests per ")
+                .text(String.valueOf(r.timeline().bucketMs()))
+                .raw(
+                        " ms, counted at the time each was sent, by the region that answered, and failures; seconds after the fault."
+                                + " A request in flight when the fault came and failing after it shows just before the fault."
+                                + " Dashed lines mark the phases.</p>\n");
         h.raw("<div id=\"chart-reads\" class=\"chart\"></div>\n<div id=\"chart-writes\" class=\"chart\"></div>\n");
 
-        h.raw("<h2>Traffic</h2>\n<table><tr><th></th><th>sent</th><th>ok</th><th>failed</th><th>RTO</th><th>by region</th><th>latency p50 / p99 / max</th></tr>\n");
-        h.raw("<tr><td>reads</td><td>").text(String.valueOf(r.reads().sent())).raw("</td><td>").text(String.valueOf(r.reads().ok()))
-                .raw("</td><td>").text(String.valueOf(r.reads().failed())).raw("</td><td>").text(ms(r.reads().rtoMs())).raw("</td><td>")
-                .text(regions(r.reads().byRegion())).raw("</td><td>").text(latency(r.reads().latency())).raw("</td></tr>\n");
-        h.raw("<tr><td>writes</td><td>").text(String.valueOf(r.writes().sent())).raw("</td><td>").text(String.valueOf(r.writes().acknowledged()))
-                .raw("</td><td>").text(String.valueOf(r.writes().failed())).raw("</td><td>").text(ms(r.writes().rtoMs())).raw("</td><td>")
-                .text(regions(r.writes().byRegion())).raw("</td><td>").text(latency(r.writes().latency())).raw("</td></tr>\n</table>\n");
+        h.raw(
+                "<h2>Traffic</h2>\n<table><tr><th></th><th>sent</th><th>ok</th><th>failed</th><th>RTO</th><th>by region</th><th>latency p50 / p99 / max</th></tr>\n");
+        h.raw("<tr><td>reads</td><td>")
+                .text(String.valueOf(r.reads().sent()))
+                .raw("</td><td>")
+                .text(String.valueOf(r.reads().ok()))
+                .raw("</td><td>")
+                .text(String.valueOf(r.reads().failed()))
+                .raw("</td><td>")
+                .text(ms(r.reads().rtoMs()))
+                .raw("</td><td>")
+                .text(regions(r.reads().byRegion()))
+                .raw("</td><td>")
+                .text(latency(r.reads().latency()))
+                .raw("</td></tr>\n");
+        h.raw("<tr><td>writes</td><td>")
+                .text(String.valueOf(r.writes().sent()))
+                .raw("</td><td>")
+                .text(String.valueOf(r.writes().acknowledged()))
+                .raw("</td><td>")
+                .text(String.valueOf(r.writes().failed()))
+                .raw("</td><td>")
+                .text(ms(r.writes().rtoMs()))
+                .raw("</td><td>")
+                .text(regions(r.writes().byRegion()))
+                .raw("</td><td>")
+                .text(latency(r.writes().latency()))
+                .raw("</td></tr>\n</table>\n");
         DrillReport.Writes w = r.writes();
         h.raw("<h2>Writes after the drill</h2>\n<p>");
         if (w.readBackError() != null) {
             h.raw("Could not be read back: ").text(w.readBackError());
         } else if (w.lost() != null) {
-            h.raw("<strong>").text(w.lost() + " lost").raw("</strong> of ").text(String.valueOf(w.acknowledged()))
-                    .raw(" acknowledged; ").text(w.inDoubt() + " in doubt (not acknowledged, but present). ");
+            h.raw("<strong>")
+                    .text(w.lost() + " lost")
+                    .raw("</strong> of ")
+                    .text(String.valueOf(w.acknowledged()))
+                    .raw(" acknowledged; ")
+                    .text(w.inDoubt() + " in doubt (not acknowledged, but present). ");
             if (w.lost() > 0) {
-                h.text("Lost writes were acknowledged from " + w.lostFrom() + " to " + w.lostTo() + " (span " + w.lostSpanMs() + " ms).");
+                h.text("Lost writes were acknowledged from " + w.lostFrom() + " to " + w.lostTo() + " (span "
+                        + w.lostSpanMs() + " ms).");
             }
             h.raw(" Writer <code>").text(w.writer()).raw("</code>.");
         }
         h.raw("</p>\n");
         if (!w.lostIds().isEmpty()) {
-            h.raw("<details><summary>lost ids</summary><pre>").text(String.join("\n", w.lostIds())).raw("</pre></details>\n");
+            h.raw("<details><summary>lost ids</summary><pre>")
+                    .text(String.join("\n", w.lostIds()))
+                    .raw("</pre></details>\n");
         }
         if (r.restore() != null) {
             DrillReport.Restore re = r.restore();
-            h.raw("<h2>Point-in-time restore</h2>\n<p>Restore <code>").text(re.name()).raw("</code> to ").text(re.point())
-                    .raw(" (target ").text(String.valueOf(re.target())).raw(", reached ").text(String.valueOf(re.reached()))
-                    .raw(") took ").text(re.durationMs() + " ms").raw(". ");
+            h.raw("<h2>Point-in-time restore</h2>\n<p>Restore <code>")
+                    .text(re.name())
+                    .raw("</code> to ")
+                    .text(re.point())
+                    .raw(" (target ")
+                    .text(String.valueOf(re.target()))
+                    .raw(", reached ")
+                    .text(String.valueOf(re.reached()))
+                    .raw(") took ")
+                    .text(re.durationMs() + " ms")
+                    .raw(". ");
             if (re.error() != null) {
                 h.text("Not checked: " + re.error());
             } else {
-                h.raw("<strong>").text(re.exact() ? "Exact" : "Not exact").raw("</strong>: ").text(re.expectedRows()
-                        + " rows acknowledged before the target, " + re.restoredRows() + " restored, " + re.inFlightAtTarget()
-                        + " in flight at the target, " + re.missingIds().size() + " missing, " + re.unexpectedIds().size() + " from after it.");
+                h.raw("<strong>")
+                        .text(re.exact() ? "Exact" : "Not exact")
+                        .raw("</strong>: ")
+                        .text(re.expectedRows()
+                                + " rows acknowledged before the target, " + re.restoredRows() + " restored, "
+                                + re.inFlightAtTarget()
+                                + " in flight at the target, " + re.missingIds().size() + " missing, "
+                                + re.unexpectedIds().size() + " from after it.");
             }
             h.raw("</p>\n");
         }
         h.raw("<h2>Phases</h2>\n<table><tr><th>ms after the fault</th><th>phase</th><th>at</th></tr>\n");
         for (DrillReport.Phase p : r.phases()) {
-            h.raw("<tr><td class=\"num\">").text(String.valueOf(p.atMs())).raw("</td><td>").text(p.name()
-                    + (p.fault() != null && p.fault() > 1 ? " (fault " + p.fault() + ")" : "")).raw("</td><td>").text(String.valueOf(p.at())).raw("</td></tr>\n");
+            h.raw("<tr><td class=\"num\">")
+                    .text(String.valueOf(p.atMs()))
+                    .raw("</td><td>")
+                    .text(p.name() + (p.fault() != null && p.fault() > 1 ? " (fault " + p.fault() + ")" : ""))
+                    .raw("</td><td>")
+                    .text(String.valueOf(p.at()))
+                    .raw("</td></tr>\n");
         }
         h.raw("</table>\n<h2>Steps</h2>\n");
         stepsTable(h, r.steps());
@@ -245,10 +428,22 @@ public final class ReportWriter {
         stepsTable(h, r.rollbacks());
         h.raw("<h2>Steady state</h2>\n<table><tr><th>when</th><th>probe</th><th>measured</th><th>verdict</th></tr>\n");
         for (DrillReport.ProbeResult p : r.steadyStateBefore()) {
-            h.raw("<tr><td>before</td><td>").text(p.probe()).raw("</td><td>").text(p.measured()).raw("</td><td>").text(p.verdict()).raw("</td></tr>\n");
+            h.raw("<tr><td>before</td><td>")
+                    .text(p.probe())
+                    .raw("</td><td>")
+                    .text(p.measured())
+                    .raw("</td><td>")
+                    .text(p.verdict())
+                    .raw("</td></tr>\n");
         }
         for (DrillReport.ProbeResult p : r.steadyStateAfter()) {
-            h.raw("<tr><td>after</td><td>").text(p.probe()).raw("</td><td>").text(p.measured()).raw("</td><td>").text(p.verdict()).raw("</td></tr>\n");
+            h.raw("<tr><td>after</td><td>")
+                    .text(p.probe())
+                    .raw("</td><td>")
+                    .text(p.measured())
+                    .raw("</td><td>")
+                    .text(p.verdict())
+                    .raw("</td></tr>\n");
         }
         h.raw("</table>\n");
         if (!r.notes().isEmpty()) {
@@ -263,13 +458,28 @@ public final class ReportWriter {
         row(h, "strategy", r.strategy());
         row(h, "endpoint", r.traffic().endpoint());
         row(h, "hadr", r.hadrVersion());
-        row(h, "machine", r.machine().hostname() + ", " + r.machine().os() + " " + r.machine().arch() + ", " + r.machine().cores()
-                + " cores, " + r.machine().memoryMb() + " MB, " + r.machine().java());
+        row(
+                h,
+                "machine",
+                r.machine().hostname() + ", " + r.machine().os() + " "
+                        + r.machine().arch() + ", " + r.machine().cores() + " cores, "
+                        + r.machine().memoryMb() + " MB, " + r.machine().java());
         row(h, "drill", r.source());
-        h.raw("</table>\n<details><summary>topology</summary><pre>").text(json(r.topology())).raw("</pre></details>\n");
-        h.raw("<script type=\"application/json\" id=\"report-data\">").raw(scriptSafe(json(r.timeline())))
-                .raw("</script>\n<script type=\"application/json\" id=\"report-phases\">").raw(scriptSafe(json(r.phases()))).raw("</script>\n");
-        h.raw("<script>\n").raw(ERROR_HOOK).raw("</script>\n<script>\n").raw(UPlot.js()).raw("\n</script>\n<script>\n").raw(CHART).raw("</script>\n");
+        h.raw("</table>\n<details><summary>topology</summary><pre>")
+                .text(json(r.topology()))
+                .raw("</pre></details>\n");
+        h.raw("<script type=\"application/json\" id=\"report-data\">")
+                .raw(scriptSafe(json(r.timeline())))
+                .raw("</script>\n<script type=\"application/json\" id=\"report-phases\">")
+                .raw(scriptSafe(json(r.phases())))
+                .raw("</script>\n");
+        h.raw("<script>\n")
+                .raw(ERROR_HOOK)
+                .raw("</script>\n<script>\n")
+                .raw(UPlot.js())
+                .raw("\n</script>\n<script>\n")
+                .raw(CHART)
+                .raw("</script>\n");
         h.raw("</body></html>\n");
         return h.toString();
     }
@@ -279,15 +489,27 @@ public final class ReportWriter {
             h.raw("<p>None.</p>\n");
             return;
         }
-        h.raw("<table><tr><th>#</th><th>step</th><th>status</th><th>at (ms)</th><th>took (ms)</th><th>detail</th></tr>\n");
+        h.raw(
+                "<table><tr><th>#</th><th>step</th><th>status</th><th>at (ms)</th><th>took (ms)</th><th>detail</th></tr>\n");
         int i = 1;
         for (DrillReport.StepResult s : steps) {
-            h.raw("<tr><td>").text(String.valueOf(i++)).raw("</td><td><code>").text(s.step()).raw("</code>")
-                    .raw(s.fault() ? " <span class=\"fault\">fault</span>" : "").raw("</td><td class=\"")
-                    .text(s.status().replace(' ', '-')).raw("\">").text(s.status()).raw("</td><td class=\"num\">")
-                    .text(s.atMs() == null ? "" : String.valueOf(s.atMs())).raw("</td><td class=\"num\">")
-                    .text(s.durationMs() == null ? "" : String.valueOf(s.durationMs())).raw("</td><td>")
-                    .text(s.detail() == null ? "" : s.detail()).raw("</td></tr>\n");
+            h.raw("<tr><td>")
+                    .text(String.valueOf(i++))
+                    .raw("</td><td><code>")
+                    .text(s.step())
+                    .raw("</code>")
+                    .raw(s.fault() ? " <span class=\"fault\">fault</span>" : "")
+                    .raw("</td><td class=\"")
+                    .text(s.status().replace(' ', '-'))
+                    .raw("\">")
+                    .text(s.status())
+                    .raw("</td><td class=\"num\">")
+                    .text(s.atMs() == null ? "" : String.valueOf(s.atMs()))
+                    .raw("</td><td class=\"num\">")
+                    .text(s.durationMs() == null ? "" : String.valueOf(s.durationMs()))
+                    .raw("</td><td>")
+                    .text(s.detail() == null ? "" : s.detail())
+                    .raw("</td></tr>\n");
         }
         h.raw("</table>\n");
     }
@@ -439,7 +661,8 @@ public final class ReportWriter {
 
         static {
             Properties pom = new Properties();
-            try (InputStream in = ReportWriter.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/uplot/pom.properties")) {
+            try (InputStream in =
+                    ReportWriter.class.getResourceAsStream("/META-INF/maven/org.webjars.npm/uplot/pom.properties")) {
                 if (in == null) {
                     throw new IllegalStateException("uPlot's WebJar (org.webjars.npm:uplot) is not on the class path");
                 }
@@ -474,7 +697,8 @@ public final class ReportWriter {
 
     /** One test suite per drill: objectives, expectations and steps, steady-state probes as test cases. */
     public static String junit(List<DrillReport> reports) {
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hadr drills\">\n");
+        StringBuilder xml =
+                new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"hadr drills\">\n");
         for (DrillReport r : reports) {
             StringBuilder cases = new StringBuilder();
             int tests = 0;
@@ -487,8 +711,10 @@ public final class ReportWriter {
                 skipped++;
             }
             for (DrillReport.Objective o : r.objectives()) {
-                String failure = o.verdict().equals("PASS") ? null : o.name().toUpperCase(Locale.ROOT) + " " + o.measured()
-                        + " against the objective " + o.target() + ": " + o.detail();
+                String failure = o.verdict().equals("PASS")
+                        ? null
+                        : o.name().toUpperCase(Locale.ROOT) + " " + o.measured() + " against the objective "
+                                + o.target() + ": " + o.detail();
                 cases.append(testCase(suite, "objective " + o.name() + " ≤ " + o.target(), 0, failure, null));
                 tests++;
                 failures += failure == null ? 0 : 1;
@@ -502,9 +728,17 @@ public final class ReportWriter {
             int n = 1;
             for (DrillReport.StepResult s : r.steps()) {
                 String failure = s.status().equals("failed") || s.status().equals("aborted") ? s.detail() : null;
-                String skip = s.status().equals("not applicable") || s.status().equals("skipped") || s.status().equals("not started")
-                        ? s.status() + (s.detail() == null ? "" : ": " + s.detail()) : null;
-                cases.append(testCase(suite, "step " + n++ + ": " + s.step(), s.durationMs() == null ? 0 : s.durationMs(), failure, skip));
+                String skip = s.status().equals("not applicable")
+                                || s.status().equals("skipped")
+                                || s.status().equals("not started")
+                        ? s.status() + (s.detail() == null ? "" : ": " + s.detail())
+                        : null;
+                cases.append(testCase(
+                        suite,
+                        "step " + n++ + ": " + s.step(),
+                        s.durationMs() == null ? 0 : s.durationMs(),
+                        failure,
+                        skip));
                 tests++;
                 failures += failure == null ? 0 : 1;
                 skipped += skip == null ? 0 : 1;
@@ -520,18 +754,35 @@ public final class ReportWriter {
                 tests++;
                 failures++;
             }
-            double seconds = java.time.Duration.between(r.startedAt(), r.endedAt()).toMillis() / 1000.0;
-            xml.append("  <testsuite name=\"").append(attr(suite)).append("\" tests=\"").append(tests).append("\" failures=\"")
-                    .append(failures).append("\" errors=\"0\" skipped=\"").append(skipped).append("\" time=\"")
-                    .append(String.format(Locale.ROOT, "%.3f", seconds)).append("\" timestamp=\"").append(r.startedAt()).append("\">\n")
-                    .append(cases).append("  </testsuite>\n");
+            double seconds =
+                    java.time.Duration.between(r.startedAt(), r.endedAt()).toMillis() / 1000.0;
+            xml.append("  <testsuite name=\"")
+                    .append(attr(suite))
+                    .append("\" tests=\"")
+                    .append(tests)
+                    .append("\" failures=\"")
+                    .append(failures)
+                    .append("\" errors=\"0\" skipped=\"")
+                    .append(skipped)
+                    .append("\" time=\"")
+                    .append(String.format(Locale.ROOT, "%.3f", seconds))
+                    .append("\" timestamp=\"")
+                    .append(r.startedAt())
+                    .append("\">\n")
+                    .append(cases)
+                    .append("  </testsuite>\n");
         }
         return xml.append("</testsuites>\n").toString();
     }
 
     private static String testCase(String suite, String name, long ms, String failure, String skipped) {
-        StringBuilder c = new StringBuilder("    <testcase classname=\"").append(attr(suite)).append("\" name=\"").append(attr(name))
-                .append("\" time=\"").append(String.format(Locale.ROOT, "%.3f", ms / 1000.0)).append('"');
+        StringBuilder c = new StringBuilder("    <testcase classname=\"")
+                .append(attr(suite))
+                .append("\" name=\"")
+                .append(attr(name))
+                .append("\" time=\"")
+                .append(String.format(Locale.ROOT, "%.3f", ms / 1000.0))
+                .append('"');
         if (failure == null && skipped == null) {
             return c.append("/>\n").toString();
         }
@@ -545,7 +796,12 @@ public final class ReportWriter {
     }
 
     private static String attr(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-                .replace("\n", "&#10;");
+        return text == null
+                ? ""
+                : text.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("\"", "&quot;")
+                        .replace("\n", "&#10;");
     }
 }

@@ -27,20 +27,49 @@ public final class SuiteReport {
      * @param rpoMs the lost span; null when unknown or not measured
      * @param report the drill's {@code report.html}, relative to the suite's directory; null when none was written
      */
-    public record Entry(String drill, String title, String verdict, String reason, Long rtoMs, Long readsRtoMs,
-            Long writesRtoMs, Long rpoMs, Integer lostWrites, Long acknowledgedWrites, Integer inDoubtWrites,
-            long durationMs, String report) {
+    public record Entry(
+            String drill,
+            String title,
+            String verdict,
+            String reason,
+            Long rtoMs,
+            Long readsRtoMs,
+            Long writesRtoMs,
+            Long rpoMs,
+            Integer lostWrites,
+            Long acknowledgedWrites,
+            Integer inDoubtWrites,
+            long durationMs,
+            String report) {
 
         /** The line of a drill that ran (or was found not applicable), its report in {@code reportDir}. */
         public static Entry of(DrillReport r, Path suiteDir, Path reportDir) {
-            Long rto = r.objectives().stream().filter(o -> o.name().equals("rto")).findFirst()
-                    .map(DrillReport.Objective::measuredMs).orElse(null);
-            Long rpo = r.objectives().stream().filter(o -> o.name().equals("rpo")).findFirst()
-                    .map(DrillReport.Objective::measuredMs).orElse(null);
-            return new Entry(r.drill(), r.title(), r.verdict(), r.verdictReason(), rto, r.reads().rtoMs(), r.writes().rtoMs(),
-                    rpo, r.writes().lost(), r.writes().acknowledged(), r.writes().inDoubt(),
+            Long rto = r.objectives().stream()
+                    .filter(o -> o.name().equals("rto"))
+                    .findFirst()
+                    .map(DrillReport.Objective::measuredMs)
+                    .orElse(null);
+            Long rpo = r.objectives().stream()
+                    .filter(o -> o.name().equals("rpo"))
+                    .findFirst()
+                    .map(DrillReport.Objective::measuredMs)
+                    .orElse(null);
+            return new Entry(
+                    r.drill(),
+                    r.title(),
+                    r.verdict(),
+                    r.verdictReason(),
+                    rto,
+                    r.reads().rtoMs(),
+                    r.writes().rtoMs(),
+                    rpo,
+                    r.writes().lost(),
+                    r.writes().acknowledged(),
+                    r.writes().inDoubt(),
                     Duration.between(r.startedAt(), r.endedAt()).toMillis(),
-                    suiteDir.toAbsolutePath().relativize(reportDir.toAbsolutePath().resolve("report.html")).toString());
+                    suiteDir.toAbsolutePath()
+                            .relativize(reportDir.toAbsolutePath().resolve("report.html"))
+                            .toString());
         }
 
         /** The line of a drill that could not run at all. */
@@ -84,8 +113,15 @@ public final class SuiteReport {
      * @param loadAverage the machine's one-minute load average at the start and at the end (how busy
      *     it was, which the numbers depend on), or null where the system does not say
      */
-    public record Suite(String title, Instant startedAt, Instant endedAt, String platform, String hadrVersion,
-            DrillReport.Machine machine, double[] loadAverage, List<Entry> drills) {
+    public record Suite(
+            String title,
+            Instant startedAt,
+            Instant endedAt,
+            String platform,
+            String hadrVersion,
+            DrillReport.Machine machine,
+            double[] loadAverage,
+            List<Entry> drills) {
 
         public boolean passed() {
             return drills.stream().allMatch(Entry::passed);
@@ -116,10 +152,24 @@ public final class SuiteReport {
         md.append("| drill | verdict | RTO | reads RTO | writes RTO | RPO | lost writes | in doubt | took |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Entry e : s.drills()) {
-            md.append("| ").append(e.report() == null ? e.drill() : "[" + e.drill() + "](" + e.report() + ")").append(" | ")
-                    .append(e.verdict()).append(" | ").append(e.rto()).append(" | ").append(ms(e.readsRtoMs())).append(" | ")
-                    .append(ms(e.writesRtoMs())).append(" | ").append(e.rpo()).append(" | ").append(e.lost()).append(" | ")
-                    .append(e.inDoubtWrites() == null ? "-" : e.inDoubtWrites()).append(" | ").append(seconds(e.durationMs()))
+            md.append("| ")
+                    .append(e.report() == null ? e.drill() : "[" + e.drill() + "](" + e.report() + ")")
+                    .append(" | ")
+                    .append(e.verdict())
+                    .append(" | ")
+                    .append(e.rto())
+                    .append(" | ")
+                    .append(ms(e.readsRtoMs()))
+                    .append(" | ")
+                    .append(ms(e.writesRtoMs()))
+                    .append(" | ")
+                    .append(e.rpo())
+                    .append(" | ")
+                    .append(e.lost())
+                    .append(" | ")
+                    .append(e.inDoubtWrites() == null ? "-" : e.inDoubtWrites())
+                    .append(" | ")
+                    .append(seconds(e.durationMs()))
                     .append(" |\n");
         }
         List<String> reasons = new ArrayList<>();
@@ -136,10 +186,19 @@ public final class SuiteReport {
 
     static String html(Suite s) {
         ReportWriter.Html h = new ReportWriter.Html();
-        h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").text(s.title()).raw("</title>\n<style>")
-                .raw(STYLE).raw("</style></head>\n<body>\n<h1>").text(s.title()).raw("</h1>\n<p class=\"hint\">").text(context(s))
-                .raw("</p>\n<p><span class=\"verdict ").raw(s.passed() ? "pass" : "fail").raw("\">")
-                .text(s.passed() ? "every drill held" : "a drill did not hold").raw("</span></p>\n");
+        h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .text(s.title())
+                .raw("</title>\n<style>")
+                .raw(STYLE)
+                .raw("</style></head>\n<body>\n<h1>")
+                .text(s.title())
+                .raw("</h1>\n<p class=\"hint\">")
+                .text(context(s))
+                .raw("</p>\n<p><span class=\"verdict ")
+                .raw(s.passed() ? "pass" : "fail")
+                .raw("\">")
+                .text(s.passed() ? "every drill held" : "a drill did not hold")
+                .raw("</span></p>\n");
         h.raw("<table>\n<tr><th>drill</th><th>verdict</th><th>RTO</th><th>reads RTO</th><th>writes RTO</th><th>RPO</th>"
                 + "<th>lost writes</th><th>in doubt</th><th>took</th></tr>\n");
         for (Entry e : s.drills()) {
@@ -149,34 +208,67 @@ public final class SuiteReport {
             } else {
                 h.text(e.drill());
             }
-            h.raw("<br><span class=\"hint\">").text(e.title()).raw("</span></td><td class=\"")
-                    .raw(e.verdict().toLowerCase(Locale.ROOT).replace('_', '-')).raw("\">").text(e.verdict().replace('_', ' '))
-                    .raw("</td><td class=\"num\">").text(e.rto()).raw("</td><td class=\"num\">").text(ms(e.readsRtoMs()))
-                    .raw("</td><td class=\"num\">").text(ms(e.writesRtoMs())).raw("</td><td class=\"num\">").text(e.rpo())
-                    .raw("</td><td class=\"num\">").text(e.lost()).raw("</td><td class=\"num\">")
-                    .text(e.inDoubtWrites() == null ? "-" : String.valueOf(e.inDoubtWrites())).raw("</td><td class=\"num\">")
-                    .text(seconds(e.durationMs())).raw("</td></tr>\n");
+            h.raw("<br><span class=\"hint\">")
+                    .text(e.title())
+                    .raw("</span></td><td class=\"")
+                    .raw(e.verdict().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .raw("\">")
+                    .text(e.verdict().replace('_', ' '))
+                    .raw("</td><td class=\"num\">")
+                    .text(e.rto())
+                    .raw("</td><td class=\"num\">")
+                    .text(ms(e.readsRtoMs()))
+                    .raw("</td><td class=\"num\">")
+                    .text(ms(e.writesRtoMs()))
+                    .raw("</td><td class=\"num\">")
+                    .text(e.rpo())
+                    .raw("</td><td class=\"num\">")
+                    .text(e.lost())
+                    .raw("</td><td class=\"num\">")
+                    .text(e.inDoubtWrites() == null ? "-" : String.valueOf(e.inDoubtWrites()))
+                    .raw("</td><td class=\"num\">")
+                    .text(seconds(e.durationMs()))
+                    .raw("</td></tr>\n");
             if (e.reason() != null) {
-                h.raw("<tr><td></td><td colspan=\"8\" class=\"hint\">").text(e.reason()).raw("</td></tr>\n");
+                h.raw("<tr><td></td><td colspan=\"8\" class=\"hint\">")
+                        .text(e.reason())
+                        .raw("</td></tr>\n");
             }
         }
-        h.raw("</table>\n<p class=\"hint\">RTO: from the fault to the first second of unbroken successes, for reads and for"
-                + " writes (the drill's RTO is the worse). RPO: the time span of acknowledged writes the database no longer"
-                + " has, counted one by one after the drill. Each drill's name links to its full report: timeline, phases,"
-                + " steps and the ids of any lost write.</p>\n</body></html>\n");
+        h.raw(
+                "</table>\n<p class=\"hint\">RTO: from the fault to the first second of unbroken successes, for reads and for"
+                        + " writes (the drill's RTO is the worse). RPO: the time span of acknowledged writes the database no longer"
+                        + " has, counted one by one after the drill. Each drill's name links to its full report: timeline, phases,"
+                        + " steps and the ids of any lost write.</p>\n</body></html>\n");
         return h.toString();
     }
 
     private static String context(Suite s) {
-        StringBuilder text = new StringBuilder("From ").append(s.startedAt()).append(" to ").append(s.endedAt()).append(" (")
-                .append(seconds(Duration.between(s.startedAt(), s.endedAt()).toMillis())).append("), platform ").append(s.platform())
-                .append(", hadr ").append(s.hadrVersion());
+        StringBuilder text = new StringBuilder("From ")
+                .append(s.startedAt())
+                .append(" to ")
+                .append(s.endedAt())
+                .append(" (")
+                .append(seconds(Duration.between(s.startedAt(), s.endedAt()).toMillis()))
+                .append("), platform ")
+                .append(s.platform())
+                .append(", hadr ")
+                .append(s.hadrVersion());
         DrillReport.Machine m = s.machine();
         if (m != null) {
-            text.append(", on ").append(m.hostname()).append(" (").append(m.cores()).append(" cores, ").append(m.java()).append(')');
+            text.append(", on ")
+                    .append(m.hostname())
+                    .append(" (")
+                    .append(m.cores())
+                    .append(" cores, ")
+                    .append(m.java())
+                    .append(')');
         }
         if (s.loadAverage() != null && s.loadAverage().length == 2) {
-            text.append(String.format(Locale.ROOT, "; load average %.1f at the start, %.1f at the end", s.loadAverage()[0],
+            text.append(String.format(
+                    Locale.ROOT,
+                    "; load average %.1f at the start, %.1f at the end",
+                    s.loadAverage()[0],
                     s.loadAverage()[1]));
         }
         return text.append('.').toString();

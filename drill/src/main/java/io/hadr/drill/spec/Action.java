@@ -129,7 +129,11 @@ public sealed interface Action {
      * @param name for a server or restore target, its name; null for the listener or the latest restore
      */
     record Sql(String statement, On on, String name) implements Action {
-        public enum On { LISTENER, SERVER, RESTORE }
+        public enum On {
+            LISTENER,
+            SERVER,
+            RESTORE
+        }
 
         public String text() {
             String where = switch (on) {
@@ -162,7 +166,8 @@ public sealed interface Action {
 
     record Origin(RegionRef region, OriginChange change) implements Action {
         public String text() {
-            String what = change.enabled() != null ? (change.enabled() ? "enable" : "disable")
+            String what = change.enabled() != null
+                    ? (change.enabled() ? "enable" : "disable")
                     : change.priority() != null ? "priority " + change.priority() : "weight " + change.weight();
             return "frontdoor origin " + region.written() + " " + what;
         }

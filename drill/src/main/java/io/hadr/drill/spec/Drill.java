@@ -13,8 +13,17 @@ import java.util.List;
  * @param rpo the RPO objective the file sets, or null for the topology's
  * @param method the steps that make the disaster and the recovery
  */
-public record Drill(String name, String title, String description, String source, Traffic traffic,
-        SteadyState steadyState, Duration rto, Duration rpo, List<Step> method, Rollbacks rollbacks,
+public record Drill(
+        String name,
+        String title,
+        String description,
+        String source,
+        Traffic traffic,
+        SteadyState steadyState,
+        Duration rto,
+        Duration rpo,
+        List<Step> method,
+        Rollbacks rollbacks,
         List<Safeguard> safeguards) {
 
     public Drill {

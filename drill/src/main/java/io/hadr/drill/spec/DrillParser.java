@@ -65,7 +65,10 @@ public final class DrillParser {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw DrillFileException.single(file.toString(), 0, null,
+            throw DrillFileException.single(
+                    file.toString(),
+                    0,
+                    null,
                     "no such file; give a drill file or a built-in drill's name (hadr drill list)");
         } catch (IOException e) {
             throw DrillFileException.single(file.toString(), 0, null, "cannot read the file: " + e.getMessage());
@@ -94,10 +97,14 @@ public final class DrillParser {
             throw DrillFileException.single(source, first.line(), null, first.message());
         }
         if (root == null) {
-            throw DrillFileException.single(source, 0, null, "the file is empty; a drill needs at least title: and method:");
+            throw DrillFileException.single(
+                    source, 0, null, "the file is empty; a drill needs at least title: and method:");
         }
         if (!(root instanceof YamlNode.Mapping rootMapping)) {
-            throw DrillFileException.single(source, root.line(), null,
+            throw DrillFileException.single(
+                    source,
+                    root.line(),
+                    null,
                     "a drill is a mapping of keys (title:, traffic:, method:, ...), but the file holds " + root.kind());
         }
         Section top = new Section("", rootMapping);
@@ -127,7 +134,8 @@ public final class DrillParser {
         Rollbacks rollbacks = Rollbacks.NONE;
         Section rb = top.section("rollbacks");
         if (top.has("rollbacks")) {
-            Rollbacks.When when = rb.choice("when", Rollbacks.When.values(), Rollbacks.When::word).orElse(Rollbacks.When.ALWAYS);
+            Rollbacks.When when = rb.choice("when", Rollbacks.When.values(), Rollbacks.When::word)
+                    .orElse(Rollbacks.When.ALWAYS);
             List<Step> steps = steps(rb, "steps", traffic);
             rollbacks = new Rollbacks(when, steps);
         }
@@ -157,7 +165,11 @@ public final class DrillParser {
         if (reads + writes == 0) {
             problem(t.line, "traffic", "reads and writes are both 0; a drill measures traffic, give it some");
         }
-        return new Traffic(reads, writes, writers, timeout.isZero() ? Traffic.DEFAULT_TIMEOUT : timeout,
+        return new Traffic(
+                reads,
+                writes,
+                writers,
+                timeout.isZero() ? Traffic.DEFAULT_TIMEOUT : timeout,
                 sustained.isZero() ? Traffic.DEFAULT_SUSTAINED : sustained);
     }
 
@@ -172,25 +184,45 @@ public final class DrillParser {
                 problem(item.line, item.field, percent + "% is more than 100%");
                 continue;
             }
-            Condition condition = condition(words(conditionText, item.line, item.field), item.line, item.field, traffic);
+            Condition condition =
+                    condition(words(conditionText, item.line, item.field), item.line, item.field, traffic);
             if (condition == null) {
                 continue;
             }
             if (condition instanceof Condition.Succeed succeed) {
-                probes.add(new Probe(item.text, item.line, succeed.kind(), Probe.Measure.SUCCEED, null,
-                        percent == null ? 100 : percent, null));
+                probes.add(new Probe(
+                        item.text,
+                        item.line,
+                        succeed.kind(),
+                        Probe.Measure.SUCCEED,
+                        null,
+                        percent == null ? 100 : percent,
+                        null));
             } else if (condition instanceof Condition.ServedFrom served) {
-                probes.add(new Probe(item.text, item.line, served.kind(), Probe.Measure.SERVED_FROM, served.region(),
-                        percent == null ? 100 : percent, null));
+                probes.add(new Probe(
+                        item.text,
+                        item.line,
+                        served.kind(),
+                        Probe.Measure.SERVED_FROM,
+                        served.region(),
+                        percent == null ? 100 : percent,
+                        null));
             } else if (condition.needsStatus()) {
                 if (percent != null) {
-                    problem(item.line, item.field, "'" + conditionText + "' is checked on the status and takes no tolerance; remove '>= " + tolerance.group(2) + "%'");
+                    problem(
+                            item.line,
+                            item.field,
+                            "'" + conditionText + "' is checked on the status and takes no tolerance; remove '>= "
+                                    + tolerance.group(2) + "%'");
                     continue;
                 }
                 probes.add(new Probe(item.text, item.line, null, Probe.Measure.STATUS, null, 100, condition));
             } else {
-                problem(item.line, item.field, "'" + conditionText + "' cannot be a steady-state probe; use 'reads|writes succeed >= N%', "
-                        + "'reads|writes served from REGION >= N%', 'db primary is REGION', 'origin REGION healthy' or 'replication lag below D'");
+                problem(
+                        item.line,
+                        item.field,
+                        "'" + conditionText + "' cannot be a steady-state probe; use 'reads|writes succeed >= N%', "
+                                + "'reads|writes served from REGION >= N%', 'db primary is REGION', 'origin REGION healthy' or 'replication lag below D'");
             }
         }
         s.finish();
@@ -206,7 +238,10 @@ public final class DrillParser {
                 continue;
             }
             if (step.name() != null && !names.add(step.name())) {
-                problem(item.line, item.field + ".name", "'" + step.name() + "' names two steps; step names must differ");
+                problem(
+                        item.line,
+                        item.field + ".name",
+                        "'" + step.name() + "' names two steps; step names must differ");
             }
             steps.add(step);
         }
@@ -223,32 +258,51 @@ public final class DrillParser {
         Optional<String> doText = s.text("do");
         String name = s.text("name").orElse(null);
         if (name != null && !STEP_NAME.matcher(name).matches()) {
-            problem(s.lineOf("name"), item.field + ".name", "'" + name + "' is not allowed; a step name is lowercase letters, digits and '-', e.g. delete");
+            problem(
+                    s.lineOf("name"),
+                    item.field + ".name",
+                    "'" + name + "' is not allowed; a step name is lowercase letters, digits and '-', e.g. delete");
             name = null;
         }
         boolean fault = s.bool("fault").orElse(false);
         boolean optional = s.bool("optional").orElse(false);
         if (fault && optional) {
-            problem(s.lineOf("optional"), item.field + ".optional", "a fault cannot be optional: without it there is nothing to"
-                    + " measure; remove 'optional: true' or make another step the fault");
+            problem(
+                    s.lineOf("optional"),
+                    item.field + ".optional",
+                    "a fault cannot be optional: without it there is nothing to"
+                            + " measure; remove 'optional: true' or make another step the fault");
         }
         Set<Strategy> strategies = EnumSet.noneOf(Strategy.class);
         for (Item word : s.scalarList("strategies")) {
-            Strategy strategy = Arrays.stream(Strategy.values()).filter(v -> v.id().equals(word.text.trim())).findFirst().orElse(null);
+            Strategy strategy = Arrays.stream(Strategy.values())
+                    .filter(v -> v.id().equals(word.text.trim()))
+                    .findFirst()
+                    .orElse(null);
             if (strategy == null) {
-                problem(word.line, word.field, "'" + word.text + "' is not a strategy; use active-active, active-passive, warm-standby or cold-standby");
+                problem(
+                        word.line,
+                        word.field,
+                        "'" + word.text
+                                + "' is not a strategy; use active-active, active-passive, warm-standby or cold-standby");
             } else {
                 strategies.add(strategy);
             }
         }
-        Condition onlyIf = s.text("if").map(text -> condition(words(text, s.lineOf("if"), item.field + ".if"),
-                s.lineOf("if"), item.field + ".if", traffic)).orElse(null);
+        Condition onlyIf = s.text("if")
+                .map(text -> condition(
+                        words(text, s.lineOf("if"), item.field + ".if"), s.lineOf("if"), item.field + ".if", traffic))
+                .orElse(null);
         s.finish();
         if (doText.isEmpty()) {
-            problem(item.line, item.field + ".do", "missing; a step written as a mapping says what it does in do:, e.g. do: app stop primary");
+            problem(
+                    item.line,
+                    item.field + ".do",
+                    "missing; a step written as a mapping says what it does in do:, e.g. do: app stop primary");
             return null;
         }
-        Action action = action(words(doText.get(), s.lineOf("do"), item.field + ".do"), s.lineOf("do"), item.field + ".do", traffic);
+        Action action = action(
+                words(doText.get(), s.lineOf("do"), item.field + ".do"), s.lineOf("do"), item.field + ".do", traffic);
         return action == null ? null : new Step(item.line, name, action, fault, strategies, onlyIf, optional);
     }
 
@@ -261,7 +315,16 @@ public final class DrillParser {
         for (int i = 0; i < result.size(); i++) {
             Step step = result.get(i);
             if (step.action().disruptive()) {
-                result.set(i, new Step(step.line(), step.name(), step.action(), true, step.strategies(), step.onlyIf(), step.optional()));
+                result.set(
+                        i,
+                        new Step(
+                                step.line(),
+                                step.name(),
+                                step.action(),
+                                true,
+                                step.strategies(),
+                                step.onlyIf(),
+                                step.optional()));
                 break;
             }
         }
@@ -273,13 +336,21 @@ public final class DrillParser {
         Set<String> earlierMarks = new HashSet<>();
         for (Step step : method) {
             if (step.action() instanceof Action.Restore restore) {
-                if (restore.point() instanceof RestorePoint.AroundStep around && !earlierNames.contains(around.step())) {
-                    problem(step.line(), "method", "'" + restore.text() + "' refers to step '" + around.step()
-                            + "', which is not an earlier step of the method; give that step name: " + around.step());
+                if (restore.point() instanceof RestorePoint.AroundStep around
+                        && !earlierNames.contains(around.step())) {
+                    problem(
+                            step.line(),
+                            "method",
+                            "'" + restore.text() + "' refers to step '" + around.step()
+                                    + "', which is not an earlier step of the method; give that step name: "
+                                    + around.step());
                 }
                 if (restore.point() instanceof RestorePoint.Mark mark && !earlierMarks.contains(mark.name())) {
-                    problem(step.line(), "method", "'" + restore.text() + "' refers to mark '" + mark.name()
-                            + "', which no earlier step makes; add 'db mark " + mark.name() + "' before it");
+                    problem(
+                            step.line(),
+                            "method",
+                            "'" + restore.text() + "' refers to mark '" + mark.name()
+                                    + "', which no earlier step makes; add 'db mark " + mark.name() + "' before it");
                 }
             }
             if (step.action() instanceof Action.Mark mark) {
@@ -298,7 +369,10 @@ public final class DrillParser {
             return null;
         }
         if (t.isEmpty()) {
-            problem(line, field, "an empty step; write an action such as 'app stop primary' (actions: " + ACTIONS + ")");
+            problem(
+                    line,
+                    field,
+                    "an empty step; write an action such as 'app stop primary' (actions: " + ACTIONS + ")");
             return null;
         }
         String verb = t.get(0);
@@ -307,7 +381,8 @@ public final class DrillParser {
                 case "app" -> app(t);
                 case "region" -> {
                     need(t, 3, "region down|up REGION", true);
-                    yield new Action.RegionChange(RegionAction.fromWord(t.get(1)), region(String.join(" ", t.subList(2, t.size()))));
+                    yield new Action.RegionChange(
+                            RegionAction.fromWord(t.get(1)), region(String.join(" ", t.subList(2, t.size()))));
                 }
                 case "db" -> db(t);
                 case "frontdoor" -> frontDoor(t);
@@ -330,7 +405,8 @@ public final class DrillParser {
         if (t.size() >= 2 && t.get(1).equals("scale")) {
             need(t, 4, "app scale REGION N (N instances, or full for the topology's count)", true);
             String last = t.get(t.size() - 1);
-            Integer instances = last.equals("full") ? null : integer(last, 0, 30, "an instance count from 0 to 30, or full");
+            Integer instances =
+                    last.equals("full") ? null : integer(last, 0, 30, "an instance count from 0 to 30, or full");
             return new Action.Scale(region(String.join(" ", t.subList(2, t.size() - 1))), instances);
         }
         need(t, 3, "app stop|kill|start|restart REGION, or app scale REGION N", true);
@@ -358,12 +434,14 @@ public final class DrillParser {
             case "sql":
                 return sql(t);
             default:
-                throw new IllegalArgumentException("unknown db action '" + t.get(1) + "'; use failover, restore, adopt, sql or mark");
+                throw new IllegalArgumentException(
+                        "unknown db action '" + t.get(1) + "'; use failover, restore, adopt, sql or mark");
         }
     }
 
     private Action restore(List<String> t) {
-        String usage = "db restore to now|time ISO|time before STEP|time after STEP|mark NAME|lsn LSN [as NAME] [from REGION]";
+        String usage =
+                "db restore to now|time ISO|time before STEP|time after STEP|mark NAME|lsn LSN [as NAME] [from REGION]";
         if (t.size() < 4 || !t.get(2).equals("to")) {
             throw new IllegalArgumentException("write " + usage);
         }
@@ -375,14 +453,17 @@ public final class DrillParser {
                 i += 1;
             }
             case "time" -> {
-                if (t.size() > i + 2 && (t.get(i + 1).equals("before") || t.get(i + 1).equals("after"))) {
-                    point = new RestorePoint.AroundStep(t.get(i + 2), t.get(i + 1).equals("before"));
+                if (t.size() > i + 2
+                        && (t.get(i + 1).equals("before") || t.get(i + 1).equals("after"))) {
+                    point = new RestorePoint.AroundStep(
+                            t.get(i + 2), t.get(i + 1).equals("before"));
                     i += 3;
                 } else if (t.size() > i + 1) {
                     try {
                         point = new RestorePoint.At(Instant.parse(t.get(i + 1)));
                     } catch (DateTimeParseException e) {
-                        throw new IllegalArgumentException("'" + t.get(i + 1) + "' is not a time; write it like 2026-03-01T10:15:30Z, or 'time before STEP'");
+                        throw new IllegalArgumentException("'" + t.get(i + 1)
+                                + "' is not a time; write it like 2026-03-01T10:15:30Z, or 'time before STEP'");
                     }
                     i += 2;
                 } else {
@@ -431,7 +512,8 @@ public final class DrillParser {
         }
         if (t.get(3).equals("on") && t.size() >= 5) {
             if (t.get(4).equals("server") && t.size() == 6) {
-                return new Action.Sql(statement, Action.Sql.On.SERVER, region(t.get(5)).id());
+                return new Action.Sql(
+                        statement, Action.Sql.On.SERVER, region(t.get(5)).id());
             }
             if (t.get(4).equals("restore") && t.size() <= 6) {
                 return new Action.Sql(statement, Action.Sql.On.RESTORE, t.size() == 6 ? restoreName(t.get(5)) : null);
@@ -446,7 +528,8 @@ public final class DrillParser {
             throw new IllegalArgumentException("write " + usage);
         }
         int verb = 3;
-        while (verb < t.size() && !List.of("enable", "disable", "priority", "weight").contains(t.get(verb))) {
+        while (verb < t.size()
+                && !List.of("enable", "disable", "priority", "weight").contains(t.get(verb))) {
             verb++;
         }
         if (verb == t.size()) {
@@ -494,7 +577,8 @@ public final class DrillParser {
     private Action expect(List<String> t, int line, String field, Traffic traffic) {
         int within = t.lastIndexOf("within");
         if (within < 2 || within != t.size() - 2) {
-            throw new IllegalArgumentException("write expect CONDITION within DURATION, e.g. expect reads served from secondary within 30s");
+            throw new IllegalArgumentException(
+                    "write expect CONDITION within DURATION, e.g. expect reads served from secondary within 30s");
         }
         Duration deadline = duration(t.get(t.size() - 1));
         Condition condition = condition(t.subList(1, within), line, field, traffic);
@@ -506,7 +590,9 @@ public final class DrillParser {
 
     private Action trafficAction(List<String> t) {
         String usage = "traffic pause|resume [reads|writes]";
-        if (t.size() < 2 || t.size() > 3 || !(t.get(1).equals("pause") || t.get(1).equals("resume"))) {
+        if (t.size() < 2
+                || t.size() > 3
+                || !(t.get(1).equals("pause") || t.get(1).equals("resume"))) {
             throw new IllegalArgumentException("write " + usage);
         }
         TrafficKind kind = t.size() == 3 ? kind(t.get(2)) : null;
@@ -521,11 +607,16 @@ public final class DrillParser {
         }
         try {
             Condition condition = conditionOrThrow(t);
-            if ((condition instanceof Condition.ServedFrom || condition instanceof Condition.Include
-                    || condition instanceof Condition.Succeed || condition instanceof Condition.Fail)
+            if ((condition instanceof Condition.ServedFrom
+                            || condition instanceof Condition.Include
+                            || condition instanceof Condition.Succeed
+                            || condition instanceof Condition.Fail)
                     && traffic.rate(kindOf(condition)) == 0) {
-                problem(line, field, "'" + condition.text() + "' needs " + kindOf(condition).word()
-                        + ", but traffic." + kindOf(condition).word() + " is 0");
+                problem(
+                        line,
+                        field,
+                        "'" + condition.text() + "' needs " + kindOf(condition).word() + ", but traffic."
+                                + kindOf(condition).word() + " is 0");
                 return null;
             }
             return condition;
@@ -569,16 +660,23 @@ public final class DrillParser {
                 return new Condition.Include(kind, region(String.join(" ", t.subList(2, t.size()))));
             }
         }
-        if (first.equals("db") && t.size() >= 4 && t.get(1).equals("primary") && t.get(2).equals("is")) {
+        if (first.equals("db")
+                && t.size() >= 4
+                && t.get(1).equals("primary")
+                && t.get(2).equals("is")) {
             return new Condition.PrimaryIs(region(String.join(" ", t.subList(3, t.size()))));
         }
         if (first.equals("origin") && t.size() >= 3) {
             String last = t.get(t.size() - 1);
             if (last.equals("healthy") || last.equals("unhealthy")) {
-                return new Condition.OriginHealth(region(String.join(" ", t.subList(1, t.size() - 1))), last.equals("healthy"));
+                return new Condition.OriginHealth(
+                        region(String.join(" ", t.subList(1, t.size() - 1))), last.equals("healthy"));
             }
         }
-        if (first.equals("replication") && t.size() == 4 && t.get(1).equals("lag") && t.get(2).equals("below")) {
+        if (first.equals("replication")
+                && t.size() == 4
+                && t.get(1).equals("lag")
+                && t.get(2).equals("below")) {
             return new Condition.ReplicationLagBelow(duration(t.get(3)));
         }
         throw new IllegalArgumentException("unknown condition; conditions are " + CONDITIONS);
@@ -600,14 +698,17 @@ public final class DrillParser {
                 kind = kind(t.get(0));
                 rest = t.subList(1, t.size());
             }
-            if (rest.size() == 6 && rest.get(0).equals("error") && rest.get(1).equals("rate") && rest.get(2).equals("above")
+            if (rest.size() == 6
+                    && rest.get(0).equals("error")
+                    && rest.get(1).equals("rate")
+                    && rest.get(2).equals("above")
                     && rest.get(4).equals("for")) {
                 Matcher percent = PERCENT.matcher(rest.get(3));
                 if (!percent.matches() || Double.parseDouble(percent.group(1)) > 100) {
                     throw new IllegalArgumentException("'" + rest.get(3) + "' is not a percentage from 0% to 100%");
                 }
-                return Optional.of(new Safeguard.ErrorRate(item.text, item.line, kind, Double.parseDouble(percent.group(1)),
-                        duration(rest.get(5))));
+                return Optional.of(new Safeguard.ErrorRate(
+                        item.text, item.line, kind, Double.parseDouble(percent.group(1)), duration(rest.get(5))));
             }
             throw new IllegalArgumentException(usage);
         } catch (IllegalArgumentException e) {
@@ -623,12 +724,16 @@ public final class DrillParser {
         Region region = switch (w) {
             case "primary" -> topology.primary();
             case "secondary" -> topology.secondary();
-            default -> topology.regions().stream()
-                    .filter(r -> r.id().equals(w) || r.displayName().equalsIgnoreCase(w))
-                    .findFirst().orElse(null);
+            default ->
+                topology.regions().stream()
+                        .filter(r -> r.id().equals(w) || r.displayName().equalsIgnoreCase(w))
+                        .findFirst()
+                        .orElse(null);
         };
         if (region == null) {
-            List<String> ids = topology.regions().stream().map(r -> r.id() + " (" + r.displayName() + ")").toList();
+            List<String> ids = topology.regions().stream()
+                    .map(r -> r.id() + " (" + r.displayName() + ")")
+                    .toList();
             throw new IllegalArgumentException("'" + w + "' is not a region of " + topology.source()
                     + "; write primary, secondary, or one of " + String.join(", ", ids));
         }
@@ -645,7 +750,8 @@ public final class DrillParser {
 
     private static String restoreName(String name) {
         if (!RESTORE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not allowed as a name; use lowercase letters, digits and '-', e.g. before-delete");
+            throw new IllegalArgumentException("'" + name
+                    + "' is not allowed as a name; use lowercase letters, digits and '-', e.g. before-delete");
         }
         return name;
     }
@@ -768,7 +874,10 @@ public final class DrillParser {
             if (e.value() instanceof YamlNode.Mapping m) {
                 return new Section(field(key), m);
             }
-            problem(e.keyLine(), field(key), "must be a mapping of keys, but is " + e.value().kind());
+            problem(
+                    e.keyLine(),
+                    field(key),
+                    "must be a mapping of keys, but is " + e.value().kind());
             return new Section(field(key), null);
         }
 
@@ -781,7 +890,10 @@ public final class DrillParser {
             if (e.value() instanceof YamlNode.Scalar s) {
                 return Optional.of(s.text());
             }
-            problem(e.keyLine(), field(key), "must be a single value, but is " + e.value().kind());
+            problem(
+                    e.keyLine(),
+                    field(key),
+                    "must be a single value, but is " + e.value().kind());
             return Optional.empty();
         }
 
@@ -790,7 +902,10 @@ public final class DrillParser {
                 try {
                     double value = Double.parseDouble(t.trim());
                     if (value < min || value > max || Double.isNaN(value)) {
-                        problem(lineOf(key), field(key), t + " is out of range; allowed: " + fmt(min) + " to " + fmt(max));
+                        problem(
+                                lineOf(key),
+                                field(key),
+                                t + " is out of range; allowed: " + fmt(min) + " to " + fmt(max));
                         return Optional.empty();
                     }
                     return Optional.of(value);
@@ -829,8 +944,12 @@ public final class DrillParser {
                         return Optional.of(value);
                     }
                 }
-                problem(lineOf(key), field(key), "'" + t + "' is not allowed; choose one of "
-                        + String.join(", ", Arrays.stream(values).map(word).toList()));
+                problem(
+                        lineOf(key),
+                        field(key),
+                        "'" + t + "' is not allowed; choose one of "
+                                + String.join(
+                                        ", ", Arrays.stream(values).map(word).toList()));
                 return Optional.empty();
             });
         }
@@ -865,7 +984,11 @@ public final class DrillParser {
             } else if (e.value() instanceof YamlNode.Scalar) {
                 nodes = List.of(e.value());
             } else {
-                problem(e.keyLine(), field(key), "must be a list (items start with '- '), but is " + e.value().kind());
+                problem(
+                        e.keyLine(),
+                        field(key),
+                        "must be a list (items start with '- '), but is "
+                                + e.value().kind());
                 return List.of();
             }
             List<Item> items = new ArrayList<>();
@@ -887,16 +1010,22 @@ public final class DrillParser {
             for (YamlNode.Entry e : entries.values()) {
                 if (!known.contains(e.key())) {
                     String where = path.isEmpty() ? "at the top level" : "in " + path;
-                    String suggestion = nearest(e.key()).map(k -> "; did you mean '" + k + "'?").orElse("");
-                    problem(e.keyLine(), field(e.key()), "unknown field '" + e.key() + "' " + where + "; allowed: "
-                            + String.join(", ", known) + suggestion);
+                    String suggestion = nearest(e.key())
+                            .map(k -> "; did you mean '" + k + "'?")
+                            .orElse("");
+                    problem(
+                            e.keyLine(),
+                            field(e.key()),
+                            "unknown field '" + e.key() + "' " + where + "; allowed: " + String.join(", ", known)
+                                    + suggestion);
                 }
             }
         }
 
         private Optional<String> nearest(String key) {
             return known.stream()
-                    .filter(k -> editDistance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= Math.max(2, k.length() / 3))
+                    .filter(k -> editDistance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT))
+                            <= Math.max(2, k.length() / 3))
                     .min((a, b) -> Integer.compare(editDistance(a, key), editDistance(b, key)));
         }
     }

@@ -11,7 +11,13 @@ package io.hadr.drill.spec;
  * @param minPercent for traffic probes, the least acceptable share (the tolerance)
  * @param condition for status probes, the condition that must hold
  */
-public record Probe(String text, int line, TrafficKind kind, Measure measure, RegionRef region, double minPercent,
+public record Probe(
+        String text,
+        int line,
+        TrafficKind kind,
+        Measure measure,
+        RegionRef region,
+        double minPercent,
         Condition condition) {
 
     /** What a probe looks at. */

@@ -15,7 +15,13 @@ import java.util.Set;
  * @param optional whether the drill still makes sense without this step on a platform that cannot do it; a
  *     method step that is not optional and that the platform cannot do makes the whole drill not applicable
  */
-public record Step(int line, String name, Action action, boolean fault, Set<Strategy> strategies, Condition onlyIf,
+public record Step(
+        int line,
+        String name,
+        Action action,
+        boolean fault,
+        Set<Strategy> strategies,
+        Condition onlyIf,
         boolean optional) {
 
     public Step {

@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param requestTimeout a request without an answer by then counts as failed
  * @param sustained how long an unbroken run of successes must last for service to count as back (the RTO's end)
  */
-public record Traffic(double readsPerSecond, double writesPerSecond, int writers, Duration requestTimeout,
-        Duration sustained) {
+public record Traffic(
+        double readsPerSecond, double writesPerSecond, int writers, Duration requestTimeout, Duration sustained) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SUSTAINED = Duration.ofSeconds(1);

@@ -45,6 +45,7 @@ public final class LoadGenerator implements AutoCloseable {
 
     /** Past this many requests of one kind without an answer, a slot fails at once instead of piling up. */
     static final int MAX_IN_FLIGHT = 2000;
+
     private static final int RECENT = 256;
     /** A send this much behind its slot in the schedule counts as late. */
     static final long LATE_NANOS = 50_000_000L;
@@ -61,6 +62,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final Map<TrafficKind, AtomicInteger> inFlight = new EnumMap<>(TrafficKind.class);
     /** Per kind, the send times of the requests without an answer yet (a count per time: two may share one). */
     private final Map<TrafficKind, ConcurrentSkipListMap<Long, Integer>> unanswered = new EnumMap<>(TrafficKind.class);
+
     private final Map<String, AtomicLong> sequences = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong writeTurn = new AtomicLong();
     private final AtomicLong sends = new AtomicLong();
@@ -78,7 +80,11 @@ public final class LoadGenerator implements AutoCloseable {
     /**
      * @param listener told of every finished request, on the HTTP client's threads; must be quick
      */
-    public LoadGenerator(URI endpoint, Traffic traffic, List<String> writers, TimeSource time,
+    public LoadGenerator(
+            URI endpoint,
+            Traffic traffic,
+            List<String> writers,
+            TimeSource time,
             java.util.function.Consumer<Sample> listener) {
         this.listener = listener;
         if (writers.isEmpty()) {
@@ -95,7 +101,8 @@ public final class LoadGenerator implements AutoCloseable {
             return t;
         });
         Duration connectTimeout = traffic.requestTimeout().compareTo(Duration.ofSeconds(3)) < 0
-                ? traffic.requestTimeout() : Duration.ofSeconds(3);
+                ? traffic.requestTimeout()
+                : Duration.ofSeconds(3);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
@@ -261,20 +268,34 @@ public final class LoadGenerator implements AutoCloseable {
         String id = null;
         HttpRequest request;
         if (kind == TrafficKind.READS) {
-            request = HttpRequest.newBuilder(endpoint.resolve("/")).timeout(traffic.requestTimeout())
-                    .header("Accept", "application/json").GET().build();
+            request = HttpRequest.newBuilder(endpoint.resolve("/"))
+                    .timeout(traffic.requestTimeout())
+                    .header("Accept", "application/json")
+                    .GET()
+                    .build();
         } else {
             String writer = writers.get((int) (writeTurn.getAndIncrement() % writers.size()));
             long seq = sequences.get(writer).incrementAndGet();
             id = writer + "-" + seq;
             String body = "{\"id\":\"" + id + "\",\"writer\":\"" + writer + "\",\"seq\":" + seq + "}";
-            request = HttpRequest.newBuilder(endpoint.resolve("/api/records")).timeout(traffic.requestTimeout())
-                    .header("Content-Type", "application/json").header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+            request = HttpRequest.newBuilder(endpoint.resolve("/api/records"))
+                    .timeout(traffic.requestTimeout())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                    .build();
         }
         AtomicInteger counter = inFlight.get(kind);
         if (counter.get() >= MAX_IN_FLIGHT) {
-            record(new Sample(kind, sendNanos, sendNanos, 0, "not sent: " + MAX_IN_FLIGHT + " requests already without an answer", null, id, false));
+            record(new Sample(
+                    kind,
+                    sendNanos,
+                    sendNanos,
+                    0,
+                    "not sent: " + MAX_IN_FLIGHT + " requests already without an answer",
+                    null,
+                    id,
+                    false));
             return;
         }
         counter.incrementAndGet();
@@ -289,7 +310,8 @@ public final class LoadGenerator implements AutoCloseable {
                         record(new Sample(kind, sendNanos, endNanos, 0, classify(failure), null, writeId, false));
                     } else {
                         int status = response.statusCode();
-                        String region = response.headers().firstValue("X-Hadr-Region").orElse(null);
+                        String region =
+                                response.headers().firstValue("X-Hadr-Region").orElse(null);
                         boolean ok = kind == TrafficKind.READS ? status == 200 : status == 201 || status == 200;
                         record(new Sample(kind, sendNanos, endNanos, status, null, region, writeId, ok));
                     }

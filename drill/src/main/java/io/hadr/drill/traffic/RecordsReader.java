@@ -65,7 +65,8 @@ public final class RecordsReader {
                 return new ReadBack(writer, readOnce(writer), attempt);
             } catch (ReadFailedException e) {
                 lastReason = e.getMessage();
-                onRetry.accept("reading back " + writer + " failed (attempt " + attempt + " of " + attempts + "): " + lastReason);
+                onRetry.accept("reading back " + writer + " failed (attempt " + attempt + " of " + attempts + "): "
+                        + lastReason);
             }
             long left = end - System.nanoTime();
             if (left <= 0 || attempt == attempts) {
@@ -80,7 +81,11 @@ public final class RecordsReader {
     /** One attempt. */
     public List<StoredRecord> readOnce(String writer) throws ReadFailedException, InterruptedException {
         URI uri = endpoint.resolve("/api/records?writer=" + URLEncoder.encode(writer, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Accept", "application/json")
+                .GET()
+                .build();
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -156,7 +161,8 @@ public final class RecordsReader {
             throw new ReadFailedException("the answer lacks " + (records == null ? "'records'" : "'count'"));
         }
         if (count != records.size()) {
-            throw new ReadFailedException("the answer says count " + count + " but holds " + records.size() + " records");
+            throw new ReadFailedException(
+                    "the answer says count " + count + " but holds " + records.size() + " records");
         }
         return records;
     }

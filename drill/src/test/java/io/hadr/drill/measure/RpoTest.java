@@ -12,13 +12,26 @@ class RpoTest {
     private static final long MS = 1_000_000L;
 
     private static Sample write(String id, long sentMs, long answeredMs, boolean acknowledged) {
-        return new Sample(TrafficKind.WRITES, sentMs * MS, answeredMs * MS, acknowledged ? 201 : 503, null, "Central India", id, acknowledged);
+        return new Sample(
+                TrafficKind.WRITES,
+                sentMs * MS,
+                answeredMs * MS,
+                acknowledged ? 201 : 503,
+                null,
+                "Central India",
+                id,
+                acknowledged);
     }
 
     @Test
     void shouldCountExactlyTheAcknowledgedWritesThatAreAbsent() {
-        List<Sample> writes = List.of(write("w-1", 0, 10, true), write("w-2", 100, 110, true), write("w-3", 200, 210, true),
-                write("w-4", 300, 310, true), write("w-5", 400, 410, false), write("w-6", 500, 510, false));
+        List<Sample> writes = List.of(
+                write("w-1", 0, 10, true),
+                write("w-2", 100, 110, true),
+                write("w-3", 200, 210, true),
+                write("w-4", 300, 310, true),
+                write("w-5", 400, 410, false),
+                write("w-6", 500, 510, false));
         Set<String> present = Set.of("w-1", "w-2", "w-5");
 
         Rpo rpo = Rpo.count(writes, present, List.of(1_000 * MS));
@@ -50,12 +63,15 @@ class RpoTest {
 
         assertThat(rpo.lostIds()).containsExactly("w-1", "w-2");
         assertThat(rpo.lostSpanMs()).isEqualTo(600);
-        assertThat(rpo.lowerBound()).as("even the first write is gone: older data may be too").isTrue();
+        assertThat(rpo.lowerBound())
+                .as("even the first write is gone: older data may be too")
+                .isTrue();
     }
 
     @Test
     void shouldTakeTheSpanAsExactOnlyWhenAWriteBeforeTheLostOnesSurvived() {
-        List<Sample> writes = List.of(write("w-1", 0, 10, true), write("w-2", 100, 110, true), write("w-3", 200, 210, true));
+        List<Sample> writes =
+                List.of(write("w-1", 0, 10, true), write("w-2", 100, 110, true), write("w-3", 200, 210, true));
 
         Rpo partly = Rpo.count(writes, Set.of("w-1"), List.of(300 * MS));
         Rpo all = Rpo.count(writes, Set.of(), List.of(300 * MS));

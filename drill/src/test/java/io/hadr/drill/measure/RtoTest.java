@@ -18,8 +18,15 @@ class RtoTest {
         List<Sample> samples = new ArrayList<>();
         for (long t = fromMs; t < toMs; t += 100) {
             boolean failed = fails.test(t);
-            samples.add(new Sample(TrafficKind.READS, t * MS, (t + 5) * MS, failed ? 503 : 200, null,
-                    failed ? null : "Central India", null, !failed));
+            samples.add(new Sample(
+                    TrafficKind.READS,
+                    t * MS,
+                    (t + 5) * MS,
+                    failed ? 503 : 200,
+                    null,
+                    failed ? null : "Central India",
+                    null,
+                    !failed));
         }
         return samples;
     }
@@ -56,8 +63,11 @@ class RtoTest {
     @Test
     void shouldNotCountShortRunsOfSuccessWhileFlapping() {
         // Fails 10.0–11.0 s, succeeds 11.0–11.5 s (too short), fails to 12.0 s, then holds.
-        Rto rto = Rto.compute(timeline(0, 20_000, t -> (t >= 10_000 && t < 11_000) || (t >= 11_500 && t < 12_000)),
-                FAULT, Long.MAX_VALUE, SUSTAINED);
+        Rto rto = Rto.compute(
+                timeline(0, 20_000, t -> (t >= 10_000 && t < 11_000) || (t >= 11_500 && t < 12_000)),
+                FAULT,
+                Long.MAX_VALUE,
+                SUSTAINED);
 
         assertThat(rto.rtoMs()).isEqualTo(2_000);
         assertThat(rto.firstSuccessNanos()).isEqualTo(11_000 * MS);
@@ -79,7 +89,9 @@ class RtoTest {
 
         Rto rto = Rto.compute(samples, FAULT, Long.MAX_VALUE, SUSTAINED);
 
-        assertThat(rto.firstFailureNanos()).as("seen when the first failure arrived").isEqualTo(10_005 * MS);
+        assertThat(rto.firstFailureNanos())
+                .as("seen when the first failure arrived")
+                .isEqualTo(10_005 * MS);
         assertThat(rto.rtoMs()).isEqualTo(500);
         assertThat(rto.failedRequests()).isEqualTo(6);
     }
@@ -88,7 +100,8 @@ class RtoTest {
     void shouldNotChargeAFaultWithTheNextFaultsFailures() {
         // First fault at 10 s costs nothing; a second fault at 15 s causes failures.
         Rto first = Rto.compute(timeline(0, 20_000, t -> t >= 15_000 && t < 16_000), FAULT, 15_000 * MS, SUSTAINED);
-        Rto second = Rto.compute(timeline(0, 20_000, t -> t >= 15_000 && t < 16_000), 15_000 * MS, Long.MAX_VALUE, SUSTAINED);
+        Rto second = Rto.compute(
+                timeline(0, 20_000, t -> t >= 15_000 && t < 16_000), 15_000 * MS, Long.MAX_VALUE, SUSTAINED);
 
         assertThat(first.rtoMs()).isZero();
         assertThat(second.rtoMs()).isEqualTo(1_000);

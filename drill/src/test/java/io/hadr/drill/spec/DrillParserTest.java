@@ -1,7 +1,6 @@
 package io.hadr.drill.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hadr.core.platform.AppAction;
 import io.hadr.core.platform.FailoverMode;
@@ -73,13 +72,16 @@ class DrillParserTest {
         assertThat(drill.traffic().sustained()).isEqualTo(Duration.ofSeconds(2));
         assertThat(drill.rto()).isEqualTo(Duration.ofSeconds(30));
         assertThat(drill.rpo()).isNull();
-        assertThat(drill.steadyState().probes()).extracting(Probe::measure)
+        assertThat(drill.steadyState().probes())
+                .extracting(Probe::measure)
                 .containsExactly(Probe.Measure.SUCCEED, Probe.Measure.SERVED_FROM, Probe.Measure.STATUS);
         assertThat(drill.steadyState().probes().get(1).minPercent()).isEqualTo(95);
         Action.App stop = (Action.App) drill.method().get(0).action();
         assertThat(stop.action()).isEqualTo(AppAction.STOP);
         assertThat(stop.region().id()).isEqualTo("centralindia");
-        assertThat(drill.method().get(0).fault()).as("the first disruptive step is the fault").isTrue();
+        assertThat(drill.method().get(0).fault())
+                .as("the first disruptive step is the fault")
+                .isTrue();
         assertThat(drill.method().get(2).fault()).isFalse();
         Action.Expect expect = (Action.Expect) drill.method().get(1).action();
         assertThat(((Condition.ServedFrom) expect.condition()).region().id()).isEqualTo("southindia");
@@ -122,9 +124,11 @@ class DrillParserTest {
                   - reboot everything
                 """);
 
-        assertThat(problems).extracting(DrillFileException.Problem::toString).containsExactly(
-                "drills/test.yaml:4: method[1]: 'app explode primary': unknown app action 'explode'; use stop, start, restart or kill",
-                "drills/test.yaml:5: method[2]: 'reboot everything': unknown action 'reboot'; actions are app, region, db, frontdoor, link, wait, expect, traffic");
+        assertThat(problems)
+                .extracting(DrillFileException.Problem::toString)
+                .containsExactly(
+                        "drills/test.yaml:4: method[1]: 'app explode primary': unknown app action 'explode'; use stop, start, restart or kill",
+                        "drills/test.yaml:5: method[2]: 'reboot everything': unknown action 'reboot'; actions are app, region, db, frontdoor, link, wait, expect, traffic");
     }
 
     @Test
@@ -143,19 +147,30 @@ class DrillParserTest {
                   - error rate above 150% for 1m
                 """);
 
-        assertThat(problems).extracting(p -> p.line() + " " + p.field()).containsExactlyInAnyOrder(
-                "1 title",
-                "2 traffic.reads",
-                "3 traffic.writers",
-                "6 method[0].fault",
-                "7 method[0].colour",
-                "5 method[0].do",
-                "8 method[1]",
-                "9 method",
-                "11 safeguards[0]");
-        assertThat(problems.stream().filter(p -> p.line() == 5).findFirst().orElseThrow().message())
-                .contains("'atlantis' is not a region of built-in topology; write primary, secondary, or one of centralindia (Central India), southindia (South India)");
-        assertThat(problems.stream().filter(p -> p.line() == 9).findFirst().orElseThrow().message())
+        assertThat(problems)
+                .extracting(p -> p.line() + " " + p.field())
+                .containsExactlyInAnyOrder(
+                        "1 title",
+                        "2 traffic.reads",
+                        "3 traffic.writers",
+                        "6 method[0].fault",
+                        "7 method[0].colour",
+                        "5 method[0].do",
+                        "8 method[1]",
+                        "9 method",
+                        "11 safeguards[0]");
+        assertThat(problems.stream()
+                        .filter(p -> p.line() == 5)
+                        .findFirst()
+                        .orElseThrow()
+                        .message())
+                .contains(
+                        "'atlantis' is not a region of built-in topology; write primary, secondary, or one of centralindia (Central India), southindia (South India)");
+        assertThat(problems.stream()
+                        .filter(p -> p.line() == 9)
+                        .findFirst()
+                        .orElseThrow()
+                        .message())
                 .contains("refers to step 'nothing', which is not an earlier step");
     }
 
@@ -169,7 +184,9 @@ class DrillParserTest {
                   - expect writes succeed within 5s
                 """);
 
-        assertThat(problems).singleElement().extracting(DrillFileException.Problem::toString)
+        assertThat(problems)
+                .singleElement()
+                .extracting(DrillFileException.Problem::toString)
                 .isEqualTo("drills/test.yaml:5: method[0]: 'writes succeed' needs writes, but traffic.writes is 0");
     }
 
@@ -193,7 +210,8 @@ class DrillParserTest {
                   - app kill secondary
                 """);
 
-        assertThat(drill.method()).extracting(s -> ((Action.App) s.action()).region().id())
+        assertThat(drill.method())
+                .extracting(s -> ((Action.App) s.action()).region().id())
                 .containsExactly("southindia", "centralindia", "southindia");
     }
 
@@ -214,9 +232,11 @@ class DrillParserTest {
                   - do: app stop primary
                     fault: true
                     optional: true
-                """)).extracting(DrillFileException.Problem::toString)
-                .containsExactly("drills/test.yaml:5: method[0].optional: a fault cannot be optional: without it there is nothing"
-                        + " to measure; remove 'optional: true' or make another step the fault");
+                """))
+                .extracting(DrillFileException.Problem::toString)
+                .containsExactly(
+                        "drills/test.yaml:5: method[0].optional: a fault cannot be optional: without it there is nothing"
+                                + " to measure; remove 'optional: true' or make another step the fault");
     }
 
     @Test
@@ -227,9 +247,13 @@ class DrillParserTest {
                 Drill drill = BuiltInDrills.load(name, topology).orElseThrow();
 
                 assertThat(drill.method()).as(name).isNotEmpty();
-                assertThat(drill.method().stream().filter(Step::fault)).as(name + " has a fault").isNotEmpty();
+                assertThat(drill.method().stream().filter(Step::fault))
+                        .as(name + " has a fault")
+                        .isNotEmpty();
             }
         }
-        assertThat(BuiltInDrills.list()).extracting(BuiltInDrills.BuiltInDrill::name).containsExactlyElementsOf(BuiltInDrills.NAMES);
+        assertThat(BuiltInDrills.list())
+                .extracting(BuiltInDrills.BuiltInDrill::name)
+                .containsExactlyElementsOf(BuiltInDrills.NAMES);
     }
 }

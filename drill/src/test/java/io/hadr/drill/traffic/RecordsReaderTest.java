@@ -16,8 +16,9 @@ class RecordsReaderTest {
 
     @Test
     void shouldReadAWholeDocument() throws Exception {
-        List<RecordsReader.StoredRecord> records = parse("{\"writer\":\"w\",\"records\":[{\"id\":\"w-1\",\"writer\":\"w\",\"seq\":1,"
-                + "\"region\":\"Central India\",\"committedAt\":\"2026-01-01T00:00:00Z\"}],\"count\":1}");
+        List<RecordsReader.StoredRecord> records =
+                parse("{\"writer\":\"w\",\"records\":[{\"id\":\"w-1\",\"writer\":\"w\",\"seq\":1,"
+                        + "\"region\":\"Central India\",\"committedAt\":\"2026-01-01T00:00:00Z\"}],\"count\":1}");
 
         assertThat(records).extracting(RecordsReader.StoredRecord::id).containsExactly("w-1");
     }
@@ -30,35 +31,39 @@ class RecordsReaderTest {
     @Test
     void shouldRefuseAStreamThatBrokeOff() {
         assertThatThrownBy(() -> parse("{\"writer\":\"w\",\"records\":[{\"id\":\"w-1\",\"seq\":1}"))
-                .isInstanceOf(RecordsReader.ReadFailedException.class).hasMessageContaining("not a whole JSON document");
+                .isInstanceOf(RecordsReader.ReadFailedException.class)
+                .hasMessageContaining("not a whole JSON document");
         assertThatThrownBy(() -> parse("{\"writer\":\"w\",\"records\":["))
                 .isInstanceOf(RecordsReader.ReadFailedException.class);
-        assertThatThrownBy(() -> parse(""))
-                .isInstanceOf(RecordsReader.ReadFailedException.class);
+        assertThatThrownBy(() -> parse("")).isInstanceOf(RecordsReader.ReadFailedException.class);
     }
 
     @Test
     void shouldRefuseADocumentWithoutItsCount() {
         assertThatThrownBy(() -> parse("{\"writer\":\"w\",\"records\":[]}"))
-                .isInstanceOf(RecordsReader.ReadFailedException.class).hasMessageContaining("lacks 'count'");
+                .isInstanceOf(RecordsReader.ReadFailedException.class)
+                .hasMessageContaining("lacks 'count'");
     }
 
     @Test
     void shouldRefuseACountThatDoesNotMatch() {
         assertThatThrownBy(() -> parse("{\"writer\":\"w\",\"records\":[{\"id\":\"w-1\"}],\"count\":2}"))
-                .isInstanceOf(RecordsReader.ReadFailedException.class).hasMessageContaining("count 2 but holds 1");
+                .isInstanceOf(RecordsReader.ReadFailedException.class)
+                .hasMessageContaining("count 2 but holds 1");
     }
 
     @Test
     void shouldRefuseTheOldBareArrayAndAnotherWritersAnswer() {
         assertThatThrownBy(() -> parse("[]")).isInstanceOf(RecordsReader.ReadFailedException.class);
         assertThatThrownBy(() -> parse("{\"writer\":\"x\",\"records\":[],\"count\":0}"))
-                .isInstanceOf(RecordsReader.ReadFailedException.class).hasMessageContaining("not 'w'");
+                .isInstanceOf(RecordsReader.ReadFailedException.class)
+                .hasMessageContaining("not 'w'");
     }
 
     @Test
     void shouldRefuseACountBeforeTheRecords() {
         assertThatThrownBy(() -> parse("{\"writer\":\"w\",\"count\":0,\"records\":[]}"))
-                .isInstanceOf(RecordsReader.ReadFailedException.class).hasMessageContaining("before 'records'");
+                .isInstanceOf(RecordsReader.ReadFailedException.class)
+                .hasMessageContaining("before 'records'");
     }
 }

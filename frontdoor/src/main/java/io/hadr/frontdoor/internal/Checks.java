@@ -10,8 +10,7 @@ import java.util.Objects;
  */
 public final class Checks {
 
-    private Checks() {
-    }
+    private Checks() {}
 
     public static int between(String name, int value, int min, int max) {
         if (value < min || value > max) {

@@ -16,11 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
@@ -51,6 +51,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     /** Bytes read ahead (pipelined requests, a body not wanted yet) before reading stops. */
     private static final int MAX_READ_AHEAD = 64 * 1024;
+
     private static final byte[] CONTINUE_100 = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private enum State {
@@ -103,7 +104,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
         this.server = server;
         this.loop = loop;
         this.parser = new HttpParser(this, FrontDoorLimits.MAX_REQUEST_HEADERS_BYTES, HttpCompliance.RFC9110);
-        this.idleTimeoutNanos = server.config.timeouts().originResponse().plusSeconds(30).toNanos();
+        this.idleTimeoutNanos =
+                server.config.timeouts().originResponse().plusSeconds(30).toNanos();
         this.headersTimeoutNanos = server.config.timeouts().requestHeaders().toNanos();
     }
 
@@ -111,7 +113,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
-        remoteAddress = remote.getAddress() == null ? remote.getHostString() : remote.getAddress().getHostAddress();
+        remoteAddress = remote.getAddress() == null
+                ? remote.getHostString()
+                : remote.getAddress().getHostAddress();
         idleCheck = channel.eventLoop().schedule(this::checkIdle, idleTimeoutNanos, TimeUnit.NANOSECONDS);
         ctx.fireChannelActive();
     }
@@ -339,7 +343,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
     private boolean parse() {
         boolean head = state == State.HEADERS;
         while (true) {
-            ByteBuffer view = input == null ? BufferUtil.EMPTY_BUFFER
+            ByteBuffer view = input == null
+                    ? BufferUtil.EMPTY_BUFFER
                     : head ? loop.headCopy(input) : input.nioBuffer(input.readerIndex(), input.readableBytes());
             inputView = view;
             inputBase = input == null ? 0 : input.readerIndex();
@@ -417,9 +422,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
                     }
                 }
                 case EXPECT -> expectContinue = field.contains(HttpHeaderValue.CONTINUE.asString());
-                case HOST -> blankHost = field.getValue() == null || field.getValue().isBlank();
-                default -> {
-                }
+                case HOST ->
+                    blankHost = field.getValue() == null || field.getValue().isBlank();
+                default -> {}
             }
         }
         headers.add(field);
@@ -495,8 +500,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
         return switch (status) {
             case HttpStatus.URI_TOO_LONG_414 -> "the request line is longer than the front door accepts";
             case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431 ->
-                    "the request headers are larger than the front door accepts ("
-                            + FrontDoorLimits.MAX_REQUEST_HEADERS_BYTES / 1024 + " KB in all)";
+                "the request headers are larger than the front door accepts ("
+                        + FrontDoorLimits.MAX_REQUEST_HEADERS_BYTES / 1024 + " KB in all)";
             case HttpStatus.BAD_REQUEST_400 -> "the request is not valid HTTP";
             case HttpStatus.UPGRADE_REQUIRED_426 -> "the front door speaks HTTP/1.1 to clients";
             default -> (status >= 500 ? ErrorInfo.UnspecifiedError : ErrorInfo.InvalidRequest).description();
@@ -508,7 +513,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
         HttpFields.Mutable fields = HttpFields.build();
         ByteBuffer body = ErrorAnswers.prepare(fields, status, info, message, null, server.azureRefs.next());
         fields.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-        ByteBuf out = loop.heads.start().statusLine(status).fields(fields).crlf().toBuffer(channel.alloc(), body.remaining());
+        ByteBuf out =
+                loop.heads.start().statusLine(status).fields(fields).crlf().toBuffer(channel.alloc(), body.remaining());
         if (!head) {
             out.writeBytes(body);
         }
@@ -520,7 +526,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
 
     private void watchHeadersDeadline() {
         if (headersDeadline == null && !parser.isStart() && parser.inHeaderState()) {
-            headersDeadline = channel.eventLoop().schedule(this::expireHeaders, headersTimeoutNanos, TimeUnit.NANOSECONDS);
+            headersDeadline =
+                    channel.eventLoop().schedule(this::expireHeaders, headersTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -536,12 +543,18 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
         if (state != State.HEADERS || parser.isStart() || !parser.inHeaderState()) {
             return;
         }
-        LOG.debug("{}: request headers not complete within {}; answering 408", channel,
+        LOG.debug(
+                "{}: request headers not complete within {}; answering 408",
+                channel,
                 Checks.human(server.config.timeouts().requestHeaders()));
         server.metrics.countErrorResponse(ErrorInfo.UnspecifiedClientError);
-        String body = ErrorAnswers.json(HttpStatus.REQUEST_TIMEOUT_408, ErrorInfo.UnspecifiedClientError,
-                "the request headers were not complete within " + Checks.human(server.config.timeouts().requestHeaders()),
-                null, server.azureRefs.next());
+        String body = ErrorAnswers.json(
+                HttpStatus.REQUEST_TIMEOUT_408,
+                ErrorInfo.UnspecifiedClientError,
+                "the request headers were not complete within "
+                        + Checks.human(server.config.timeouts().requestHeaders()),
+                null,
+                server.azureRefs.next());
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n"
                 + ErrorAnswers.ERROR_INFO_HEADER + ": " + ErrorInfo.UnspecifiedClientError.name() + "\r\n"
@@ -629,8 +642,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Htt
 
     /** Whether a method is HEAD, for answers that have no body then. */
     static final class HttpMethod {
-        private HttpMethod() {
-        }
+        private HttpMethod() {}
 
         static boolean isHead(String method) {
             return "HEAD".equals(method);

@@ -23,12 +23,11 @@ public final class ErrorAnswers {
     /** Azure's value when caching is not configured on the route. */
     static final String X_CACHE_VALUE = "CONFIG_NOCACHE";
 
-    private ErrorAnswers() {
-    }
+    private ErrorAnswers() {}
 
     /** Sets the error answer's headers (content length included) and returns its body. */
-    public static ByteBuffer prepare(HttpFields.Mutable headers, int status, ErrorInfo info, String message,
-            String origin, String azureRef) {
+    public static ByteBuffer prepare(
+            HttpFields.Mutable headers, int status, ErrorInfo info, String message, String origin, String azureRef) {
         headers.put("X-Azure-Ref", azureRef);
         headers.put("X-Cache", X_CACHE_VALUE);
         headers.put(ERROR_INFO_HEADER, info.name());

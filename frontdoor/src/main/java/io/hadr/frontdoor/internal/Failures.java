@@ -42,8 +42,7 @@ public final class Failures {
     /** RFC 9110 §9.2.2 idempotent methods, which may be sent twice without changing the outcome. */
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /** Azure's error info for a failure of the request to an origin. */
     public static ErrorInfo classify(Throwable failure) {
@@ -71,7 +70,8 @@ public final class Failures {
 
     /** The connection to the origin could not be opened at all, so nothing of the request reached it. */
     public static boolean isConnectFailure(Throwable failure) {
-        return cause(failure, ConnectException.class) != null || cause(failure, NoRouteToHostException.class) != null
+        return cause(failure, ConnectException.class) != null
+                || cause(failure, NoRouteToHostException.class) != null
                 || cause(failure, UnknownHostException.class) != null
                 || cause(failure, UnresolvedAddressException.class) != null
                 || cause(failure, SocketTimeoutException.class) != null;

@@ -26,6 +26,5 @@ public final class FrontDoorLimits {
     /** Room for the headers the front door adds on either leg (Via, X-Azure-*, X-Forwarded-*, X-Cache...). */
     public static final int ADDED_HEADERS_BYTES = 8 * 1024;
 
-    private FrontDoorLimits() {
-    }
+    private FrontDoorLimits() {}
 }

@@ -45,28 +45,44 @@ public final class FrontDoorMetrics {
         header(out, "hadr_frontdoor_requests_total", "counter", "Client requests received by the front door.");
         out.append("hadr_frontdoor_requests_total ").append(requests.sum()).append('\n');
 
-        header(out, "hadr_frontdoor_error_responses_total", "counter",
+        header(
+                out,
+                "hadr_frontdoor_error_responses_total",
+                "counter",
                 "Responses the front door answered itself instead of an origin, by Azure error info.");
         errorResponses.forEach((info, count) -> out.append("hadr_frontdoor_error_responses_total{error_info=\"")
-                .append(info.name()).append("\"} ").append(count.sum()).append('\n'));
+                .append(info.name())
+                .append("\"} ")
+                .append(count.sum())
+                .append('\n'));
 
         header(out, "hadr_frontdoor_origin_requests_total", "counter", "Client requests answered by each origin.");
         for (OriginState origin : group.origins()) {
             sample(out, "hadr_frontdoor_origin_requests_total", origin, null, origin.requestsServed());
         }
 
-        header(out, "hadr_frontdoor_origin_failures_total", "counter",
+        header(
+                out,
+                "hadr_frontdoor_origin_failures_total",
+                "counter",
                 "Requests to each origin that failed, by Azure error info (retried ones included).");
         for (OriginState origin : group.origins()) {
             for (ErrorInfo info : ErrorInfo.values()) {
                 if (info.blamesOrigin()) {
-                    sample(out, "hadr_frontdoor_origin_failures_total", origin, "error_info=\"" + info.name() + "\"",
+                    sample(
+                            out,
+                            "hadr_frontdoor_origin_failures_total",
+                            origin,
+                            "error_info=\"" + info.name() + "\"",
                             origin.failures(info));
                 }
             }
         }
 
-        header(out, "hadr_frontdoor_retries_total", "counter",
+        header(
+                out,
+                "hadr_frontdoor_retries_total",
+                "counter",
                 "Requests retried on the next origin after failing on this one (hadr's retryOnNextOrigin).");
         for (OriginState origin : group.origins()) {
             long total = 0;
@@ -86,11 +102,21 @@ public final class FrontDoorMetrics {
         }
         header(out, "hadr_frontdoor_origin_priority", "gauge", "The origin's priority (1 is preferred).");
         for (OriginState origin : group.origins()) {
-            sample(out, "hadr_frontdoor_origin_priority", origin, null, origin.settings().priority());
+            sample(
+                    out,
+                    "hadr_frontdoor_origin_priority",
+                    origin,
+                    null,
+                    origin.settings().priority());
         }
         header(out, "hadr_frontdoor_origin_weight", "gauge", "The origin's weight.");
         for (OriginState origin : group.origins()) {
-            sample(out, "hadr_frontdoor_origin_weight", origin, null, origin.settings().weight());
+            sample(
+                    out,
+                    "hadr_frontdoor_origin_weight",
+                    origin,
+                    null,
+                    origin.settings().weight());
         }
 
         header(out, "hadr_frontdoor_probes_total", "counter", "Health probes sent to each origin, by result.");
@@ -98,11 +124,15 @@ public final class FrontDoorMetrics {
             sample(out, "hadr_frontdoor_probes_total", origin, "result=\"success\"", origin.probes(true));
             sample(out, "hadr_frontdoor_probes_total", origin, "result=\"failure\"", origin.probes(false));
         }
-        header(out, "hadr_frontdoor_probe_latency_seconds", "gauge",
+        header(
+                out,
+                "hadr_frontdoor_probe_latency_seconds",
+                "gauge",
                 "Wall-clock time of the last probe to the last byte of its answer.");
         for (OriginState origin : group.origins()) {
-            origin.lastProbeLatency().ifPresent(latency ->
-                    sample(out, "hadr_frontdoor_probe_latency_seconds", origin, null, seconds(latency)));
+            origin.lastProbeLatency()
+                    .ifPresent(latency ->
+                            sample(out, "hadr_frontdoor_probe_latency_seconds", origin, null, seconds(latency)));
         }
         return out.toString();
     }

@@ -64,7 +64,8 @@ public final class HealthProber implements AutoCloseable {
         Duration interval = config.healthProbe().interval();
         Duration deadline = (interval.compareTo(FIRST_ROUND_CAP) < 0 ? interval : FIRST_ROUND_CAP).plusSeconds(1);
         if (!done.await(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-            LOG.warn("first probe round did not complete within {}; origins without an answer start unhealthy",
+            LOG.warn(
+                    "first probe round did not complete within {}; origins without an answer start unhealthy",
                     Checks.human(deadline));
         }
     }
@@ -77,12 +78,12 @@ public final class HealthProber implements AutoCloseable {
 
     /** Probes one origin at once, e.g. one just added, instead of waiting for the next round. */
     public void probeNow(OriginState origin) {
-        probe(origin, () -> { });
+        probe(origin, () -> {});
     }
 
     private void probeAll() {
         for (OriginState origin : group.origins()) {
-            probe(origin, () -> { });
+            probe(origin, () -> {});
         }
     }
 
@@ -92,24 +93,29 @@ public final class HealthProber implements AutoCloseable {
             whenDone.run();
             return;
         }
-        URI probeUri = URI.create(config.healthProbe().protocol().scheme() + "://" + origin.address().getRawAuthority()
-                + config.healthProbe().path());
+        URI probeUri = URI.create(config.healthProbe().protocol().scheme() + "://"
+                + origin.address().getRawAuthority() + config.healthProbe().path());
         long started = System.nanoTime();
         try {
-            Request probe = probeClient.newRequest(probeUri)
+            Request probe = probeClient
+                    .newRequest(probeUri)
                     .method(config.healthProbe().requestType().name())
                     .agent(USER_AGENT)
                     .timeout(config.healthProbe().interval().toMillis(), TimeUnit.MILLISECONDS)
-                    .headers(headers -> headers
-                            .put("X-FD-HealthProbe", "1")
+                    .headers(headers -> headers.put("X-FD-HealthProbe", "1")
                             .put("X-Azure-FDID", config.frontDoorId())
                             .put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()));
             probe.send(result -> {
                 Duration latency = Duration.ofNanos(System.nanoTime() - started);
                 boolean success = result.isSucceeded() && result.getResponse().getStatus() == 200;
                 if (!success && LOG.isDebugEnabled()) {
-                    LOG.debug("probe {} {} failed: {}", origin.name(), probeUri,
-                            result.isSucceeded() ? "status " + result.getResponse().getStatus() : result.getFailure());
+                    LOG.debug(
+                            "probe {} {} failed: {}",
+                            origin.name(),
+                            probeUri,
+                            result.isSucceeded()
+                                    ? "status " + result.getResponse().getStatus()
+                                    : result.getFailure());
                 }
                 finish(origin, success, latency, whenDone);
             });

@@ -97,8 +97,14 @@ public final class HealthWindow {
         for (boolean success : results()) {
             text.append(success ? '✓' : '✗');
         }
-        return text.append(" (").append(successes()).append(" of last ").append(count).append(" succeeded, ")
-                .append(successfulSamplesRequired).append(" required)").toString();
+        return text.append(" (")
+                .append(successes())
+                .append(" of last ")
+                .append(count)
+                .append(" succeeded, ")
+                .append(successfulSamplesRequired)
+                .append(" required)")
+                .toString();
     }
 
     private int index(int i) {

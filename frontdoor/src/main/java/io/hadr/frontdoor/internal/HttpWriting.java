@@ -44,7 +44,10 @@ final class HttpWriting {
         if (line != null) {
             return append(line);
         }
-        return append("HTTP/1.1 ").append(Integer.toString(status)).append(" ").append(HttpStatus.getMessage(status))
+        return append("HTTP/1.1 ")
+                .append(Integer.toString(status))
+                .append(" ")
+                .append(HttpStatus.getMessage(status))
                 .append(CRLF);
     }
 

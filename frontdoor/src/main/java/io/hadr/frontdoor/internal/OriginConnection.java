@@ -10,11 +10,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.util.BufferUtil;
@@ -57,6 +57,7 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
     private boolean keepAlive;
     /** Reading stopped because the client does not take more of the answer yet. */
     private boolean paused;
+
     private long lastActivity;
     private ScheduledFuture<?> timeout;
 
@@ -196,7 +197,8 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
     private void parse() {
         while (exchange != null && !paused && !closed) {
             boolean head = parser.inHeaderState();
-            ByteBuffer view = input == null ? BufferUtil.EMPTY_BUFFER
+            ByteBuffer view = input == null
+                    ? BufferUtil.EMPTY_BUFFER
                     : head ? loop.headCopy(input) : input.nioBuffer(input.readerIndex(), input.readableBytes());
             inputView = view;
             inputBase = input == null ? 0 : input.readerIndex();
@@ -406,7 +408,8 @@ final class OriginConnection extends ChannelInboundHandlerAdapter implements Htt
             idle = 0;
         }
         if (idle >= timeoutNanos) {
-            fail(new TimeoutException("the origin did not answer within " + Checks.human(server.config.timeouts().originResponse())));
+            fail(new TimeoutException("the origin did not answer within "
+                    + Checks.human(server.config.timeouts().originResponse())));
         } else {
             timeout = channel.eventLoop().schedule(this::checkTimeout, timeoutNanos - idle, TimeUnit.NANOSECONDS);
         }

@@ -37,6 +37,7 @@ public final class OriginGroup {
     private volatile List<OriginState> origins;
     /** Changes whenever an origin's settings, health or latency may have changed; lets the selector keep its decision. */
     private final AtomicLong version = new AtomicLong();
+
     private final OriginSelector selector;
     private final Clock clock;
     private final int sampleSize;
@@ -110,8 +111,8 @@ public final class OriginGroup {
         synchronized (selector) {
             for (OriginState existing : origins) {
                 if (existing.name().equals(config.name())) {
-                    throw new IllegalArgumentException("origin names must be unique, but '" + config.name()
-                            + "' already exists");
+                    throw new IllegalArgumentException(
+                            "origin names must be unique, but '" + config.name() + "' already exists");
                 }
                 if (existing.address().equals(config.address())) {
                     throw new IllegalArgumentException("origin addresses must be unique, but '" + existing.name()
@@ -122,9 +123,14 @@ public final class OriginGroup {
             List<OriginState> next = new ArrayList<>(origins);
             next.add(added);
             origins = List.copyOf(next);
-            LOG.info("origin '{}' added at {} (priority {}, weight {}{}); unhealthy until {} probes succeed",
-                    config.name(), config.address(), config.priority(), config.weight(),
-                    config.enabled() ? "" : ", disabled", successfulSamplesRequired);
+            LOG.info(
+                    "origin '{}' added at {} (priority {}, weight {}{}); unhealthy until {} probes succeed",
+                    config.name(),
+                    config.address(),
+                    config.priority(),
+                    config.weight(),
+                    config.enabled() ? "" : ", disabled",
+                    successfulSamplesRequired);
             return added;
         }
     }
@@ -178,8 +184,15 @@ public final class OriginGroup {
             origin.settings(after);
         }
         version.incrementAndGet();
-        LOG.info("origin '{}' updated: enabled {} -> {}, priority {} -> {}, weight {} -> {}", name,
-                before.enabled(), after.enabled(), before.priority(), after.priority(), before.weight(), after.weight());
+        LOG.info(
+                "origin '{}' updated: enabled {} -> {}, priority {} -> {}, weight {} -> {}",
+                name,
+                before.enabled(),
+                after.enabled(),
+                before.priority(),
+                after.priority(),
+                before.weight(),
+                after.weight());
         return origin.status();
     }
 
@@ -204,7 +217,11 @@ public final class OriginGroup {
         if (transition == null) {
             return;
         }
-        LOG.info("origin '{}' is now {} (was {}): {}", transition.origin(), transition.to(), transition.from(),
+        LOG.info(
+                "origin '{}' is now {} (was {}): {}",
+                transition.origin(),
+                transition.to(),
+                transition.from(),
                 transition.reason());
         for (Consumer<HealthTransition> listener : listeners) {
             try {

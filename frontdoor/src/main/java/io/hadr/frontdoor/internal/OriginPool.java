@@ -37,6 +37,7 @@ final class OriginPool {
     private final boolean https;
     /** The Host header sent to the origin: its own authority, like Jetty's and every other HTTP client. */
     final String hostHeader;
+
     private final ArrayDeque<OriginConnection> idle = new ArrayDeque<>();
     private final ArrayDeque<ProxyExchange> waiting = new ArrayDeque<>();
     private int open;
@@ -69,8 +70,8 @@ final class OriginPool {
         } else if (waiting.size() < MAX_WAITING) {
             waiting.addLast(exchange);
         } else {
-            exchange.onOriginConnectFailed(new RejectedExecutionException("more than " + MAX_WAITING
-                    + " requests wait for a connection to origin '" + origin.name() + "'"));
+            exchange.onOriginConnectFailed(new RejectedExecutionException(
+                    "more than " + MAX_WAITING + " requests wait for a connection to origin '" + origin.name() + "'"));
         }
     }
 
@@ -82,7 +83,8 @@ final class OriginPool {
     private void connect(ProxyExchange exchange) {
         open++;
         OriginConnection connection = new OriginConnection(server, this, loop);
-        long connectTimeout = Math.max(1, Math.min(server.config.timeouts().originResponse().toMillis(), 10_000));
+        long connectTimeout =
+                Math.max(1, Math.min(server.config.timeouts().originResponse().toMillis(), 10_000));
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop.eventLoop)
                 .channel(server.socketChannelType)
@@ -114,7 +116,8 @@ final class OriginPool {
             }
             if (https) {
                 try {
-                    SslHandler tls = server.sslContext().newHandler(connected.channel().alloc(), host, port);
+                    SslHandler tls =
+                            server.sslContext().newHandler(connected.channel().alloc(), host, port);
                     connected.channel().pipeline().addFirst(tls);
                 } catch (Exception e) {
                     connection.close();

@@ -44,8 +44,8 @@ final class OriginSelector {
      * @param version a number that changes whenever an origin's settings, health or latency may
      *     have changed
      */
-    synchronized Optional<OriginState> select(List<OriginState> origins, long version, String affinityToken,
-            Set<OriginState> excluded) {
+    synchronized Optional<OriginState> select(
+            List<OriginState> origins, long version, String affinityToken, Set<OriginState> excluded) {
         if (affinityToken != null || !excluded.isEmpty()) {
             return select(origins, affinityToken, excluded);
         }
@@ -74,7 +74,8 @@ final class OriginSelector {
         return Optional.of(weighted(cachedBand));
     }
 
-    synchronized Optional<OriginState> select(List<OriginState> origins, String affinityToken, Set<OriginState> excluded) {
+    synchronized Optional<OriginState> select(
+            List<OriginState> origins, String affinityToken, Set<OriginState> excluded) {
         List<OriginState> enabled = new ArrayList<>(origins.size());
         List<OriginState> healthy = new ArrayList<>(origins.size());
         for (OriginState origin : origins) {

@@ -221,9 +221,19 @@ public final class OriginState {
         for (LongAdder count : failures.values()) {
             failed += count.sum();
         }
-        return new OriginStatus(name, address, current.priority(), current.weight(), current.enabled(), isHealthy(),
-                window.results(), Optional.ofNullable(lastProbeLatency), Optional.ofNullable(routingLatency),
-                Optional.ofNullable(lastProbeAt), requestsServed.sum(), failed);
+        return new OriginStatus(
+                name,
+                address,
+                current.priority(),
+                current.weight(),
+                current.enabled(),
+                isHealthy(),
+                window.results(),
+                Optional.ofNullable(lastProbeLatency),
+                Optional.ofNullable(routingLatency),
+                Optional.ofNullable(lastProbeAt),
+                requestsServed.sum(),
+                failed);
     }
 
     @Override

@@ -50,9 +50,10 @@ final class ProxyExchange {
     private static final byte[] X_AZURE_FDID = HttpWriting.nameColonSpace("X-Azure-FDID");
     private static final byte[] X_FORWARDED_FOR = HttpWriting.nameColonSpace("X-Forwarded-For");
     private static final byte[] X_FORWARDED_HOST = HttpWriting.nameColonSpace("X-Forwarded-Host");
-    private static final byte[] X_FORWARDED_PROTO_HTTP = "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] X_CACHE_FIELD = ("X-Cache: " + ErrorAnswers.X_CACHE_VALUE + "\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] X_FORWARDED_PROTO_HTTP =
+            "X-Forwarded-Proto: http\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] X_CACHE_FIELD =
+            ("X-Cache: " + ErrorAnswers.X_CACHE_VALUE + "\r\n").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED_FIELD = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLOSE_FIELD = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CRLF = {'\r', '\n'};
@@ -84,8 +85,15 @@ final class ProxyExchange {
     private boolean closeAfter;
     private boolean done;
 
-    ProxyExchange(ProxyServer server, ClientConnection client, String method, String target, HttpVersion clientVersion,
-            HttpFields clientToProxyHeaders, boolean hasBody, boolean clientChunked) {
+    ProxyExchange(
+            ProxyServer server,
+            ClientConnection client,
+            String method,
+            String target,
+            HttpVersion clientVersion,
+            HttpFields clientToProxyHeaders,
+            boolean hasBody,
+            boolean clientChunked) {
         this.server = server;
         this.client = client;
         this.method = method;
@@ -195,8 +203,8 @@ final class ProxyExchange {
     boolean onResponseHead(int status, HttpFields originToProxyHeaders, long contentLength) {
         responseBegun = true;
         origin.countServed();
-        boolean bodyless = head || status == HttpStatus.NO_CONTENT_204 || status == HttpStatus.NOT_MODIFIED_304
-                || status < 200;
+        boolean bodyless =
+                head || status == HttpStatus.NO_CONTENT_204 || status == HttpStatus.NOT_MODIFIED_304 || status < 200;
         closeAfter = client.willClose();
         if (!bodyless && contentLength < 0) {
             if (closeAfter) {
@@ -208,7 +216,8 @@ final class ProxyExchange {
         HttpWriting proxyToClientHead = client.loop().heads.start().statusLine(status);
         Set<String> connectionListed = connectionTokens(originToProxyHeaders);
         for (HttpField field : originToProxyHeaders) {
-            if (!isHopByHop(field) && (connectionListed.isEmpty() || !connectionListed.contains(field.getLowerCaseName()))) {
+            if (!isHopByHop(field)
+                    && (connectionListed.isEmpty() || !connectionListed.contains(field.getLowerCaseName()))) {
                 proxyToClientHead.field(field);
             }
         }
@@ -220,7 +229,8 @@ final class ProxyExchange {
             String affinityToken = readAffinityToken(clientToProxyHeaders);
             if (!origin.affinityToken().equals(affinityToken) && mayEstablishAffinity(status, originToProxyHeaders)) {
                 // No HTTPS listener: the cookie is never marked Secure, and the CORS variant needs Secure.
-                proxyToClientHead.field(HttpHeader.SET_COOKIE.asString(),
+                proxyToClientHead.field(
+                        HttpHeader.SET_COOKIE.asString(),
                         AFFINITY_COOKIE + "=" + origin.affinityToken() + "; Path=/; HttpOnly");
             }
         }
@@ -239,7 +249,8 @@ final class ProxyExchange {
     boolean onResponseContent(ByteBuf originToProxyContent) {
         if (proxyToClientChunked) {
             ByteBuf size = client.channel().alloc().ioBuffer(12);
-            size.writeCharSequence(Integer.toHexString(originToProxyContent.readableBytes()), StandardCharsets.US_ASCII);
+            size.writeCharSequence(
+                    Integer.toHexString(originToProxyContent.readableBytes()), StandardCharsets.US_ASCII);
             size.writeBytes(CRLF);
             client.write(size);
             client.write(originToProxyContent);
@@ -279,15 +290,22 @@ final class ProxyExchange {
         if (info == ErrorInfo.OriginConnectionRefused) {
             server.group.recordConnectionRefused(failed);
         }
-        if (server.config.retryOnNextOrigin() && !retried
+        if (server.config.retryOnNextOrigin()
+                && !retried
                 && Failures.isRetryable(method, failure, responseBegun, bodyTouched)) {
             // A request is retried once, so the origin that just failed is the only one tried.
             Optional<OriginState> next = server.group.acquire(null, Set.of(failed));
             if (next.isPresent()) {
                 retried = true;
                 failed.countRetriedAway(info);
-                LOG.debug("{} {} {} failed on origin '{}' ({}), retrying on '{}'", azureRef, method, target,
-                        failed.name(), info, next.get().name());
+                LOG.debug(
+                        "{} {} {} failed on origin '{}' ({}), retrying on '{}'",
+                        azureRef,
+                        method,
+                        target,
+                        failed.name(),
+                        info,
+                        next.get().name());
                 client.pauseBody();
                 attempt(next.get());
                 return;
@@ -377,8 +395,8 @@ final class ProxyExchange {
         done = true;
         server.metrics.countErrorResponse(info);
         HttpFields.Mutable fields = HttpFields.build();
-        ByteBuffer body = ErrorAnswers.prepare(fields, status, info, message,
-                failedOrigin == null ? null : failedOrigin.name(), azureRef);
+        ByteBuffer body = ErrorAnswers.prepare(
+                fields, status, info, message, failedOrigin == null ? null : failedOrigin.name(), azureRef);
         boolean close = hasBody || client.willClose();
         if (close) {
             // The request body may be partly unread; the connection cannot carry another request then.
@@ -387,7 +405,12 @@ final class ProxyExchange {
         if (debugHeaders && cause != null) {
             fields.put("X-Azure-ExternalError", printable(String.valueOf(cause)));
         }
-        ByteBuf proxyToClientAnswer = client.loop().heads.start().statusLine(status).fields(fields).crlf()
+        ByteBuf proxyToClientAnswer = client.loop()
+                .heads
+                .start()
+                .statusLine(status)
+                .fields(fields)
+                .crlf()
                 .toBuffer(client.channel().alloc(), body.remaining());
         if (!head) {
             proxyToClientAnswer.writeBytes(body);
@@ -418,8 +441,14 @@ final class ProxyExchange {
      * {@code X-Forwarded-For} appended, {@code X-Forwarded-Host}/{@code -Proto} overwritten.
      */
     private ByteBuf proxyToOriginHead(OriginConnection originConnection) {
-        HttpWriting out = client.loop().heads.start().append(method).append(SPACE).append(pathQuery())
-                .append(HTTP_1_1_CRLF).field(HOST, pool.hostHeader);
+        HttpWriting out = client.loop()
+                .heads
+                .start()
+                .append(method)
+                .append(SPACE)
+                .append(pathQuery())
+                .append(HTTP_1_1_CRLF)
+                .field(HOST, pool.hostHeader);
 
         Set<String> connectionListed = connectionTokens(clientToProxyHeaders);
         String via = null;
@@ -442,12 +471,21 @@ final class ProxyExchange {
                         forwardedFor = forwardedFor == null ? field.getValue() : forwardedFor + ", " + field.getValue();
                         continue;
                     }
-                    case EXPECT, X_FORWARDED_HOST, X_FORWARDED_PROTO, CONNECTION, KEEP_ALIVE, PROXY_AUTHORIZATION,
-                            PROXY_AUTHENTICATE, PROXY_CONNECTION, TRANSFER_ENCODING, TE, TRAILER, UPGRADE -> {
+                    case EXPECT,
+                            X_FORWARDED_HOST,
+                            X_FORWARDED_PROTO,
+                            CONNECTION,
+                            KEEP_ALIVE,
+                            PROXY_AUTHORIZATION,
+                            PROXY_AUTHENTICATE,
+                            PROXY_CONNECTION,
+                            TRANSFER_ENCODING,
+                            TE,
+                            TRAILER,
+                            UPGRADE -> {
                         continue;
                     }
-                    default -> {
-                    }
+                    default -> {}
                 }
             } else {
                 String name = field.getName();
@@ -482,7 +520,9 @@ final class ProxyExchange {
                 .field(X_AZURE_REQUEST_CHAIN, incomingHops == 0 ? "hops=1" : "hops=" + (incomingHops + 1))
                 .field(X_AZURE_FDID, server.config.frontDoorId())
                 // Azure appends the socket IP to X-Forwarded-For and overwrites X-Forwarded-Host and -Proto.
-                .field(X_FORWARDED_FOR, forwardedFor == null || forwardedFor.isBlank() ? socketIp : forwardedFor + ", " + socketIp)
+                .field(
+                        X_FORWARDED_FOR,
+                        forwardedFor == null || forwardedFor.isBlank() ? socketIp : forwardedFor + ", " + socketIp)
                 .field(X_FORWARDED_HOST, host != null ? host : client.localAuthority())
                 .append(X_FORWARDED_PROTO_HTTP);
         if (clientChunked) {
@@ -492,16 +532,23 @@ final class ProxyExchange {
     }
 
     /** Request headers of Azure's that the front door sets itself, whatever the client sent (lower case). */
-    private static final Set<String> SET_BY_FRONT_DOOR_AZURE = Set.of("x-azure-clientip", "x-azure-socketip",
-            "x-azure-ref", "x-azure-requestchain", "x-azure-fdid");
+    private static final Set<String> SET_BY_FRONT_DOOR_AZURE =
+            Set.of("x-azure-clientip", "x-azure-socketip", "x-azure-ref", "x-azure-requestchain", "x-azure-fdid");
 
     /** RFC 9110 §7.6.1 hop-by-hop headers, plus Proxy-Connection and Keep-Alive as Jetty's ProxyHandler strips them. */
     private static boolean isHopByHop(HttpField field) {
         HttpHeader header = field.getHeader();
         if (header != null) {
             return switch (header) {
-                case CONNECTION, KEEP_ALIVE, PROXY_AUTHORIZATION, PROXY_AUTHENTICATE, PROXY_CONNECTION,
-                        TRANSFER_ENCODING, TE, TRAILER, UPGRADE -> true;
+                case CONNECTION,
+                        KEEP_ALIVE,
+                        PROXY_AUTHORIZATION,
+                        PROXY_AUTHENTICATE,
+                        PROXY_CONNECTION,
+                        TRANSFER_ENCODING,
+                        TE,
+                        TRAILER,
+                        UPGRADE -> true;
                 default -> false;
             };
         }
@@ -596,7 +643,9 @@ final class ProxyExchange {
         }
         String cacheControl = String.join(",", originToProxyHeaders.getValuesList(HttpHeader.CACHE_CONTROL))
                 .toLowerCase(Locale.ROOT);
-        if (cacheControl.contains("no-store") || cacheControl.contains("no-cache") || cacheControl.contains("private")) {
+        if (cacheControl.contains("no-store")
+                || cacheControl.contains("no-cache")
+                || cacheControl.contains("private")) {
             return true;
         }
         if (cacheControl.contains("public") || cacheControl.matches(".*(s-maxage|max-age)\\s*=\\s*[1-9].*")) {

@@ -63,6 +63,7 @@ public final class ProxyServer implements AutoCloseable {
     final Class<? extends SocketChannel> socketChannelType;
     /** Per loop: the pools of origin connections; read-only after construction, each value loop-confined. */
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
+
     private final EventLoopGroup group0;
     private final int connectionsPerLoop;
     private volatile SslContext sslContext;
@@ -77,8 +78,8 @@ public final class ProxyServer implements AutoCloseable {
         IoHandlerFactory ioHandlers = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.socketChannelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-        this.group0 = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("hadr-frontdoor-io", true),
-                ioHandlers);
+        this.group0 = new MultiThreadIoEventLoopGroup(
+                threads, new DefaultThreadFactory("hadr-frontdoor-io", true), ioHandlers);
         for (EventExecutor executor : group0) {
             loops.put(executor, new Loop((EventLoop) executor));
         }
@@ -90,7 +91,8 @@ public final class ProxyServer implements AutoCloseable {
     /** Binds the listening socket; throws what the bind threw (e.g. the port is taken). */
     public void start() throws Exception {
         Class<? extends ServerChannel> serverChannelType = socketChannelType == EpollSocketChannel.class
-                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+                ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group0)
                 .channel(serverChannelType)
@@ -104,7 +106,10 @@ public final class ProxyServer implements AutoCloseable {
                         channel.pipeline().addLast(new ClientConnection(ProxyServer.this, loop(channel.eventLoop())));
                     }
                 });
-        serverChannel = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
+        serverChannel = bootstrap
+                .bind(new InetSocketAddress(config.host(), config.port()))
+                .sync()
+                .channel();
     }
 
     /** The port the front door listens on (the actual one when the configured port was 0), or -1 before start. */
@@ -128,7 +133,9 @@ public final class ProxyServer implements AutoCloseable {
             synchronized (this) {
                 context = sslContext;
                 if (context == null) {
-                    context = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+                    context = SslContextBuilder.forClient()
+                            .endpointIdentificationAlgorithm("HTTPS")
+                            .build();
                     sslContext = context;
                 }
             }
@@ -161,6 +168,7 @@ public final class ProxyServer implements AutoCloseable {
         final EventLoop eventLoop;
         /** Where heads are assembled, one at a time. */
         final HttpWriting heads = new HttpWriting();
+
         private final Map<OriginState, OriginPool> pools = new IdentityHashMap<>();
         private byte[] headBytes = new byte[HEAD_COPY_LIMIT];
 

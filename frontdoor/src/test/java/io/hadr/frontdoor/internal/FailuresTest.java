@@ -28,14 +28,18 @@ class FailuresTest {
     void shouldMapFailuresToAzureErrorInfoAndStatus() {
         assertThat(Failures.classify(REFUSED)).isEqualTo(ErrorInfo.OriginConnectionRefused);
         assertThat(Failures.classify(new ExecutionException(REFUSED))).isEqualTo(ErrorInfo.OriginConnectionRefused);
-        assertThat(Failures.classify(new TimeoutException("Idle timeout 2000 ms elapsed"))).isEqualTo(ErrorInfo.OriginTimeout);
-        assertThat(Failures.classify(new SocketTimeoutException("Connect Timeout"))).isEqualTo(ErrorInfo.OriginTimeout);
+        assertThat(Failures.classify(new TimeoutException("Idle timeout 2000 ms elapsed")))
+                .isEqualTo(ErrorInfo.OriginTimeout);
+        assertThat(Failures.classify(new SocketTimeoutException("Connect Timeout")))
+                .isEqualTo(ErrorInfo.OriginTimeout);
         assertThat(Failures.classify(CLOSED)).isEqualTo(ErrorInfo.OriginConnectionAborted);
         assertThat(Failures.classify(new EofException("reset"))).isEqualTo(ErrorInfo.OriginConnectionAborted);
         assertThat(Failures.classify(new AsynchronousCloseException())).isEqualTo(ErrorInfo.OriginConnectionAborted);
-        assertThat(Failures.classify(new SocketException("Connection reset"))).isEqualTo(ErrorInfo.OriginConnectionAborted);
+        assertThat(Failures.classify(new SocketException("Connection reset")))
+                .isEqualTo(ErrorInfo.OriginConnectionAborted);
         assertThat(Failures.classify(new IOException("Broken pipe"))).isEqualTo(ErrorInfo.OriginConnectionAborted);
-        assertThat(Failures.classify(new IllegalStateException("something odd"))).isEqualTo(ErrorInfo.OriginConnectionError);
+        assertThat(Failures.classify(new IllegalStateException("something odd")))
+                .isEqualTo(ErrorInfo.OriginConnectionError);
         assertThat(ErrorInfo.OriginTimeout.httpStatus()).isEqualTo(504);
         assertThat(ErrorInfo.OriginConnectionRefused.httpStatus()).isEqualTo(503);
         assertThat(ErrorInfo.OriginInvalidResponse.httpStatus()).isEqualTo(502);
@@ -48,14 +52,18 @@ class FailuresTest {
 
         assertThat(Failures.classify(garbage)).isEqualTo(ErrorInfo.OriginInvalidResponse);
         assertThat(Failures.classify(oversized)).isEqualTo(ErrorInfo.OriginInvalidResponse);
-        assertThat(Failures.classify(new HttpResponseException("bad", null))).isEqualTo(ErrorInfo.OriginInvalidResponse);
+        assertThat(Failures.classify(new HttpResponseException("bad", null)))
+                .isEqualTo(ErrorInfo.OriginInvalidResponse);
     }
 
     @Test
     void shouldIgnoreMessageTextThatLooksLikeAnotherFailure() {
-        assertThat(Failures.classify(new IOException("Connection refused"))).isEqualTo(ErrorInfo.OriginConnectionAborted);
-        assertThat(Failures.classify(new IllegalStateException("connection closed"))).isEqualTo(ErrorInfo.OriginConnectionError);
-        assertThat(Failures.isConnectFailure(new IOException("connect timed out"))).isFalse();
+        assertThat(Failures.classify(new IOException("Connection refused")))
+                .isEqualTo(ErrorInfo.OriginConnectionAborted);
+        assertThat(Failures.classify(new IllegalStateException("connection closed")))
+                .isEqualTo(ErrorInfo.OriginConnectionError);
+        assertThat(Failures.isConnectFailure(new IOException("connect timed out")))
+                .isFalse();
     }
 
     @Test
@@ -68,13 +76,15 @@ class FailuresTest {
     }
 
     private static Throwable invalidAnswer(Throwable parserFailure) {
-        return new ExecutionException(new HttpResponseException("HTTP protocol violation: bad response", null, parserFailure));
+        return new ExecutionException(
+                new HttpResponseException("HTTP protocol violation: bad response", null, parserFailure));
     }
 
     @Test
     void shouldTreatOnlyConnectFailuresAsNeverReachingTheOrigin() {
         assertThat(Failures.isConnectFailure(REFUSED)).isTrue();
-        assertThat(Failures.isConnectFailure(new SocketTimeoutException("Connect Timeout"))).isTrue();
+        assertThat(Failures.isConnectFailure(new SocketTimeoutException("Connect Timeout")))
+                .isTrue();
         assertThat(Failures.isConnectFailure(CLOSED)).isFalse();
         assertThat(Failures.isConnectFailure(new TimeoutException())).isFalse();
     }
@@ -97,7 +107,8 @@ class FailuresTest {
         "GET,    timeout, false, false, false",
         "GET,    refused, true,  false, false",
     })
-    void shouldRetryOnlyWhereItIsSafe(String method, String failure, boolean responseBegun, boolean bodyTouched, boolean expected) {
+    void shouldRetryOnlyWhereItIsSafe(
+            String method, String failure, boolean responseBegun, boolean bodyTouched, boolean expected) {
         Throwable cause = switch (failure) {
             case "refused" -> REFUSED;
             case "closed" -> CLOSED;

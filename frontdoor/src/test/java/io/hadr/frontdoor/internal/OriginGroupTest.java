@@ -52,7 +52,8 @@ class OriginGroupTest {
 
     @Test
     void shouldSendAllTrafficToLowestPriorityHealthyOrigin() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("primary", 1, 1, 50)).origin(origin("secondary", 2, 2, 50)));
+        OriginGroup group = group(
+                FrontDoorConfig.builder().origin(origin("primary", 1, 1, 50)).origin(origin("secondary", 2, 2, 50)));
         probeAll(group, true, Duration.ofMillis(5));
 
         Map<String, Integer> counts = route(group, 100);
@@ -62,7 +63,8 @@ class OriginGroupTest {
 
     @Test
     void shouldFailOverAfterSampleSizeMinusRequiredPlusOneFailedProbesAndBackAfterRequiredSuccesses() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("primary", 1, 1, 50)).origin(origin("secondary", 2, 2, 50)));
+        OriginGroup group = group(
+                FrontDoorConfig.builder().origin(origin("primary", 1, 1, 50)).origin(origin("secondary", 2, 2, 50)));
         List<HealthTransition> transitions = new ArrayList<>();
         group.addListener(transitions::add);
         probeAll(group, true, Duration.ofMillis(5));
@@ -79,8 +81,13 @@ class OriginGroupTest {
 
         assertThat(afterOneFailure).isEqualTo("primary");
         assertThat(afterTwoFailures).isEqualTo("secondary");
-        assertThat(transitions).containsExactly(new HealthTransition("primary", OriginHealth.HEALTHY, OriginHealth.UNHEALTHY,
-                T0.plusSeconds(2), "probes ✓✓✗✗ (2 of last 4 succeeded, 3 required)"));
+        assertThat(transitions)
+                .containsExactly(new HealthTransition(
+                        "primary",
+                        OriginHealth.HEALTHY,
+                        OriginHealth.UNHEALTHY,
+                        T0.plusSeconds(2),
+                        "probes ✓✓✗✗ (2 of last 4 succeeded, 3 required)"));
 
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofSeconds(1));
@@ -97,7 +104,9 @@ class OriginGroupTest {
     @Test
     void shouldSplitByWeightExactlyAmongEqualPriorityAndLatency() {
         OriginGroup group = group(FrontDoorConfig.builder()
-                .origin(origin("a", 1, 1, 100)).origin(origin("b", 2, 1, 300)).origin(origin("c", 3, 1, 600)));
+                .origin(origin("a", 1, 1, 100))
+                .origin(origin("b", 2, 1, 300))
+                .origin(origin("c", 3, 1, 600)));
         probeAll(group, true, Duration.ofMillis(5));
 
         Map<String, Integer> counts = route(group, 1000);
@@ -107,8 +116,11 @@ class OriginGroupTest {
 
     @Test
     void shouldKeepOnlyOriginsWithinTheLatencyBand() {
-        OriginGroup group = group(FrontDoorConfig.builder().additionalLatency(Duration.ofMillis(50))
-                .origin(origin("fast", 1, 1, 50)).origin(origin("near", 2, 1, 50)).origin(origin("far", 3, 1, 50)));
+        OriginGroup group = group(FrontDoorConfig.builder()
+                .additionalLatency(Duration.ofMillis(50))
+                .origin(origin("fast", 1, 1, 50))
+                .origin(origin("near", 2, 1, 50))
+                .origin(origin("far", 3, 1, 50)));
         group.recordProbe(group.origin("fast"), true, Duration.ofMillis(10));
         group.recordProbe(group.origin("near"), true, Duration.ofMillis(60));
         group.recordProbe(group.origin("far"), true, Duration.ofMillis(61));
@@ -121,8 +133,10 @@ class OriginGroupTest {
 
     @Test
     void shouldApplyTheLatencyBandAfterPriority() {
-        OriginGroup group = group(FrontDoorConfig.builder().additionalLatency(Duration.ZERO)
-                .origin(origin("slow-primary", 1, 1, 50)).origin(origin("fast-secondary", 2, 2, 50)));
+        OriginGroup group = group(FrontDoorConfig.builder()
+                .additionalLatency(Duration.ZERO)
+                .origin(origin("slow-primary", 1, 1, 50))
+                .origin(origin("fast-secondary", 2, 2, 50)));
         group.recordProbe(group.origin("slow-primary"), true, Duration.ofMillis(500));
         group.recordProbe(group.origin("fast-secondary"), true, Duration.ofMillis(1));
 
@@ -132,7 +146,8 @@ class OriginGroupTest {
     @Test
     void shouldRoundRobinOverAllEnabledOriginsWhenNoneIsHealthy() {
         OriginGroup group = group(FrontDoorConfig.builder()
-                .origin(origin("a", 1, 1, 1)).origin(origin("b", 2, 2, 1000))
+                .origin(origin("a", 1, 1, 1))
+                .origin(origin("b", 2, 2, 1000))
                 .origin(origin("off", 3, 1, 1000).withEnabled(false)));
         probeAll(group, false, Duration.ofMillis(5));
 
@@ -144,7 +159,8 @@ class OriginGroupTest {
     @Test
     void shouldNeverRouteToDisabledOrigin() {
         OriginGroup group = group(FrontDoorConfig.builder()
-                .origin(origin("a", 1, 1, 50).withEnabled(false)).origin(origin("b", 2, 2, 50)));
+                .origin(origin("a", 1, 1, 50).withEnabled(false))
+                .origin(origin("b", 2, 2, 50)));
         probeAll(group, true, Duration.ofMillis(5));
 
         assertThat(route(group, 50)).containsExactly(Map.entry("b", 50));
@@ -156,7 +172,8 @@ class OriginGroupTest {
 
     @Test
     void shouldApplyRuntimeUpdates() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
+        OriginGroup group =
+                group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
         probeAll(group, true, Duration.ofMillis(5));
 
         OriginStatus status = group.update("b", OriginUpdate.priority(1).withWeight(150));
@@ -172,7 +189,8 @@ class OriginGroupTest {
 
     @Test
     void shouldStickToAffinityOriginWhileItStaysHealthy() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 1, 50)));
+        OriginGroup group =
+                group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 1, 50)));
         probeAll(group, true, Duration.ofMillis(5));
         String tokenOfB = group.origin("b").affinityToken();
 
@@ -191,12 +209,14 @@ class OriginGroupTest {
 
     @Test
     void shouldSkipExcludedOriginsForRetryAndFallBackToUnhealthyOnes() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
+        OriginGroup group =
+                group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
         group.recordProbe(group.origin("a"), true, Duration.ofMillis(5));
         group.recordProbe(group.origin("b"), false, Duration.ofMillis(5));
 
         OriginState retryTarget = group.select(null, Set.of(group.origin("a"))).orElseThrow();
-        boolean anyLeft = group.select(null, Set.of(group.origin("a"), group.origin("b"))).isPresent();
+        boolean anyLeft =
+                group.select(null, Set.of(group.origin("a"), group.origin("b"))).isPresent();
 
         assertThat(retryTarget.name()).isEqualTo("b");
         assertThat(anyLeft).isFalse();
@@ -205,7 +225,8 @@ class OriginGroupTest {
     @Test
     void shouldMarkOriginDownOnRefusedConnectionOnlyWithPassiveHealth() {
         OriginGroup azureLike = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)));
-        OriginGroup passive = group(FrontDoorConfig.builder().passiveHealthOnConnectionRefused(true).origin(origin("a", 1, 1, 50)));
+        OriginGroup passive = group(
+                FrontDoorConfig.builder().passiveHealthOnConnectionRefused(true).origin(origin("a", 1, 1, 50)));
         probeAll(azureLike, true, Duration.ofMillis(5));
         probeAll(passive, true, Duration.ofMillis(5));
 
@@ -260,8 +281,13 @@ class OriginGroupTest {
         assertThat(beforeProbes).containsExactly(Map.entry("a", 10));
         assertThat(afterTwoProbes).containsExactly(Map.entry("a", 10));
         assertThat(afterThreeProbes).containsOnly(Map.entry("a", 5), Map.entry("b", 5));
-        assertThat(transitions).containsExactly(new HealthTransition("b", OriginHealth.UNHEALTHY, OriginHealth.HEALTHY,
-                T0.plusSeconds(1), "probes ✓✓✓ (3 of last 3 succeeded, 3 required)"));
+        assertThat(transitions)
+                .containsExactly(new HealthTransition(
+                        "b",
+                        OriginHealth.UNHEALTHY,
+                        OriginHealth.HEALTHY,
+                        T0.plusSeconds(1),
+                        "probes ✓✓✓ (3 of last 3 succeeded, 3 required)"));
         assertThat(group.origins()).extracting(OriginState::name).containsExactly("a", "b");
     }
 
@@ -279,7 +305,8 @@ class OriginGroupTest {
 
     @Test
     void shouldStopRoutingToARemovedOriginAndCompleteItsDrainWhenTheLastRequestEnds() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
+        OriginGroup group =
+                group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 2, 50)));
         probeAll(group, true, Duration.ofMillis(5));
         OriginState first = group.acquire(null, Set.of()).orElseThrow();
         OriginState second = group.acquire(null, Set.of()).orElseThrow();
@@ -317,7 +344,8 @@ class OriginGroupTest {
 
     @Test
     void shouldIgnoreAProbeResultThatArrivesAfterTheOriginWasRemoved() {
-        OriginGroup group = group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 1, 50)));
+        OriginGroup group =
+                group(FrontDoorConfig.builder().origin(origin("a", 1, 1, 50)).origin(origin("b", 2, 1, 50)));
         List<HealthTransition> transitions = new ArrayList<>();
         group.addListener(transitions::add);
         probeAll(group, true, Duration.ofMillis(5));

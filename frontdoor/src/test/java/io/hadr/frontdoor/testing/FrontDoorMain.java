@@ -26,7 +26,9 @@ import picocli.CommandLine.Option;
  *     --origin a=http://127.0.0.1:8081,priority=1,weight=1000 --origin b=http://127.0.0.1:8082,priority=2
  * </pre>
  */
-@Command(name = "frontdoor", mixinStandardHelpOptions = true,
+@Command(
+        name = "frontdoor",
+        mixinStandardHelpOptions = true,
         description = "Runs hadr's front door in front of the given origins until stopped.")
 public final class FrontDoorMain implements Callable<Integer> {
 
@@ -72,7 +74,10 @@ public final class FrontDoorMain implements Callable<Integer> {
     @Option(names = "--passive-health", description = "take an origin out at its first refused connection")
     boolean passiveHealth;
 
-    @Option(names = "--origin", required = true, paramLabel = "NAME=URL[,priority=N][,weight=N][,disabled]",
+    @Option(
+            names = "--origin",
+            required = true,
+            paramLabel = "NAME=URL[,priority=N][,weight=N][,disabled]",
             description = "an origin; repeat for more")
     List<String> origins = new ArrayList<>();
 
@@ -94,10 +99,13 @@ public final class FrontDoorMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         FrontDoor frontDoor = FrontDoor.start(config());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            frontDoor.close();
-            stopped.countDown();
-        }, "hadr-frontdoor-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            frontDoor.close();
+                            stopped.countDown();
+                        },
+                        "hadr-frontdoor-shutdown"));
         System.out.println("listening " + frontDoor.endpoint());
         System.out.flush();
         stopped.await();
@@ -106,8 +114,11 @@ public final class FrontDoorMain implements Callable<Integer> {
 
     /** The configuration these options describe. */
     FrontDoorConfig config() {
-        FrontDoorConfig.Builder builder = FrontDoorConfig.builder().host(host).port(port)
-                .sessionAffinity(sessionAffinity).retryOnNextOrigin(!noRetry)
+        FrontDoorConfig.Builder builder = FrontDoorConfig.builder()
+                .host(host)
+                .port(port)
+                .sessionAffinity(sessionAffinity)
+                .retryOnNextOrigin(!noRetry)
                 .passiveHealthOnConnectionRefused(passiveHealth);
         if (frontDoorId != null) {
             builder.frontDoorId(frontDoorId);
@@ -144,10 +155,11 @@ public final class FrontDoorMain implements Callable<Integer> {
         String[] parts = spec.split(",");
         int equals = parts[0].indexOf('=');
         if (equals <= 0) {
-            throw new IllegalArgumentException("--origin must be NAME=URL[,priority=N][,weight=N][,disabled], but was '"
-                    + spec + "'");
+            throw new IllegalArgumentException(
+                    "--origin must be NAME=URL[,priority=N][,weight=N][,disabled], but was '" + spec + "'");
         }
-        OriginConfig origin = OriginConfig.of(parts[0].substring(0, equals), URI.create(parts[0].substring(equals + 1)));
+        OriginConfig origin =
+                OriginConfig.of(parts[0].substring(0, equals), URI.create(parts[0].substring(equals + 1)));
         for (int i = 1; i < parts.length; i++) {
             String part = parts[i].trim();
             if (part.equals("disabled")) {

@@ -22,10 +22,25 @@ class FrontDoorMainTest {
 
     @Test
     void shouldParseCommandLineIntoConfig() {
-        FrontDoorConfig config = parse("--port", "8080", "--probe-path", "/health", "--probe-interval-ms", "1000",
-                "--sample-size", "4", "--successful-samples", "3", "--additional-latency-ms", "0", "--no-retry",
-                "--session-affinity", "--origin", "a=http://127.0.0.1:8081,priority=1,weight=1000",
-                "--origin", "b=http://127.0.0.1:8082,priority=2,disabled");
+        FrontDoorConfig config = parse(
+                "--port",
+                "8080",
+                "--probe-path",
+                "/health",
+                "--probe-interval-ms",
+                "1000",
+                "--sample-size",
+                "4",
+                "--successful-samples",
+                "3",
+                "--additional-latency-ms",
+                "0",
+                "--no-retry",
+                "--session-affinity",
+                "--origin",
+                "a=http://127.0.0.1:8081,priority=1,weight=1000",
+                "--origin",
+                "b=http://127.0.0.1:8082,priority=2,disabled");
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.healthProbe().path()).isEqualTo("/health");
@@ -33,15 +48,18 @@ class FrontDoorMainTest {
         assertThat(config.loadBalancing().additionalLatency()).isZero();
         assertThat(config.retryOnNextOrigin()).isFalse();
         assertThat(config.sessionAffinity()).isTrue();
-        assertThat(config.origins()).containsExactly(
-                new OriginConfig("a", URI.create("http://127.0.0.1:8081"), 1, 1000, true),
-                new OriginConfig("b", URI.create("http://127.0.0.1:8082"), 2, 50, false));
+        assertThat(config.origins())
+                .containsExactly(
+                        new OriginConfig("a", URI.create("http://127.0.0.1:8081"), 1, 1000, true),
+                        new OriginConfig("b", URI.create("http://127.0.0.1:8082"), 2, 50, false));
     }
 
     @Test
     void shouldExplainBadUsageWithExitCode2() {
         StringWriter err = new StringWriter();
-        int exit = new CommandLine(new FrontDoorMain()).setErr(new PrintWriter(err)).execute("--probe-interval-ms", "soon");
+        int exit = new CommandLine(new FrontDoorMain())
+                .setErr(new PrintWriter(err))
+                .execute("--probe-interval-ms", "soon");
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--probe-interval-ms").contains("soon");

@@ -42,7 +42,8 @@ public final class FrontDoorProcess implements AutoCloseable {
         errors.start();
         CompletableFuture<URI> listening = CompletableFuture.supplyAsync(() -> {
             try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
                 for (String line = out.readLine(); line != null; line = out.readLine()) {
                     if (line.startsWith("listening ")) {
                         return URI.create(line.substring("listening ".length()).trim());
@@ -65,7 +66,8 @@ public final class FrontDoorProcess implements AutoCloseable {
     }
 
     private static void drain(Process process, StringBuffer into) {
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader err =
+                new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line = err.readLine(); line != null; line = err.readLine()) {
                 into.append(line).append('\n');
             }

@@ -25,19 +25,29 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    private Http() {
-    }
+    private Http() {}
 
     public static HttpResponse<String> get(URI uri) {
-        return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET().build());
+        return send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build());
     }
 
     public static HttpResponse<String> get(URI uri, String headerName, String headerValue) {
-        return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).header(headerName, headerValue).GET().build());
+        return send(HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(20))
+                .header(headerName, headerValue)
+                .GET()
+                .build());
     }
 
     public static CompletableFuture<HttpResponse<String>> getAsync(URI uri) {
-        return CLIENT.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET().build(),
+        return CLIENT.sendAsync(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -56,11 +66,17 @@ public final class Http {
     public record RawResponse(int status, List<String[]> headers, String body) {
 
         public Optional<String> header(String name) {
-            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst();
+            return headers.stream()
+                    .filter(h -> h[0].equalsIgnoreCase(name))
+                    .map(h -> h[1])
+                    .findFirst();
         }
 
         public List<String> headerValues(String name) {
-            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).toList();
+            return headers.stream()
+                    .filter(h -> h[0].equalsIgnoreCase(name))
+                    .map(h -> h[1])
+                    .toList();
         }
 
         public List<String> headerNames() {

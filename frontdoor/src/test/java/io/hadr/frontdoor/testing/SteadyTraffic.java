@@ -1,7 +1,6 @@
 package io.hadr.frontdoor.testing;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,16 +34,27 @@ public final class SteadyTraffic implements AutoCloseable {
         this.sender = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "test-traffic"));
         long periodMicros = 1_000_000L / perSecond;
         long maxRequests = maxDuration.toMillis() * perSecond / 1000;
-        sender.scheduleAtFixedRate(() -> {
-            if (pending.size() >= maxRequests) {
-                return;
-            }
-            long sent = System.nanoTime();
-            pending.add(Http.getAsync(uri).handle((response, failure) -> failure != null
-                    ? new Outcome(sent, System.nanoTime(), -1, String.valueOf(failure), null)
-                    : new Outcome(sent, System.nanoTime(), response.statusCode(), response.body(),
-                            response.headers().firstValue("X-Hadr-Error-Info").orElse(null))));
-        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        sender.scheduleAtFixedRate(
+                () -> {
+                    if (pending.size() >= maxRequests) {
+                        return;
+                    }
+                    long sent = System.nanoTime();
+                    pending.add(Http.getAsync(uri)
+                            .handle((response, failure) -> failure != null
+                                    ? new Outcome(sent, System.nanoTime(), -1, String.valueOf(failure), null)
+                                    : new Outcome(
+                                            sent,
+                                            System.nanoTime(),
+                                            response.statusCode(),
+                                            response.body(),
+                                            response.headers()
+                                                    .firstValue("X-Hadr-Error-Info")
+                                                    .orElse(null))));
+                },
+                0,
+                periodMicros,
+                TimeUnit.MICROSECONDS);
     }
 
     public static SteadyTraffic start(URI uri, int perSecond, Duration maxDuration) {

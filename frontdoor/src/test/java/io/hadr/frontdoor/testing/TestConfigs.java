@@ -23,8 +23,7 @@ public final class TestConfigs {
     /** Probe interval of {@link #probing()}: short, so that health changes within a second or two. */
     public static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
-    private TestConfigs() {
-    }
+    private TestConfigs() {}
 
     /** Probes {@code /health} every 5 s, origin response timeout 5 s (non-Azure timing), Azure's 4/3 samples. */
     public static FrontDoorConfig.Builder steady() {

@@ -46,8 +46,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 public final class TestOrigin implements AutoCloseable {
 
     /** What a probe looked like when it reached the origin. */
-    public record ProbeRecord(String method, String path, HttpFields headers, int remotePort) {
-    }
+    public record ProbeRecord(String method, String path, HttpFields headers, int remotePort) {}
 
     private final String name;
     private volatile int port;
@@ -284,7 +283,10 @@ public final class TestOrigin implements AutoCloseable {
         }
 
         private boolean probe(Request request, Response response, Callback callback, String path) {
-            probes.add(new ProbeRecord(request.getMethod(), path, HttpFields.build(request.getHeaders()).asImmutable(),
+            probes.add(new ProbeRecord(
+                    request.getMethod(),
+                    path,
+                    HttpFields.build(request.getHeaders()).asImmutable(),
                     Request.getRemotePort(request)));
             // Delays are timers, not sleeps, so that a slow answer holds no thread and never delays a stop.
             Scheduler scheduler = request.getComponents().getScheduler();
@@ -298,10 +300,15 @@ public final class TestOrigin implements AutoCloseable {
                     return;
                 }
                 // Status and headers now, the body later: latency must be measured to the last byte.
-                response.write(false, ByteBuffer.allocate(0), Callback.from(
-                        () -> scheduler.schedule(() -> response.write(true, ByteBuffer.wrap(body), callback),
-                                bodyDelay.toMillis(), TimeUnit.MILLISECONDS),
-                        callback::failed));
+                response.write(
+                        false,
+                        ByteBuffer.allocate(0),
+                        Callback.from(
+                                () -> scheduler.schedule(
+                                        () -> response.write(true, ByteBuffer.wrap(body), callback),
+                                        bodyDelay.toMillis(),
+                                        TimeUnit.MILLISECONDS),
+                                callback::failed));
             };
             Duration delay = probeDelay;
             if (delay.isZero()) {

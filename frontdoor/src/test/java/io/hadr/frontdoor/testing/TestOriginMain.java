@@ -9,8 +9,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class TestOriginMain {
 
-    private TestOriginMain() {
-    }
+    private TestOriginMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 2) {

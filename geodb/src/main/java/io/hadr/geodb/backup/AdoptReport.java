@@ -19,8 +19,15 @@ import java.util.List;
  * @param keptAsideUntil when the retention window lets the data kept aside go (and the former
  *     generation's backups with it); a {@link Leftover} until then
  */
-public record AdoptReport(String restore, String primary, String secondary, Path keptAside, int generation,
-        List<String> steps, Duration took, Instant keptAsideUntil) {
+public record AdoptReport(
+        String restore,
+        String primary,
+        String secondary,
+        Path keptAside,
+        int generation,
+        List<String> steps,
+        Duration took,
+        Instant keptAsideUntil) {
 
     public AdoptReport {
         steps = List.copyOf(steps);

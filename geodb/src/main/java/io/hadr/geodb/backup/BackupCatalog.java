@@ -13,8 +13,13 @@ import java.util.List;
  * @param stores each region's store
  * @param leftovers what no server and no restore uses any more, and when retention removes it
  */
-public record BackupCatalog(int generation, BackupStatus status, List<BaseBackupInfo> baseBackups,
-        List<RestoreMark> marks, List<StoreStatus> stores, List<Leftover> leftovers) {
+public record BackupCatalog(
+        int generation,
+        BackupStatus status,
+        List<BaseBackupInfo> baseBackups,
+        List<RestoreMark> marks,
+        List<StoreStatus> stores,
+        List<Leftover> leftovers) {
 
     public BackupCatalog {
         baseBackups = List.copyOf(baseBackups);

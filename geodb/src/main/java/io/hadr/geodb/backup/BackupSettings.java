@@ -28,11 +28,17 @@ import java.util.function.Consumer;
  *     group's inter-region link like every other byte between the regions, so they take its latency
  *     and wait while it is partitioned
  */
-public record BackupSettings(boolean enabled, Path storeRoot, Duration retention, Duration baseBackupInterval,
-        Duration archiveTimeout, Duration compressAfter, boolean geoCopy) {
+public record BackupSettings(
+        boolean enabled,
+        Path storeRoot,
+        Duration retention,
+        Duration baseBackupInterval,
+        Duration archiveTimeout,
+        Duration compressAfter,
+        boolean geoCopy) {
 
-    public static final BackupSettings DEFAULT = new BackupSettings(true, null, Duration.ofDays(7), Duration.ofHours(24),
-            Duration.ofSeconds(60), Duration.ofMinutes(10), true);
+    public static final BackupSettings DEFAULT = new BackupSettings(
+            true, null, Duration.ofDays(7), Duration.ofHours(24), Duration.ofSeconds(60), Duration.ofMinutes(10), true);
 
     public BackupSettings {
         between("backup retention", retention, Duration.ofMinutes(1), Duration.ofDays(3650));
@@ -105,8 +111,8 @@ public record BackupSettings(boolean enabled, Path storeRoot, Duration retention
         }
 
         BackupSettings build() {
-            return new BackupSettings(enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter,
-                    geoCopy);
+            return new BackupSettings(
+                    enabled, storeRoot, retention, baseBackupInterval, archiveTimeout, compressAfter, geoCopy);
         }
     }
 

@@ -25,10 +25,23 @@ import java.util.List;
  * @param lastArchiveFailure the last failed file and when, or null when the last attempt succeeded
  * @param problems what is wrong, one sentence each
  */
-public record BackupStatus(boolean enabled, String primaryStore, Long archiveLagBytes, Long archiveLagMillis,
-        Long geoCopyLagBytes, Long geoCopyLagMillis, int baseBackupsToCopy, Instant earliestRestorePoint,
-        Instant latestRestorePoint, Instant lastBaseBackupAt, Instant nextBaseBackupAt, Duration retention,
-        Duration archiveTimeout, long archiveFailures, String lastArchiveFailure, List<String> problems) {
+public record BackupStatus(
+        boolean enabled,
+        String primaryStore,
+        Long archiveLagBytes,
+        Long archiveLagMillis,
+        Long geoCopyLagBytes,
+        Long geoCopyLagMillis,
+        int baseBackupsToCopy,
+        Instant earliestRestorePoint,
+        Instant latestRestorePoint,
+        Instant lastBaseBackupAt,
+        Instant nextBaseBackupAt,
+        Duration retention,
+        Duration archiveTimeout,
+        long archiveFailures,
+        String lastArchiveFailure,
+        List<String> problems) {
 
     public BackupStatus {
         problems = List.copyOf(problems);
@@ -36,7 +49,7 @@ public record BackupStatus(boolean enabled, String primaryStore, Long archiveLag
 
     /** The status of a group without backups. */
     public static BackupStatus off() {
-        return new BackupStatus(false, null, null, null, null, null, 0, null, null, null, null, null, null, 0, null,
-                List.of());
+        return new BackupStatus(
+                false, null, null, null, null, null, 0, null, null, null, null, null, null, 0, null, List.of());
     }
 }

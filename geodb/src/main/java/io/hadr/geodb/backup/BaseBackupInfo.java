@@ -19,6 +19,16 @@ import java.time.Instant;
  * @param dataBytes the size of the data it holds
  * @param directory where it is
  */
-public record BaseBackupInfo(String id, int generation, String store, String server, int timeline, String startLsn,
-        String stopLsn, Instant startedAt, Instant stoppedAt, long bytes, long dataBytes, Path directory) {
-}
+public record BaseBackupInfo(
+        String id,
+        int generation,
+        String store,
+        String server,
+        int timeline,
+        String startLsn,
+        String stopLsn,
+        Instant startedAt,
+        Instant stoppedAt,
+        long bytes,
+        long dataBytes,
+        Path directory) {}

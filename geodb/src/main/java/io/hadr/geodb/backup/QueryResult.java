@@ -11,11 +11,13 @@ import java.util.List;
  * @param updateCount rows changed by an INSERT, UPDATE or DELETE; null for a query
  * @param server the server that ran it
  */
-public record QueryResult(String command, List<String> columns, List<List<String>> rows, Long updateCount,
-        String server) {
+public record QueryResult(
+        String command, List<String> columns, List<List<String>> rows, Long updateCount, String server) {
 
     public QueryResult {
         columns = List.copyOf(columns);
-        rows = rows.stream().map(r -> java.util.Collections.unmodifiableList(new java.util.ArrayList<>(r))).toList();
+        rows = rows.stream()
+                .map(r -> java.util.Collections.unmodifiableList(new java.util.ArrayList<>(r)))
+                .toList();
     }
 }

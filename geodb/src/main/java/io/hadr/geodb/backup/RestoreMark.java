@@ -11,5 +11,4 @@ import java.time.Instant;
  * @param time when it was made
  * @param archived whether the WAL holding it is in the store (a restore to it is possible)
  */
-public record RestoreMark(String name, String lsn, Instant time, boolean archived) {
-}
+public record RestoreMark(String name, String lsn, Instant time, boolean archived) {}

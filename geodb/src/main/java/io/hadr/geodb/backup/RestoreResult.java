@@ -17,8 +17,17 @@ import java.time.Instant;
  * @param walReplayedBytes WAL replayed from the base backup's start to the point reached
  * @param took how long the restore took
  */
-public record RestoreResult(String name, String region, String host, int port, RestoreTarget target, String baseBackup,
-        Instant reachedCommitTime, String reachedLsn, long walReplayedBytes, Duration took) {
+public record RestoreResult(
+        String name,
+        String region,
+        String host,
+        int port,
+        RestoreTarget target,
+        String baseBackup,
+        Instant reachedCommitTime,
+        String reachedLsn,
+        long walReplayedBytes,
+        Duration took) {
 
     /** host:port */
     public String address() {

@@ -26,8 +26,8 @@ public sealed interface RestoreTarget {
         public AtLsn {
             Objects.requireNonNull(lsn, "lsn must not be null");
             if (!lsn.matches("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")) {
-                throw new IllegalArgumentException("an LSN is written like 0/3000148 (two hex numbers), but was '"
-                        + lsn + "'");
+                throw new IllegalArgumentException(
+                        "an LSN is written like 0/3000148 (two hex numbers), but was '" + lsn + "'");
             }
         }
 

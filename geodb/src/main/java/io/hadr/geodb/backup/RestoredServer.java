@@ -18,6 +18,15 @@ import java.time.Instant;
  * @param reachedLsn the WAL position reached
  * @param dataDirectory its data
  */
-public record RestoredServer(String name, String region, int port, String state, Long pid, Instant createdAt,
-        String target, String baseBackup, Instant reachedCommitTime, String reachedLsn, Path dataDirectory) {
-}
+public record RestoredServer(
+        String name,
+        String region,
+        int port,
+        String state,
+        Long pid,
+        Instant createdAt,
+        String target,
+        String baseBackup,
+        Instant reachedCommitTime,
+        String reachedLsn,
+        Path dataDirectory) {}

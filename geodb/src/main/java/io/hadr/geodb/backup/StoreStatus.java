@@ -21,9 +21,20 @@ import java.util.List;
  * @param lagMillis how long the oldest of that WAL has been waiting; null when unknown
  * @param problems what is wrong with it (a gap, invalid WAL, a copy conflict), one sentence each
  */
-public record StoreStatus(String region, Path directory, int generation, int timeline, String archivedThrough,
-        String lastSegment, Instant latestRestorePoint, int walFiles, long walBytes, int baseBackups, Long lagBytes,
-        Long lagMillis, List<String> problems) {
+public record StoreStatus(
+        String region,
+        Path directory,
+        int generation,
+        int timeline,
+        String archivedThrough,
+        String lastSegment,
+        Instant latestRestorePoint,
+        int walFiles,
+        long walBytes,
+        int baseBackups,
+        Long lagBytes,
+        Long lagMillis,
+        List<String> problems) {
 
     public StoreStatus {
         problems = List.copyOf(problems);

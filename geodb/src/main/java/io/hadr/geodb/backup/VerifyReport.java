@@ -21,9 +21,19 @@ import java.util.List;
  * @param took how long the verification took
  * @param problems each problem found, naming the segment or backup
  */
-public record VerifyReport(boolean ok, String store, int generation, String baseBackup, int segmentsChecked,
-        String expectedLsn, String reachedLsn, Instant reachedCommitTime, long walReplayedBytes, Long records,
-        Duration took, List<String> problems) {
+public record VerifyReport(
+        boolean ok,
+        String store,
+        int generation,
+        String baseBackup,
+        int segmentsChecked,
+        String expectedLsn,
+        String reachedLsn,
+        Instant reachedCommitTime,
+        long walReplayedBytes,
+        Long records,
+        Duration took,
+        List<String> problems) {
 
     public VerifyReport {
         problems = List.copyOf(problems);

@@ -54,7 +54,8 @@ public final class AdminSql {
 
     /** Runs one query and maps its first row (null when there is none), within {@code timeoutSeconds} per step. */
     public <T> T queryOne(String sql, int timeoutSeconds, RowMapper<T> mapper) throws SQLException {
-        try (Connection c = connect("postgres", timeoutSeconds, timeoutSeconds); Statement s = c.createStatement();
+        try (Connection c = connect("postgres", timeoutSeconds, timeoutSeconds);
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? mapper.map(rs) : null;
         }
@@ -67,7 +68,8 @@ public final class AdminSql {
 
     /** Runs statements in one session. */
     public void execute(String... sql) throws SQLException {
-        try (Connection c = connect("postgres", DEFAULT_TIMEOUT_SECONDS); Statement s = c.createStatement()) {
+        try (Connection c = connect("postgres", DEFAULT_TIMEOUT_SECONDS);
+                Statement s = c.createStatement()) {
             for (String statement : sql) {
                 s.execute(statement);
             }
@@ -91,7 +93,8 @@ public final class AdminSql {
         }
 
         public <T> T queryOne(String sql, RowMapper<T> mapper) throws SQLException {
-            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            try (Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery(sql)) {
                 return rs.next() ? mapper.map(rs) : null;
             }
         }
@@ -147,8 +150,8 @@ public final class AdminSql {
 
     /** On a standby: whether its WAL receiver streams from the primary. */
     public boolean streaming() throws SQLException {
-        return Boolean.TRUE.equals(queryOne("SELECT status = 'streaming' FROM pg_stat_wal_receiver",
-                rs -> rs.getBoolean(1)));
+        return Boolean.TRUE.equals(
+                queryOne("SELECT status = 'streaming' FROM pg_stat_wal_receiver", rs -> rs.getBoolean(1)));
     }
 
     /** Asks the server to re-read its configuration files. */

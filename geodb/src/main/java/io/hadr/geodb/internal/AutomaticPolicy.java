@@ -30,7 +30,8 @@ public final class AutomaticPolicy {
      * @param now the clock's time of this health check
      * @param secondaryReady whether a secondary runs and could be promoted
      */
-    public static Action decide(ReadWriteEndpoint endpoint, Instant unreachableSince, Instant now, boolean secondaryReady) {
+    public static Action decide(
+            ReadWriteEndpoint endpoint, Instant unreachableSince, Instant now, boolean secondaryReady) {
         if (unreachableSince == null || !endpoint.isAutomatic()) {
             return Action.NONE;
         }

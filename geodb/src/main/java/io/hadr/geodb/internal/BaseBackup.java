@@ -43,14 +43,27 @@ public final class BaseBackup {
     static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
     /** Directories whose contents are not copied (the manual: they are rebuilt at startup). */
-    static final Set<String> EMPTY_DIRS = Set.of("pg_wal", "pg_dynshmem", "pg_notify", "pg_serial",
-            "pg_snapshots", "pg_stat_tmp", "pg_subtrans", "pg_replslot");
+    static final Set<String> EMPTY_DIRS = Set.of(
+            "pg_wal",
+            "pg_dynshmem",
+            "pg_notify",
+            "pg_serial",
+            "pg_snapshots",
+            "pg_stat_tmp",
+            "pg_subtrans",
+            "pg_replslot");
     /** Top-level files that must not be copied. */
-    static final Set<String> SKIPPED_FILES = Set.of("postmaster.pid", "postmaster.opts", "backup_label",
-            "tablespace_map", "standby.signal", "recovery.signal", "current_logfiles", "backup_label.old");
+    static final Set<String> SKIPPED_FILES = Set.of(
+            "postmaster.pid",
+            "postmaster.opts",
+            "backup_label",
+            "tablespace_map",
+            "standby.signal",
+            "recovery.signal",
+            "current_logfiles",
+            "backup_label.old");
 
-    private BaseBackup() {
-    }
+    private BaseBackup() {}
 
     /**
      * A walk over a running server's data directory: a file dropped while the walk goes on is
@@ -74,8 +87,10 @@ public final class BaseBackup {
      * @param directory whether it is a directory; an excluded directory is copied empty
      */
     public static boolean copied(Path relative, boolean directory) {
-        String fileName = relative.getFileName() == null ? "" : relative.getFileName().toString();
-        if (relative.getNameCount() >= 2 && EMPTY_DIRS.contains(relative.getName(0).toString())) {
+        String fileName =
+                relative.getFileName() == null ? "" : relative.getFileName().toString();
+        if (relative.getNameCount() >= 2
+                && EMPTY_DIRS.contains(relative.getName(0).toString())) {
             // Only the directory itself is kept (empty); pg_wal's own subdirectories are made by the writer.
             return false;
         }
@@ -99,11 +114,12 @@ public final class BaseBackup {
         Path from = primary.files().dataDir();
         Path to = standby.files().dataDir();
         String what = "the base backup of '" + primary.name() + "' for '" + standby.name() + "'";
-        try (Connection c = primary.sql().connect("postgres", 10); Statement s = c.createStatement()) {
+        try (Connection c = primary.sql().connect("postgres", 10);
+                Statement s = c.createStatement()) {
             recreateSlot(s, standby.slotName());
             long start;
-            try (ResultSet rs = s.executeQuery("SELECT pg_backup_start('hadr reseed of " + standby.name()
-                    + "', true)::text")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT pg_backup_start('hadr reseed of " + standby.name() + "', true)::text")) {
                 rs.next();
                 start = Lsn.parse(rs.getString(1));
             }
@@ -137,8 +153,12 @@ public final class BaseBackup {
                 bytes = transfer.finish();
             }
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
-            LOG.info("Base backup of '{}' into '{}' taken from {}: {} MiB across the inter-region link", primary.name(),
-                    standby.name(), Lsn.format(start), bytes >> 20);
+            LOG.info(
+                    "Base backup of '{}' into '{}' taken from {}: {} MiB across the inter-region link",
+                    primary.name(),
+                    standby.name(),
+                    Lsn.format(start),
+                    bytes >> 20);
             return start;
         } catch (SQLException | IOException e) {
             throw new GeoDbException(what + " failed: " + e, e);
@@ -158,7 +178,8 @@ public final class BaseBackup {
      * starts: a slot left from an earlier life would pin old WAL forever.
      */
     public static void recreateSlot(Statement s, String slot) throws SQLException {
-        try (ResultSet rs = s.executeQuery("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+        try (ResultSet rs =
+                s.executeQuery("SELECT active_pid FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
             if (rs.next()) {
                 int activePid = rs.getInt(1);
                 if (!rs.wasNull()) {
@@ -210,7 +231,8 @@ public final class BaseBackup {
                         }
                         return FileVisitResult.SKIP_SUBTREE;
                     }
-                    if (dir.getFileName() != null && dir.getFileName().toString().startsWith("pgsql_tmp")) {
+                    if (dir.getFileName() != null
+                            && dir.getFileName().toString().startsWith("pgsql_tmp")) {
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     return FileVisitResult.CONTINUE;

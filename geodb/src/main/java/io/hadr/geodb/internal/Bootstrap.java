@@ -57,13 +57,23 @@ public final class Bootstrap {
             if (spec.port() != 0) {
                 state.port(spec.name(), spec.port());
             }
-            PostgresServer server = new PostgresServer(spec.name(), dataRoot, state.port(spec.name()), launcher,
-                    config.binaries().binDir(), state.adminPassword(), config.connections(), config.settings(), events);
+            PostgresServer server = new PostgresServer(
+                    spec.name(),
+                    dataRoot,
+                    state.port(spec.name()),
+                    launcher,
+                    config.binaries().binDir(),
+                    state.adminPassword(),
+                    config.connections(),
+                    config.settings(),
+                    events);
             ServerRole role = state.role(spec.name());
             if (server.files().fencedMarker() && role != ServerRole.FENCED && role != ServerRole.RESEEDING) {
                 // The marker is written before anything else in a forced failover: it wins.
-                LOG.warn("Server '{}' has a FENCED marker but the state file says {}; treating it as fenced",
-                        spec.name(), role);
+                LOG.warn(
+                        "Server '{}' has a FENCED marker but the state file says {}; treating it as fenced",
+                        spec.name(),
+                        role);
                 role = ServerRole.FENCED;
             }
             group.add(server, role);
@@ -100,7 +110,10 @@ public final class Bootstrap {
         startPrimary(context, primary, steps);
         PostgresServer secondary = group.other(primary);
         startSecondary(context, seeding, secondary, primary, fresh, steps);
-        LOG.info("Failover group {}: primary '{}', secondary '{}'", fresh ? "created" : "resumed", primary.name(),
+        LOG.info(
+                "Failover group {}: primary '{}', secondary '{}'",
+                fresh ? "created" : "resumed",
+                primary.name(),
                 secondary.name());
     }
 
@@ -139,11 +152,18 @@ public final class Bootstrap {
         context.listeners().point(context.listeners().readWrite(), primary, "primary started");
     }
 
-    private void startSecondary(GroupContext context, Seeding seeding, PostgresServer secondary, PostgresServer primary,
-            boolean fresh, Steps steps) {
+    private void startSecondary(
+            GroupContext context,
+            Seeding seeding,
+            PostgresServer secondary,
+            PostgresServer primary,
+            boolean fresh,
+            Steps steps) {
         secondary.files().prepareDirectories();
         ServerRole role = context.group().role(secondary);
-        if (role == ServerRole.SECONDARY && secondary.files().hasData() && !secondary.files().fencedMarker()) {
+        if (role == ServerRole.SECONDARY
+                && secondary.files().hasData()
+                && !secondary.files().fencedMarker()) {
             try {
                 seeding.resumeStandby(secondary, primary);
                 steps.note("secondary '" + secondary.name() + "' resumed streaming");
@@ -163,7 +183,8 @@ public final class Bootstrap {
         String user = config.database().user();
         String password = config.database().password().replace("'", "''");
         String database = config.database().name();
-        try (Connection c = primary.sql().connect("postgres", 10); Statement s = c.createStatement()) {
+        try (Connection c = primary.sql().connect("postgres", 10);
+                Statement s = c.createStatement()) {
             boolean roleExists;
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + user + "'")) {
                 roleExists = rs.next();
@@ -177,8 +198,10 @@ public final class Bootstrap {
                 s.execute("CREATE DATABASE " + database + " OWNER " + user);
             }
         } catch (SQLException e) {
-            throw new GeoDbException("cannot create the application's role '" + user + "' and database '"
-                    + database + "' on '" + primary.name() + "': " + e.getMessage(), e);
+            throw new GeoDbException(
+                    "cannot create the application's role '" + user + "' and database '" + database + "' on '"
+                            + primary.name() + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -188,7 +211,9 @@ public final class Bootstrap {
         for (ServerSpec spec : config.servers()) {
             created.port(spec.name(), spec.port() != 0 ? spec.port() : FreePorts.pick());
             // The secondary does not exist yet: it is made by a base backup, like a reseed.
-            created.role(spec.name(), spec.name().equals(config.initialPrimary()) ? ServerRole.PRIMARY : ServerRole.RESEEDING);
+            created.role(
+                    spec.name(),
+                    spec.name().equals(config.initialPrimary()) ? ServerRole.PRIMARY : ServerRole.RESEEDING);
         }
         created.primary(config.initialPrimary());
         created.save();
@@ -200,8 +225,10 @@ public final class Bootstrap {
         Set<String> configured = new TreeSet<>();
         config.servers().forEach(s -> configured.add(s.name()));
         if (!known.equals(configured)) {
-            throw new GeoDbException(String.format("%s was created for the servers %s, but the configuration names %s; "
-                    + "use the same server names, or another data root for a new group", state.path(), known, configured));
+            throw new GeoDbException(String.format(
+                    "%s was created for the servers %s, but the configuration names %s; "
+                            + "use the same server names, or another data root for a new group",
+                    state.path(), known, configured));
         }
     }
 
@@ -226,13 +253,18 @@ public final class Bootstrap {
         PgAccount account = launcher.account();
         account.checkCanReach(binDir);
         try {
-            String version = launcher.run(List.of(binDir.resolve("postgres").toString(), "--version"),
-                    Duration.ofSeconds(30), null).trim();
+            String version = launcher.run(
+                            List.of(binDir.resolve("postgres").toString(), "--version"), Duration.ofSeconds(30), null)
+                    .trim();
             LOG.info("Using {} from {} (running as '{}')", version, binDir, account.user());
         } catch (GeoDbException e) {
-            throw new GeoDbException("PostgreSQL in " + binDir + " cannot run as '" + account.user() + "': "
-                    + e.getMessage() + (account.switchesUser()
-                    ? "; the binaries must be readable and executable by that account (not under /root)" : ""), e);
+            throw new GeoDbException(
+                    "PostgreSQL in " + binDir + " cannot run as '" + account.user() + "': "
+                            + e.getMessage()
+                            + (account.switchesUser()
+                                    ? "; the binaries must be readable and executable by that account (not under /root)"
+                                    : ""),
+                    e);
         }
     }
 

@@ -90,6 +90,8 @@ public final class CrashHistory {
 
     /** The wait before the restart planned last, for messages. */
     public synchronized Duration backoff() {
-        return nextRestartAt == null || lastCrashAt == null ? Duration.ZERO : Duration.between(lastCrashAt, nextRestartAt);
+        return nextRestartAt == null || lastCrashAt == null
+                ? Duration.ZERO
+                : Duration.between(lastCrashAt, nextRestartAt);
     }
 }

@@ -16,9 +16,11 @@ public final class Deadline {
 
     private Deadline() {}
 
-    public static <T> T await(String what, Duration timeout, Duration interval, Callable<T> probe, Supplier<String> state) {
+    public static <T> T await(
+            String what, Duration timeout, Duration interval, Callable<T> probe, Supplier<String> state) {
         try {
-            return io.hadr.toolkit.Deadline.await(what, timeout, interval, probe, state, e -> e instanceof GeoDbException);
+            return io.hadr.toolkit.Deadline.await(
+                    what, timeout, interval, probe, state, e -> e instanceof GeoDbException);
         } catch (DeadlineExceededException e) {
             throw new GeoDbTimeoutException(e.getMessage(), e.getCause());
         }

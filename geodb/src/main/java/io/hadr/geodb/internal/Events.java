@@ -37,8 +37,14 @@ public final class Events implements EventSink {
     }
 
     private void publish(GeoDbEvent event) {
-        LOG.info("{} {}: {} -> {}{} ({})", event.kind(), event.subject(), event.from(), event.to(),
-                event.mode() == null ? "" : " [" + event.mode() + "]", event.reason());
+        LOG.info(
+                "{} {}: {} -> {}{} ({})",
+                event.kind(),
+                event.subject(),
+                event.from(),
+                event.to(),
+                event.mode() == null ? "" : " [" + event.mode() + "]",
+                event.reason());
         for (Consumer<GeoDbEvent> listener : listeners) {
             try {
                 listener.accept(event);

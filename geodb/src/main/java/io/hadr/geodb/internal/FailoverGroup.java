@@ -36,7 +36,10 @@ public final class FailoverGroup {
     public FailoverGroup(StateFile stateFile, EventSink events) {
         this.stateFile = stateFile;
         this.events = events;
-        this.state = new StateMachine<>(SUBJECT, GroupState.STOPPED, GroupState::canMoveTo,
+        this.state = new StateMachine<>(
+                SUBJECT,
+                GroupState.STOPPED,
+                GroupState::canMoveTo,
                 (subject, from, to, reason) -> events.emit(GeoDbEvent.Kind.GROUP, SUBJECT, from, to, reason));
     }
 
@@ -44,8 +47,13 @@ public final class FailoverGroup {
     public void add(PostgresServer server, ServerRole role) {
         String name = server.name();
         servers.put(name, server);
-        roles.put(name, new StateMachine<>("server '" + name + "' role", role, ServerRole::canMoveTo,
-                (subject, from, to, reason) -> events.emit(GeoDbEvent.Kind.ROLE, name, from, to, reason)));
+        roles.put(
+                name,
+                new StateMachine<>(
+                        "server '" + name + "' role",
+                        role,
+                        ServerRole::canMoveTo,
+                        (subject, from, to, reason) -> events.emit(GeoDbEvent.Kind.ROLE, name, from, to, reason)));
     }
 
     /**
@@ -54,7 +62,9 @@ public final class FailoverGroup {
      * @throws GeoDbException when the state file does not name exactly one primary
      */
     public synchronized void resumeRoles() {
-        long primaries = roles.values().stream().filter(r -> r.get() == ServerRole.PRIMARY).count();
+        long primaries = roles.values().stream()
+                .filter(r -> r.get() == ServerRole.PRIMARY)
+                .count();
         if (primaries != 1) {
             throw new GeoDbException(stateFile.path() + " must name exactly one PRIMARY, but names " + primaries
                     + "; roles: " + describeRoles());
@@ -91,7 +101,10 @@ public final class FailoverGroup {
 
     /** The server with the secondary role, or null while there is none. */
     public PostgresServer secondary() {
-        return servers.values().stream().filter(s -> role(s) == ServerRole.SECONDARY).findFirst().orElse(null);
+        return servers.values().stream()
+                .filter(s -> role(s) == ServerRole.SECONDARY)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The other server of the pair. */

@@ -26,9 +26,14 @@ public final class FailoverPlanner {
      * @param primaryAnswers whether the primary answered just now (only asked for planned failovers)
      * @param targetStreams whether the target's WAL receiver streams from the primary
      */
-    public record Snapshot(String primary, ServerState primaryState, String target, ServerRole targetRole, ServerState targetState,
-            boolean primaryAnswers, boolean targetStreams) {
-    }
+    public record Snapshot(
+            String primary,
+            ServerState primaryState,
+            String target,
+            ServerRole targetRole,
+            ServerState targetState,
+            boolean primaryAnswers,
+            boolean targetStreams) {}
 
     /**
      * What to do.
@@ -38,9 +43,11 @@ public final class FailoverPlanner {
      * @param fallBackToForced whether a refusal of the planned attempt may lead to a forced failover
      * @param plannedSkipped for a try-planned failover that goes straight to forced: why planned was not possible
      */
-    public record Plan(FailoverMode requested, FailoverMode first, boolean fallBackToForced,
-            FailoverRefusedException plannedSkipped) {
-    }
+    public record Plan(
+            FailoverMode requested,
+            FailoverMode first,
+            boolean fallBackToForced,
+            FailoverRefusedException plannedSkipped) {}
 
     /**
      * Decides the failover.
@@ -54,13 +61,15 @@ public final class FailoverPlanner {
             throw FailoverTargetIsPrimaryException.of(s.target());
         }
         if (s.targetRole() != ServerRole.SECONDARY) {
-            throw FailoverRefusedException.noSecondary(s.target(), "its role is " + s.targetRole()
-                    + " (it must be reseeded and streaming first)");
+            throw FailoverRefusedException.noSecondary(
+                    s.target(), "its role is " + s.targetRole() + " (it must be reseeded and streaming first)");
         }
         if (s.targetState() != ServerState.RUNNING) {
-            throw FailoverRefusedException.noSecondary(s.target(), "it is " + s.targetState()
-                    + (s.targetState() == ServerState.UNRESPONSIVE ? "" : " and does not answer")
-                    + "; bring it up first");
+            throw FailoverRefusedException.noSecondary(
+                    s.target(),
+                    "it is " + s.targetState()
+                            + (s.targetState() == ServerState.UNRESPONSIVE ? "" : " and does not answer")
+                            + "; bring it up first");
         }
         return switch (requested) {
             case FORCED -> new Plan(requested, FailoverMode.FORCED, false, null);
@@ -73,7 +82,8 @@ public final class FailoverPlanner {
             }
             case TRY_PLANNED -> {
                 FailoverRefusedException refusal = plannedRefusal(s);
-                yield refusal != null ? new Plan(requested, FailoverMode.FORCED, false, refusal)
+                yield refusal != null
+                        ? new Plan(requested, FailoverMode.FORCED, false, refusal)
                         : new Plan(requested, FailoverMode.PLANNED, true, null);
             }
         };
@@ -84,19 +94,23 @@ public final class FailoverPlanner {
      * only when trying planned first, and only while the target still runs.
      */
     public static boolean fallBack(Plan plan, FailoverRefusedException refusal, boolean targetRunning) {
-        return plan.fallBackToForced() && targetRunning
+        return plan.fallBackToForced()
+                && targetRunning
                 && (refusal.reason() == FailoverRefusedException.Reason.CATCH_UP_TIMED_OUT
-                || refusal.reason() == FailoverRefusedException.Reason.PRIMARY_UNREACHABLE);
+                        || refusal.reason() == FailoverRefusedException.Reason.PRIMARY_UNREACHABLE);
     }
 
     private static FailoverRefusedException plannedRefusal(Snapshot s) {
         if (!s.primaryAnswers()) {
-            return FailoverRefusedException.primaryUnreachable(s.primary(), s.primaryState().processUp()
-                    ? new io.hadr.geodb.GeoDbException("it is " + s.primaryState() + " and does not answer") : null);
+            return FailoverRefusedException.primaryUnreachable(
+                    s.primary(),
+                    s.primaryState().processUp()
+                            ? new io.hadr.geodb.GeoDbException("it is " + s.primaryState() + " and does not answer")
+                            : null);
         }
         if (!s.targetStreams()) {
-            return FailoverRefusedException.noSecondary(s.target(), "it is not streaming from '" + s.primary()
-                    + "', so it cannot catch up");
+            return FailoverRefusedException.noSecondary(
+                    s.target(), "it is not streaming from '" + s.primary() + "', so it cannot catch up");
         }
         return null;
     }

@@ -25,8 +25,8 @@ public final class Failovers {
     /** A failover the group has been taken for. */
     public record Claim(FailoverMode mode, String target, String reason, Instant requestedAt) {
         String describe() {
-            return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " failover to '" + target
-                    + "' (" + reason + ", requested at " + requestedAt + ")";
+            return mode.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " failover to '" + target + "' ("
+                    + reason + ", requested at " + requestedAt + ")";
         }
     }
 
@@ -115,8 +115,16 @@ public final class Failovers {
             } else {
                 forced.run(oldPrimary, target, steps, claim.reason());
             }
-            FailoverReport report = new FailoverReport(claim.mode(), performed, oldPrimary.name(), target.name(),
-                    startedAt, steps.phases(), performed == FailoverMode.FORCED, fallback, claim.reason());
+            FailoverReport report = new FailoverReport(
+                    claim.mode(),
+                    performed,
+                    oldPrimary.name(),
+                    target.name(),
+                    startedAt,
+                    steps.phases(),
+                    performed == FailoverMode.FORCED,
+                    fallback,
+                    claim.reason());
             last = report;
             events.failover(oldPrimary.name(), target.name(), performed, "done: " + report.summary());
             outcome = "failover done: " + report;
@@ -139,9 +147,11 @@ public final class Failovers {
         boolean planned = mode != FailoverMode.FORCED;
         int timeout = context.config().healthChecks().responseTimeoutSeconds() + 1;
         boolean targetRunning = target.state() == ServerState.RUNNING;
-        ServerState targetState = targetRunning && !target.sql().answers(timeout) ? ServerState.UNRESPONSIVE
-                : target.state();
-        boolean primaryAnswers = planned && primary.state() == ServerState.RUNNING && primary.sql().answers(timeout);
+        ServerState targetState =
+                targetRunning && !target.sql().answers(timeout) ? ServerState.UNRESPONSIVE : target.state();
+        boolean primaryAnswers = planned
+                && primary.state() == ServerState.RUNNING
+                && primary.sql().answers(timeout);
         boolean streams = false;
         if (planned && targetState == ServerState.RUNNING) {
             try {
@@ -151,7 +161,7 @@ public final class Failovers {
             }
         }
         ServerRole role = context.group().role(target);
-        return new FailoverPlanner.Snapshot(primary.name(), primary.state(), target.name(), role, targetState,
-                primaryAnswers, streams);
+        return new FailoverPlanner.Snapshot(
+                primary.name(), primary.state(), target.name(), role, targetState, primaryAnswers, streams);
     }
 }

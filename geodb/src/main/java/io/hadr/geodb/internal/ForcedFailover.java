@@ -64,8 +64,10 @@ public final class ForcedFailover {
                 listeners.point(listeners.readOnly(), oldPrimary, "old primary reseeded as the new secondary");
                 steps.done(FailoverPhase.OLD_PRIMARY_RESEEDED);
             } catch (RuntimeException e) {
-                LOG.error("The fenced '{}' could not be reseeded now: {}; it will be when brought up",
-                        oldPrimary.name(), e.getMessage());
+                LOG.error(
+                        "The fenced '{}' could not be reseeded now: {}; it will be when brought up",
+                        oldPrimary.name(),
+                        e.getMessage());
             }
         }
         sync.update();

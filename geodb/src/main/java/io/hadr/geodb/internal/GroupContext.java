@@ -7,8 +7,7 @@ import io.hadr.geodb.GeoDbConfig;
  * state), its listeners, its events and the routes between its regions. Made once by the facade
  * after the group is loaded.
  */
-public record GroupContext(GeoDbConfig config, FailoverGroup group, Listeners listeners, Events events,
-        Routes routes) {
+public record GroupContext(GeoDbConfig config, FailoverGroup group, Listeners listeners, Events events, Routes routes) {
 
     /** The role settings of {@code standby} following {@code primary}: it streams across the inter-region link. */
     public RoleSettings standbyOf(PostgresServer standby, PostgresServer primary) {

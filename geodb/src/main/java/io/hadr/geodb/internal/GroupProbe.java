@@ -10,8 +10,7 @@ import java.sql.SQLException;
 public final class GroupProbe {
 
     /** What the group looks like now. */
-    public record Observation(boolean primaryServes, boolean secondaryStreams) {
-    }
+    public record Observation(boolean primaryServes, boolean secondaryStreams) {}
 
     private final GroupContext context;
 
@@ -28,11 +27,15 @@ public final class GroupProbe {
         }
         String standby = secondary == null ? "" : secondary.name();
         try {
-            Boolean streams = primary.sql().queryOne("SELECT EXISTS (SELECT 1 FROM pg_stat_replication WHERE "
-                    + "application_name = '" + standby + "' AND state = 'streaming') AND NOT pg_is_in_recovery()",
-                    context.config().healthChecks().responseTimeoutSeconds(), rs -> rs.getBoolean(1));
-            return new Observation(true, secondary != null && secondary.state() == ServerState.RUNNING
-                    && Boolean.TRUE.equals(streams));
+            Boolean streams = primary.sql()
+                    .queryOne(
+                            "SELECT EXISTS (SELECT 1 FROM pg_stat_replication WHERE " + "application_name = '" + standby
+                                    + "' AND state = 'streaming') AND NOT pg_is_in_recovery()",
+                            context.config().healthChecks().responseTimeoutSeconds(),
+                            rs -> rs.getBoolean(1));
+            return new Observation(
+                    true,
+                    secondary != null && secondary.state() == ServerState.RUNNING && Boolean.TRUE.equals(streams));
         } catch (SQLException e) {
             return new Observation(false, false);
         }

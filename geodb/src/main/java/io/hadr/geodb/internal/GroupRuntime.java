@@ -37,9 +37,14 @@ public final class GroupRuntime {
     private volatile BackupService backups;
 
     /** The classes that do the work, made once the group is loaded. */
-    private record Procedures(SyncCommit sync, ServerRecovery recovery, SelfHealer healer, Failovers failovers,
-            GroupProbe probe, Watcher watcher, StatusReader status) {
-    }
+    private record Procedures(
+            SyncCommit sync,
+            ServerRecovery recovery,
+            SelfHealer healer,
+            Failovers failovers,
+            GroupProbe probe,
+            Watcher watcher,
+            StatusReader status) {}
 
     /**
      * @param operations the facade's lock, which the watcher takes for what it does on its own
@@ -66,8 +71,8 @@ public final class GroupRuntime {
 
     private void startParts(Steps steps) {
         Path root = config.dataRoot().getFileName();
-        launcher = new PgProcesses(PgAccount.forCurrentProcess(config.unprivilegedUser()),
-                root == null ? "geodb" : root.toString());
+        launcher = new PgProcesses(
+                PgAccount.forCurrentProcess(config.unprivilegedUser()), root == null ? "geodb" : root.toString());
         List<String> regions = regions();
         link = new InterRegionLink(regions.get(0), regions.get(1), config.linkLatency(), config.clock());
         routes = new Routes(link);
@@ -95,8 +100,11 @@ public final class GroupRuntime {
         ServerRecovery recovery = new ServerRecovery(context, seeding, sync);
         SelfHealer healer = new SelfHealer(context, recovery);
         GroupProbe probe = new GroupProbe(context);
-        Failovers failovers = new Failovers(context, new PlannedFailover(context, seeding, sync),
-                new ForcedFailover(context, seeding, sync), probe);
+        Failovers failovers = new Failovers(
+                context,
+                new PlannedFailover(context, seeding, sync),
+                new ForcedFailover(context, seeding, sync),
+                probe);
         ReplicationMonitor replication = new ReplicationMonitor(context);
         Watcher watcher = new Watcher(context, operations, healer, sync, failovers, probe, replication);
         StatusReader status = new StatusReader(context, healer, sync, watcher, failovers, replication);
@@ -111,7 +119,9 @@ public final class GroupRuntime {
     private List<String> regions() {
         List<String> regions = new ArrayList<>();
         regions.add(config.initialPrimary());
-        config.servers().stream().map(ServerSpec::name).filter(n -> !n.equals(config.initialPrimary()))
+        config.servers().stream()
+                .map(ServerSpec::name)
+                .filter(n -> !n.equals(config.initialPrimary()))
                 .forEach(regions::add);
         return regions;
     }
@@ -174,8 +184,8 @@ public final class GroupRuntime {
 
     /** Makes a restored server the primary; the caller holds the lock. */
     public AdoptReport adopt(String restore, Steps steps) {
-        AdoptReport report = backups.adopt(restore, steps, new Seeding(context()), procedures.sync(),
-                procedures.healer());
+        AdoptReport report =
+                backups.adopt(restore, steps, new Seeding(context()), procedures.sync(), procedures.healer());
         settle("after adopting '" + restore + "'");
         return report;
     }
@@ -184,16 +194,23 @@ public final class GroupRuntime {
     public QueryResult sql(String statement) {
         // The entry in the primary's own region: the operator's statement does not cross the link.
         PostgresServer primary = group.primary();
-        TcpListener entry = primary == null ? listeners.readWrite().home() : listeners.readWrite().in(primary.name());
+        TcpListener entry = primary == null
+                ? listeners.readWrite().home()
+                : listeners.readWrite().in(primary.name());
         String target = listeners.readWrite().targetServer();
-        return SqlRunner.run(entry.port(), target == null ? GeoDatabase.READ_WRITE : target, config.databaseName(),
-                group.stateFile().adminPassword(), statement);
+        return SqlRunner.run(
+                entry.port(),
+                target == null ? GeoDatabase.READ_WRITE : target,
+                config.databaseName(),
+                group.stateFile().adminPassword(),
+                statement);
     }
 
     /** One statement as the administrator on a server, by its own port. */
     public QueryResult sqlOnServer(String server, String statement) {
         PostgresServer s = group.server(server);
-        return SqlRunner.run(s.port(), s.name(), config.databaseName(), group.stateFile().adminPassword(), statement);
+        return SqlRunner.run(
+                s.port(), s.name(), config.databaseName(), group.stateFile().adminPassword(), statement);
     }
 
     /** Stops what runs on its own (the watcher, the backup schedule) before the lock is taken to stop the rest. */

@@ -49,7 +49,11 @@ public final class HadrConf {
     private final Map<String, String> extraSettings;
     private final String adminPassword;
 
-    public HadrConf(String server, int port, ConnectionLimits connections, Map<String, String> extraSettings,
+    public HadrConf(
+            String server,
+            int port,
+            ConnectionLimits connections,
+            Map<String, String> extraSettings,
             String adminPassword) {
         this.server = server;
         this.port = port;
@@ -70,8 +74,8 @@ public final class HadrConf {
      * @param recovery the settings of an archive recovery (a restore), or null
      */
     public String text(RoleSettings role, WalArchiving archiving, RecoverySettings recovery) {
-        StringBuilder conf = new StringBuilder("# Written by hadr geodb for server '" + server
-                + "'; rewritten on every role change, do not edit.\n");
+        StringBuilder conf = new StringBuilder(
+                "# Written by hadr geodb for server '" + server + "'; rewritten on every role change, do not edit.\n");
         BASE_SETTINGS.forEach((name, value) -> setting(conf, name, value));
         setting(conf, "port", Integer.toString(port));
         // Names the server in `ps` and to clients (current_setting('cluster_name')), so an app can
@@ -86,7 +90,10 @@ public final class HadrConf {
             // primary that wrote it is gone before archiving it.
             setting(conf, "archive_mode", "always");
             setting(conf, "archive_command", archiving.archiveCommand());
-            setting(conf, "archive_timeout", Long.toString(Math.max(1, archiving.archiveTimeout().toSeconds())));
+            setting(
+                    conf,
+                    "archive_timeout",
+                    Long.toString(Math.max(1, archiving.archiveTimeout().toSeconds())));
         } else {
             setting(conf, "archive_mode", "off");
         }
@@ -98,14 +105,19 @@ public final class HadrConf {
             setting(conf, "recovery_target_action", "pause");
         }
         if (role.standby()) {
-            setting(conf, "primary_conninfo", "host=127.0.0.1 port=" + role.upstreamPort() + " user="
-                    + AdminSql.ADMIN_USER + " password=" + adminPassword + " application_name=" + server
-                    + " connect_timeout=5");
+            setting(
+                    conf,
+                    "primary_conninfo",
+                    "host=127.0.0.1 port=" + role.upstreamPort() + " user="
+                            + AdminSql.ADMIN_USER + " password=" + adminPassword + " application_name=" + server
+                            + " connect_timeout=5");
             setting(conf, "primary_slot_name", role.slotName());
             // Follow a promotion of the primary onto its new timeline.
             setting(conf, "recovery_target_timeline", "latest");
         } else {
-            setting(conf, "synchronous_standby_names",
+            setting(
+                    conf,
+                    "synchronous_standby_names",
                     role.synchronousStandby() == null ? "" : "\"" + role.synchronousStandby() + "\"");
             if (role.readOnly()) {
                 setting(conf, "default_transaction_read_only", "on");

@@ -62,7 +62,8 @@ public final class InterRegionLink implements RegionLink, AutoCloseable {
         if (regionA.equals(regionB)) {
             throw new IllegalArgumentException("a link joins two different regions, but both were '" + regionA + "'");
         }
-        this.faults = new LinkFaults(checkLatency(latency).toNanos(), Objects.requireNonNull(clock, "clock must not be null"));
+        this.faults = new LinkFaults(
+                checkLatency(latency).toNanos(), Objects.requireNonNull(clock, "clock must not be null"));
         this.aToB = new LinkDirection(regionA, regionB, faults);
         this.bToA = new LinkDirection(regionB, regionA, faults);
         this.loop = new LinkLoop(aToB, bToA, faults);
@@ -71,8 +72,8 @@ public final class InterRegionLink implements RegionLink, AutoCloseable {
     private static Duration checkLatency(Duration latency) {
         Objects.requireNonNull(latency, "latency must not be null");
         if (latency.isNegative() || latency.compareTo(MAX_LATENCY) > 0) {
-            throw new IllegalArgumentException("the link's one-way latency must be between 0 and " + MAX_LATENCY
-                    + ", but was " + latency);
+            throw new IllegalArgumentException(
+                    "the link's one-way latency must be between 0 and " + MAX_LATENCY + ", but was " + latency);
         }
         return latency;
     }
@@ -92,7 +93,13 @@ public final class InterRegionLink implements RegionLink, AutoCloseable {
     public int openEntry(String nearRegion, int targetPort, String purpose) {
         LinkDirection out = direction(nearRegion);
         int port = loop.openEntry(out, targetPort, purpose);
-        LOG.debug("Link entry 127.0.0.1:{} in {} leads to port {} in {} ({})", port, out.from, targetPort, out.to, purpose);
+        LOG.debug(
+                "Link entry 127.0.0.1:{} in {} leads to port {} in {} ({})",
+                port,
+                out.from,
+                targetPort,
+                out.to,
+                purpose);
         return port;
     }
 
@@ -111,8 +118,8 @@ public final class InterRegionLink implements RegionLink, AutoCloseable {
         if (bToA.from.equals(from)) {
             return bToA;
         }
-        throw new IllegalArgumentException("the link joins " + aToB.from + " and " + bToA.from + ", but region '"
-                + from + "' was given");
+        throw new IllegalArgumentException(
+                "the link joins " + aToB.from + " and " + bToA.from + ", but region '" + from + "' was given");
     }
 
     @Override
@@ -160,7 +167,11 @@ public final class InterRegionLink implements RegionLink, AutoCloseable {
 
     @Override
     public LinkStatus status() {
-        return new LinkStatus(latency(), faults.partitioned(), faults.partitionedSince(), loop.openCrossings(),
+        return new LinkStatus(
+                latency(),
+                faults.partitioned(),
+                faults.partitionedSince(),
+                loop.openCrossings(),
                 List.of(aToB.status(), bToA.status()));
     }
 

@@ -36,6 +36,7 @@ final class LinkCrossing {
     private final Half up;
     /** Server to client. */
     private final Half down;
+
     private boolean connectArrived;
     private boolean farConnected;
     private boolean refused;
@@ -69,9 +70,10 @@ final class LinkCrossing {
             far.channel = channel;
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                    entry.targetPort()));
-            far.key = channel.register(loop.selector(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, far);
+            boolean connected =
+                    channel.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), entry.targetPort()));
+            far.key =
+                    channel.register(loop.selector(), connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, far);
             if (connected) {
                 connected();
             }
@@ -98,7 +100,8 @@ final class LinkCrossing {
 
     /** Nothing listens at the target (its region's server is down): the client learns it one latency later. */
     private void refused(IOException e) {
-        LOG.debug("Link entry for {}: port {} in {} refused: {}", entry.purpose(), entry.targetPort(), entry.out().to, e);
+        LOG.debug(
+                "Link entry for {}: port {} in {} refused: {}", entry.purpose(), entry.targetPort(), entry.out().to, e);
         if (far.channel != null) {
             LinkLoop.closeQuietly(far.channel);
         }
@@ -178,6 +181,7 @@ final class LinkCrossing {
         private final ArrayDeque<ByteBuffer> arrived = new ArrayDeque<>();
         /** Bytes read from the source and not yet written to the destination. */
         private long inFlight;
+
         private boolean sourceEnded;
         private boolean endArrived;
         private boolean endDelivered;

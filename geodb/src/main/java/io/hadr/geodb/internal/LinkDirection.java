@@ -19,6 +19,7 @@ final class LinkDirection {
     private long lastDue = Long.MIN_VALUE;
     /** After a heal, held segments arrive no earlier than this. */
     private long notBefore = Long.MIN_VALUE;
+
     private volatile long deliveredBytes;
     private volatile long pendingBytes;
 

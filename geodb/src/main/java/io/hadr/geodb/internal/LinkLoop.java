@@ -92,8 +92,8 @@ final class LinkLoop {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
             server.configureBlocking(false);
         } catch (IOException e) {
-            throw new GeoDbException("the inter-region link cannot open an entry in " + out.from + " for " + purpose
-                    + ": " + e, e);
+            throw new GeoDbException(
+                    "the inter-region link cannot open an entry in " + out.from + " for " + purpose + ": " + e, e);
         }
         int port = server.socket().getLocalPort();
         Entry entry = new Entry(server, out, targetPort, purpose);
@@ -150,8 +150,10 @@ final class LinkLoop {
             }
             throw new GeoDbException("the inter-region link cannot " + what + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new GeoDbException("the inter-region link did not " + what + " within " + CONTROL_TIMEOUT
-                    + (thread.isAlive() ? "" : "; its thread has ended"), e);
+            throw new GeoDbException(
+                    "the inter-region link did not " + what + " within " + CONTROL_TIMEOUT
+                            + (thread.isAlive() ? "" : "; its thread has ended"),
+                    e);
         }
     }
 

@@ -34,8 +34,13 @@ final class ListenerConnection {
      * @param open the listener's open connections, which this one leaves when it is closed
      * @param listenerLock notified when it is closed: a drain waits on it
      */
-    ListenerConnection(String listenerName, TcpListener.Route route, Socket clientToProxy, Socket proxyToServer,
-            Set<ListenerConnection> open, Object listenerLock) {
+    ListenerConnection(
+            String listenerName,
+            TcpListener.Route route,
+            Socket clientToProxy,
+            Socket proxyToServer,
+            Set<ListenerConnection> open,
+            Object listenerLock) {
         this.listenerName = listenerName;
         this.route = route;
         this.clientToProxy = clientToProxy;

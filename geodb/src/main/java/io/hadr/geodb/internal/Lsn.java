@@ -3,8 +3,7 @@ package io.hadr.geodb.internal;
 /** PostgreSQL write-ahead log positions ({@code 0/3000148}) as comparable numbers. */
 public final class Lsn {
 
-    private Lsn() {
-    }
+    private Lsn() {}
 
     /** Parses {@code "16/B374D848"}; null stays null. */
     public static Long parse(String text) {

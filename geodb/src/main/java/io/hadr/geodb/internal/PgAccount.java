@@ -1,8 +1,8 @@
 package io.hadr.geodb.internal;
 
+import io.hadr.geodb.GeoDbException;
 import io.hadr.toolkit.ProcessLauncher;
 import io.hadr.toolkit.RunAs;
-import io.hadr.geodb.GeoDbException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -77,8 +77,8 @@ public final class PgAccount {
             try (Stream<Path> walk = Files.walk(path)) {
                 walk.forEach(p -> {
                     try {
-                        PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class,
-                                LinkOption.NOFOLLOW_LINKS);
+                        PosixFileAttributeView view =
+                                Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
                         view.setOwner(owner);
                         view.setGroup(ownerGroup);
                     } catch (IOException e) {
@@ -87,7 +87,8 @@ public final class PgAccount {
                 });
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new GeoDbException("cannot give " + path + " to the account '" + user + "' that runs PostgreSQL: " + e, e);
+            throw new GeoDbException(
+                    "cannot give " + path + " to the account '" + user + "' that runs PostgreSQL: " + e, e);
         }
     }
 
@@ -114,8 +115,12 @@ public final class PgAccount {
                             "hadr runs as root, so PostgreSQL runs as '%s', which cannot reach %s because %s "
                                     + "(owner %s, mode %s) is not searchable by it; choose a directory outside it "
                                     + "(for example under /var/tmp or /srv), or allow it with: chmod o+x %s",
-                            user, absolute, current, attrs.owner().getName(),
-                            java.nio.file.attribute.PosixFilePermissions.toString(attrs.permissions()), current));
+                            user,
+                            absolute,
+                            current,
+                            attrs.owner().getName(),
+                            java.nio.file.attribute.PosixFilePermissions.toString(attrs.permissions()),
+                            current));
                 }
             } catch (IOException e) {
                 throw new GeoDbException("cannot check the permissions of " + current + ": " + e, e);
@@ -135,7 +140,9 @@ public final class PgAccount {
 
     private static String primaryGroupOf(String user) {
         try {
-            Process p = new ProcessBuilder("id", "-gn", user).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("id", "-gn", user)
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             if (p.waitFor() != 0 || out.isEmpty()) {
                 throw new GeoDbException("hadr runs as root and must start PostgreSQL as the unprivileged account '"
@@ -150,5 +157,4 @@ public final class PgAccount {
             throw new GeoDbException("interrupted while looking up the account '" + user + "'", e);
         }
     }
-
 }

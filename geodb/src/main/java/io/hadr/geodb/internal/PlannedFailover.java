@@ -57,8 +57,14 @@ public final class PlannedFailover {
         }
     }
 
-    private void run(PostgresServer oldPrimary, PostgresServer newPrimary, AdminSql.Session newSession, Steps steps,
-            Duration timeout, long deadline, int readTimeout) {
+    private void run(
+            PostgresServer oldPrimary,
+            PostgresServer newPrimary,
+            AdminSql.Session newSession,
+            Steps steps,
+            Duration timeout,
+            long deadline,
+            int readTimeout) {
         Listeners listeners = context.listeners();
         String why = "planned failover to '" + newPrimary.name() + "'";
         AdminSql.Session oldSession;
@@ -82,9 +88,11 @@ public final class PlannedFailover {
             listeners.hold(listeners.readWrite(), min(DRAIN, timeout.dividedBy(4)), why);
             try {
                 oldPrimary.writeConfig(RoleSettings.primary(sync.standbyName(), true));
-                oldSession.execute("SELECT pg_reload_conf()", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> '"
-                        + AdminSql.ADMIN_APPLICATION + "'");
+                oldSession.execute(
+                        "SELECT pg_reload_conf()",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                + "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> '"
+                                + AdminSql.ADMIN_APPLICATION + "'");
                 target = Lsn.parse(oldSession.queryOne("SELECT pg_current_wal_lsn()::text", rs -> rs.getString(1)));
             } catch (SQLException | RuntimeException e) {
                 resumeWrites(oldPrimary);
@@ -95,15 +103,22 @@ public final class PlannedFailover {
 
         // 2. The secondary replays everything up to the last write.
         try {
-            Deadline.await("'" + newPrimary.name() + "' to replay up to " + Lsn.format(target), remaining(deadline), POLL,
+            Deadline.await(
+                    "'" + newPrimary.name() + "' to replay up to " + Lsn.format(target),
+                    remaining(deadline),
+                    POLL,
                     () -> {
                         Long replayed = newSession.replayLsn();
                         return replayed != null && replayed >= target ? Boolean.TRUE : null;
-                    }, () -> "replayed " + safeReplayLsn(newPrimary));
+                    },
+                    () -> "replayed " + safeReplayLsn(newPrimary));
         } catch (GeoDbException e) {
             resumeWrites(oldPrimary);
-            throw FailoverRefusedException.catchUpTimedOut(newPrimary.name(), timeout,
-                    "primary at " + Lsn.format(target) + ", secondary replayed " + safeReplayLsn(newPrimary), e);
+            throw FailoverRefusedException.catchUpTimedOut(
+                    newPrimary.name(),
+                    timeout,
+                    "primary at " + Lsn.format(target) + ", secondary replayed " + safeReplayLsn(newPrimary),
+                    e);
         }
         steps.done(FailoverPhase.SECONDARY_CAUGHT_UP);
 
@@ -115,29 +130,41 @@ public final class PlannedFailover {
         try {
             ControlFile control = ControlFile.read(oldPrimary.files().dataDir());
             if (control.cleanlyShutDown()) {
-                Deadline.await("'" + newPrimary.name() + "' to replay the shutdown checkpoint of '" + oldPrimary.name()
-                        + "' at " + Lsn.format(control.checkpointLsn()), Duration.ofSeconds(5), POLL, () -> {
+                Deadline.await(
+                        "'" + newPrimary.name() + "' to replay the shutdown checkpoint of '" + oldPrimary.name()
+                                + "' at " + Lsn.format(control.checkpointLsn()),
+                        Duration.ofSeconds(5),
+                        POLL,
+                        () -> {
                             Long replayed = newSession.replayLsn();
                             return replayed != null && replayed > control.checkpointLsn() ? Boolean.TRUE : null;
-                        }, () -> "replayed " + safeReplayLsn(newPrimary));
+                        },
+                        () -> "replayed " + safeReplayLsn(newPrimary));
                 canFollow = true;
             }
         } catch (IOException | GeoDbException e) {
-            LOG.warn("'{}' will be reseeded instead of following the new timeline: {}", oldPrimary.name(), e.getMessage());
+            LOG.warn(
+                    "'{}' will be reseeded instead of following the new timeline: {}",
+                    oldPrimary.name(),
+                    e.getMessage());
         }
         steps.done(FailoverPhase.OLD_PRIMARY_STOPPED);
 
         // 4. Promote, and save the roles before anyone can write, so a restart resumes the new roles.
         try {
-            Promotion.promote(newSession, newPrimary, context.config().timeouts().startup());
+            Promotion.promote(
+                    newSession, newPrimary, context.config().timeouts().startup());
         } catch (RuntimeException e) {
             // Which server would accept writes is unknown now: lead nowhere rather than risk two
             // primaries, and let the operator decide (forced failover, or bring the old one up).
             listeners.clear(listeners.readWrite(), "planned failover: promotion failed");
             listeners.clear(listeners.readOnly(), "planned failover: promotion failed");
-            throw new GeoDbException("planned failover: writes were stopped and '" + oldPrimary.name()
-                    + "' was shut down, but promoting '" + newPrimary.name() + "' failed: " + e.getMessage()
-                    + "; both listeners lead nowhere until a forced failover or bringUp(\"" + oldPrimary.name() + "\")", e);
+            throw new GeoDbException(
+                    "planned failover: writes were stopped and '" + oldPrimary.name()
+                            + "' was shut down, but promoting '" + newPrimary.name() + "' failed: " + e.getMessage()
+                            + "; both listeners lead nowhere until a forced failover or bringUp(\"" + oldPrimary.name()
+                            + "\")",
+                    e);
         }
         if (!canFollow) {
             oldPrimary.files().markFenced("planned failover: did not stop cleanly enough to follow the new timeline");
@@ -145,8 +172,12 @@ public final class PlannedFailover {
         Map<PostgresServer, ServerRole> roles = new LinkedHashMap<>();
         roles.put(newPrimary, ServerRole.PRIMARY);
         roles.put(oldPrimary, canFollow ? ServerRole.SECONDARY : ServerRole.FENCED);
-        context.group().moveRoles(canFollow ? "planned failover: the old primary follows the new one"
-                : "planned failover: the old primary must be reseeded to follow the new one", roles);
+        context.group()
+                .moveRoles(
+                        canFollow
+                                ? "planned failover: the old primary follows the new one"
+                                : "planned failover: the old primary must be reseeded to follow the new one",
+                        roles);
         steps.done(FailoverPhase.PROMOTED);
 
         // 5. Release the held connections to the new primary, then finish its configuration.
@@ -180,7 +211,10 @@ public final class PlannedFailover {
                     oldPrimary.start(startup, "following the new primary '" + newPrimary.name() + "'");
                     seeding.awaitStreaming(oldPrimary, startup);
                 } catch (GeoDbException e) {
-                    LOG.warn("'{}' cannot follow the new timeline ({}); reseeding it", oldPrimary.name(), e.getMessage());
+                    LOG.warn(
+                            "'{}' cannot follow the new timeline ({}); reseeding it",
+                            oldPrimary.name(),
+                            e.getMessage());
                     oldPrimary.kill("cannot follow the new timeline");
                     seeding.reseed(oldPrimary, newPrimary, "cannot follow the new timeline");
                 }

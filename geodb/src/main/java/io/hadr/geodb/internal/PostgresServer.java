@@ -44,12 +44,21 @@ public final class PostgresServer {
     private volatile Process process;
     /** Set when hadr itself ends the process, so its exit is not reported as a crash. */
     private volatile boolean exitExpected;
+
     private volatile boolean crashed;
     private volatile WalArchiving archiving = WalArchiving.OFF;
     private volatile RecoverySettings recovery;
 
-    public PostgresServer(String name, Path dataRoot, int port, PgProcesses launcher, Path binDir, String adminPassword,
-            ConnectionLimits connections, Map<String, String> extraSettings, EventSink events) {
+    public PostgresServer(
+            String name,
+            Path dataRoot,
+            int port,
+            PgProcesses launcher,
+            Path binDir,
+            String adminPassword,
+            ConnectionLimits connections,
+            Map<String, String> extraSettings,
+            EventSink events) {
         this.name = name;
         this.port = port;
         this.launcher = launcher;
@@ -58,7 +67,10 @@ public final class PostgresServer {
         this.files = new ServerFiles(dataRoot, name, launcher.account());
         this.conf = new HadrConf(name, port, connections, extraSettings, adminPassword);
         this.sql = new AdminSql(port, adminPassword);
-        this.state = new StateMachine<>("server '" + name + "' state", ServerState.STOPPED, ServerState::canMoveTo,
+        this.state = new StateMachine<>(
+                "server '" + name + "' state",
+                ServerState.STOPPED,
+                ServerState::canMoveTo,
                 (subject, from, to, reason) -> events.emit(GeoDbEvent.Kind.STATE, name, from, to, reason));
     }
 
@@ -136,9 +148,20 @@ public final class PostgresServer {
             Files.writeString(pwFile, adminPassword + "\n", StandardCharsets.UTF_8);
             Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
             launcher.account().own(pwFile);
-            String out = launcher.run(List.of(binDir.resolve("initdb").toString(), "-D", files.dataDir().toString(),
-                    "-U", AdminSql.ADMIN_USER, "--pwfile=" + pwFile, "--auth=scram-sha-256", "--encoding=UTF8",
-                    "--locale=C", "--no-instructions"), timeout, files.serverDir());
+            String out = launcher.run(
+                    List.of(
+                            binDir.resolve("initdb").toString(),
+                            "-D",
+                            files.dataDir().toString(),
+                            "-U",
+                            AdminSql.ADMIN_USER,
+                            "--pwfile=" + pwFile,
+                            "--auth=scram-sha-256",
+                            "--encoding=UTF8",
+                            "--locale=C",
+                            "--no-instructions"),
+                    timeout,
+                    files.serverDir());
             LOG.debug("initdb of {}: {}", name, out);
             files.hookIntoNewCluster(HadrConf.FILE);
         } catch (IOException e) {
@@ -166,12 +189,19 @@ public final class PostgresServer {
             }
             exitExpected = false;
             crashed = false;
-            Process p = launcher.startServer(List.of(binDir.resolve("postgres").toString(), "-D",
-                    files.dataDir().toString()), files.logFile());
+            Process p = launcher.startServer(
+                    List.of(
+                            binDir.resolve("postgres").toString(),
+                            "-D",
+                            files.dataDir().toString()),
+                    files.logFile());
             process = p;
             p.onExit().thenRun(() -> onExit(p));
-            Deadline.await("server '" + name + "' to accept connections on port " + port, timeout,
-                    Duration.ofMillis(100), () -> {
+            Deadline.await(
+                    "server '" + name + "' to accept connections on port " + port,
+                    timeout,
+                    Duration.ofMillis(100),
+                    () -> {
                         if (!p.isAlive()) {
                             throw new GeoDbException("server '" + name + "' exited with code " + p.exitValue()
                                     + " while starting; last lines of " + files.logFile() + ":\n" + files.logTail(15));
@@ -179,7 +209,8 @@ public final class PostgresServer {
                         try (Connection c = sql.connect("postgres", 2)) {
                             return Boolean.TRUE;
                         }
-                    }, () -> "process " + (p.isAlive() ? "running" : "exited") + ", log " + files.logFile());
+                    },
+                    () -> "process " + (p.isAlive() ? "running" : "exited") + ", log " + files.logFile());
         } catch (RuntimeException e) {
             Process p = process;
             if (p != null && p.isAlive()) {
@@ -188,8 +219,11 @@ public final class PostgresServer {
             state.moveTo(ServerState.DOWN, "did not start: " + e.getMessage());
             throw e;
         }
-        state.moveTo(ServerState.RUNNING, String.format("accepting connections on port %d after %d ms", port,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
+        state.moveTo(
+                ServerState.RUNNING,
+                String.format(
+                        "accepting connections on port %d after %d ms",
+                        port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
     }
 
     private void onExit(Process p) {

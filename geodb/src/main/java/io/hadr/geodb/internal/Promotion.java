@@ -31,16 +31,22 @@ public final class Promotion {
             if (!Boolean.TRUE.equals(signalled)) {
                 throw new GeoDbException("pg_promote() on '" + server.name() + "' returned false");
             }
-            Deadline.await("'" + server.name() + "' to leave recovery", timeout, POLL,
-                    () -> session.inRecovery() ? null : Boolean.TRUE, () -> "still in recovery");
+            Deadline.await(
+                    "'" + server.name() + "' to leave recovery",
+                    timeout,
+                    POLL,
+                    () -> session.inRecovery() ? null : Boolean.TRUE,
+                    () -> "still in recovery");
         } catch (SQLException e) {
             throw failed(server, e);
         }
     }
 
     private static GeoDbException failed(PostgresServer server, SQLException e) {
-        return new GeoDbException("promotion of '" + server.name() + "' failed: " + e.getMessage()
-                + "; last lines of " + server.files().logFile() + ":\n" + server.files().logTail(10), e);
+        return new GeoDbException(
+                "promotion of '" + server.name() + "' failed: " + e.getMessage() + "; last lines of "
+                        + server.files().logFile() + ":\n" + server.files().logTail(10),
+                e);
     }
 
     /**
@@ -54,8 +60,11 @@ public final class Promotion {
         try {
             Seeding.ensureSlot(newPrimary, futureStandby.slotName());
         } catch (GeoDbException e) {
-            LOG.warn("Could not create the replication slot for '{}' on '{}': {}", futureStandby.name(),
-                    newPrimary.name(), e.getMessage());
+            LOG.warn(
+                    "Could not create the replication slot for '{}' on '{}': {}",
+                    futureStandby.name(),
+                    newPrimary.name(),
+                    e.getMessage());
         }
     }
 

@@ -59,14 +59,29 @@ public final class ReplicationMonitor {
                     lastReplyAt = reply.toInstant();
                 }
                 String behind = replay != null ? replay : flush;
-                Long lag = current == null || behind == null ? null
-                        : Math.max(0, Lsn.parse(current) - Lsn.parse(behind));
+                Long lag =
+                        current == null || behind == null ? null : Math.max(0, Lsn.parse(current) - Lsn.parse(behind));
                 Instant replyAt = lastReplyAt;
-                return new ReplicationStatus(primary.name(), standby.name(), connected, state, current,
-                        connected ? rs.getString(3) : null, connected ? rs.getString(4) : null, flush, replay, lag,
-                        millis(rs, 7), millis(rs, 8), millis(rs, 9), replyAt,
-                        replyAt == null ? null : Duration.between(replyAt, now).isNegative() ? Duration.ZERO
-                                : Duration.between(replyAt, now));
+                return new ReplicationStatus(
+                        primary.name(),
+                        standby.name(),
+                        connected,
+                        state,
+                        current,
+                        connected ? rs.getString(3) : null,
+                        connected ? rs.getString(4) : null,
+                        flush,
+                        replay,
+                        lag,
+                        millis(rs, 7),
+                        millis(rs, 8),
+                        millis(rs, 9),
+                        replyAt,
+                        replyAt == null
+                                ? null
+                                : Duration.between(replyAt, now).isNegative()
+                                        ? Duration.ZERO
+                                        : Duration.between(replyAt, now));
             });
         } catch (SQLException e) {
             return null;

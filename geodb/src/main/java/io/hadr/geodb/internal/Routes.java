@@ -26,8 +26,9 @@ public final class Routes implements AutoCloseable {
 
     /** Opens the link entry that leads to {@code server} from the other region. Idempotent. */
     public void open(PostgresServer server) {
-        entries.computeIfAbsent(server.name(), name -> link.openEntry(otherRegion(name), server.port(),
-                "connections to the server in " + name));
+        entries.computeIfAbsent(
+                server.name(),
+                name -> link.openEntry(otherRegion(name), server.port(), "connections to the server in " + name));
     }
 
     /** The port a client in {@code clientRegion} connects to in order to reach {@code server}. */

@@ -46,8 +46,9 @@ public final class Seeding {
      */
     public void reseed(PostgresServer server, PostgresServer primary, String why) {
         if (primary.state() != ServerState.RUNNING) {
-            throw new GeoDbException("cannot reseed '" + server.name() + "' (" + why + "): it needs a base backup of the "
-                    + "primary '" + primary.name() + "', which is " + primary.state() + "; bring the primary up first");
+            throw new GeoDbException(
+                    "cannot reseed '" + server.name() + "' (" + why + "): it needs a base backup of the " + "primary '"
+                            + primary.name() + "', which is " + primary.state() + "; bring the primary up first");
         }
         FailoverGroup group = context.group();
         server.files().markFenced("reseeding: " + why);
@@ -78,22 +79,31 @@ public final class Seeding {
 
     /** Waits until {@code standby}'s WAL receiver streams; fails at once when its process exits. */
     public void awaitStreaming(PostgresServer standby, Duration timeout) {
-        Deadline.await("'" + standby.name() + "' to stream from the primary", timeout, Duration.ofMillis(50), () -> {
-            if (!standby.processAlive()) {
-                throw new GeoDbException("'" + standby.name() + "' exited; last lines of " + standby.files().logFile()
-                        + ":\n" + standby.files().logTail(10));
-            }
-            return standby.sql().streaming() ? Boolean.TRUE : null;
-        }, () -> "log " + standby.files().logFile() + ":\n" + standby.files().logTail(5));
+        Deadline.await(
+                "'" + standby.name() + "' to stream from the primary",
+                timeout,
+                Duration.ofMillis(50),
+                () -> {
+                    if (!standby.processAlive()) {
+                        throw new GeoDbException("'" + standby.name() + "' exited; last lines of "
+                                + standby.files().logFile() + ":\n"
+                                + standby.files().logTail(10));
+                    }
+                    return standby.sql().streaming() ? Boolean.TRUE : null;
+                },
+                () -> "log " + standby.files().logFile() + ":\n"
+                        + standby.files().logTail(5));
     }
 
     /** Creates the standby's replication slot on the primary unless it exists. */
     public static void ensureSlot(PostgresServer primary, String slot) {
-        try (Connection c = primary.sql().connect("postgres", 5); Statement s = c.createStatement()) {
+        try (Connection c = primary.sql().connect("postgres", 5);
+                Statement s = c.createStatement()) {
             BaseBackup.ensureSlot(s, slot);
         } catch (SQLException e) {
-            throw new GeoDbException("cannot create the replication slot " + slot + " on '" + primary.name() + "': "
-                    + e.getMessage(), e);
+            throw new GeoDbException(
+                    "cannot create the replication slot " + slot + " on '" + primary.name() + "': " + e.getMessage(),
+                    e);
         }
     }
 }

@@ -82,31 +82,48 @@ public final class SelfHealer {
 
     private boolean heals(PostgresServer server) {
         ServerRole role = context.group().role(server);
-        return policy.enabled() && !heldDown.contains(server.name())
+        return policy.enabled()
+                && !heldDown.contains(server.name())
                 && (role == ServerRole.PRIMARY || role == ServerRole.SECONDARY);
     }
 
     private void onCrash(PostgresServer server, CrashHistory history, Instant now, String what) {
         if (!heals(server)) {
-            LOG.warn("Server '{}' crashed ({}); it is not restarted ({})", server.name(), what,
+            LOG.warn(
+                    "Server '{}' crashed ({}); it is not restarted ({})",
+                    server.name(),
+                    what,
                     policy.enabled() ? "down on purpose or fenced" : "self-healing is off");
             return;
         }
         if (history.crashed(now) == CrashHistory.Decision.GIVE_UP) {
-            context.events().emit(GeoDbEvent.Kind.HEALING, server.name(), "restarting", "crash-looping",
-                    String.format("%s; %d crashes within %s is more than the %d restarts allowed: it stays down "
-                            + "until brought up by hand", what, history.recentCrashes(), policy.window(),
-                            policy.maxRestarts()));
+            context.events()
+                    .emit(
+                            GeoDbEvent.Kind.HEALING,
+                            server.name(),
+                            "restarting",
+                            "crash-looping",
+                            String.format(
+                                    "%s; %d crashes within %s is more than the %d restarts allowed: it stays down "
+                                            + "until brought up by hand",
+                                    what, history.recentCrashes(), policy.window(), policy.maxRestarts()));
             stopHolding(server, "restarts of '" + server.name() + "' stopped");
         } else {
-            context.events().emit(GeoDbEvent.Kind.HEALING, server.name(), ServerState.DOWN, "restart planned",
-                    String.format("%s; restart #%d in %s", what, history.restarts() + 1, history.backoff()));
+            context.events()
+                    .emit(
+                            GeoDbEvent.Kind.HEALING,
+                            server.name(),
+                            ServerState.DOWN,
+                            "restart planned",
+                            String.format("%s; restart #%d in %s", what, history.restarts() + 1, history.backoff()));
             if (context.group().role(server) == ServerRole.PRIMARY && holdingListener.add(server.name())) {
                 // A restarted primary is usually back within the hold timeout: clients wait for it
                 // instead of being refused, as they do during a failover.
                 Listeners listeners = context.listeners();
-                listeners.hold(listeners.readWrite(), java.time.Duration.ZERO, "the primary '" + server.name()
-                        + "' crashed and is being restarted");
+                listeners.hold(
+                        listeners.readWrite(),
+                        java.time.Duration.ZERO,
+                        "the primary '" + server.name() + "' crashed and is being restarted");
             }
         }
     }
@@ -123,7 +140,8 @@ public final class SelfHealer {
             recovery.bringUp(server, why);
             // Bringing a primary up leads the read-write listener to it, releasing held connections.
             holdingListener.remove(server.name());
-            context.events().emit(GeoDbEvent.Kind.HEALING, server.name(), ServerState.DOWN, server.state(), why + " done");
+            context.events()
+                    .emit(GeoDbEvent.Kind.HEALING, server.name(), ServerState.DOWN, server.state(), why + " done");
         } catch (RuntimeException e) {
             LOG.warn("Restarting the crashed server '{}' failed: {}", server.name(), e.getMessage());
             onCrash(server, history, now, "the restart failed: " + e.getMessage());

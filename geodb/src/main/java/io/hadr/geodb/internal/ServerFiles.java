@@ -69,9 +69,12 @@ public final class ServerFiles {
     public void markFenced(String reason) {
         try {
             Files.createDirectories(serverDir);
-            Files.writeString(serverDir.resolve(FENCED_MARKER), "fenced: " + reason + System.lineSeparator()
-                    + "This server must be reseeded from the primary before it serves again; hadr does it when the "
-                    + "server is brought back." + System.lineSeparator(), StandardCharsets.UTF_8);
+            Files.writeString(
+                    serverDir.resolve(FENCED_MARKER),
+                    "fenced: " + reason + System.lineSeparator()
+                            + "This server must be reseeded from the primary before it serves again; hadr does it when the "
+                            + "server is brought back." + System.lineSeparator(),
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new GeoDbException("cannot write the fence marker of '" + name + "': " + e, e);
         }
@@ -95,7 +98,8 @@ public final class ServerFiles {
             }
             account.own(serverDir);
         } catch (IOException e) {
-            throw new GeoDbException("cannot prepare the directory of server '" + name + "' (" + serverDir + "): " + e, e);
+            throw new GeoDbException(
+                    "cannot prepare the directory of server '" + name + "' (" + serverDir + "): " + e, e);
         }
     }
 
@@ -163,14 +167,23 @@ public final class ServerFiles {
      */
     public void hookIntoNewCluster(String configFile) {
         try {
-            Files.writeString(dataDir.resolve("pg_hba.conf"), String.join(System.lineSeparator(),
-                    "# Written by hadr geodb: password (SCRAM) logins over loopback TCP only.",
-                    "host    all          all  127.0.0.1/32  scram-sha-256",
-                    "host    replication  all  127.0.0.1/32  scram-sha-256", ""), StandardCharsets.UTF_8);
-            Files.writeString(dataDir.resolve("postgresql.conf"), System.lineSeparator()
-                    + "# hadr geodb: role, ports and replication settings; rewritten by hadr." + System.lineSeparator()
-                    + "include_if_exists = '" + configFile + "'" + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            Files.writeString(
+                    dataDir.resolve("pg_hba.conf"),
+                    String.join(
+                            System.lineSeparator(),
+                            "# Written by hadr geodb: password (SCRAM) logins over loopback TCP only.",
+                            "host    all          all  127.0.0.1/32  scram-sha-256",
+                            "host    replication  all  127.0.0.1/32  scram-sha-256",
+                            ""),
+                    StandardCharsets.UTF_8);
+            Files.writeString(
+                    dataDir.resolve("postgresql.conf"),
+                    System.lineSeparator()
+                            + "# hadr geodb: role, ports and replication settings; rewritten by hadr."
+                            + System.lineSeparator()
+                            + "include_if_exists = '" + configFile + "'" + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new GeoDbException("cannot configure the new cluster of server '" + name + "': " + e, e);
         }
@@ -184,8 +197,12 @@ public final class ServerFiles {
     /** Appends a marker line to the server log, so a reader sees what hadr did when. */
     public void appendToLog(String line) {
         try {
-            Files.writeString(logFile, Instant.now() + " " + line + System.lineSeparator(),
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    Instant.now() + " " + line + System.lineSeparator(),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             LOG.debug("Cannot write to {}: {}", logFile, e.toString());
         }

@@ -43,7 +43,12 @@ public final class StatusReader implements AutoCloseable {
     private final ReplicationMonitor replication;
     private final ExecutorService executor = Executors.newCachedThreadPool(Threads.daemon("hadr-geodb-status"));
 
-    public StatusReader(GroupContext context, SelfHealer healer, SyncCommit sync, Watcher watcher, Failovers failovers,
+    public StatusReader(
+            GroupContext context,
+            SelfHealer healer,
+            SyncCommit sync,
+            Watcher watcher,
+            Failovers failovers,
             ReplicationMonitor replication) {
         this.context = context;
         this.healer = healer;
@@ -71,19 +76,35 @@ public final class StatusReader implements AutoCloseable {
         for (ListenerSet set : List.of(readWrite, readOnly)) {
             for (TcpListener listener : set.all()) {
                 TcpListener.Route route = listener.route();
-                listeners.add(new ListenerStatus(set.name(), listener.region(),
-                        listener.endpoint(config.databaseName()), route == null ? null : route.server(),
+                listeners.add(new ListenerStatus(
+                        set.name(),
+                        listener.region(),
+                        listener.endpoint(config.databaseName()),
+                        route == null ? null : route.server(),
                         route != null && context.routes().crosses(listener.region(), route.server()),
                         listener.activeConnections()));
             }
         }
-        return new GeoDbStatus(primary == null ? null : primary.name(), secondary == null ? null : secondary.name(),
-                group.state(), servers, readWrite.home().endpoint(config.databaseName()), readWrite.routeServer(),
-                readOnly.home().endpoint(config.databaseName()), readOnly.routeServer(), config.replicationMode(),
-                sync.on(), replicationStatus == null ? null : replicationStatus.lagBytes(),
-                replicationStatus == null ? null : replicationStatus.lagMillis(), replicationStatus,
-                config.failoverPolicy(), config.readWriteEndpoint().gracePeriod(), watcher.primaryUnreachableSince(),
-                failovers.last(), listeners, context.routes().link().status());
+        return new GeoDbStatus(
+                primary == null ? null : primary.name(),
+                secondary == null ? null : secondary.name(),
+                group.state(),
+                servers,
+                readWrite.home().endpoint(config.databaseName()),
+                readWrite.routeServer(),
+                readOnly.home().endpoint(config.databaseName()),
+                readOnly.routeServer(),
+                config.replicationMode(),
+                sync.on(),
+                replicationStatus == null ? null : replicationStatus.lagBytes(),
+                replicationStatus == null ? null : replicationStatus.lagMillis(),
+                replicationStatus,
+                config.failoverPolicy(),
+                config.readWriteEndpoint().gracePeriod(),
+                watcher.primaryUnreachableSince(),
+                failovers.last(),
+                listeners,
+                context.routes().link().status());
     }
 
     private ServerStatus serverStatus(PostgresServer server) {
@@ -111,26 +132,71 @@ public final class StatusReader implements AutoCloseable {
                     timeline = receiving && streaming ? received : Math.max(checkpoint, held);
                 }
                 server.markResponsive("answers again");
-                return status(server, role, server.state(), pid, recovery, timeline, rs.getString(2),
-                        recovery ? rs.getString(3) : null, recovery ? rs.getString(4) : null,
-                        recovery ? streaming : null, history, null);
+                return status(
+                        server,
+                        role,
+                        server.state(),
+                        pid,
+                        recovery,
+                        timeline,
+                        rs.getString(2),
+                        recovery ? rs.getString(3) : null,
+                        recovery ? rs.getString(4) : null,
+                        recovery ? streaming : null,
+                        history,
+                        null);
             });
         } catch (SQLException e) {
             boolean timedOut = System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(timeout);
             if (timedOut && server.processAlive()) {
                 server.markUnresponsive("did not answer within " + timeout + " s");
             }
-            return status(server, role, server.state(), pid, null, null, null, null, null, null, history,
+            return status(
+                    server,
+                    role,
+                    server.state(),
+                    pid,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    history,
                     timedOut ? "did not answer within " + timeout + " s" : e.getMessage());
         }
     }
 
-    private static ServerStatus status(PostgresServer server, ServerRole role, ServerState state, Long pid,
-            Boolean recovery, Integer timeline, String currentLsn, String receiveLsn, String replayLsn,
-            Boolean streaming, CrashHistory history, String error) {
-        return new ServerStatus(server.name(), role, state, server.port(), pid, recovery, timeline, currentLsn,
-                receiveLsn, replayLsn, streaming, server.files().logFile(), error, history.restarts(),
-                history.lastCrashAt(), history.gaveUp());
+    private static ServerStatus status(
+            PostgresServer server,
+            ServerRole role,
+            ServerState state,
+            Long pid,
+            Boolean recovery,
+            Integer timeline,
+            String currentLsn,
+            String receiveLsn,
+            String replayLsn,
+            Boolean streaming,
+            CrashHistory history,
+            String error) {
+        return new ServerStatus(
+                server.name(),
+                role,
+                state,
+                server.port(),
+                pid,
+                recovery,
+                timeline,
+                currentLsn,
+                receiveLsn,
+                replayLsn,
+                streaming,
+                server.files().logFile(),
+                error,
+                history.restarts(),
+                history.lastCrashAt(),
+                history.gaveUp());
     }
 
     @Override

@@ -53,9 +53,11 @@ public final class SyncCommit {
         boolean want = false;
         if (secondary != null && secondary.state() == ServerState.RUNNING) {
             try {
-                want = Boolean.TRUE.equals(primary.sql().queryOne("SELECT count(*) > 0 FROM pg_stat_replication WHERE "
-                        + "application_name = '" + secondary.name() + "' AND state = 'streaming'",
-                        rs -> rs.getBoolean(1)));
+                want = Boolean.TRUE.equals(primary.sql()
+                        .queryOne(
+                                "SELECT count(*) > 0 FROM pg_stat_replication WHERE " + "application_name = '"
+                                        + secondary.name() + "' AND state = 'streaming'",
+                                rs -> rs.getBoolean(1)));
             } catch (SQLException e) {
                 return;
             }
@@ -72,8 +74,14 @@ public final class SyncCommit {
         }
         boolean before = on;
         on = want;
-        context.events().emit(GeoDbEvent.Kind.REPLICATION, primary.name(), before ? "synchronous" : "asynchronous",
-                want ? "synchronous" : "asynchronous", want ? "secondary '" + secondary.name() + "' streams"
-                        : "no streaming secondary: commits no longer wait for one");
+        context.events()
+                .emit(
+                        GeoDbEvent.Kind.REPLICATION,
+                        primary.name(),
+                        before ? "synchronous" : "asynchronous",
+                        want ? "synchronous" : "asynchronous",
+                        want
+                                ? "secondary '" + secondary.name() + "' streams"
+                                : "no streaming secondary: commits no longer wait for one");
     }
 }

@@ -43,8 +43,7 @@ public final class TcpListener implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
 
     /** Where the listener leads: a server's name and port. */
-    public record Route(String server, int port) {
-    }
+    public record Route(String server, int port) {}
 
     private final String kind;
     private final String name;
@@ -81,8 +80,12 @@ public final class TcpListener implements AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
             serverSocket = socket;
         } catch (IOException e) {
-            throw new GeoDbException("the " + name + " listener cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
-                    + (port != 0 ? "; is another process using that port? choose another port or 0 for any free port" : ""), e);
+            throw new GeoDbException(
+                    "the " + name + " listener cannot listen on 127.0.0.1:" + port + ": " + e.getMessage()
+                            + (port != 0
+                                    ? "; is another process using that port? choose another port or 0 for any free port"
+                                    : ""),
+                    e);
         }
         Threads.startDaemon("hadr-geodb-" + name + "-accept", this::acceptLoop);
     }
@@ -210,11 +213,16 @@ public final class TcpListener implements AutoCloseable {
                     }
                 }
             }
-            int drained = (int) open.stream().filter(p -> !connections.contains(p)).count();
-            List<ListenerConnection> left = open.stream().filter(connections::contains).toList();
-            LOG.info("{} listener drained {} connection(s) between transactions in {} ms{}", name, drained,
-                    (System.nanoTime() - start) / 1_000_000, left.isEmpty() ? "" : ", cutting " + left.size()
-                            + " still busy after " + drain);
+            int drained =
+                    (int) open.stream().filter(p -> !connections.contains(p)).count();
+            List<ListenerConnection> left =
+                    open.stream().filter(connections::contains).toList();
+            LOG.info(
+                    "{} listener drained {} connection(s) between transactions in {} ms{}",
+                    name,
+                    drained,
+                    (System.nanoTime() - start) / 1_000_000,
+                    left.isEmpty() ? "" : ", cutting " + left.size() + " still busy after " + drain);
             cut(left, "held");
         }
     }
@@ -272,8 +280,8 @@ public final class TcpListener implements AutoCloseable {
         try {
             clientToProxy.setTcpNoDelay(true);
             proxyToServer.setTcpNoDelay(true);
-            proxyToServer.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), target.port()),
-                    CONNECT_TIMEOUT_MILLIS);
+            proxyToServer.connect(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), target.port()), CONNECT_TIMEOUT_MILLIS);
         } catch (IOException e) {
             // The target is down (region gone): refuse fast rather than let the client hang.
             refused.incrementAndGet();
@@ -281,7 +289,8 @@ public final class TcpListener implements AutoCloseable {
             ListenerConnection.closeQuietly(clientToProxy);
             return;
         }
-        ListenerConnection connection = new ListenerConnection(name, target, clientToProxy, proxyToServer, connections, lock);
+        ListenerConnection connection =
+                new ListenerConnection(name, target, clientToProxy, proxyToServer, connections, lock);
         synchronized (lock) {
             if (holding || !target.equals(route)) {
                 // The listener moved (or a failover began) while we connected: this leads to the old target.

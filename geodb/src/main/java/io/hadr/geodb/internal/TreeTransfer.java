@@ -174,8 +174,10 @@ final class TreeTransfer implements AutoCloseable {
     /** The exception for a failed transfer: the receiver's cause, or the stall, before the socket's own error. */
     GeoDbException failure(Exception e) {
         if (stalled || e instanceof SocketTimeoutException || e instanceof TimeoutException) {
-            return new GeoDbException(what + " stalled: nothing crossed the inter-region link for " + stall.toSeconds()
-                    + " s (" + sent.get() / 1024 + " KiB sent; is the link partitioned?)", e);
+            return new GeoDbException(
+                    what + " stalled: nothing crossed the inter-region link for " + stall.toSeconds() + " s ("
+                            + sent.get() / 1024 + " KiB sent; is the link partitioned?)",
+                    e);
         }
         Throwable receiverFailure = receiver.failure();
         if (receiverFailure != null) {

@@ -39,8 +39,14 @@ public final class Watcher implements AutoCloseable {
     private volatile boolean closed;
     private boolean blockedLogged;
 
-    public Watcher(GroupContext context, ReentrantLock operations, SelfHealer healer, SyncCommit sync,
-            Failovers failovers, GroupProbe probe, ReplicationMonitor replication) {
+    public Watcher(
+            GroupContext context,
+            ReentrantLock operations,
+            SelfHealer healer,
+            SyncCommit sync,
+            Failovers failovers,
+            GroupProbe probe,
+            ReplicationMonitor replication) {
         this.context = context;
         this.operations = operations;
         this.healer = healer;
@@ -82,12 +88,23 @@ public final class Watcher implements AutoCloseable {
                 return;
             }
             PostgresServer primary = context.group().primary();
-            context.group().settle(o.primaryServes(), o.secondaryStreams(), o.primaryServes()
-                    ? (o.secondaryStreams() ? "the secondary streams" : "no secondary streams")
-                    : "the primary '" + primary.name() + "' does not serve writes (" + primary.state() + ")"
-                    + (context.config().readWriteEndpoint().isAutomatic() && primaryUnreachableSince != null
-                    ? "; automatic failover after " + context.config().readWriteEndpoint().gracePeriod() + " of outage"
-                    : ""));
+            context.group()
+                    .settle(
+                            o.primaryServes(),
+                            o.secondaryStreams(),
+                            o.primaryServes()
+                                    ? (o.secondaryStreams() ? "the secondary streams" : "no secondary streams")
+                                    : "the primary '" + primary.name() + "' does not serve writes (" + primary.state()
+                                            + ")"
+                                            + (context.config()
+                                                                    .readWriteEndpoint()
+                                                                    .isAutomatic()
+                                                            && primaryUnreachableSince != null
+                                                    ? "; automatic failover after "
+                                                            + context.config()
+                                                                    .readWriteEndpoint()
+                                                                    .gracePeriod() + " of outage"
+                                                    : ""));
         } catch (RuntimeException e) {
             LOG.warn("Health check failed: {}", e.toString());
         } finally {
@@ -106,7 +123,8 @@ public final class Watcher implements AutoCloseable {
                 server.markResponsive("answers again");
             } else if (System.nanoTime() - started >= TimeUnit.SECONDS.toNanos(timeout) && server.processAlive()) {
                 // Only silence counts: a quick refusal (starting up, shutting down) is not unresponsiveness.
-                server.markUnresponsive("did not answer within " + context.config().healthChecks().responseTimeout());
+                server.markUnresponsive("did not answer within "
+                        + context.config().healthChecks().responseTimeout());
             }
         }
     }
@@ -115,7 +133,9 @@ public final class Watcher implements AutoCloseable {
         PostgresServer primary = context.group().primary();
         if (primary.state() == ServerState.RUNNING) {
             if (primaryUnreachableSince != null) {
-                LOG.info("The primary '{}' answers again after an outage since {}", primary.name(),
+                LOG.info(
+                        "The primary '{}' answers again after an outage since {}",
+                        primary.name(),
                         primaryUnreachableSince);
             }
             primaryUnreachableSince = null;
@@ -133,12 +153,15 @@ public final class Watcher implements AutoCloseable {
             case FAIL_OVER -> automaticFailover(primary, secondary, Duration.between(primaryUnreachableSince, now));
             case BLOCKED -> {
                 if (!blockedLogged) {
-                    LOG.error("Automatic failover due (primary '{}' unreachable since {}), but there is no running "
-                            + "secondary", primary.name(), primaryUnreachableSince);
+                    LOG.error(
+                            "Automatic failover due (primary '{}' unreachable since {}), but there is no running "
+                                    + "secondary",
+                            primary.name(),
+                            primaryUnreachableSince);
                     blockedLogged = true;
                 }
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -33,7 +33,8 @@ class AutomaticPolicyTest {
 
         assertThat(AutomaticPolicy.decide(ReadWriteEndpoint.manual(), longAgo, clock.instant(), true))
                 .isEqualTo(AutomaticPolicy.Action.NONE);
-        assertThat(AutomaticPolicy.decide(automatic, null, clock.instant(), true)).isEqualTo(AutomaticPolicy.Action.NONE);
+        assertThat(AutomaticPolicy.decide(automatic, null, clock.instant(), true))
+                .isEqualTo(AutomaticPolicy.Action.NONE);
     }
 
     @Test

@@ -45,7 +45,8 @@ class CrashHistoryTest {
 
         assertThat(history.crashed(clock.instant())).isEqualTo(CrashHistory.Decision.GIVE_UP);
         assertThat(history.gaveUp()).isTrue();
-        assertThat(history.restartDue(clock.instant().plus(Duration.ofHours(1)))).isFalse();
+        assertThat(history.restartDue(clock.instant().plus(Duration.ofHours(1))))
+                .isFalse();
         assertThat(history.restarts()).isEqualTo(3);
     }
 

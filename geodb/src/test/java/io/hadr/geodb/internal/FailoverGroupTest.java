@@ -53,8 +53,8 @@ class FailoverGroupTest {
     }
 
     private PostgresServer server(String name, Events sink) {
-        return new PostgresServer(name, dataRoot, 0, launcher, Path.of("/nonexistent"), "pw", ConnectionLimits.DEFAULT,
-                Map.of(), sink);
+        return new PostgresServer(
+                name, dataRoot, 0, launcher, Path.of("/nonexistent"), "pw", ConnectionLimits.DEFAULT, Map.of(), sink);
     }
 
     @Test
@@ -71,7 +71,9 @@ class FailoverGroupTest {
         assertThat(onDisk.role("southindia")).isEqualTo(ServerRole.PRIMARY);
         assertThat(group.primary()).isSameAs(south);
         assertThat(group.secondary()).isNull();
-        assertThat(events).filteredOn(e -> e.kind() == GeoDbEvent.Kind.ROLE).extracting(GeoDbEvent::toString)
+        assertThat(events)
+                .filteredOn(e -> e.kind() == GeoDbEvent.Kind.ROLE)
+                .extracting(GeoDbEvent::toString)
                 .anyMatch(e -> e.contains("centralindia: PRIMARY -> FENCED"))
                 .anyMatch(e -> e.contains("southindia: SECONDARY -> PRIMARY"));
     }
@@ -115,6 +117,7 @@ class FailoverGroupTest {
     @Test
     void shouldRefuseAFailoverBeforeTheGroupRuns() {
         assertThatThrownBy(() -> group.beginFailover("too early"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("STOPPED");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("STOPPED");
     }
 }

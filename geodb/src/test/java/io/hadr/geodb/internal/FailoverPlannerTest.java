@@ -19,13 +19,13 @@ class FailoverPlannerTest {
 
     /** Primary answers, secondary runs and streams. */
     private static FailoverPlanner.Snapshot healthy() {
-        return new FailoverPlanner.Snapshot(CENTRAL, ServerState.RUNNING, SOUTH, ServerRole.SECONDARY,
-                ServerState.RUNNING, true, true);
+        return new FailoverPlanner.Snapshot(
+                CENTRAL, ServerState.RUNNING, SOUTH, ServerRole.SECONDARY, ServerState.RUNNING, true, true);
     }
 
     private static FailoverPlanner.Snapshot primaryDown() {
-        return new FailoverPlanner.Snapshot(CENTRAL, ServerState.DOWN, SOUTH, ServerRole.SECONDARY,
-                ServerState.RUNNING, false, false);
+        return new FailoverPlanner.Snapshot(
+                CENTRAL, ServerState.DOWN, SOUTH, ServerRole.SECONDARY, ServerState.RUNNING, false, false);
     }
 
     @Test
@@ -40,8 +40,8 @@ class FailoverPlannerTest {
 
     @Test
     void shouldRefuseAFailoverWhoseTargetAlreadyIsThePrimaryWhateverTheMode() {
-        FailoverPlanner.Snapshot onPrimary = new FailoverPlanner.Snapshot(SOUTH, ServerState.RUNNING, SOUTH,
-                ServerRole.PRIMARY, ServerState.RUNNING, true, false);
+        FailoverPlanner.Snapshot onPrimary = new FailoverPlanner.Snapshot(
+                SOUTH, ServerState.RUNNING, SOUTH, ServerRole.PRIMARY, ServerState.RUNNING, true, false);
 
         for (FailoverMode mode : FailoverMode.values()) {
             assertThatThrownBy(() -> FailoverPlanner.plan(mode, onPrimary))
@@ -55,10 +55,10 @@ class FailoverPlannerTest {
 
     @Test
     void shouldRefuseEveryModeWhenTheTargetIsNotARunningSecondary() {
-        FailoverPlanner.Snapshot fenced = new FailoverPlanner.Snapshot(CENTRAL, ServerState.RUNNING, SOUTH,
-                ServerRole.FENCED, ServerState.DOWN, true, false);
-        FailoverPlanner.Snapshot stopped = new FailoverPlanner.Snapshot(CENTRAL, ServerState.RUNNING, SOUTH,
-                ServerRole.SECONDARY, ServerState.UNRESPONSIVE, true, false);
+        FailoverPlanner.Snapshot fenced = new FailoverPlanner.Snapshot(
+                CENTRAL, ServerState.RUNNING, SOUTH, ServerRole.FENCED, ServerState.DOWN, true, false);
+        FailoverPlanner.Snapshot stopped = new FailoverPlanner.Snapshot(
+                CENTRAL, ServerState.RUNNING, SOUTH, ServerRole.SECONDARY, ServerState.UNRESPONSIVE, true, false);
 
         assertThatThrownBy(() -> FailoverPlanner.plan(FailoverMode.FORCED, fenced))
                 .isInstanceOf(FailoverRefusedException.class)
@@ -87,19 +87,20 @@ class FailoverPlannerTest {
 
     @Test
     void shouldRefuseAPlannedFailoverToASecondaryThatDoesNotStream() {
-        FailoverPlanner.Snapshot notStreaming = new FailoverPlanner.Snapshot(CENTRAL, ServerState.RUNNING, SOUTH,
-                ServerRole.SECONDARY, ServerState.RUNNING, true, false);
+        FailoverPlanner.Snapshot notStreaming = new FailoverPlanner.Snapshot(
+                CENTRAL, ServerState.RUNNING, SOUTH, ServerRole.SECONDARY, ServerState.RUNNING, true, false);
 
         assertThatThrownBy(() -> FailoverPlanner.plan(FailoverMode.PLANNED, notStreaming))
                 .isInstanceOf(FailoverRefusedException.class)
                 .hasMessageContaining("it is not streaming from 'centralindia'");
-        assertThat(FailoverPlanner.plan(FailoverMode.TRY_PLANNED, notStreaming).first()).isEqualTo(FailoverMode.FORCED);
+        assertThat(FailoverPlanner.plan(FailoverMode.TRY_PLANNED, notStreaming).first())
+                .isEqualTo(FailoverMode.FORCED);
     }
 
     @Test
     void shouldFallBackFromPlannedToForcedOnlyWhenTryingPlannedAndTheTargetStillRuns() {
-        FailoverRefusedException timedOut = FailoverRefusedException.catchUpTimedOut(SOUTH, Duration.ofSeconds(1),
-                "primary at 0/3000000, secondary replayed 0/2000000", null);
+        FailoverRefusedException timedOut = FailoverRefusedException.catchUpTimedOut(
+                SOUTH, Duration.ofSeconds(1), "primary at 0/3000000, secondary replayed 0/2000000", null);
         FailoverPlanner.Plan tryPlanned = FailoverPlanner.plan(FailoverMode.TRY_PLANNED, healthy());
         FailoverPlanner.Plan planned = FailoverPlanner.plan(FailoverMode.PLANNED, healthy());
 

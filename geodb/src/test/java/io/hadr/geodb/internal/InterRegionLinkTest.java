@@ -58,9 +58,11 @@ class InterRegionLinkTest {
 
         Arrays.sort(rtts);
         double medianMillis = rtts[rtts.length / 2] / 1e6;
-        System.out.printf("link 25 ms one way: round trips min %.2f ms, median %.2f ms, max %.2f ms%n",
+        System.out.printf(
+                "link 25 ms one way: round trips min %.2f ms, median %.2f ms, max %.2f ms%n",
                 rtts[0] / 1e6, medianMillis, rtts[rtts.length - 1] / 1e6);
-        assertThat(rtts[0]).as("no round trip is shorter than twice the one-way latency")
+        assertThat(rtts[0])
+                .as("no round trip is shorter than twice the one-way latency")
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
         assertThat(medianMillis).as("median round trip close to 2 × 25 ms").isLessThan(50 + 25);
     }
@@ -87,7 +89,8 @@ class InterRegionLinkTest {
 
         assertThat(Hashes.sha256Hex(echoed.get(60, TimeUnit.SECONDS))).isEqualTo(Hashes.sha256Hex(data));
         LinkStatus status = link.status();
-        assertThat(status.directions()).extracting(LinkStatus.Direction::deliveredBytes)
+        assertThat(status.directions())
+                .extracting(LinkStatus.Direction::deliveredBytes)
                 .containsExactly(0L + data.length, 0L + data.length);
     }
 
@@ -104,7 +107,10 @@ class InterRegionLinkTest {
 
         assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
         assertThat(link.status().partitioned()).isTrue();
-        assertThat(link.status().directions().stream().mapToLong(LinkStatus.Direction::pendingBytes).sum()).isEqualTo(3);
+        assertThat(link.status().directions().stream()
+                        .mapToLong(LinkStatus.Direction::pendingBytes)
+                        .sum())
+                .isEqualTo(3);
 
         link.heal();
 
@@ -135,7 +141,8 @@ class InterRegionLinkTest {
         });
 
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() -> !writer.isDone());
-        assertThat(written.get()).as("stalled after the window and the socket buffers")
+        assertThat(written.get())
+                .as("stalled after the window and the socket buffers")
                 .isLessThan(LinkCrossing.WINDOW * 4);
 
         link.heal();
@@ -290,7 +297,9 @@ class InterRegionLinkTest {
 
         private static void echo(Socket s) {
             byte[] buffer = new byte[64 * 1024];
-            try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            try (s;
+                    InputStream in = s.getInputStream();
+                    OutputStream out = s.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     out.write(buffer, 0, n);

@@ -22,8 +22,10 @@ final class PgWire {
     }
 
     static byte[] parseBindExecuteSync() {
-        return concat(typed('P', "\0INSERT 1\0\0\0".getBytes(StandardCharsets.US_ASCII)),
-                typed('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0}), typed('E', new byte[] {0, 0, 0, 0, 0}),
+        return concat(
+                typed('P', "\0INSERT 1\0\0\0".getBytes(StandardCharsets.US_ASCII)),
+                typed('B', new byte[] {0, 0, 0, 0, 0, 0, 0, 0}),
+                typed('E', new byte[] {0, 0, 0, 0, 0}),
                 typed('S', new byte[0]));
     }
 

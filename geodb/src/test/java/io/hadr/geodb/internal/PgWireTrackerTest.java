@@ -46,8 +46,11 @@ class PgWireTrackerTest {
     void shouldCountOneAnswerPerSyncOfTheExtendedProtocolAndFollowMessagesSplitAnywhere() {
         connect();
         byte[] request = PgWire.concat(PgWire.parseBindExecuteSync(), PgWire.parseBindExecuteSync());
-        byte[] answers = PgWire.concat(PgWire.commandComplete("INSERT 0 1"), PgWire.ready('I'),
-                PgWire.commandComplete("INSERT 0 1"), PgWire.ready('I'));
+        byte[] answers = PgWire.concat(
+                PgWire.commandComplete("INSERT 0 1"),
+                PgWire.ready('I'),
+                PgWire.commandComplete("INSERT 0 1"),
+                PgWire.ready('I'));
 
         for (byte b : request) {
             tracker.client(new byte[] {b}, 0, 1);
@@ -60,7 +63,9 @@ class PgWireTrackerTest {
         tracker.server(answers, firstAnswer, answers.length - firstAnswer);
 
         assertThat(idleAfterFirstAnswerPart).isFalse();
-        assertThat(idleAfterFirstAnswer).as("one pipelined request still unanswered").isFalse();
+        assertThat(idleAfterFirstAnswer)
+                .as("one pipelined request still unanswered")
+                .isFalse();
         assertThat(tracker.idle()).isTrue();
     }
 

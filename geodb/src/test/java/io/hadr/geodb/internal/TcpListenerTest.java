@@ -46,7 +46,9 @@ class TcpListenerTest {
 
         listener.pointAt(new TcpListener.Route("south", south.port()));
 
-        assertThat(client.getInputStream().read()).as("the old connection is cut").isEqualTo(-1);
+        assertThat(client.getInputStream().read())
+                .as("the old connection is cut")
+                .isEqualTo(-1);
         assertThat(ask(connect(listener))).isEqualTo("south");
         assertThat(listener.activeConnections()).isEqualTo(1);
     }
@@ -103,8 +105,12 @@ class TcpListenerTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !hold.isDone());
         char afterCommit = exchange(client, PgWire.query("COMMIT"));
 
-        assertThat(afterCommit).as("the commit is answered through the draining listener").isEqualTo('I');
-        assertThat(client.getInputStream().read()).as("then the connection is cut").isEqualTo(-1);
+        assertThat(afterCommit)
+                .as("the commit is answered through the draining listener")
+                .isEqualTo('I');
+        assertThat(client.getInputStream().read())
+                .as("then the connection is cut")
+                .isEqualTo(-1);
         hold.get(30, TimeUnit.SECONDS);
         assertThat(postgres.queries()).containsExactly("BEGIN", "COMMIT");
         assertThat(listener.activeConnections()).isZero();

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class Adoption {
 
     private static final Logger LOG = LoggerFactory.getLogger(Adoption.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     private final BackupContext context;
     private final Restores restores;
@@ -50,7 +50,12 @@ public final class Adoption {
     private final SyncCommit sync;
     private final SelfHealer healer;
 
-    public Adoption(BackupContext context, Restores restores, BaseBackups baseBackups, Seeding seeding, SyncCommit sync,
+    public Adoption(
+            BackupContext context,
+            Restores restores,
+            BaseBackups baseBackups,
+            Seeding seeding,
+            SyncCommit sync,
             SelfHealer healer) {
         this.context = context;
         this.restores = restores;
@@ -112,8 +117,10 @@ public final class Adoption {
             int generation = context.generation() + 1;
             Instant now = context.clock();
             for (BackupStore store : context.stores()) {
-                store.writeGenerationInfo(new BackupStore.GenerationInfo(generation, now, "adopted restore '" + name
-                        + "' (" + entry.target() + ", reached " + entry.reachedLsn() + ")"));
+                store.writeGenerationInfo(new BackupStore.GenerationInfo(
+                        generation,
+                        now,
+                        "adopted restore '" + name + "' (" + entry.target() + ", reached " + entry.reachedLsn() + ")"));
             }
             context.generation(generation);
             for (PostgresServer server : group.servers()) {
@@ -134,7 +141,8 @@ public final class Adoption {
             archiveHistory(slot, context.store(slot.name()), generation);
             sync.reset();
             listeners.point(listeners.readWrite(), slot, why);
-            recorded.note("'" + slot.name() + "' serves the adopted data as the primary (generation " + generation + ")");
+            recorded.note(
+                    "'" + slot.name() + "' serves the adopted data as the primary (generation " + generation + ")");
 
             PostgresServer secondary = group.other(slot);
             if (otherWasRunning) {
@@ -143,7 +151,8 @@ public final class Adoption {
                 recorded.note("'" + secondary.name() + "' rebuilt from it as the geo-secondary");
             } else {
                 fence(group, secondary, why);
-                recorded.note("'" + secondary.name() + "' is down; it is rebuilt as the secondary when its region is up");
+                recorded.note(
+                        "'" + secondary.name() + "' is down; it is rebuilt as the secondary when its region is up");
             }
             sync.update();
             restores.adopted(name);
@@ -156,11 +165,21 @@ public final class Adoption {
             GroupProbe.Observation o = new GroupProbe(context.group()).observe();
             group.endFailover(o.primaryServes(), o.secondaryStreams(), why + " ended");
         }
-        context.event(name, null, slot.name(), "adopted: now the primary's data; former data kept in " + keptAside
-                + " until " + keptAt.plus(context.settings().retention()));
+        context.event(
+                name,
+                null,
+                slot.name(),
+                "adopted: now the primary's data; former data kept in " + keptAside + " until "
+                        + keptAt.plus(context.settings().retention()));
         PostgresServer secondary = group.secondary();
-        return new AdoptReport(name, slot.name(), secondary == null ? null : secondary.name(), keptAside,
-                context.generation(), done, Duration.ofNanos(System.nanoTime() - started),
+        return new AdoptReport(
+                name,
+                slot.name(),
+                secondary == null ? null : secondary.name(),
+                keptAside,
+                context.generation(),
+                done,
+                Duration.ofNanos(System.nanoTime() - started),
                 keptAt.plus(context.settings().retention()));
     }
 
@@ -171,8 +190,8 @@ public final class Adoption {
         } else {
             oldPrimary.markStopped("replaced by an adopted restore");
         }
-        Path kept = Leftovers.keptRoot(context.config().dataRoot())
-                .resolve(oldPrimary.name() + "-" + STAMP.format(keptAt));
+        Path kept =
+                Leftovers.keptRoot(context.config().dataRoot()).resolve(oldPrimary.name() + "-" + STAMP.format(keptAt));
         try {
             Files.createDirectories(kept);
             // First, so that a look at the leftovers meanwhile sees what it is and since when.
@@ -180,14 +199,19 @@ public final class Adoption {
             if (Files.exists(oldPrimary.files().dataDir())) {
                 moveData(oldPrimary.files().dataDir(), kept.resolve("data"));
             }
-            Files.writeString(kept.resolve("NOTE.txt"), "The data of '" + oldPrimary.name() + "' when it was primary, "
-                    + "kept aside by hadr when the restore '" + name + "' was adopted at " + keptAt + ".\n"
-                    + "No server uses it. hadr lists it with the backups ('hadr db backups') and removes it once the "
-                    + "backup retention window (" + context.settings().retention() + ") has passed since then, at "
-                    + keptAt.plus(context.settings().retention()) + ", when the former database's backups leave the "
-                    + "window too.\nDelete it yourself sooner if it is not needed.\n");
+            Files.writeString(
+                    kept.resolve("NOTE.txt"),
+                    "The data of '" + oldPrimary.name() + "' when it was primary, "
+                            + "kept aside by hadr when the restore '" + name + "' was adopted at " + keptAt + ".\n"
+                            + "No server uses it. hadr lists it with the backups ('hadr db backups') and removes it once the "
+                            + "backup retention window (" + context.settings().retention()
+                            + ") has passed since then, at "
+                            + keptAt.plus(context.settings().retention())
+                            + ", when the former database's backups leave the "
+                            + "window too.\nDelete it yourself sooner if it is not needed.\n");
         } catch (IOException e) {
-            throw new GeoDbException("cannot keep the data of '" + oldPrimary.name() + "' aside in " + kept + ": " + e, e);
+            throw new GeoDbException(
+                    "cannot keep the data of '" + oldPrimary.name() + "' aside in " + kept + ": " + e, e);
         }
         return kept;
     }
@@ -210,8 +234,12 @@ public final class Adoption {
         Path walDir = server.files().dataDir().resolve("pg_wal");
         try (DirectoryStream<Path> files = Files.newDirectoryStream(walDir, "*.history")) {
             for (Path file : files) {
-                Path target = store.walDir(generation).resolve(file.getFileName().toString());
-                DurableFiles.copyNoClobber(file, target, store.walFile(generation, file.getFileName().toString()),
+                Path target =
+                        store.walDir(generation).resolve(file.getFileName().toString());
+                DurableFiles.copyNoClobber(
+                        file,
+                        target,
+                        store.walFile(generation, file.getFileName().toString()),
                         DurableFiles.Transfer.DIRECT);
             }
         } catch (IOException e) {

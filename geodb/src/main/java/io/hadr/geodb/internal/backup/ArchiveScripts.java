@@ -134,7 +134,11 @@ public final class ArchiveScripts {
         Path temp = DurableFiles.temporaryFor(file);
         Files.writeString(temp, text);
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** {@code archive_command} storing into {@code walDir}. */
@@ -155,7 +159,11 @@ public final class ArchiveScripts {
         if (walDirs.length > 0) {
             checkSafe(walDirs[0]);
             // A cp that fails part-way leaves a partial file the script then overwrites.
-            command.append("test -f ").append(walDirs[0]).append("/%f && cp ").append(walDirs[0]).append("/%f %p || ");
+            command.append("test -f ")
+                    .append(walDirs[0])
+                    .append("/%f && cp ")
+                    .append(walDirs[0])
+                    .append("/%f %p || ");
         }
         command.append(dir.resolve(RESTORE)).append(" %f %p");
         for (Path walDir : walDirs) {

@@ -28,8 +28,12 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class BackupContext {
 
     /** What the housekeeper last saw in every store, for status without reading the stores again. */
-    public record Snapshot(Instant at, Map<String, List<Catalog.GenerationView>> views, Long primaryLsn,
-            long archiveFailures, String lastArchiveFailure) {
+    public record Snapshot(
+            Instant at,
+            Map<String, List<Catalog.GenerationView>> views,
+            Long primaryLsn,
+            long archiveFailures,
+            String lastArchiveFailure) {
         public static final Snapshot EMPTY = new Snapshot(Instant.EPOCH, Map.of(), null, 0, null);
     }
 
@@ -45,6 +49,7 @@ public final class BackupContext {
     private final Map<String, PostgresServer> restored = new ConcurrentHashMap<>();
     /** Restores being made or verified now, by name: their directories are not left over. */
     private final java.util.Set<String> restoresInUse = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger generation = new AtomicInteger(1);
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>(Snapshot.EMPTY);
     private ArchiveScripts scripts;
@@ -58,7 +63,9 @@ public final class BackupContext {
         this.storeRoot = settings.storeRoot() != null ? settings.storeRoot() : dataRoot.resolve("backups");
         this.restoresRoot = dataRoot.resolve("restores");
         for (PostgresServer server : group.group().servers()) {
-            stores.put(server.name(), new BackupStore(server.name(), storeRoot.resolve(server.name()), launcher.account()));
+            stores.put(
+                    server.name(),
+                    new BackupStore(server.name(), storeRoot.resolve(server.name()), launcher.account()));
         }
         this.copier = new GeoCopier(new LinkCrossing(group.routes().link()));
     }
@@ -67,8 +74,11 @@ public final class BackupContext {
     void prepare() {
         scripts = ArchiveScripts.install(storeRoot);
         launcher.account().checkCanReach(storeRoot);
-        int newest = stores.values().stream().flatMap(s -> s.generations().stream()).mapToInt(Integer::intValue)
-                .max().orElse(1);
+        int newest = stores.values().stream()
+                .flatMap(s -> s.generations().stream())
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(1);
         generation.set(newest);
         for (BackupStore store : stores.values()) {
             store.prepare(newest);
@@ -78,8 +88,8 @@ public final class BackupContext {
                 throw new GeoDbException("cannot write whose the backup store " + store.root() + " is: " + e, e);
             }
             if (store.generationInfo(newest) == null) {
-                store.writeGenerationInfo(new BackupStore.GenerationInfo(newest, clock(), newest == 1 ? "created"
-                        : "resumed"));
+                store.writeGenerationInfo(
+                        new BackupStore.GenerationInfo(newest, clock(), newest == 1 ? "created" : "resumed"));
             }
         }
         registry = new RestoreRegistry(restoresRoot);
@@ -200,8 +210,8 @@ public final class BackupContext {
 
     /** Where {@code server} archives in the current generation. */
     public WalArchiving archiving(PostgresServer server) {
-        return new WalArchiving(scripts.archiveCommand(store(server.name()).walDir(generation())),
-                settings.archiveTimeout());
+        return new WalArchiving(
+                scripts.archiveCommand(store(server.name()).walDir(generation())), settings.archiveTimeout());
     }
 
     /** Every generation of a store, as a restore sees it (oldest first). */

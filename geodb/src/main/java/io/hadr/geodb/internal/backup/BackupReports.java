@@ -56,24 +56,43 @@ public final class BackupReports {
         }
         int g = context.generation();
         int toCopy = (int) context.store(primaryStore).baseBackups(g).stream()
-                .filter(b -> !Files.exists(context.store(otherStore).baseBackupDir(g, b.id()))).count();
+                .filter(b -> !Files.exists(context.store(otherStore).baseBackupDir(g, b.id())))
+                .count();
         List<String> problems = new ArrayList<>();
-        views.forEach((region, list) -> list.stream().filter(v -> v.generation() == g && v.chain().problem() != null)
-                .forEach(v -> problems.add("store of '" + region + "': " + v.chain().problem())));
+        views.forEach((region, list) -> list.stream()
+                .filter(v -> v.generation() == g && v.chain().problem() != null)
+                .forEach(v ->
+                        problems.add("store of '" + region + "': " + v.chain().problem())));
         problems.addAll(context.copier().problems());
         if (snap.lastArchiveFailure() != null) {
             problems.add("archiving on '" + primaryStore + "' fails (last failure: " + snap.lastArchiveFailure()
                     + "); see its postgres.log");
         }
-        return new BackupStatus(true, primaryStore, lagBytes, lagMillis, copyBytes, copyMillis, toCopy,
-                RestorePlanner.earliest(mine), RestorePlanner.latest(mine), baseBackups.newest(), baseBackups.due(),
-                context.settings().retention(), context.settings().archiveTimeout(), snap.archiveFailures(),
-                snap.lastArchiveFailure(), problems);
+        return new BackupStatus(
+                true,
+                primaryStore,
+                lagBytes,
+                lagMillis,
+                copyBytes,
+                copyMillis,
+                toCopy,
+                RestorePlanner.earliest(mine),
+                RestorePlanner.latest(mine),
+                baseBackups.newest(),
+                baseBackups.due(),
+                context.settings().retention(),
+                context.settings().archiveTimeout(),
+                snap.archiveFailures(),
+                snap.lastArchiveFailure(),
+                problems);
     }
 
     private Long currentEnd(List<Catalog.GenerationView> views) {
-        return views.stream().filter(v -> v.generation() == context.generation()).findFirst()
-                .map(v -> v.chain().replayableEnd()).orElse(null);
+        return views.stream()
+                .filter(v -> v.generation() == context.generation())
+                .findFirst()
+                .map(v -> v.chain().replayableEnd())
+                .orElse(null);
     }
 
     /** Everything in every store, read now. */
@@ -114,17 +133,27 @@ public final class BackupReports {
                     problems.add(current.chain().problem());
                 }
             }
-            stores.add(new StoreStatus(store.region(), store.root(), current == null ? 0 : current.generation(),
+            stores.add(new StoreStatus(
+                    store.region(),
+                    store.root(),
+                    current == null ? 0 : current.generation(),
                     current == null ? 0 : current.history().timeline(),
                     current == null ? null : Lsn.format(current.chain().replayableEnd()),
                     current == null ? null : current.chain().lastSegment(),
-                    current == null ? null : RestorePlanner.latest(list), files, bytes, backupCount, lagBytes, lagMillis,
+                    current == null ? null : RestorePlanner.latest(list),
+                    files,
+                    bytes,
+                    backupCount,
+                    lagBytes,
+                    lagMillis,
                     problems));
         }
         backups.sort(java.util.Comparator.comparing(BaseBackupInfo::stoppedAt).thenComparing(BaseBackupInfo::store));
         List<RestoreMark> marks = new ArrayList<>();
         for (Catalog.GenerationView v : views.get(status.primaryStore())) {
-            v.chain().restorePoints().forEach(p -> marks.add(new RestoreMark(p.name(), Lsn.format(p.lsn()), p.time(), true)));
+            v.chain()
+                    .restorePoints()
+                    .forEach(p -> marks.add(new RestoreMark(p.name(), Lsn.format(p.lsn()), p.time(), true)));
         }
         return new BackupCatalog(context.generation(), status, backups, marks, stores, new Leftovers(context).find());
     }

@@ -91,8 +91,8 @@ public final class BackupService implements AutoCloseable {
         threads = Executors.newScheduledThreadPool(3, Threads.daemon("hadr-geodb-backups"));
         threads.scheduleWithFixedDelay(() -> guarded("housekeeping", housekeeper::tick), 1, 1, TimeUnit.SECONDS);
         threads.scheduleWithFixedDelay(() -> guarded("geo-copy", housekeeper::geoCopy), 1, 1, TimeUnit.SECONDS);
-        threads.scheduleWithFixedDelay(() -> guarded("base backup schedule", baseBackups::onSchedule), 5, 5,
-                TimeUnit.SECONDS);
+        threads.scheduleWithFixedDelay(
+                () -> guarded("base backup schedule", baseBackups::onSchedule), 5, 5, TimeUnit.SECONDS);
     }
 
     private static void guarded(String what, Runnable task) {
@@ -158,8 +158,12 @@ public final class BackupService implements AutoCloseable {
     public QueryResult sqlOnRestore(String name, String statement) {
         requireEnabled("SQL on a restore");
         PostgresServer server = restores.running(name);
-        return SqlRunner.run(server.port(), name, context.config().databaseName(),
-                context.group().group().stateFile().adminPassword(), statement);
+        return SqlRunner.run(
+                server.port(),
+                name,
+                context.config().databaseName(),
+                context.group().group().stateFile().adminPassword(),
+                statement);
     }
 
     /** Applies the retention window now (also done every half minute). */

@@ -70,8 +70,8 @@ public final class BackupStore {
     /** Creates the store's directories for {@code generation}, owned by the PostgreSQL account. */
     public void prepare(int generation) {
         try {
-            for (Path dir : List.of(root, generationDir(generation), walDir(generation), baseDir(generation),
-                    indexDir(generation))) {
+            for (Path dir : List.of(
+                    root, generationDir(generation), walDir(generation), baseDir(generation), indexDir(generation))) {
                 if (!Files.isDirectory(dir)) {
                     Files.createDirectories(dir);
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -90,8 +90,11 @@ public final class BackupStore {
             return generations;
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("g[0-9]{1,6}"))
-                    .map(n -> Integer.parseInt(n.substring(1))).sorted().forEach(generations::add);
+            dirs.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("g[0-9]{1,6}"))
+                    .map(n -> Integer.parseInt(n.substring(1)))
+                    .sorted()
+                    .forEach(generations::add);
         } catch (IOException e) {
             LOG.warn("Cannot list the backup store {}: {}", root, e.toString());
         }
@@ -187,7 +190,8 @@ public final class BackupStore {
         try {
             DurableFiles.writeAtomically(generationDir(info.number()).resolve(GenerationInfo.FILE), info.toText());
         } catch (IOException e) {
-            throw new GeoDbException("cannot write the generation record in " + generationDir(info.number()) + ": " + e, e);
+            throw new GeoDbException(
+                    "cannot write the generation record in " + generationDir(info.number()) + ": " + e, e);
         }
     }
 
@@ -206,7 +210,9 @@ public final class BackupStore {
         }
 
         static GenerationInfo of(Properties p) {
-            return new GenerationInfo(Integer.parseInt(p.getProperty("number")), Instant.parse(p.getProperty("startedAt")),
+            return new GenerationInfo(
+                    Integer.parseInt(p.getProperty("number")),
+                    Instant.parse(p.getProperty("startedAt")),
                     p.getProperty("reason", ""));
         }
     }

@@ -67,8 +67,8 @@ public final class BaseBackupExtractor {
             }
             return written;
         } catch (IOException | NoSuchAlgorithmException e) {
-            throw new GeoDbException("cannot unpack the base backup " + archive + " into " + dataDir + ": "
-                    + e.getMessage(), e);
+            throw new GeoDbException(
+                    "cannot unpack the base backup " + archive + " into " + dataDir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -24,8 +24,18 @@ import java.util.Properties;
  * @param dataBytes the size of the data files it holds
  * @param sha256 the checksum of its archive
  */
-public record BaseBackupMeta(String id, int generation, String server, int timeline, long startLsn, long stopLsn,
-        Instant startedAt, Instant stoppedAt, long bytes, long dataBytes, String sha256) {
+public record BaseBackupMeta(
+        String id,
+        int generation,
+        String server,
+        int timeline,
+        long startLsn,
+        long stopLsn,
+        Instant startedAt,
+        Instant stoppedAt,
+        long bytes,
+        long dataBytes,
+        String sha256) {
 
     /** The archive file inside a backup's directory. */
     public static final String ARCHIVE = "base.tar.gz";
@@ -59,11 +69,17 @@ public record BaseBackupMeta(String id, int generation, String server, int timel
         Properties p = new Properties();
         try {
             p.load(new StringReader(text));
-            return new BaseBackupMeta(p.getProperty("id"), Integer.parseInt(p.getProperty("generation")),
-                    p.getProperty("server"), Integer.parseInt(p.getProperty("timeline")),
-                    Lsn.parse(p.getProperty("startLsn")), Lsn.parse(p.getProperty("stopLsn")),
-                    Instant.parse(p.getProperty("startedAt")), Instant.parse(p.getProperty("stoppedAt")),
-                    Long.parseLong(p.getProperty("bytes")), Long.parseLong(p.getProperty("dataBytes")),
+            return new BaseBackupMeta(
+                    p.getProperty("id"),
+                    Integer.parseInt(p.getProperty("generation")),
+                    p.getProperty("server"),
+                    Integer.parseInt(p.getProperty("timeline")),
+                    Lsn.parse(p.getProperty("startLsn")),
+                    Lsn.parse(p.getProperty("stopLsn")),
+                    Instant.parse(p.getProperty("startedAt")),
+                    Instant.parse(p.getProperty("stoppedAt")),
+                    Long.parseLong(p.getProperty("bytes")),
+                    Long.parseLong(p.getProperty("dataBytes")),
                     p.getProperty("sha256"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a base backup record: " + e.getMessage(), e);
@@ -76,7 +92,18 @@ public record BaseBackupMeta(String id, int generation, String server, int timel
 
     /** The public view of this backup as held by {@code store}'s region. */
     public BaseBackupInfo info(String store, Path directory) {
-        return new BaseBackupInfo(id, generation, store, server, timeline, Lsn.format(startLsn), Lsn.format(stopLsn),
-                startedAt, stoppedAt, bytes, dataBytes, directory);
+        return new BaseBackupInfo(
+                id,
+                generation,
+                store,
+                server,
+                timeline,
+                Lsn.format(startLsn),
+                Lsn.format(stopLsn),
+                startedAt,
+                stoppedAt,
+                bytes,
+                dataBytes,
+                directory);
     }
 }

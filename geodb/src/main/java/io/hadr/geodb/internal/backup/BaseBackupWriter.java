@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class BaseBackupWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BaseBackupWriter.class);
-    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("'base-'yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID =
+            DateTimeFormatter.ofPattern("'base-'yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final long PROGRESS_EVERY = 256L * 1024 * 1024;
     /** How long pg_backup_stop may wait for the archive before the backup is abandoned. */
     private static final int STOP_TIMEOUT_SECONDS = 300;
@@ -60,8 +60,8 @@ public final class BaseBackupWriter {
      *
      * @throws GeoDbException naming the server, the store and the cause; nothing is left in the store
      */
-    public static BaseBackupMeta take(PostgresServer primary, BackupStore store, int generation, Instant now,
-            Steps steps) {
+    public static BaseBackupMeta take(
+            PostgresServer primary, BackupStore store, int generation, Instant now, Steps steps) {
         store.prepare(generation);
         String id = uniqueId(store, generation, now);
         Path base = store.baseDir(generation);
@@ -74,7 +74,8 @@ public final class BaseBackupWriter {
             s.execute("SET statement_timeout = '" + STOP_TIMEOUT_SECONDS + "s'");
             long startLsn;
             Instant startedAt;
-            try (ResultSet rs = s.executeQuery("SELECT pg_backup_start('hadr " + id + "', true)::text, clock_timestamp()")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT pg_backup_start('hadr " + id + "', true)::text, clock_timestamp()")) {
                 rs.next();
                 startLsn = Lsn.parse(rs.getString(1));
                 startedAt = rs.getTimestamp(2).toInstant();
@@ -118,16 +119,33 @@ public final class BaseBackupWriter {
                 tar.finish();
             }
             DurableFiles.fsync(archive);
-            BaseBackupMeta meta = new BaseBackupMeta(id, generation, primary.name(), timeline(label), startLsn, stopLsn,
-                    startedAt, stoppedAt, counted.count, dataBytes, HexFormat.of().formatHex(sha.digest()));
+            BaseBackupMeta meta = new BaseBackupMeta(
+                    id,
+                    generation,
+                    primary.name(),
+                    timeline(label),
+                    startLsn,
+                    stopLsn,
+                    startedAt,
+                    stoppedAt,
+                    counted.count,
+                    dataBytes,
+                    HexFormat.of().formatHex(sha.digest()));
             Path record = temp.resolve(BaseBackupMeta.FILE);
             Files.writeString(record, meta.toText());
             DurableFiles.fsync(record);
             DurableFiles.fsyncDirectory(temp);
             Files.move(temp, base.resolve(id), StandardCopyOption.ATOMIC_MOVE);
             DurableFiles.fsyncDirectory(base);
-            LOG.info("Base backup {} of '{}' into {}: {} of data, {} stored, WAL {} to {}", id, primary.name(), store,
-                    mb(dataBytes), mb(meta.bytes()), Lsn.format(startLsn), Lsn.format(stopLsn));
+            LOG.info(
+                    "Base backup {} of '{}' into {}: {} of data, {} stored, WAL {} to {}",
+                    id,
+                    primary.name(),
+                    store,
+                    mb(dataBytes),
+                    mb(meta.bytes()),
+                    Lsn.format(startLsn),
+                    Lsn.format(stopLsn));
             steps.note("base backup " + id + " done: " + mb(dataBytes) + " of data in " + mb(meta.bytes())
                     + ", consistent from " + Lsn.format(stopLsn) + " (" + stoppedAt + ")");
             return meta;
@@ -136,8 +154,8 @@ public final class BaseBackupWriter {
             if (e instanceof GeoDbException g) {
                 throw g;
             }
-            throw new GeoDbException("base backup of '" + primary.name() + "' into " + store + " failed: "
-                    + e.getMessage(), e);
+            throw new GeoDbException(
+                    "base backup of '" + primary.name() + "' into " + store + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -167,7 +185,8 @@ public final class BaseBackupWriter {
     private static int timeline(String label) {
         for (String line : label.split("\n")) {
             if (line.startsWith("START TIMELINE:")) {
-                return Integer.parseInt(line.substring("START TIMELINE:".length()).trim());
+                return Integer.parseInt(
+                        line.substring("START TIMELINE:".length()).trim());
             }
         }
         throw new GeoDbException("the backup label has no START TIMELINE line:\n" + label);

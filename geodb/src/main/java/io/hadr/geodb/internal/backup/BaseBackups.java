@@ -53,8 +53,12 @@ public final class BaseBackups {
                 context.event(primary.name(), null, null, "base backup failed: " + e.getMessage());
                 throw e;
             }
-            context.event(primary.name(), null, meta.id(), "base backup taken (" + why + ") into the store of '"
-                    + store.region() + "', consistent from " + meta.stoppedAt());
+            context.event(
+                    primary.name(),
+                    null,
+                    meta.id(),
+                    "base backup taken (" + why + ") into the store of '" + store.region() + "', consistent from "
+                            + meta.stoppedAt());
             return meta.info(store.region(), store.baseBackupDir(meta.generation(), meta.id()));
         } finally {
             lock.unlock();
@@ -64,14 +68,18 @@ public final class BaseBackups {
     /** When the newest base backup of the current generation ended, in any store; null when none. */
     public Instant newest() {
         int g = context.generation();
-        return context.stores().stream().flatMap(s -> s.baseBackups(g).stream()).map(BaseBackupMeta::stoppedAt)
-                .max(Comparator.naturalOrder()).orElse(null);
+        return context.stores().stream()
+                .flatMap(s -> s.baseBackups(g).stream())
+                .map(BaseBackupMeta::stoppedAt)
+                .max(Comparator.naturalOrder())
+                .orElse(null);
     }
 
     /** When the next scheduled base backup is due. */
     public Instant due() {
         Instant newest = newest();
-        Instant due = newest == null ? Instant.EPOCH : newest.plus(context.settings().baseBackupInterval());
+        Instant due =
+                newest == null ? Instant.EPOCH : newest.plus(context.settings().baseBackupInterval());
         return due.isBefore(retryAt) ? retryAt : due;
     }
 
@@ -105,7 +113,8 @@ public final class BaseBackups {
         }
         PostgresServer primary = context.runningPrimary("a mark");
         BackupStore store = context.store(primary.name());
-        boolean taken = context.views(store).stream().flatMap(v -> v.chain().restorePoints().stream())
+        boolean taken = context.views(store).stream()
+                .flatMap(v -> v.chain().restorePoints().stream())
                 .anyMatch(p -> p.name().equals(name));
         if (taken) {
             throw new IllegalArgumentException("a mark named '" + name + "' exists already; a restore to it would be "
@@ -114,18 +123,23 @@ public final class BaseBackups {
         long lsn;
         Instant time;
         try (AdminSql.Session session = primary.sql().session(5, 30)) {
-            record Made(long lsn, Instant time) {
-            }
-            Made made = session.queryOne("SELECT pg_create_restore_point('" + name + "')::text, clock_timestamp()",
-                    rs -> new Made(Lsn.parse(rs.getString(1)), rs.getTimestamp(2).toInstant()));
+            record Made(long lsn, Instant time) {}
+            Made made = session.queryOne(
+                    "SELECT pg_create_restore_point('" + name + "')::text, clock_timestamp()",
+                    rs -> new Made(
+                            Lsn.parse(rs.getString(1)), rs.getTimestamp(2).toInstant()));
             lsn = made.lsn();
             time = made.time();
         } catch (SQLException e) {
-            throw new GeoDbException("cannot make the mark '" + name + "' on '" + primary.name() + "': " + e.getMessage(), e);
+            throw new GeoDbException(
+                    "cannot make the mark '" + name + "' on '" + primary.name() + "': " + e.getMessage(), e);
         }
         boolean archived = pushWal(archiveWait, new Steps(null));
-        context.event(primary.name(), null, name, "mark made at " + Lsn.format(lsn) + (archived ? ", archived"
-                : ", not archived yet"));
+        context.event(
+                primary.name(),
+                null,
+                name,
+                "mark made at " + Lsn.format(lsn) + (archived ? ", archived" : ", not archived yet"));
         return new io.hadr.geodb.backup.RestoreMark(name, Lsn.format(lsn), time, archived);
     }
 
@@ -144,19 +158,33 @@ public final class BaseBackups {
             session.execute("SELECT pg_current_xact_id()");
             switched = Lsn.parse(session.queryOne("SELECT pg_switch_wal()::text", rs -> rs.getString(1)));
         } catch (SQLException e) {
-            throw new GeoDbException("cannot end the current WAL segment of '" + primary.name() + "': " + e.getMessage(), e);
+            throw new GeoDbException(
+                    "cannot end the current WAL segment of '" + primary.name() + "': " + e.getMessage(), e);
         }
         try {
-            Deadline.await("the store of '" + store.region() + "' to hold the WAL up to " + Lsn.format(switched),
-                    timeout, Duration.ofMillis(200), () -> {
-                        long end = context.catalog().view(store, context.generation()).chain().replayableEnd();
+            Deadline.await(
+                    "the store of '" + store.region() + "' to hold the WAL up to " + Lsn.format(switched),
+                    timeout,
+                    Duration.ofMillis(200),
+                    () -> {
+                        long end = context.catalog()
+                                .view(store, context.generation())
+                                .chain()
+                                .replayableEnd();
                         return Long.compareUnsigned(end, switched) >= 0 ? Boolean.TRUE : null;
-                    }, () -> "archived through " + Lsn.format(context.catalog().view(store, context.generation())
-                            .chain().replayableEnd()));
+                    },
+                    () -> "archived through "
+                            + Lsn.format(context.catalog()
+                                    .view(store, context.generation())
+                                    .chain()
+                                    .replayableEnd()));
             steps.note("current WAL archived (up to " + Lsn.format(switched) + ")");
             return true;
         } catch (GeoDbException e) {
-            LOG.warn("The WAL up to {} is not in the store of '{}' yet: {}", Lsn.format(switched), store.region(),
+            LOG.warn(
+                    "The WAL up to {} is not in the store of '{}' yet: {}",
+                    Lsn.format(switched),
+                    store.region(),
                     e.getMessage());
             return false;
         }

@@ -23,8 +23,8 @@ public final class Catalog {
     private final Map<String, WalIndex> indexes = new ConcurrentHashMap<>();
 
     /** One generation of one store as a restore sees it. */
-    public record GenerationView(BackupStore store, int generation, TimelineHistory history,
-            List<BaseBackupMeta> backups, WalChain chain) {
+    public record GenerationView(
+            BackupStore store, int generation, TimelineHistory history, List<BaseBackupMeta> backups, WalChain chain) {
 
         /** The base backups a restore along this generation's history can start from, oldest first. */
         public List<BaseBackupMeta> usableBackups() {
@@ -45,8 +45,11 @@ public final class Catalog {
     /** The newest timeline's history in a generation of a store (timeline 1 when it has no history file). */
     public TimelineHistory history(BackupStore store, int generation) {
         Map<String, Path> files = store.walFiles(generation);
-        WalFile newest = files.keySet().stream().map(WalFile::parse).flatMap(java.util.Optional::stream)
-                .filter(f -> f.kind() == WalFile.Kind.HISTORY).max(Comparator.comparingInt(WalFile::timeline))
+        WalFile newest = files.keySet().stream()
+                .map(WalFile::parse)
+                .flatMap(java.util.Optional::stream)
+                .filter(f -> f.kind() == WalFile.Kind.HISTORY)
+                .max(Comparator.comparingInt(WalFile::timeline))
                 .orElse(null);
         if (newest == null) {
             return TimelineHistory.first();
@@ -63,15 +66,23 @@ public final class Catalog {
     public GenerationView view(BackupStore store, int generation) {
         TimelineHistory history = history(store, generation);
         List<BaseBackupMeta> backups = store.baseBackups(generation);
-        long from = backups.stream().filter(b -> usable(history, b)).mapToLong(BaseBackupMeta::startSegno).min()
+        long from = backups.stream()
+                .filter(b -> usable(history, b))
+                .mapToLong(BaseBackupMeta::startSegno)
+                .min()
                 .orElseGet(() -> oldestSegment(store, generation, history));
         WalChain chain = index(store, generation).chain(history, from);
         return new GenerationView(store, generation, history, backups, chain);
     }
 
     private static long oldestSegment(BackupStore store, int generation, TimelineHistory history) {
-        return store.walFiles(generation).keySet().stream().map(WalFile::parse).flatMap(java.util.Optional::stream)
-                .filter(f -> f.isSegment() && history.contains(f.timeline())).mapToLong(WalFile::segno).min().orElse(0);
+        return store.walFiles(generation).keySet().stream()
+                .map(WalFile::parse)
+                .flatMap(java.util.Optional::stream)
+                .filter(f -> f.isSegment() && history.contains(f.timeline()))
+                .mapToLong(WalFile::segno)
+                .min()
+                .orElse(0);
     }
 
     /** Removes summaries whose segment is gone from the store. */
@@ -82,9 +93,11 @@ public final class Catalog {
         }
         Map<String, Path> files = store.walFiles(generation);
         try (var list = Files.list(dir)) {
-            list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".summary"))
+            list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".summary"))
                     .map(n -> n.substring(0, n.length() - ".summary".length()))
-                    .filter(n -> !files.containsKey(n)).toList()
+                    .filter(n -> !files.containsKey(n))
+                    .toList()
                     .forEach(n -> index(store, generation).forget(n));
         } catch (IOException e) {
             LOG.debug("Cannot list {}: {}", dir, e.toString());

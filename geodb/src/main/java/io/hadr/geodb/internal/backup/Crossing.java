@@ -23,8 +23,7 @@ public interface Crossing {
     void transfer(String from, String to, InputStream in, OutputStream out) throws IOException;
 
     /** Says that a whole pass from {@code from} to {@code to} went through: nothing waits in that direction. */
-    default void passed(String from, String to) {
-    }
+    default void passed(String from, String to) {}
 
     /** Transfers that wait on the way across now, one sentence each. */
     default List<String> waiting() {

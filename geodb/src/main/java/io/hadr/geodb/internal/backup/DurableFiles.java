@@ -48,8 +48,8 @@ public final class DurableFiles {
 
     /** A hidden temporary name beside {@code target}, unique to this writer. */
     public static Path temporaryFor(Path target) {
-        return target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".tmp");
+        return target.resolveSibling("." + target.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".tmp");
     }
 
     /** Writes {@code text} to {@code target} atomically (replacing it: for hadr's own bookkeeping files). */
@@ -73,7 +73,8 @@ public final class DurableFiles {
         }
         Path temp = temporaryFor(target);
         try {
-            try (InputStream in = Files.newInputStream(source); OutputStream out = Files.newOutputStream(temp)) {
+            try (InputStream in = Files.newInputStream(source);
+                    OutputStream out = Files.newOutputStream(temp)) {
                 transfer.copy(in, out);
             }
             fsync(temp);
@@ -100,7 +101,8 @@ public final class DurableFiles {
 
     /** Whether two store files hold the same content, each read through gzip when it is compressed. */
     public static boolean sameContent(Path a, Path b) throws IOException {
-        try (InputStream x = open(a); InputStream y = open(b)) {
+        try (InputStream x = open(a);
+                InputStream y = open(b)) {
             byte[] bx = new byte[65536];
             byte[] by = new byte[65536];
             while (true) {

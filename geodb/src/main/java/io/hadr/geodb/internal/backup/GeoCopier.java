@@ -46,20 +46,26 @@ public final class GeoCopier implements AutoCloseable {
 
         String sentence() {
             return switch (kind) {
-                case NOT_A_SEGMENT -> source + " is not a WAL segment of " + WalFile.SEGMENT_SIZE + " bytes; it is not "
-                        + "copied to the store of '" + to + "'";
+                case NOT_A_SEGMENT ->
+                    source + " is not a WAL segment of " + WalFile.SEGMENT_SIZE + " bytes; it is not "
+                            + "copied to the store of '" + to + "'";
                 case OTHER_CONTENT -> target + " holds other content than " + source + "; it is not overwritten";
             };
         }
     }
 
     /** Which files (either form) and at which size and time; equal stamps mean nothing changed. */
-    private record Stamp(Path source, long sourceSize, long sourceModified, Path target, long targetSize,
-            long targetModified) {
+    private record Stamp(
+            Path source, long sourceSize, long sourceModified, Path target, long targetSize, long targetModified) {
 
         static Stamp of(Path source, Path target) throws IOException {
-            return new Stamp(source, Files.size(source), Files.getLastModifiedTime(source).toMillis(), target,
-                    target == null ? -1 : Files.size(target), target == null ? -1 : Files.getLastModifiedTime(target).toMillis());
+            return new Stamp(
+                    source,
+                    Files.size(source),
+                    Files.getLastModifiedTime(source).toMillis(),
+                    target,
+                    target == null ? -1 : Files.size(target),
+                    target == null ? -1 : Files.getLastModifiedTime(target).toMillis());
         }
     }
 
@@ -115,14 +121,15 @@ public final class GeoCopier implements AutoCloseable {
                     // A foreign file under a segment's name (the archive command refuses to replace
                     // it): copying it would plant it in the other store too, and bring it back
                     // after the operator moved it away.
-                    conflict(new Conflict(Kind.NOT_A_SEGMENT, from.region(), to.region(), plain(source), plain(target),
-                            null));
+                    conflict(new Conflict(
+                            Kind.NOT_A_SEGMENT, from.region(), to.region(), plain(source), plain(target), null));
                     continue;
                 }
                 copied += copyFile(from, to, source, target, to.walFile(generation, e.getKey())) ? 1 : 0;
             }
             for (BaseBackupMeta backup : from.baseBackups(generation)) {
-                if (Files.exists(to.baseBackupDir(generation, backup.id())) || retention.deletes(generation, backup.id())) {
+                if (Files.exists(to.baseBackupDir(generation, backup.id()))
+                        || retention.deletes(generation, backup.id())) {
                     continue;
                 }
                 copyBackup(from, to, generation, backup.id());
@@ -161,7 +168,11 @@ public final class GeoCopier implements AutoCloseable {
             return null;
         }
         if (c.kind() == Kind.NOT_A_SEGMENT) {
-            return looksLikeWal(source, WalFile.parse(c.source().getFileName().toString()).orElseThrow()) ? null : c;
+            return looksLikeWal(
+                            source,
+                            WalFile.parse(c.source().getFileName().toString()).orElseThrow())
+                    ? null
+                    : c;
         }
         Path target = existing(c.target());
         if (target == null) {
@@ -171,7 +182,8 @@ public final class GeoCopier implements AutoCloseable {
         if (stamp.equals(c.seen())) {
             return c;
         }
-        return DurableFiles.sameContent(source, target) ? null
+        return DurableFiles.sameContent(source, target)
+                ? null
                 : new Conflict(c.kind(), c.from(), c.to(), c.source(), c.target(), stamp);
     }
 
@@ -184,7 +196,9 @@ public final class GeoCopier implements AutoCloseable {
     /** A store file's name without {@code .gz}. */
     private static Path plain(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(WalFile.GZ) ? file.resolveSibling(name.substring(0, name.length() - WalFile.GZ.length())) : file;
+        return name.endsWith(WalFile.GZ)
+                ? file.resolveSibling(name.substring(0, name.length() - WalFile.GZ.length()))
+                : file;
     }
 
     /** The file under its plain or its compressed name, or null when neither is there. */
@@ -198,7 +212,8 @@ public final class GeoCopier implements AutoCloseable {
 
     /** An uncompressed segment has PostgreSQL's segment size; compressed ones are checked when read. */
     private static boolean looksLikeWal(Path source, WalFile file) throws IOException {
-        if (file.kind() != WalFile.Kind.SEGMENT || source.getFileName().toString().endsWith(WalFile.GZ)) {
+        if (file.kind() != WalFile.Kind.SEGMENT
+                || source.getFileName().toString().endsWith(WalFile.GZ)) {
             return true;
         }
         try {
@@ -212,14 +227,19 @@ public final class GeoCopier implements AutoCloseable {
             throws IOException {
         DurableFiles.Outcome outcome;
         try {
-            outcome = DurableFiles.copyNoClobber(source, target, existing,
-                    (in, out) -> crossing.transfer(from.region(), to.region(), in, out));
+            outcome = DurableFiles.copyNoClobber(
+                    source, target, existing, (in, out) -> crossing.transfer(from.region(), to.region(), in, out));
         } catch (NoSuchFileException e) {
             return false; // compressed or removed by retention meanwhile: the next pass sees it again
         }
         if (outcome == DurableFiles.Outcome.CONFLICT) {
             Path other = existing != null ? existing : target;
-            conflict(new Conflict(Kind.OTHER_CONTENT, from.region(), to.region(), plain(source), plain(target),
+            conflict(new Conflict(
+                    Kind.OTHER_CONTENT,
+                    from.region(),
+                    to.region(),
+                    plain(source),
+                    plain(target),
                     stampOrNull(source, other)));
             return false;
         }
@@ -244,7 +264,8 @@ public final class GeoCopier implements AutoCloseable {
         try (Stream<Path> files = Files.list(source)) {
             for (Path file : files.toList()) {
                 Path copy = temp.resolve(file.getFileName().toString());
-                try (var in = Files.newInputStream(file); var out = Files.newOutputStream(copy)) {
+                try (var in = Files.newInputStream(file);
+                        var out = Files.newOutputStream(copy)) {
                     crossing.transfer(from.region(), to.region(), in, out);
                 }
                 DurableFiles.fsync(copy);

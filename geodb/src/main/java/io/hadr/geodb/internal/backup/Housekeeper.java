@@ -50,12 +50,14 @@ public final class Housekeeper {
         PostgresServer primary = context.group().group().primary();
         if (primary != null && primary.state() == ServerState.RUNNING) {
             try {
-                record Sample(long lsn, long failures, String lastFailure) {
-                }
-                Sample s = primary.sql().queryOne("SELECT pg_current_wal_lsn()::text, failed_count, "
-                        + "CASE WHEN last_failed_time > coalesce(last_archived_time, '-infinity') "
-                        + "THEN last_failed_wal || ' at ' || last_failed_time END FROM pg_stat_archiver", 2,
-                        rs -> new Sample(Lsn.parse(rs.getString(1)), rs.getLong(2), rs.getString(3)));
+                record Sample(long lsn, long failures, String lastFailure) {}
+                Sample s = primary.sql()
+                        .queryOne(
+                                "SELECT pg_current_wal_lsn()::text, failed_count, "
+                                        + "CASE WHEN last_failed_time > coalesce(last_archived_time, '-infinity') "
+                                        + "THEN last_failed_wal || ' at ' || last_failed_time END FROM pg_stat_archiver",
+                                2,
+                                rs -> new Sample(Lsn.parse(rs.getString(1)), rs.getLong(2), rs.getString(3)));
                 if (s != null) {
                     lsn = s.lsn();
                     failures = s.failures();
@@ -118,7 +120,10 @@ public final class Housekeeper {
             } catch (GeoCopyAbandonedException e) {
                 return; // the group is closing
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Geo-copy from '{}' to '{}' failed (retried next pass): {}", from.region(), to.region(),
+                LOG.warn(
+                        "Geo-copy from '{}' to '{}' failed (retried next pass): {}",
+                        from.region(),
+                        to.region(),
                         e.toString());
             }
         }
@@ -180,7 +185,10 @@ public final class Housekeeper {
         if (generations + backups + files > 0) {
             String what = (generations > 0 ? generations + " generation(s), " : "") + backups + " base backup(s) and "
                     + files + " WAL file(s) (" + BaseBackupWriter.mb(bytes) + ")";
-            LOG.info("Retention {}: removed {} from the store of '{}'", context.settings().retention(), what,
+            LOG.info(
+                    "Retention {}: removed {} from the store of '{}'",
+                    context.settings().retention(),
+                    what,
                     store.region());
             context.event(store.region(), null, null, "retention removed " + what);
         }
@@ -194,9 +202,13 @@ public final class Housekeeper {
                     continue;
                 }
                 try (Stream<Path> list = Files.list(dir)) {
-                    for (Path p : list.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
+                    for (Path p : list.filter(p -> p.getFileName().toString().startsWith("."))
+                            .toList()) {
                         try {
-                            if (Files.getLastModifiedTime(p).toInstant().plus(STALE_TEMPORARY).isBefore(now)) {
+                            if (Files.getLastModifiedTime(p)
+                                    .toInstant()
+                                    .plus(STALE_TEMPORARY)
+                                    .isBefore(now)) {
                                 Trees.delete(p);
                             }
                         } catch (java.nio.file.NoSuchFileException gone) {

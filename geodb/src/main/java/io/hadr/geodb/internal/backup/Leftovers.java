@@ -49,8 +49,7 @@ public final class Leftovers {
      * @param restoresRoot where restores are made
      * @param restoresInUse restores that exist or are being made, by name
      */
-    record Places(Path dataRoot, Path storeRoot, Set<String> servers, Path restoresRoot, Set<String> restoresInUse) {
-    }
+    record Places(Path dataRoot, Path storeRoot, Set<String> servers, Path restoresRoot, Set<String> restoresInUse) {}
 
     private final BackupContext context;
 
@@ -76,10 +75,18 @@ public final class Leftovers {
             }
             try {
                 Trees.delete(leftover.path());
-                LOG.info("Retention {}: removed {} ({}, {} MB, idle since {})", context.settings().retention(),
-                        leftover.path(), leftover.what(), leftover.bytes() >> 20, leftover.since());
-                context.event(leftover.path().getFileName().toString(), null, null, "retention removed " + leftover.what()
-                        + " in " + leftover.path());
+                LOG.info(
+                        "Retention {}: removed {} ({}, {} MB, idle since {})",
+                        context.settings().retention(),
+                        leftover.path(),
+                        leftover.what(),
+                        leftover.bytes() >> 20,
+                        leftover.since());
+                context.event(
+                        leftover.path().getFileName().toString(),
+                        null,
+                        null,
+                        "retention removed " + leftover.what() + " in " + leftover.path());
             } catch (IOException | UncheckedIOException e) {
                 LOG.warn("Cannot remove {} ({}): {}", leftover.path(), leftover.what(), e.toString());
             }
@@ -89,9 +96,14 @@ public final class Leftovers {
     private Places places() {
         Set<String> inUse = new java.util.HashSet<>(context.restoresInUse());
         context.registry().entries().forEach(e -> inUse.add(e.name()));
-        return new Places(context.config().dataRoot(), context.storeRoot(),
-                Set.copyOf(context.group().group().servers().stream().map(s -> s.name()).toList()),
-                context.restoresRoot(), inUse);
+        return new Places(
+                context.config().dataRoot(),
+                context.storeRoot(),
+                Set.copyOf(context.group().group().servers().stream()
+                        .map(s -> s.name())
+                        .toList()),
+                context.restoresRoot(),
+                inUse);
     }
 
     /** What is left over in {@code places}, oldest first; each goes {@code retention} after it was last written. */
@@ -99,11 +111,13 @@ public final class Leftovers {
         List<Leftover> found = new ArrayList<>();
         for (Path kept : directories(keptRoot(places.dataRoot()))) {
             Properties record = properties(kept.resolve(KEPT_RECORD));
-            Instant since = record.getProperty("keptAt") != null ? Instant.parse(record.getProperty("keptAt"))
+            Instant since = record.getProperty("keptAt") != null
+                    ? Instant.parse(record.getProperty("keptAt"))
                     : lastWritten(kept);
             String what = record.getProperty("server") != null
-                    ? "the data of '" + record.getProperty("server") + "' when it was primary, kept aside when the restore '"
-                            + record.getProperty("restore") + "' was adopted"
+                    ? "the data of '" + record.getProperty("server")
+                            + "' when it was primary, kept aside when the restore '" + record.getProperty("restore")
+                            + "' was adopted"
                     : "the data of a former primary, kept aside when a restore was adopted";
             add(found, Leftover.Kind.FORMER_PRIMARY_DATA, kept, since, retention, what);
         }
@@ -115,7 +129,8 @@ public final class Leftovers {
             String owner = properties(store.resolve(STORE_RECORD)).getProperty("dataRoot");
             String what;
             if (owner == null) {
-                what = "the backup store of '" + region + "', which no server of this failover group has (made by hand, "
+                what = "the backup store of '" + region
+                        + "', which no server of this failover group has (made by hand, "
                         + "or by a group that never said whose it is)";
             } else if (normal(Path.of(owner)).equals(normal(places.dataRoot()))) {
                 what = "the backup store of '" + region + "', which no server of this failover group has";
@@ -132,7 +147,12 @@ public final class Leftovers {
             if (places.restoresInUse().contains(name)) {
                 continue;
             }
-            add(found, Leftover.Kind.ABANDONED_RESTORE, restore, lastWritten(restore), retention,
+            add(
+                    found,
+                    Leftover.Kind.ABANDONED_RESTORE,
+                    restore,
+                    lastWritten(restore),
+                    retention,
                     "the files of the restore '" + name + "', which did not finish (hadr stopped while it ran)");
         }
         found.sort(Comparator.comparing(Leftover::since));
@@ -143,14 +163,15 @@ public final class Leftovers {
         return path.toAbsolutePath().normalize();
     }
 
-    private static void add(List<Leftover> found, Leftover.Kind kind, Path path, Instant since, Duration retention,
-            String what) {
+    private static void add(
+            List<Leftover> found, Leftover.Kind kind, Path path, Instant since, Duration retention, String what) {
         found.add(new Leftover(kind, path, size(path), since, since.plus(retention), what));
     }
 
     /** A store has generation directories. */
     private static boolean looksLikeStore(Path dir) {
-        return directories(dir).stream().anyMatch(p -> p.getFileName().toString().matches("g[0-9]{1,6}"));
+        return directories(dir).stream()
+                .anyMatch(p -> p.getFileName().toString().matches("g[0-9]{1,6}"));
     }
 
     /** The directories in {@code dir} (none when it does not exist), hidden ones left out. */
@@ -159,7 +180,10 @@ public final class Leftovers {
             return List.of();
         }
         try (Stream<Path> list = Files.list(dir)) {
-            return list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+            return list.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             LOG.debug("Cannot list {}: {}", dir, e.toString());
             return List.of();
@@ -218,16 +242,18 @@ public final class Leftovers {
 
     /** Writes the record beside data an adopt keeps aside. */
     static void recordKept(Path kept, String server, String restore, Instant keptAt) throws IOException {
-        DurableFiles.writeAtomically(kept.resolve(KEPT_RECORD), "server=" + server + "\nrestore=" + restore + "\nkeptAt="
-                + keptAt + "\n");
+        DurableFiles.writeAtomically(
+                kept.resolve(KEPT_RECORD), "server=" + server + "\nrestore=" + restore + "\nkeptAt=" + keptAt + "\n");
     }
 
     /** Writes, once, whose a store is, so that another group sharing the store root can tell. */
     static void recordStoreOwner(Path store, Path dataRoot) throws IOException {
         Path record = store.resolve(STORE_RECORD);
         if (!Files.exists(record)) {
-            DurableFiles.writeAtomically(record, "# hadr geodb: the data root of the failover group whose store this is\n"
-                    + "dataRoot=" + normal(dataRoot).toString().replace("\\", "\\\\") + "\n");
+            DurableFiles.writeAtomically(
+                    record,
+                    "# hadr geodb: the data root of the failover group whose store this is\n" + "dataRoot="
+                            + normal(dataRoot).toString().replace("\\", "\\\\") + "\n");
         }
     }
 }

@@ -39,12 +39,14 @@ public final class LinkCrossing implements Crossing, AutoCloseable {
     static final Duration STALL_LIMIT = Duration.ofSeconds(30);
     /** How long nothing must arrive before status says a copy waits on the link. */
     static final Duration WAITING_AFTER = Duration.ofSeconds(3);
+
     private static final int CHUNK = 256 * 1024;
 
     private final InterRegionLink link;
     private final Duration stallLimit;
     /** Per direction ("a→b"), since when (System.nanoTime) nothing has arrived; absent while copies flow. */
     private final Map<String, Long> quietSince = new ConcurrentHashMap<>();
+
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -68,7 +70,8 @@ public final class LinkCrossing implements Crossing, AutoCloseable {
         boolean stalled = false;
         Thread sending = null;
         int entry = -1;
-        try (ServerSocket receiver = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); Socket sender = new Socket()) {
+        try (ServerSocket receiver = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                Socket sender = new Socket()) {
             open.add(receiver);
             open.add(sender);
             receiver.setSoTimeout(stallMillis);
@@ -92,15 +95,19 @@ public final class LinkCrossing implements Crossing, AutoCloseable {
                 receive(accepted.getInputStream(), out, () -> quietSince.remove(direction));
             } catch (SocketTimeoutException e) {
                 stalled = true;
-                throw new IOException("nothing crossed the inter-region link from " + from + " to " + to + " for "
-                        + stallLimit.toSeconds() + " s (is it partitioned?); the copy is tried again", e);
+                throw new IOException(
+                        "nothing crossed the inter-region link from " + from + " to " + to + " for "
+                                + stallLimit.toSeconds() + " s (is it partitioned?); the copy is tried again",
+                        e);
             } catch (IOException e) {
                 if (closed) {
                     throw new GeoCopyAbandonedException("the geo-copy was stopped part-way", e);
                 }
                 if (sendFailure.get() != null) {
-                    throw new IOException("a geo-copy from " + from + " to " + to + " could not read its source: "
-                            + sendFailure.get().getMessage(), sendFailure.get());
+                    throw new IOException(
+                            "a geo-copy from " + from + " to " + to + " could not read its source: "
+                                    + sendFailure.get().getMessage(),
+                            sendFailure.get());
                 }
                 throw e;
             }
@@ -176,7 +183,8 @@ public final class LinkCrossing implements Crossing, AutoCloseable {
             if (quiet > WAITING_AFTER.toNanos()) {
                 String[] regions = direction.split("→");
                 waiting.add("geo-copy from '" + regions[0] + "' to '" + regions[1] + "': nothing has crossed the "
-                        + "inter-region link for " + quiet / 1_000_000_000L + " s (is it partitioned?); copies resume by "
+                        + "inter-region link for " + quiet / 1_000_000_000L
+                        + " s (is it partitioned?); copies resume by "
                         + "themselves");
             }
         });

@@ -14,8 +14,7 @@ import java.util.Iterator;
  */
 public final class LsnHistory {
 
-    private record Sample(Instant at, long lsn) {
-    }
+    private record Sample(Instant at, long lsn) {}
 
     private final Deque<Sample> samples = new ArrayDeque<>();
     private final Duration keep;
@@ -54,13 +53,15 @@ public final class LsnHistory {
             return 0L;
         }
         Sample below = null;
-        for (Iterator<Sample> it = samples.descendingIterator(); it.hasNext();) {
+        for (Iterator<Sample> it = samples.descendingIterator(); it.hasNext(); ) {
             Sample s = it.next();
             if (Long.compareUnsigned(s.lsn(), held) <= 0) {
                 below = s;
                 break;
             }
         }
-        return below == null ? null : Math.max(0, Duration.between(below.at(), now).toMillis());
+        return below == null
+                ? null
+                : Math.max(0, Duration.between(below.at(), now).toMillis());
     }
 }

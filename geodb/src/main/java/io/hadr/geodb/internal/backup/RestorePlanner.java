@@ -32,12 +32,16 @@ public final class RestorePlanner {
      * @param timeline the {@code recovery_target_timeline}
      * @param description the target in words
      */
-    public record Plan(Catalog.GenerationView view, BaseBackupMeta backup, Map<String, String> settings, int timeline,
-            String description) {
-    }
+    public record Plan(
+            Catalog.GenerationView view,
+            BaseBackupMeta backup,
+            Map<String, String> settings,
+            int timeline,
+            String description) {}
 
-    private static final java.time.format.DateTimeFormatter PG_TIME = java.time.format.DateTimeFormatter
-            .ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'").withZone(java.time.ZoneOffset.UTC);
+    private static final java.time.format.DateTimeFormatter PG_TIME = java.time.format.DateTimeFormatter.ofPattern(
+                    "yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     private RestorePlanner() {}
 
@@ -51,8 +55,12 @@ public final class RestorePlanner {
         Instant latest = latest(views);
         String store = views.isEmpty() ? "?" : views.get(0).store().region();
         if (earliest == null) {
-            throw new RestoreRefusedException(RestoreRefusedException.Reason.NO_BACKUP, "the backup store of '" + store + "' has no base backup yet; take one "
-                    + "with 'hadr db backup' (one is taken at start and then on schedule)", null, latest);
+            throw new RestoreRefusedException(
+                    RestoreRefusedException.Reason.NO_BACKUP,
+                    "the backup store of '" + store + "' has no base backup yet; take one "
+                            + "with 'hadr db backup' (one is taken at start and then on schedule)",
+                    null,
+                    latest);
         }
         if (target instanceof RestoreTarget.AtTime t) {
             return atTime(views, t.time().truncatedTo(ChronoUnit.MICROS), now, earliest, latest, store);
@@ -66,22 +74,43 @@ public final class RestorePlanner {
         return atMark(views, ((RestoreTarget.AtMark) target).name(), earliest, latest, store);
     }
 
-    private static Plan atTime(List<Catalog.GenerationView> views, Instant time, Instant now, Instant earliest,
-            Instant latest, String store) {
+    private static Plan atTime(
+            List<Catalog.GenerationView> views,
+            Instant time,
+            Instant now,
+            Instant earliest,
+            Instant latest,
+            String store) {
         if (time.isAfter(now)) {
-            throw refused(RestoreRefusedException.Reason.IN_FUTURE, "is in the future (it is " + now + " now)", time.toString(), earliest, latest, store, views);
+            throw refused(
+                    RestoreRefusedException.Reason.IN_FUTURE,
+                    "is in the future (it is " + now + " now)",
+                    time.toString(),
+                    earliest,
+                    latest,
+                    store,
+                    views);
         }
         for (int i = views.size() - 1; i >= 0; i--) {
             Catalog.GenerationView view = views.get(i);
-            BaseBackupMeta backup = view.usableBackups().stream().filter(b -> !b.stoppedAt().isAfter(time))
-                    .max(Comparator.comparing(BaseBackupMeta::stoppedAt)).orElse(null);
+            BaseBackupMeta backup = view.usableBackups().stream()
+                    .filter(b -> !b.stoppedAt().isAfter(time))
+                    .max(Comparator.comparing(BaseBackupMeta::stoppedAt))
+                    .orElse(null);
             if (backup == null) {
                 continue;
             }
             Instant last = view.chain().latestTime();
             if (last == null || !time.isBefore(last)) {
-                throw refused(RestoreRefusedException.Reason.BEYOND_ARCHIVE, "is after the last archived transaction" + (last == null ? "" : " (" + last + ")")
-                        + brokenChain(view), time.toString(), earliest, latest, store, views);
+                throw refused(
+                        RestoreRefusedException.Reason.BEYOND_ARCHIVE,
+                        "is after the last archived transaction" + (last == null ? "" : " (" + last + ")")
+                                + brokenChain(view),
+                        time.toString(),
+                        earliest,
+                        latest,
+                        store,
+                        views);
             }
             Map<String, String> settings = new LinkedHashMap<>();
             // PostgreSQL's time input (it takes no ISO 'T'/'Z' here); microseconds, as commit times have.
@@ -89,7 +118,14 @@ public final class RestorePlanner {
             settings.put("recovery_target_inclusive", "on");
             return new Plan(view, backup, settings, view.history().timeline(), "time " + time);
         }
-        throw refused(RestoreRefusedException.Reason.BEFORE_EARLIEST, "is before the earliest restore point", time.toString(), earliest, latest, store, views);
+        throw refused(
+                RestoreRefusedException.Reason.BEFORE_EARLIEST,
+                "is before the earliest restore point",
+                time.toString(),
+                earliest,
+                latest,
+                store,
+                views);
     }
 
     /**
@@ -101,92 +137,151 @@ public final class RestorePlanner {
         for (int i = views.size() - 1; i >= 0; i--) {
             Catalog.GenerationView view = views.get(i);
             BaseBackupMeta backup = view.usableBackups().stream()
-                    .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned)).orElse(null);
+                    .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned))
+                    .orElse(null);
             if (backup == null) {
                 continue;
             }
             long last = view.chain().lastRecordStart();
             long target = last >= 0 && Long.compareUnsigned(last, backup.stopLsn()) > 0 ? last : backup.stopLsn();
-            return new Plan(view, backup, Map.of("recovery_target_lsn", Lsn.format(target),
-                    "recovery_target_inclusive", "on"), view.history().timeline(),
+            return new Plan(
+                    view,
+                    backup,
+                    Map.of("recovery_target_lsn", Lsn.format(target), "recovery_target_inclusive", "on"),
+                    view.history().timeline(),
                     "the latest archived point (" + Lsn.format(target) + brokenChain(view) + ")");
         }
-        throw new RestoreRefusedException(RestoreRefusedException.Reason.NO_BACKUP, "the backup store of '" + store
-                + "' has no usable base backup; take one with 'hadr db backup'", null, null);
+        throw new RestoreRefusedException(
+                RestoreRefusedException.Reason.NO_BACKUP,
+                "the backup store of '" + store + "' has no usable base backup; take one with 'hadr db backup'",
+                null,
+                null);
     }
 
-    private static Plan atLsn(List<Catalog.GenerationView> views, long lsn, Instant earliest, Instant latest,
-            String store) {
+    private static Plan atLsn(
+            List<Catalog.GenerationView> views, long lsn, Instant earliest, Instant latest, String store) {
         Catalog.GenerationView view = views.get(views.size() - 1);
         BaseBackupMeta backup = view.usableBackups().stream()
                 .filter(b -> Long.compareUnsigned(b.stopLsn(), lsn) <= 0)
-                .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned)).orElse(null);
+                .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned))
+                .orElse(null);
         String what = "LSN " + Lsn.format(lsn);
-        long first = view.usableBackups().stream().mapToLong(BaseBackupMeta::stopLsn).min().orElse(-1);
+        long first = view.usableBackups().stream()
+                .mapToLong(BaseBackupMeta::stopLsn)
+                .min()
+                .orElse(-1);
         long last = view.chain().lastRecordStart();
         String range = "; this store restores LSNs from " + (first < 0 ? "none" : Lsn.format(first)) + " to "
                 + (last < 0 ? "none" : Lsn.format(last)) + " (generation " + view.generation() + ")";
         if (backup == null) {
-            throw new RestoreRefusedException(RestoreRefusedException.Reason.BEFORE_EARLIEST, "cannot restore to " + what + ": it is before the earliest base backup's "
-                    + "consistent point" + range, earliest, latest);
+            throw new RestoreRefusedException(
+                    RestoreRefusedException.Reason.BEFORE_EARLIEST,
+                    "cannot restore to " + what + ": it is before the earliest base backup's " + "consistent point"
+                            + range,
+                    earliest,
+                    latest);
         }
         if (last < 0 || Long.compareUnsigned(lsn, last) > 0) {
-            throw new RestoreRefusedException(RestoreRefusedException.Reason.BEYOND_ARCHIVE, "cannot restore to " + what + ": it is beyond the last archived WAL"
-                    + brokenChain(view) + range, earliest, latest);
+            throw new RestoreRefusedException(
+                    RestoreRefusedException.Reason.BEYOND_ARCHIVE,
+                    "cannot restore to " + what + ": it is beyond the last archived WAL" + brokenChain(view) + range,
+                    earliest,
+                    latest);
         }
-        return new Plan(view, backup, Map.of("recovery_target_lsn", Lsn.format(lsn), "recovery_target_inclusive", "on"),
-                view.history().timeline(), what);
+        return new Plan(
+                view,
+                backup,
+                Map.of("recovery_target_lsn", Lsn.format(lsn), "recovery_target_inclusive", "on"),
+                view.history().timeline(),
+                what);
     }
 
-    private static Plan atMark(List<Catalog.GenerationView> views, String name, Instant earliest, Instant latest,
-            String store) {
+    private static Plan atMark(
+            List<Catalog.GenerationView> views, String name, Instant earliest, Instant latest, String store) {
         for (int i = views.size() - 1; i >= 0; i--) {
             Catalog.GenerationView view = views.get(i);
             SegmentSummary.RestorePoint point = view.chain().restorePoints().stream()
-                    .filter(p -> p.name().equals(name)).reduce((a, b) -> b).orElse(null);
+                    .filter(p -> p.name().equals(name))
+                    .reduce((a, b) -> b)
+                    .orElse(null);
             if (point == null) {
                 continue;
             }
             BaseBackupMeta backup = view.usableBackups().stream()
                     .filter(b -> Long.compareUnsigned(b.stopLsn(), point.lsn()) <= 0)
-                    .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned)).orElse(null);
+                    .max(Comparator.comparing(BaseBackupMeta::stopLsn, Long::compareUnsigned))
+                    .orElse(null);
             if (backup == null) {
-                throw new RestoreRefusedException(RestoreRefusedException.Reason.BEFORE_EARLIEST, "cannot restore to mark '" + name + "' (" + point.time() + ", "
-                        + Lsn.format(point.lsn()) + "): no base backup of the store of '" + store + "' ends before it"
-                        + range(earliest, latest), earliest, latest);
+                throw new RestoreRefusedException(
+                        RestoreRefusedException.Reason.BEFORE_EARLIEST,
+                        "cannot restore to mark '" + name + "' (" + point.time() + ", "
+                                + Lsn.format(point.lsn()) + "): no base backup of the store of '" + store
+                                + "' ends before it"
+                                + range(earliest, latest),
+                        earliest,
+                        latest);
             }
-            return new Plan(view, backup, Map.of("recovery_target_name", name), view.history().timeline(),
+            return new Plan(
+                    view,
+                    backup,
+                    Map.of("recovery_target_name", name),
+                    view.history().timeline(),
                     "mark '" + name + "' (" + point.time() + ", " + Lsn.format(point.lsn()) + ")");
         }
-        List<String> known = views.stream().flatMap(v -> v.chain().restorePoints().stream()).map(p -> p.name())
-                .distinct().toList();
-        throw new RestoreRefusedException(RestoreRefusedException.Reason.UNKNOWN_MARK, "cannot restore to mark '" + name + "': the archived WAL of the store of '"
-                + store + "' has no restore point of that name" + (known.isEmpty() ? " (it has none)" : "; it has "
-                + known) + range(earliest, latest), earliest, latest);
+        List<String> known = views.stream()
+                .flatMap(v -> v.chain().restorePoints().stream())
+                .map(p -> p.name())
+                .distinct()
+                .toList();
+        throw new RestoreRefusedException(
+                RestoreRefusedException.Reason.UNKNOWN_MARK,
+                "cannot restore to mark '" + name + "': the archived WAL of the store of '"
+                        + store + "' has no restore point of that name"
+                        + (known.isEmpty() ? " (it has none)" : "; it has " + known) + range(earliest, latest),
+                earliest,
+                latest);
     }
 
-    private static RestoreRefusedException refused(RestoreRefusedException.Reason reason, String why, String what,
-            Instant earliest, Instant latest, String store, List<Catalog.GenerationView> views) {
-        return new RestoreRefusedException(reason, "cannot restore to " + what + ": it " + why + range(earliest, latest)
-                + " (backup store of '" + store + "')", earliest, latest);
+    private static RestoreRefusedException refused(
+            RestoreRefusedException.Reason reason,
+            String why,
+            String what,
+            Instant earliest,
+            Instant latest,
+            String store,
+            List<Catalog.GenerationView> views) {
+        return new RestoreRefusedException(
+                reason,
+                "cannot restore to " + what + ": it " + why + range(earliest, latest) + " (backup store of '" + store
+                        + "')",
+                earliest,
+                latest);
     }
 
     private static String range(Instant earliest, Instant latest) {
         if (earliest == null || latest == null || !latest.isAfter(earliest)) {
-            return "; nothing can be restored yet" + (earliest == null ? "" : " (the earliest restore point is "
-                    + earliest + " and no transaction after it is archived yet)");
+            return "; nothing can be restored yet"
+                    + (earliest == null
+                            ? ""
+                            : " (the earliest restore point is " + earliest
+                                    + " and no transaction after it is archived yet)");
         }
         return "; the valid range is from " + earliest + " to before " + latest;
     }
 
     private static String brokenChain(Catalog.GenerationView view) {
-        return view.chain().problem() == null ? "" : "; the archive stops early: " + view.chain().problem();
+        return view.chain().problem() == null
+                ? ""
+                : "; the archive stops early: " + view.chain().problem();
     }
 
     /** The end of the oldest usable base backup of any generation, or null. */
     public static Instant earliest(List<Catalog.GenerationView> views) {
-        return views.stream().flatMap(v -> v.usableBackups().stream()).map(BaseBackupMeta::stoppedAt)
-                .min(Comparator.naturalOrder()).orElse(null);
+        return views.stream()
+                .flatMap(v -> v.usableBackups().stream())
+                .map(BaseBackupMeta::stoppedAt)
+                .min(Comparator.naturalOrder())
+                .orElse(null);
     }
 
     /** The last archived transaction end of the newest generation that has one, or null. */

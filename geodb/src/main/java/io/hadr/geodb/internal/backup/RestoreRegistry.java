@@ -31,9 +31,15 @@ public final class RestoreRegistry {
      * @param reachedCommitTime the last replayed transaction's end, or null
      * @param reachedLsn the WAL position reached
      */
-    public record Entry(String name, String region, int port, Instant createdAt, String target, String baseBackup,
-            Instant reachedCommitTime, String reachedLsn) {
-    }
+    public record Entry(
+            String name,
+            String region,
+            int port,
+            Instant createdAt,
+            String target,
+            String baseBackup,
+            Instant reachedCommitTime,
+            String reachedLsn) {}
 
     private final Path file;
     private final Map<String, Entry> entries = new TreeMap<>();
@@ -80,10 +86,17 @@ public final class RestoreRegistry {
             if (key.endsWith(".region")) {
                 String name = key.substring(0, key.length() - ".region".length());
                 String reached = p.getProperty(name + ".reachedCommitTime", "");
-                entries.put(name, new Entry(name, p.getProperty(key), Integer.parseInt(p.getProperty(name + ".port")),
-                        Instant.parse(p.getProperty(name + ".createdAt")), p.getProperty(name + ".target"),
-                        p.getProperty(name + ".baseBackup"), reached.isEmpty() ? null : Instant.parse(reached),
-                        p.getProperty(name + ".reachedLsn")));
+                entries.put(
+                        name,
+                        new Entry(
+                                name,
+                                p.getProperty(key),
+                                Integer.parseInt(p.getProperty(name + ".port")),
+                                Instant.parse(p.getProperty(name + ".createdAt")),
+                                p.getProperty(name + ".target"),
+                                p.getProperty(name + ".baseBackup"),
+                                reached.isEmpty() ? null : Instant.parse(reached),
+                                p.getProperty(name + ".reachedLsn")));
             }
         }
     }
@@ -96,7 +109,9 @@ public final class RestoreRegistry {
             p.setProperty(e.name() + ".createdAt", e.createdAt().toString());
             p.setProperty(e.name() + ".target", e.target());
             p.setProperty(e.name() + ".baseBackup", e.baseBackup());
-            p.setProperty(e.name() + ".reachedCommitTime", e.reachedCommitTime() == null ? "" : e.reachedCommitTime().toString());
+            p.setProperty(
+                    e.name() + ".reachedCommitTime",
+                    e.reachedCommitTime() == null ? "" : e.reachedCommitTime().toString());
             p.setProperty(e.name() + ".reachedLsn", e.reachedLsn());
         }
         StringWriter out = new StringWriter();

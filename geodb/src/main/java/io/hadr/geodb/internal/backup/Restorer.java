@@ -46,8 +46,7 @@ public final class Restorer {
      * @param commitTime the last replayed transaction end, or null when none was replayed
      * @param timeline the timeline the server is on after promotion (or the one replayed, when not promoted)
      */
-    public record Reached(long lsn, Instant commitTime, int timeline) {
-    }
+    public record Reached(long lsn, Instant commitTime, int timeline) {}
 
     private Restorer() {}
 
@@ -61,13 +60,20 @@ public final class Restorer {
      * @throws GeoDbException with the server's last log lines when the replay fails or does not
      *     reach the target; the server is then stopped
      */
-    public static Reached replay(PostgresServer server, BackupStore store, RestorePlanner.Plan plan,
-            String restoreCommand, Duration deadline, Steps steps) {
+    public static Reached replay(
+            PostgresServer server,
+            BackupStore store,
+            RestorePlanner.Plan plan,
+            String restoreCommand,
+            Duration deadline,
+            Steps steps) {
         BaseBackupMeta backup = plan.backup();
-        Path archive = store.baseBackupDir(plan.view().generation(), backup.id()).resolve(BaseBackupMeta.ARCHIVE);
+        Path archive =
+                store.baseBackupDir(plan.view().generation(), backup.id()).resolve(BaseBackupMeta.ARCHIVE);
         server.files().prepareDirectories();
         server.files().wipeData();
-        long bytes = BaseBackupExtractor.extract(archive, backup.sha256(), server.files().dataDir());
+        long bytes = BaseBackupExtractor.extract(
+                archive, backup.sha256(), server.files().dataDir());
         steps.note("base backup " + backup.id() + " unpacked (" + BaseBackupWriter.mb(bytes) + ", taken "
                 + backup.stoppedAt() + ")");
         server.archiving(WalArchiving.OFF);
@@ -83,37 +89,54 @@ public final class Restorer {
         });
         long firstSegno = backup.startSegno();
         long[] lastReported = {-1};
-        progress.scheduleWithFixedDelay(() -> reportProgress(server, logStart, firstSegno, lastReported, steps),
-                2, 2, TimeUnit.SECONDS);
+        progress.scheduleWithFixedDelay(
+                () -> reportProgress(server, logStart, firstSegno, lastReported, steps), 2, 2, TimeUnit.SECONDS);
         try {
             server.start(deadline, "restoring to " + plan.description());
             steps.note("restored server accepts connections (consistent); replaying to " + plan.description());
-            Deadline.await("'" + server.name() + "' to replay to " + plan.description(), deadline,
-                    Duration.ofMillis(200), () -> {
+            Deadline.await(
+                    "'" + server.name() + "' to replay to " + plan.description(),
+                    deadline,
+                    Duration.ofMillis(200),
+                    () -> {
                         if (!server.processAlive()) {
                             throw new GeoDbException("the restore stopped: PostgreSQL exited; last lines of "
-                                    + server.files().logFile() + ":\n" + server.files().logTail(12));
+                                    + server.files().logFile() + ":\n"
+                                    + server.files().logTail(12));
                         }
-                        return server.sql().queryOne("SELECT pg_is_in_recovery() = false OR "
-                                + "pg_get_wal_replay_pause_state() = 'paused'", rs -> rs.getBoolean(1) ? Boolean.TRUE : null);
-                    }, () -> "log " + server.files().logFile() + ":\n" + server.files().logTail(5));
+                        return server.sql()
+                                .queryOne(
+                                        "SELECT pg_is_in_recovery() = false OR "
+                                                + "pg_get_wal_replay_pause_state() = 'paused'",
+                                        rs -> rs.getBoolean(1) ? Boolean.TRUE : null);
+                    },
+                    () -> "log " + server.files().logFile() + ":\n"
+                            + server.files().logTail(5));
             reportProgress(server, logStart, firstSegno, lastReported, steps);
-            return server.sql().queryOne("SELECT pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp(), "
-                    + "(SELECT timeline_id FROM pg_control_checkpoint())", rs -> {
-                        Timestamp t = rs.getTimestamp(2);
-                        return new Reached(Lsn.parse(rs.getString(1)), t == null ? null : t.toInstant(), rs.getInt(3));
-                    });
+            return server.sql()
+                    .queryOne(
+                            "SELECT pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp(), "
+                                    + "(SELECT timeline_id FROM pg_control_checkpoint())",
+                            rs -> {
+                                Timestamp t = rs.getTimestamp(2);
+                                return new Reached(
+                                        Lsn.parse(rs.getString(1)), t == null ? null : t.toInstant(), rs.getInt(3));
+                            });
         } catch (GeoDbTimeoutException e) {
             stopQuietly(server);
-            throw new GeoDbException("the restore did not reach " + plan.description() + " within " + deadline
-                    + "; last lines of " + server.files().logFile() + ":\n" + server.files().logTail(10), e);
+            throw new GeoDbException(
+                    "the restore did not reach " + plan.description() + " within " + deadline + "; last lines of "
+                            + server.files().logFile() + ":\n" + server.files().logTail(10),
+                    e);
         } catch (SQLException | RuntimeException e) {
             stopQuietly(server);
             if (e instanceof GeoDbException g) {
                 throw g;
             }
-            throw new GeoDbException("the restore to " + plan.description() + " failed: " + e.getMessage()
-                    + "; last lines of " + server.files().logFile() + ":\n" + server.files().logTail(10), e);
+            throw new GeoDbException(
+                    "the restore to " + plan.description() + " failed: " + e.getMessage() + "; last lines of "
+                            + server.files().logFile() + ":\n" + server.files().logTail(10),
+                    e);
         } finally {
             progress.shutdownNow();
         }
@@ -126,21 +149,29 @@ public final class Restorer {
     public static int promote(PostgresServer server, Duration timeout) {
         try (AdminSql.Session session = server.sql().session(5, (int) Math.max(30, timeout.toSeconds()))) {
             session.execute("SELECT pg_promote(false)");
-            Deadline.await("'" + server.name() + "' to leave recovery", timeout, Duration.ofMillis(50),
-                    () -> session.inRecovery() ? null : Boolean.TRUE, () -> "still in recovery");
+            Deadline.await(
+                    "'" + server.name() + "' to leave recovery",
+                    timeout,
+                    Duration.ofMillis(50),
+                    () -> session.inRecovery() ? null : Boolean.TRUE,
+                    () -> "still in recovery");
             server.recovery(null);
             server.writeConfig(RoleSettings.primary(null, false));
             session.execute("SELECT pg_reload_conf()");
-            return session.queryOne("SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)",
+            return session.queryOne(
+                    "SELECT substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8)",
                     rs -> Integer.parseInt(rs.getString(1), 16));
         } catch (SQLException e) {
-            throw new GeoDbException("promoting the restored server '" + server.name() + "' failed: " + e.getMessage()
-                    + "; last lines of " + server.files().logFile() + ":\n" + server.files().logTail(10), e);
+            throw new GeoDbException(
+                    "promoting the restored server '" + server.name() + "' failed: " + e.getMessage()
+                            + "; last lines of " + server.files().logFile() + ":\n"
+                            + server.files().logTail(10),
+                    e);
         }
     }
 
-    private static void reportProgress(PostgresServer server, long logStart, long firstSegno, long[] lastReported,
-            Steps steps) {
+    private static void reportProgress(
+            PostgresServer server, long logStart, long firstSegno, long[] lastReported, Steps steps) {
         String restored = lastRestoredSegment(server.files().logFile(), logStart);
         if (restored == null) {
             return;
@@ -148,7 +179,8 @@ public final class Restorer {
         long segno = WalFile.parse(restored).map(WalFile::segno).orElse(-1L);
         if (segno > lastReported[0]) {
             lastReported[0] = segno;
-            steps.note("replaying WAL: segment " + restored + " (" + (segno - firstSegno + 1) + " since the base backup)");
+            steps.note(
+                    "replaying WAL: segment " + restored + " (" + (segno - firstSegno + 1) + " since the base backup)");
         }
     }
 

@@ -36,8 +36,8 @@ public final class Restores {
 
     private static final Logger LOG = LoggerFactory.getLogger(Restores.class);
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-    private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("'restore-'yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter GENERATED =
+            DateTimeFormatter.ofPattern("'restore-'yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     /** The longest a restore may replay. */
     static final Duration RESTORE_TIMEOUT = Duration.ofHours(2);
     /** How long a restore waits for the primary's current WAL to reach the store. */
@@ -87,29 +87,53 @@ public final class Restores {
                 baseBackups.pushWal(PUSH_TIMEOUT, steps);
                 plan = RestorePlanner.plan(context.views(store), request.target(), context.clock());
             }
-            steps.note("restoring " + plan.description() + " from base backup " + plan.backup().id() + " in the store of '"
-                    + region + "' (generation " + plan.view().generation() + ", timeline " + plan.timeline() + ")");
+            steps.note("restoring " + plan.description() + " from base backup "
+                    + plan.backup().id() + " in the store of '" + region + "' (generation "
+                    + plan.view().generation() + ", timeline " + plan.timeline() + ")");
             int port = FreePorts.pick();
             PostgresServer server = server(name, port);
             try (BackupContext.InUse inUse = context.useRestoreDirectory(name)) {
-                String command = context.scripts().restoreCommand(store.walDir(plan.view().generation()));
+                String command = context.scripts()
+                        .restoreCommand(store.walDir(plan.view().generation()));
                 Restorer.Reached reached = Restorer.replay(server, store, plan, command, RESTORE_TIMEOUT, steps);
                 checkExact(request.target(), reached, plan);
-                steps.note("reached " + Lsn.format(reached.lsn()) + (reached.commitTime() == null ? ""
-                        : ", last transaction " + reached.commitTime()));
-                int timeline = Restorer.promote(server, context.config().timeouts().startup());
+                steps.note("reached " + Lsn.format(reached.lsn())
+                        + (reached.commitTime() == null ? "" : ", last transaction " + reached.commitTime()));
+                int timeline =
+                        Restorer.promote(server, context.config().timeouts().startup());
                 steps.note("promoted: '" + name + "' is a primary of its own (timeline " + timeline + ") on 127.0.0.1:"
                         + port);
                 Instant now = context.clock();
-                context.registry().put(new RestoreRegistry.Entry(name, region, port, now, plan.description(),
-                        plan.backup().id(), reached.commitTime(), Lsn.format(reached.lsn())));
+                context.registry()
+                        .put(new RestoreRegistry.Entry(
+                                name,
+                                region,
+                                port,
+                                now,
+                                plan.description(),
+                                plan.backup().id(),
+                                reached.commitTime(),
+                                Lsn.format(reached.lsn())));
                 context.restored().put(name, server);
                 long replayed = Math.max(0, reached.lsn() - plan.backup().startLsn());
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
-                context.event(name, null, ServerState.RUNNING, "restored " + plan.description() + " from the store of '"
-                        + region + "': reached " + Lsn.format(reached.lsn()) + " in " + took.toMillis() + " ms");
-                return new RestoreResult(name, region, "127.0.0.1", port, request.target(), plan.backup().id(),
-                        reached.commitTime(), Lsn.format(reached.lsn()), replayed, took);
+                context.event(
+                        name,
+                        null,
+                        ServerState.RUNNING,
+                        "restored " + plan.description() + " from the store of '" + region + "': reached "
+                                + Lsn.format(reached.lsn()) + " in " + took.toMillis() + " ms");
+                return new RestoreResult(
+                        name,
+                        region,
+                        "127.0.0.1",
+                        port,
+                        request.target(),
+                        plan.backup().id(),
+                        reached.commitTime(),
+                        Lsn.format(reached.lsn()),
+                        replayed,
+                        took);
             } catch (RuntimeException e) {
                 Restorer.stopQuietly(server);
                 deleteQuietly(name);
@@ -122,12 +146,14 @@ public final class Restores {
     /** A time target must not have gone past T; an LSN target (and the latest point) must have reached it. */
     private static void checkExact(RestoreTarget target, Restorer.Reached reached, RestorePlanner.Plan plan) {
         String planned = plan.settings().get("recovery_target_lsn");
-        if (target instanceof RestoreTarget.Latest && planned != null
+        if (target instanceof RestoreTarget.Latest
+                && planned != null
                 && Long.compareUnsigned(reached.lsn(), Lsn.parse(planned)) < 0) {
             throw new GeoDbException("the restore stopped at " + Lsn.format(reached.lsn()) + ", before the last "
                     + "archived record " + planned + "; it is not kept");
         }
-        if (target instanceof RestoreTarget.AtTime t && reached.commitTime() != null
+        if (target instanceof RestoreTarget.AtTime t
+                && reached.commitTime() != null
                 && reached.commitTime().isAfter(t.time())) {
             throw new GeoDbException("the restore replayed a transaction that ended at " + reached.commitTime()
                     + ", after the target " + t.time() + "; it was stopped and is not kept");
@@ -140,8 +166,9 @@ public final class Restores {
 
     private void checkName(String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a restore's name is lower-case letters, digits and '-', starting with a "
-                    + "letter, at most 40 characters, but was '" + name + "'");
+            throw new IllegalArgumentException(
+                    "a restore's name is lower-case letters, digits and '-', starting with a "
+                            + "letter, at most 40 characters, but was '" + name + "'");
         }
         if (context.group().group().servers().stream().anyMatch(s -> s.name().equals(name))) {
             throw new IllegalArgumentException("'" + name + "' is the name of a server of the failover group; choose "
@@ -156,8 +183,15 @@ public final class Restores {
     /** A server object for a restore, under the restores root. */
     PostgresServer server(String name, int port) {
         GeoDbConfig config = context.config();
-        return new PostgresServer(name, context.restoresRoot(), port, context.launcher(), config.binaries().binDir(),
-                context.group().group().stateFile().adminPassword(), config.connections(), config.settings(),
+        return new PostgresServer(
+                name,
+                context.restoresRoot(),
+                port,
+                context.launcher(),
+                config.binaries().binDir(),
+                context.group().group().stateFile().adminPassword(),
+                config.connections(),
+                config.settings(),
                 context.group().events());
     }
 
@@ -167,7 +201,9 @@ public final class Restores {
             PostgresServer server = server(entry.name(), entry.port());
             context.restored().put(entry.name(), server);
             if (!server.files().hasData()) {
-                LOG.warn("The restored server '{}' has no data in {}; forgetting it", entry.name(),
+                LOG.warn(
+                        "The restored server '{}' has no data in {}; forgetting it",
+                        entry.name(),
                         server.files().dataDir());
                 context.registry().remove(entry.name());
                 context.restored().remove(entry.name());
@@ -190,10 +226,17 @@ public final class Restores {
         List<RestoredServer> list = new ArrayList<>();
         for (RestoreRegistry.Entry e : context.registry().entries()) {
             PostgresServer server = context.restored().get(e.name());
-            list.add(new RestoredServer(e.name(), e.region(), e.port(),
+            list.add(new RestoredServer(
+                    e.name(),
+                    e.region(),
+                    e.port(),
                     server == null ? "stopped" : server.state().name().toLowerCase(java.util.Locale.ROOT),
-                    server == null ? null : server.pid(), e.createdAt(), e.target(), e.baseBackup(),
-                    e.reachedCommitTime(), e.reachedLsn(),
+                    server == null ? null : server.pid(),
+                    e.createdAt(),
+                    e.target(),
+                    e.baseBackup(),
+                    e.reachedCommitTime(),
+                    e.reachedLsn(),
                     context.restoresRoot().resolve(e.name()).resolve("data")));
         }
         return list;
@@ -208,7 +251,9 @@ public final class Restores {
         PostgresServer server = context.restored().get(name);
         if (server == null || context.registry().get(name) == null) {
             throw new IllegalArgumentException("no restore named '" + name + "'; the restores are "
-                    + context.registry().entries().stream().map(RestoreRegistry.Entry::name).toList());
+                    + context.registry().entries().stream()
+                            .map(RestoreRegistry.Entry::name)
+                            .toList());
         }
         if (server.state() != ServerState.RUNNING) {
             server.markStopped("starting again");
@@ -221,7 +266,9 @@ public final class Restores {
     public void drop(String name) {
         if (context.registry().get(name) == null) {
             throw new IllegalArgumentException("no restore named '" + name + "'; the restores are "
-                    + context.registry().entries().stream().map(RestoreRegistry.Entry::name).toList());
+                    + context.registry().entries().stream()
+                            .map(RestoreRegistry.Entry::name)
+                            .toList());
         }
         PostgresServer server = context.restored().remove(name);
         if (server != null) {

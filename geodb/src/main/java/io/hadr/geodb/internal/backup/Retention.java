@@ -19,8 +19,8 @@ import java.util.Set;
  * @param keepSegmentsFrom per generation, the first segment number that must stay
  * @param deleteGenerations generations that may go entirely
  */
-public record Retention(List<BaseBackupMeta> deleteBackups, Map<Integer, Long> keepSegmentsFrom,
-        Set<Integer> deleteGenerations) {
+public record Retention(
+        List<BaseBackupMeta> deleteBackups, Map<Integer, Long> keepSegmentsFrom, Set<Integer> deleteGenerations) {
 
     /** Nothing goes. */
     public static final Retention KEEP_ALL = new Retention(List.of(), Map.of(), Set.of());
@@ -37,21 +37,27 @@ public record Retention(List<BaseBackupMeta> deleteBackups, Map<Integer, Long> k
         List<BaseBackupMeta> all = new ArrayList<>();
         views.forEach(v -> all.addAll(v.backups()));
         all.sort(Comparator.comparing(BaseBackupMeta::stoppedAt));
-        BaseBackupMeta anchor = all.stream().filter(b -> b.stoppedAt().isBefore(windowStart))
-                .reduce((a, b) -> b).orElse(null);
+        BaseBackupMeta anchor = all.stream()
+                .filter(b -> b.stoppedAt().isBefore(windowStart))
+                .reduce((a, b) -> b)
+                .orElse(null);
         if (anchor == null) {
             return KEEP_ALL;
         }
         BaseBackupMeta newest = all.get(all.size() - 1);
         List<BaseBackupMeta> delete = all.stream()
-                .filter(b -> b.stoppedAt().isBefore(anchor.stoppedAt()) && b != newest).toList();
+                .filter(b -> b.stoppedAt().isBefore(anchor.stoppedAt()) && b != newest)
+                .toList();
         Set<BaseBackupMeta> kept = new HashSet<>(all);
         kept.removeAll(delete);
         Map<Integer, Long> keepFrom = new HashMap<>();
         Set<Integer> deleteGenerations = new HashSet<>();
         for (Catalog.GenerationView view : views) {
             int g = view.generation();
-            long from = kept.stream().filter(b -> b.generation() == g).mapToLong(BaseBackupMeta::startSegno).min()
+            long from = kept.stream()
+                    .filter(b -> b.generation() == g)
+                    .mapToLong(BaseBackupMeta::startSegno)
+                    .min()
                     .orElse(-1);
             if (from >= 0) {
                 keepFrom.put(g, from);
@@ -78,7 +84,6 @@ public record Retention(List<BaseBackupMeta> deleteBackups, Map<Integer, Long> k
     }
 
     public boolean deletesNothing() {
-        return deleteBackups.isEmpty() && deleteGenerations.isEmpty()
-                && keepSegmentsFrom.isEmpty();
+        return deleteBackups.isEmpty() && deleteGenerations.isEmpty() && keepSegmentsFrom.isEmpty();
     }
 }

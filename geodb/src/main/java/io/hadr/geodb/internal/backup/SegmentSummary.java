@@ -27,17 +27,22 @@ import java.util.Properties;
  * @param restorePoints named restore points in it
  * @param state the reader's state after it, to read the next segment from here
  */
-public record SegmentSummary(String file, String predecessor, String sha256, WalReader.SegmentEnd end,
-        int transactionEnds, Point firstTransactionEnd, Point lastTransactionEnd, List<RestorePoint> restorePoints,
+public record SegmentSummary(
+        String file,
+        String predecessor,
+        String sha256,
+        WalReader.SegmentEnd end,
+        int transactionEnds,
+        Point firstTransactionEnd,
+        Point lastTransactionEnd,
+        List<RestorePoint> restorePoints,
         WalReader.State state) {
 
     /** A position in the WAL and the time a record there carries. */
-    public record Point(long lsn, Instant time) {
-    }
+    public record Point(long lsn, Instant time) {}
 
     /** A restore point: its name, the position of its record and its time. */
-    public record RestorePoint(String name, long lsn, Instant time) {
-    }
+    public record RestorePoint(String name, long lsn, Instant time) {}
 
     public SegmentSummary {
         restorePoints = List.copyOf(restorePoints);
@@ -113,23 +118,37 @@ public record SegmentSummary(String file, String predecessor, String sha256, Wal
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        WalReader.SegmentEnd end = new WalReader.SegmentEnd(Long.parseUnsignedLong(p.getProperty("end.validEnd")),
-                Boolean.parseBoolean(p.getProperty("end.complete")), Long.parseLong(p.getProperty("end.openRecordStart")),
-                Long.parseLong(p.getProperty("end.lastRecordStart")), p.getProperty("end.error"));
+        WalReader.SegmentEnd end = new WalReader.SegmentEnd(
+                Long.parseUnsignedLong(p.getProperty("end.validEnd")),
+                Boolean.parseBoolean(p.getProperty("end.complete")),
+                Long.parseLong(p.getProperty("end.openRecordStart")),
+                Long.parseLong(p.getProperty("end.lastRecordStart")),
+                p.getProperty("end.error"));
         List<RestorePoint> points = new ArrayList<>();
         int n = Integer.parseInt(p.getProperty("restorePoints", "0"));
         for (int i = 0; i < n; i++) {
-            points.add(new RestorePoint(p.getProperty("restorePoint." + i + ".name"),
+            points.add(new RestorePoint(
+                    p.getProperty("restorePoint." + i + ".name"),
                     Lsn.parse(p.getProperty("restorePoint." + i + ".lsn")),
                     Instant.parse(p.getProperty("restorePoint." + i + ".time"))));
         }
         String partial = p.getProperty("state.partial");
-        WalReader.State state = new WalReader.State(Long.parseLong(p.getProperty("state.nextSegno")),
-                Long.parseLong(p.getProperty("state.previousRecordStart")), Integer.parseInt(p.getProperty("state.magic")),
+        WalReader.State state = new WalReader.State(
+                Long.parseLong(p.getProperty("state.nextSegno")),
+                Long.parseLong(p.getProperty("state.previousRecordStart")),
+                Integer.parseInt(p.getProperty("state.magic")),
                 partial == null ? null : Base64.getDecoder().decode(partial),
                 Long.parseLong(p.getProperty("state.partialStart", "-1")));
-        return new SegmentSummary(p.getProperty("file"), p.getProperty("predecessor"), p.getProperty("sha256"), end,
-                Integer.parseInt(p.getProperty("transactionEnds")), point(p, "first"), point(p, "last"), points, state);
+        return new SegmentSummary(
+                p.getProperty("file"),
+                p.getProperty("predecessor"),
+                p.getProperty("sha256"),
+                end,
+                Integer.parseInt(p.getProperty("transactionEnds")),
+                point(p, "first"),
+                point(p, "last"),
+                points,
+                state);
     }
 
     private static void point(Properties p, String key, Point point) {

@@ -22,6 +22,7 @@ public final class SqlRunner {
 
     /** The most rows returned; a statement yielding more says so in the error. */
     public static final int MAX_ROWS = 100_000;
+
     private static final int READ_TIMEOUT_SECONDS = 300;
 
     private SqlRunner() {}
@@ -60,8 +61,8 @@ public final class SqlRunner {
                 List<List<String>> rows = new ArrayList<>();
                 while (rs.next()) {
                     if (rows.size() == MAX_ROWS) {
-                        throw new GeoDbException("the statement returns more than " + MAX_ROWS
-                                + " rows; add a LIMIT or an aggregate");
+                        throw new GeoDbException(
+                                "the statement returns more than " + MAX_ROWS + " rows; add a LIMIT or an aggregate");
                     }
                     List<String> row = new ArrayList<>();
                     for (int i = 1; i <= columns.size(); i++) {

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class Verifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
-    private static final Pattern LSN_IN_LOG = Pattern.compile("(?:at|record at|location) ([0-9A-F]{1,8}/[0-9A-F]{1,8})");
+    private static final Pattern LSN_IN_LOG =
+            Pattern.compile("(?:at|record at|location) ([0-9A-F]{1,8}/[0-9A-F]{1,8})");
 
     private final BackupContext context;
     private final Restores restores;
@@ -46,7 +47,8 @@ public final class Verifier {
     /** Verifies the store of {@code region} (null: the primary's). */
     public VerifyReport verify(String region, Steps steps) {
         long started = System.nanoTime();
-        BackupStore store = context.store(region != null ? region : context.group().group().primary().name());
+        BackupStore store = context.store(
+                region != null ? region : context.group().group().primary().name());
         List<Catalog.GenerationView> views = context.views(store);
         Catalog.GenerationView view = null;
         for (int i = views.size() - 1; i >= 0 && view == null; i--) {
@@ -57,10 +59,22 @@ public final class Verifier {
         List<String> problems = new ArrayList<>();
         if (view == null) {
             problems.add("the store of '" + store.region() + "' has no base backup to verify");
-            return new VerifyReport(false, store.region(), context.generation(), null, 0, null, null, null, 0, null,
-                    elapsed(started), problems);
+            return new VerifyReport(
+                    false,
+                    store.region(),
+                    context.generation(),
+                    null,
+                    0,
+                    null,
+                    null,
+                    null,
+                    0,
+                    null,
+                    elapsed(started),
+                    problems);
         }
-        BaseBackupMeta backup = view.usableBackups().stream().max(Comparator.comparing(BaseBackupMeta::stoppedAt))
+        BaseBackupMeta backup = view.usableBackups().stream()
+                .max(Comparator.comparing(BaseBackupMeta::stoppedAt))
                 .orElseThrow();
         steps.note("verifying base backup " + backup.id() + " of the store of '" + store.region() + "' (generation "
                 + view.generation() + ") and the WAL after it");
@@ -82,9 +96,12 @@ public final class Verifier {
         Restorer.Reached reached = null;
         Long records = null;
         try (BackupContext.InUse inUse = context.useRestoreDirectory(name)) {
-            RestorePlanner.Plan plan = new RestorePlanner.Plan(view, backup,
+            RestorePlanner.Plan plan = new RestorePlanner.Plan(
+                    view,
+                    backup,
                     Map.of("recovery_target_lsn", Lsn.format(expected), "recovery_target_inclusive", "on"),
-                    view.history().timeline(), "the last archived record at " + Lsn.format(expected));
+                    view.history().timeline(),
+                    "the last archived record at " + Lsn.format(expected));
             String command = context.scripts().restoreCommand(store.walDir(view.generation()));
             try {
                 reached = Restorer.replay(scratch, store, plan, command, Restores.RESTORE_TIMEOUT, steps);
@@ -94,8 +111,10 @@ public final class Verifier {
                             + "archived WAL, " + Lsn.format(expectedEnd));
                 }
                 records = countRecords(scratch);
-                steps.note(records == null ? "the restored data has no records table" : "records table reads: "
-                        + records + " rows");
+                steps.note(
+                        records == null
+                                ? "the restored data has no records table"
+                                : "records table reads: " + records + " rows");
             } catch (GeoDbException e) {
                 problems.add("the replay of the archived WAL failed" + segmentIn(e.getMessage(), view) + ": "
                         + firstLine(e.getMessage()));
@@ -108,11 +127,23 @@ public final class Verifier {
                 LOG.warn("Cannot remove the scratch restore {}: {}", name, e.toString());
             }
         }
-        VerifyReport report = new VerifyReport(problems.isEmpty(), store.region(), view.generation(), backup.id(), checked,
-                Lsn.format(expectedEnd), reached == null ? null : Lsn.format(reached.lsn()),
+        VerifyReport report = new VerifyReport(
+                problems.isEmpty(),
+                store.region(),
+                view.generation(),
+                backup.id(),
+                checked,
+                Lsn.format(expectedEnd),
+                reached == null ? null : Lsn.format(reached.lsn()),
                 reached == null ? null : reached.commitTime(),
-                reached == null ? 0 : Math.max(0, reached.lsn() - backup.startLsn()), records, elapsed(started), problems);
-        context.event(store.region(), null, report.ok() ? "verified" : "problems",
+                reached == null ? 0 : Math.max(0, reached.lsn() - backup.startLsn()),
+                records,
+                elapsed(started),
+                problems);
+        context.event(
+                store.region(),
+                null,
+                report.ok() ? "verified" : "problems",
                 "verify-backups: " + (report.ok() ? "ok" : String.join("; ", problems)));
         return report;
     }
@@ -122,8 +153,8 @@ public final class Verifier {
      * when it was first read, and its records must be valid. A damaged segment's summary is
      * dropped, so the store's restorable range stops before it from now on.
      */
-    private int checkSegments(BackupStore store, Catalog.GenerationView view, BaseBackupMeta backup,
-            List<String> problems, Steps steps) {
+    private int checkSegments(
+            BackupStore store, Catalog.GenerationView view, BaseBackupMeta backup, List<String> problems, Steps steps) {
         WalIndex index = context.catalog().index(store, view.generation());
         int checked = 0;
         WalReader.State state = null;
@@ -151,7 +182,8 @@ public final class Verifier {
                     break;
                 }
                 if (!now.end().complete()) {
-                    problems.add("segment " + summary.file() + " holds invalid WAL: " + now.end().error());
+                    problems.add("segment " + summary.file() + " holds invalid WAL: "
+                            + now.end().error());
                     break;
                 }
                 state = now.state();
@@ -177,14 +209,17 @@ public final class Verifier {
             return "";
         }
         long segno = WalFile.segnoOf(Lsn.parse(lsn));
-        return " at " + lsn + " in segment " + WalFile.segmentName(view.history().timelineOfSegment(segno), segno);
+        return " at " + lsn + " in segment "
+                + WalFile.segmentName(view.history().timelineOfSegment(segno), segno);
     }
 
     private static String firstLine(String message) {
         int newline = message.indexOf('\n');
         String first = newline < 0 ? message : message.substring(0, newline);
-        String fatal = message.lines().filter(l -> l.contains("FATAL") || l.contains("invalid") || l.contains("checksum"))
-                .reduce((a, b) -> b).orElse(null);
+        String fatal = message.lines()
+                .filter(l -> l.contains("FATAL") || l.contains("invalid") || l.contains("checksum"))
+                .reduce((a, b) -> b)
+                .orElse(null);
         return fatal == null ? first : first + " (" + fatal.strip() + ")";
     }
 

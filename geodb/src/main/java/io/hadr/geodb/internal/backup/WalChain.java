@@ -17,8 +17,14 @@ import java.util.List;
  * @param problem why the chain stops early (a missing segment with later ones present, invalid
  *     WAL), or null
  */
-public record WalChain(String store, int generation, TimelineHistory history, long fromSegno,
-        List<SegmentSummary> segments, long missingSegno, String problem) {
+public record WalChain(
+        String store,
+        int generation,
+        TimelineHistory history,
+        long fromSegno,
+        List<SegmentSummary> segments,
+        long missingSegno,
+        String problem) {
 
     public WalChain {
         segments = List.copyOf(segments);
@@ -30,7 +36,9 @@ public record WalChain(String store, int generation, TimelineHistory history, lo
 
     /** The position just past the last record a replay can apply. */
     public long replayableEnd() {
-        return segments.isEmpty() ? WalFile.startOf(fromSegno) : segments.get(segments.size() - 1).end().validEnd();
+        return segments.isEmpty()
+                ? WalFile.startOf(fromSegno)
+                : segments.get(segments.size() - 1).end().validEnd();
     }
 
     /** The start of the last record in the chain (an LSN target must not be after it), or -1. */

@@ -29,10 +29,16 @@ public record WalFile(String name, Kind kind, int timeline, long segno) implemen
     private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})");
     private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history");
     private static final Pattern PARTIAL = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\\.partial");
-    private static final Pattern BACKUP = Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\\.[0-9A-F]{8}\\.backup");
+    private static final Pattern BACKUP =
+            Pattern.compile("([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})\\.[0-9A-F]{8}\\.backup");
 
     /** What a file in the archive is. */
-    public enum Kind { SEGMENT, HISTORY, PARTIAL, BACKUP_HISTORY }
+    public enum Kind {
+        SEGMENT,
+        HISTORY,
+        PARTIAL,
+        BACKUP_HISTORY
+    }
 
     /** Parses a file name found in a store or given by PostgreSQL; empty for anything else. */
     public static Optional<WalFile> parse(String fileName) {

@@ -31,7 +31,8 @@ public final class WalIndex {
 
     private record Fingerprint(long size, long modifiedMillis) {
         static Fingerprint of(Path file) throws IOException {
-            return new Fingerprint(Files.size(file), Files.getLastModifiedTime(file).toMillis());
+            return new Fingerprint(
+                    Files.size(file), Files.getLastModifiedTime(file).toMillis());
         }
     }
 
@@ -78,7 +79,8 @@ public final class WalIndex {
             }
             chain.add(summary);
             if (!summary.end().complete()) {
-                problem = "invalid WAL in segment " + name + ": " + summary.end().error();
+                problem =
+                        "invalid WAL in segment " + name + ": " + summary.end().error();
                 break;
             }
             predecessor = name;
@@ -93,7 +95,9 @@ public final class WalIndex {
     }
 
     private static boolean laterSegmentExists(Map<String, Path> files, TimelineHistory history, long missing) {
-        return files.keySet().stream().map(WalFile::parse).flatMap(java.util.Optional::stream)
+        return files.keySet().stream()
+                .map(WalFile::parse)
+                .flatMap(java.util.Optional::stream)
                 .anyMatch(f -> f.isSegment() && f.segno() > missing && history.contains(f.timeline()));
     }
 
@@ -112,7 +116,8 @@ public final class WalIndex {
                 fingerprints.putIfAbsent(name, now);
             }
         }
-        if (cached != null && cached.predecessor().equals(predecessor)
+        if (cached != null
+                && cached.predecessor().equals(predecessor)
                 && (cached.end().complete() || now.equals(fingerprints.get(name)))) {
             return cached;
         }
@@ -131,13 +136,25 @@ public final class WalIndex {
         SegmentSummary.Collector collector = new SegmentSummary.Collector();
         WalReader.SegmentEnd end;
         if (data.length != WalFile.SEGMENT_SIZE) {
-            end = new WalReader.SegmentEnd(WalFile.startOf(segno), false, -1, -1, "the file holds " + data.length
-                    + " bytes, not a whole segment of " + WalFile.SEGMENT_SIZE);
+            end = new WalReader.SegmentEnd(
+                    WalFile.startOf(segno),
+                    false,
+                    -1,
+                    -1,
+                    "the file holds " + data.length + " bytes, not a whole segment of " + WalFile.SEGMENT_SIZE);
         } else {
             end = reader.feed(segno, data, collector);
         }
-        return new SegmentSummary(name, predecessor, Hashes.sha256Hex(data), end, collector.transactionEnds, collector.first,
-                collector.last, collector.restorePoints, reader.state());
+        return new SegmentSummary(
+                name,
+                predecessor,
+                Hashes.sha256Hex(data),
+                end,
+                collector.transactionEnds,
+                collector.first,
+                collector.last,
+                collector.restorePoints,
+                reader.state());
     }
 
     /** The segment's summary still holds for its compressed copy: it is not read again. */

@@ -25,6 +25,7 @@ public final class WalReader {
 
     /** WAL page size (XLOG_BLCKSZ). */
     public static final int PAGE_SIZE = 8192;
+
     private static final int SHORT_HEADER = 24;
     private static final int LONG_HEADER = 40;
     private static final int RECORD_HEADER = 24;
@@ -101,9 +102,8 @@ public final class WalReader {
      * @param lastRecordStart the start of the last record completed in it, or -1
      * @param error why the valid WAL ends inside this segment, or null
      */
-    public record SegmentEnd(long validEnd, boolean complete, long openRecordStart, long lastRecordStart,
-            String error) {
-    }
+    public record SegmentEnd(
+            long validEnd, boolean complete, long openRecordStart, long lastRecordStart, String error) {}
 
     private final CRC32C crc = new CRC32C();
     private long nextSegno = -1;
@@ -124,13 +124,16 @@ public final class WalReader {
      * @param partial the bytes read so far of a record that continues into the next segment, or null
      * @param partialStart where that record starts
      */
-    public record State(long nextSegno, long previousRecordStart, int magic, byte[] partial, long partialStart) {
-    }
+    public record State(long nextSegno, long previousRecordStart, int magic, byte[] partial, long partialStart) {}
 
     /** Where this reader stands now (after a complete segment). */
     public State state() {
-        return new State(nextSegno, previousRecordStart, magic,
-                partial == null ? null : Arrays.copyOf(partial, partialFilled), partialStart);
+        return new State(
+                nextSegno,
+                previousRecordStart,
+                magic,
+                partial == null ? null : Arrays.copyOf(partial, partialFilled),
+                partialStart);
     }
 
     /** A reader that goes on from {@code state}; the record in progress is completed by the next segment. */
@@ -164,8 +167,8 @@ public final class WalReader {
      */
     public SegmentEnd feed(long segno, byte[] data, RecordSink sink) {
         if (data.length != WalFile.SEGMENT_SIZE) {
-            throw new IllegalArgumentException("a WAL segment holds " + WalFile.SEGMENT_SIZE + " bytes, but "
-                    + data.length + " were given");
+            throw new IllegalArgumentException(
+                    "a WAL segment holds " + WalFile.SEGMENT_SIZE + " bytes, but " + data.length + " were given");
         }
         long segStart = WalFile.startOf(segno);
         if (segno != nextSegno) {
@@ -186,18 +189,26 @@ public final class WalReader {
             long pageAddress = u64(data, pageOffset + 8);
             int remaining = (int) u32(data, pageOffset + 16);
             if (pageAddress != pageLsn) {
-                return end(validEnd, lastRecordStart, "the page at " + Lsn.format(pageLsn) + " is not WAL written for "
-                        + "that position (its header says " + Lsn.format(pageAddress) + ")");
+                return end(
+                        validEnd,
+                        lastRecordStart,
+                        "the page at " + Lsn.format(pageLsn) + " is not WAL written for "
+                                + "that position (its header says " + Lsn.format(pageAddress) + ")");
             }
             if (magic == -1) {
                 magic = pageMagic;
             } else if (pageMagic != magic) {
-                return end(validEnd, lastRecordStart, String.format("the page at %s has magic %04X, not %04X",
-                        Lsn.format(pageLsn), pageMagic, magic));
+                return end(
+                        validEnd,
+                        lastRecordStart,
+                        String.format(
+                                "the page at %s has magic %04X, not %04X", Lsn.format(pageLsn), pageMagic, magic));
             }
             if (page == 0 && (info & XLP_LONG_HEADER) == 0) {
-                return end(validEnd, lastRecordStart, "the segment's first page at " + Lsn.format(pageLsn)
-                        + " has no long header");
+                return end(
+                        validEnd,
+                        lastRecordStart,
+                        "the segment's first page at " + Lsn.format(pageLsn) + " has no long header");
             }
             int offset = pageOffset + ((info & XLP_LONG_HEADER) != 0 ? LONG_HEADER : SHORT_HEADER);
             if (partial != null && (info & XLP_FIRST_IS_OVERWRITE_CONTRECORD) != 0) {
@@ -207,8 +218,11 @@ public final class WalReader {
             if (partial != null) {
                 int missing = partial.length - partialFilled;
                 if ((info & XLP_FIRST_IS_CONTRECORD) == 0 || remaining != missing) {
-                    return end(validEnd, lastRecordStart, "the record at " + Lsn.format(partialStart)
-                            + " continues on the page at " + Lsn.format(pageLsn) + ", which does not continue it");
+                    return end(
+                            validEnd,
+                            lastRecordStart,
+                            "the record at " + Lsn.format(partialStart) + " continues on the page at "
+                                    + Lsn.format(pageLsn) + ", which does not continue it");
                 }
                 int n = Math.min(missing, pageEnd - offset);
                 System.arraycopy(data, offset, partial, partialFilled, n);
@@ -246,7 +260,8 @@ public final class WalReader {
                     return end(validEnd, lastRecordStart, "no record at " + Lsn.format(start) + " (zero length)");
                 }
                 if (total < RECORD_HEADER || total > MAX_RECORD) {
-                    return end(validEnd, lastRecordStart, "invalid record length " + total + " at " + Lsn.format(start));
+                    return end(
+                            validEnd, lastRecordStart, "invalid record length " + total + " at " + Lsn.format(start));
                 }
                 int onPage = (int) Math.min(total, pageEnd - offset);
                 if (onPage >= RECORD_HEADER) {
@@ -360,12 +375,14 @@ public final class WalReader {
 
     static Instant timestamp(byte[] b, int offset) {
         long micros = u64(b, offset);
-        return PG_EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L)).plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
+        return PG_EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L))
+                .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000L);
     }
 
     /** The TimestampTz PostgreSQL would store for {@code instant} (microseconds since 2000-01-01). */
     public static long toPgMicros(Instant instant) {
-        return Math.addExact(Math.multiplyExact(instant.getEpochSecond() - PG_EPOCH.getEpochSecond(), 1_000_000L),
+        return Math.addExact(
+                Math.multiplyExact(instant.getEpochSecond() - PG_EPOCH.getEpochSecond(), 1_000_000L),
                 instant.getNano() / 1000L);
     }
 

@@ -36,17 +36,22 @@ class ArchiveScriptsTest {
 
         assertThat(run(command, SEGMENT, pgWal.resolve("RECOVERYXLOG"))).isZero();
         assertThat(pgWal.resolve("RECOVERYXLOG")).hasBinaryContent(plain);
-        assertThat(run(command, "000000010000000000000006", pgWal.resolve("RECOVERYXLOG"))).isZero();
+        assertThat(run(command, "000000010000000000000006", pgWal.resolve("RECOVERYXLOG")))
+                .isZero();
         assertThat(pgWal.resolve("RECOVERYXLOG")).hasBinaryContent(compressed);
-        assertThat(run(command, "000000010000000000000008", pgWal.resolve("RECOVERYXLOG"))).isZero();
+        assertThat(run(command, "000000010000000000000008", pgWal.resolve("RECOVERYXLOG")))
+                .isZero();
         assertThat(pgWal.resolve("RECOVERYXLOG")).hasBinaryContent(inOther);
-        assertThat(run(command, "000000010000000000000009", pgWal.resolve("RECOVERYXLOG"))).isEqualTo(1);
+        assertThat(run(command, "000000010000000000000009", pgWal.resolve("RECOVERYXLOG")))
+                .isEqualTo(1);
     }
 
     /** What PostgreSQL does: %f and %p replaced, then {@code sh -c}. */
     private static int run(String command, String file, Path path) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("sh", "-c", command.replace("%f", file).replace("%p", path.toString()))
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        "sh", "-c", command.replace("%f", file).replace("%p", path.toString()))
+                .redirectErrorStream(true)
+                .start();
         process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return process.exitValue();

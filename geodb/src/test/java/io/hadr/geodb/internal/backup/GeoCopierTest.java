@@ -24,6 +24,7 @@ class GeoCopierTest {
     private BackupStore south;
     /** A file the other region's own archiver puts under the target's name while a copy is on its way, or null. */
     private final AtomicReference<byte[]> arrivesMeanwhile = new AtomicReference<>();
+
     private GeoCopier copier;
 
     @BeforeEach

@@ -61,8 +61,14 @@ class LeftoversTest {
         Instant lastWrite = Instant.now().minus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         age(gone, lastWrite);
 
-        List<Leftover> found = Leftovers.find(new Leftovers.Places(dataRoot, storeRoot, Set.of("centralindia", "southindia"),
-                dataRoot.resolve("restores"), Set.of()), RETENTION);
+        List<Leftover> found = Leftovers.find(
+                new Leftovers.Places(
+                        dataRoot,
+                        storeRoot,
+                        Set.of("centralindia", "southindia"),
+                        dataRoot.resolve("restores"),
+                        Set.of()),
+                RETENTION);
 
         assertThat(found).extracting(Leftover::path).containsExactly(gone, unmarked);
         assertThat(found).allMatch(l -> l.kind() == Leftover.Kind.STORE_OF_NO_SERVER);
@@ -90,12 +96,17 @@ class LeftoversTest {
 
     @Test
     void shouldFindNothingWhereNothingIsLeft() {
-        assertThat(Leftovers.find(places(tempDir.resolve("db"), Set.of()), RETENTION)).isEmpty();
+        assertThat(Leftovers.find(places(tempDir.resolve("db"), Set.of()), RETENTION))
+                .isEmpty();
     }
 
     private static Leftovers.Places places(Path dataRoot, Set<String> restoresInUse) {
-        return new Leftovers.Places(dataRoot, dataRoot.resolve("backups"), Set.of("centralindia", "southindia"),
-                dataRoot.resolve("restores"), restoresInUse);
+        return new Leftovers.Places(
+                dataRoot,
+                dataRoot.resolve("backups"),
+                Set.of("centralindia", "southindia"),
+                dataRoot.resolve("restores"),
+                restoresInUse);
     }
 
     private static Path store(Path storeRoot, String region, Path owner) throws IOException {

@@ -43,7 +43,9 @@ class LinkCrossingTest {
         }
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
-        assertThat(link.status().directions()).filteredOn(d -> d.from().equals(CENTRAL)).singleElement()
+        assertThat(link.status().directions())
+                .filteredOn(d -> d.from().equals(CENTRAL))
+                .singleElement()
                 .satisfies(d -> assertThat(d.deliveredBytes()).isGreaterThanOrEqualTo(3L * file.length));
     }
 
@@ -53,12 +55,20 @@ class LinkCrossingTest {
         LinkCrossing crossing = new LinkCrossing(link, Duration.ofSeconds(1));
         link.partition();
 
-        assertThatThrownBy(() -> copy(crossing, bytes(1000))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> copy(crossing, bytes(1000)))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("nothing crossed the inter-region link from centralindia to southindia for 1 s");
-        assertThatThrownBy(() -> copy(crossing, bytes(1000))).isInstanceOf(IOException.class).hasMessageContaining("nothing crossed");
+        assertThatThrownBy(() -> copy(crossing, bytes(1000)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("nothing crossed");
         // Said once nothing crossed for a while, through the tries that gave up.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(crossing.waiting()).singleElement()
-                .asString().contains("geo-copy from 'centralindia' to 'southindia': nothing has crossed the inter-region link"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () -> assertThat(crossing.waiting())
+                                .singleElement()
+                                .asString()
+                                .contains(
+                                        "geo-copy from 'centralindia' to 'southindia': nothing has crossed the inter-region link"));
         link.heal();
         byte[] file = bytes(5 << 20);
 
@@ -103,7 +113,10 @@ class LinkCrossingTest {
 
         crossing.close();
 
-        assertThat(copied).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingRootCause()
+        assertThat(copied)
+                .failsWithin(Duration.ofSeconds(10))
+                .withThrowableThat()
+                .havingRootCause()
                 .isInstanceOf(IOException.class);
     }
 
