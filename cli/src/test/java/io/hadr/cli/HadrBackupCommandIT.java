@@ -111,7 +111,7 @@ class HadrBackupCommandIT {
         assertThat(run("db", "backups").out())
                 .contains("LEFTOVER")
                 .contains("former primary data")
-                .contains(leftovers.get(0).path("path").asText());
+                .contains(plainPath(leftovers.get(0).path("path").asText()));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(servedIds(endpoint, "mistake")).containsExactlyElementsOf(expected));
         assertThat(run("db", "restores").out()).contains("no restored servers");
@@ -258,5 +258,13 @@ class HadrBackupCommandIT {
                 .path("records")
                 .forEach(r -> ids.add(r.path("id").asText()));
         return ids;
+    }
+
+    /** JSON may carry a path as a file URI; the table prints it as a path. */
+    private static String plainPath(String text) {
+        String path = text.startsWith("file:")
+                ? java.nio.file.Path.of(URI.create(text)).toString()
+                : text;
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 }
