@@ -40,7 +40,7 @@ final class DatabaseFailures {
                     && isRoleSwitchFailure(tx.getOriginalException(), dialect)) {
                 return true;
             }
-            if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException) {
+            if (isNoSession(t)) {
                 return true;
             }
             if (t instanceof SQLException sql) {
@@ -51,6 +51,20 @@ final class DatabaseFailures {
             }
         }
         return false;
+    }
+
+    /** Whether the request got no session at all: the pool's wait ran out (its sessions may be fine). */
+    static boolean gotNoSession(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isNoSession(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isNoSession(Throwable t) {
+        return t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException;
     }
 
     /** Whether the server answered read-only: the pool holds sessions opened before a promotion. */

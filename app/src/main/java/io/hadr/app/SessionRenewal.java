@@ -1,10 +1,8 @@
 package io.hadr.app;
 
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Renews the pool's sessions after a failure that says they may lead to the old primary, at most
@@ -40,7 +38,7 @@ final class SessionRenewal {
 
     /** Renews the sessions unless the failure involved none or they were renewed within the interval; says whether it did. */
     boolean afterFailure(Throwable failure) {
-        if (gotNoSession(failure)) {
+        if (DatabaseFailures.gotNoSession(failure)) {
             return false;
         }
         long now = nanoTime.getAsLong();
@@ -50,14 +48,5 @@ final class SessionRenewal {
         }
         renewAll.run();
         return true;
-    }
-
-    private static boolean gotNoSession(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CannotGetJdbcConnectionException || t instanceof SQLTransientConnectionException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -293,36 +293,11 @@ final class StepExecutor {
         long took = result.took().toMillis();
         String name = result.name();
         if (lo == Long.MIN_VALUE) {
-            return new DrillReport.Restore(
-                    name,
-                    point.text(),
-                    null,
-                    result.reachedCommitTime(),
-                    result.reachedLsn(),
-                    0,
-                    0,
-                    false,
-                    took,
-                    0,
-                    List.of(),
-                    List.of(),
-                    "the platform did not say which commit the restore reached");
+            return unchecked(result, point, null, "the platform did not say which commit the restore reached");
         }
         if (!platform.capabilities().contains(io.hadr.core.platform.Capability.SQL)) {
-            return new DrillReport.Restore(
-                    name,
-                    point.text(),
-                    targetTime,
-                    result.reachedCommitTime(),
-                    result.reachedLsn(),
-                    0,
-                    0,
-                    false,
-                    took,
-                    0,
-                    List.of(),
-                    List.of(),
-                    "the platform cannot run SQL, so the restored rows cannot be read");
+            return unchecked(
+                    result, point, targetTime, "the platform cannot run SQL, so the restored rows cannot be read");
         }
         Set<String> restored = new HashSet<>();
         try {
@@ -330,30 +305,15 @@ final class StepExecutor {
             SqlResult table = platform.sql(
                     SqlTarget.restore(name),
                     "SELECT CASE WHEN to_regclass('records') IS NULL THEN 'absent' ELSE 'present' END");
-            boolean hasTable = !table.rows().isEmpty()
-                    && "present".equals(table.rows().get(0).get(0));
-            SqlResult rows = hasTable
-                    ? platform.sql(
-                            SqlTarget.restore(name), substitute("SELECT id FROM records WHERE writer IN (${writers})"))
-                    : null;
-            for (List<String> row : rows == null ? List.<List<String>>of() : rows.rows()) {
-                restored.add(row.get(0));
+            if (!table.rows().isEmpty() && "present".equals(table.rows().get(0).get(0))) {
+                SqlResult rows = platform.sql(
+                        SqlTarget.restore(name), substitute("SELECT id FROM records WHERE writer IN (${writers})"));
+                for (List<String> row : rows.rows()) {
+                    restored.add(row.get(0));
+                }
             }
         } catch (RuntimeException e) {
-            return new DrillReport.Restore(
-                    name,
-                    point.text(),
-                    targetTime,
-                    result.reachedCommitTime(),
-                    result.reachedLsn(),
-                    0,
-                    0,
-                    false,
-                    took,
-                    0,
-                    List.of(),
-                    List.of(),
-                    "reading the restored rows failed: " + e.getMessage());
+            return unchecked(result, point, targetTime, "reading the restored rows failed: " + e.getMessage());
         }
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
@@ -399,6 +359,25 @@ final class StepExecutor {
                 first(missing),
                 first(unexpected),
                 null);
+    }
+
+    /** A restore whose rows could not be checked, and why. */
+    private static DrillReport.Restore unchecked(
+            RestoreResult result, RestorePoint point, Instant targetTime, String why) {
+        return new DrillReport.Restore(
+                result.name(),
+                point.text(),
+                targetTime,
+                result.reachedCommitTime(),
+                result.reachedLsn(),
+                0,
+                0,
+                false,
+                result.took().toMillis(),
+                0,
+                List.of(),
+                List.of(),
+                why);
     }
 
     private static List<String> first(List<String> ids) {

@@ -67,6 +67,7 @@ public record Rpo(
         List<String> inDoubt = new ArrayList<>();
         Set<String> made = new HashSet<>();
         int acknowledged = 0;
+        long firstAcknowledged = Long.MAX_VALUE;
         int present = 0;
         List<Sample> bySend = new ArrayList<>(writes);
         bySend.sort(Comparator.comparingLong(Sample::sendNanos));
@@ -78,6 +79,7 @@ public record Rpo(
             }
             if (write.ok()) {
                 acknowledged++;
+                firstAcknowledged = Math.min(firstAcknowledged, write.endNanos());
                 if (!there) {
                     lost.add(write);
                 }
@@ -109,11 +111,6 @@ public record Rpo(
                 break;
             }
         }
-        long firstAcknowledged = writes.stream()
-                .filter(Sample::ok)
-                .mapToLong(Sample::endNanos)
-                .min()
-                .orElseThrow();
         return new Rpo(
                 writes.size(),
                 acknowledged,

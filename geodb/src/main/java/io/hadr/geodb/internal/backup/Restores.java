@@ -145,22 +145,17 @@ public final class Restores {
 
     /** A time target must not have gone past T; an LSN target (and the latest point) must have reached it. */
     private static void checkExact(RestoreTarget target, Restorer.Reached reached, RestorePlanner.Plan plan) {
-        String planned = plan.settings().get("recovery_target_lsn");
-        if (target instanceof RestoreTarget.Latest
-                && planned != null
-                && Long.compareUnsigned(reached.lsn(), Lsn.parse(planned)) < 0) {
-            throw new GeoDbException("the restore stopped at " + Lsn.format(reached.lsn()) + ", before the last "
-                    + "archived record " + planned + "; it is not kept");
-        }
         if (target instanceof RestoreTarget.AtTime t
                 && reached.commitTime() != null
                 && reached.commitTime().isAfter(t.time())) {
             throw new GeoDbException("the restore replayed a transaction that ended at " + reached.commitTime()
                     + ", after the target " + t.time() + "; it was stopped and is not kept");
         }
-        if (target instanceof RestoreTarget.AtLsn l && Long.compareUnsigned(reached.lsn(), Lsn.parse(l.lsn())) < 0) {
+        // An LSN target and the latest point are both planned as an LSN the replay must reach.
+        String lsn = plan.settings().get("recovery_target_lsn");
+        if (lsn != null && Long.compareUnsigned(reached.lsn(), Lsn.parse(lsn)) < 0) {
             throw new GeoDbException("the restore stopped at " + Lsn.format(reached.lsn()) + ", before the target "
-                    + l.lsn() + "; it is not kept");
+                    + plan.description() + "; it is not kept");
         }
     }
 
