@@ -1,6 +1,7 @@
 package io.hadr.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.DispatcherType;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,6 +39,16 @@ class AppConfiguration {
         return registration;
     }
 
+    /** {@code /api/records} on its own servlet too: the writes and reads drills load the app with. */
+    @Bean
+    ServletRegistrationBean<RecordsServlet> recordsServlet(ObjectProvider<RecordStore> store, ObjectMapper json) {
+        ServletRegistrationBean<RecordsServlet> registration =
+                new ServletRegistrationBean<>(new RecordsServlet(store.getIfAvailable(), json), "/api/records");
+        registration.setName("records");
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
     /**
      * Runs before everything else, so that even 403s, 404s and health answers carry the region
      * headers and the lockdown applies to every path.
@@ -49,6 +60,7 @@ class AppConfiguration {
                 new FilterRegistrationBean<>(new RegionHeaderFilter(identity, frontDoorId));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.addUrlPatterns("/*");
+        registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
         return registration;
     }
 

@@ -1,21 +1,27 @@
 package io.hadr.app;
 
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.http.MediaType;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Adds {@code X-Hadr-Region} and {@code X-Hadr-Instance} to every response, and, when a Front Door
  * id is configured, answers 403 to requests whose {@code X-Azure-FDID} does not match: the
  * lockdown Microsoft recommends for App Service behind Front Door, so that nobody bypasses the
  * front door. Health paths are not exempt, since Front Door's probes carry the header too.
+ *
+ * <p>Registered for requests and error dispatches alike (an error page's answer carries the
+ * headers too); running twice for one request only sets the same headers again, so it needs no
+ * once-per-request bookkeeping, which cost two request attributes on every request.
  */
-final class RegionHeaderFilter extends OncePerRequestFilter {
+final class RegionHeaderFilter implements Filter {
 
     static final String REGION_HEADER = "X-Hadr-Region";
     static final String INSTANCE_HEADER = "X-Hadr-Instance";
@@ -30,8 +36,10 @@ final class RegionHeaderFilter extends OncePerRequestFilter {
     }
 
     @Override
-    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
             throws ServletException, IOException {
+        HttpServletRequest request = (HttpServletRequest) servletRequest;
+        HttpServletResponse response = (HttpServletResponse) servletResponse;
         response.setHeader(REGION_HEADER, identity.region());
         response.setHeader(INSTANCE_HEADER, identity.instance());
         if (!frontDoorId.isEmpty() && !frontDoorId.equalsIgnoreCase(trimmed(request.getHeader(FRONT_DOOR_ID_HEADER)))) {
@@ -45,11 +53,6 @@ final class RegionHeaderFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
-    }
-
-    @Override
-    protected boolean shouldNotFilterErrorDispatch() {
-        return false;
     }
 
     private static String trimmed(String value) {

@@ -117,6 +117,8 @@ class AppIT {
                 app.send(HttpRequest.newBuilder(app.uri("/")).header("Accept", "application/xml"));
         HttpResponse<String> notAllowed =
                 app.send(HttpRequest.newBuilder(app.uri("/")).DELETE().header("Accept", "text/html"));
+        HttpResponse<String> recordsNotAllowed = app.send(
+                HttpRequest.newBuilder(app.uri("/api/records")).PUT(HttpRequest.BodyPublishers.ofString("{}")));
 
         for (HttpResponse<String> response : List.of(notAcceptable, rootAsXml)) {
             assertThat(response.statusCode()).isEqualTo(406);
@@ -130,6 +132,8 @@ class AppIT {
         assertThat(notAllowed.body())
                 .isEqualTo("{\"status\":405,\"error\":\"Method Not Allowed\","
                         + "\"message\":\"this path does not take that method\",\"path\":\"/\"}");
+        assertThat(recordsNotAllowed.statusCode()).isEqualTo(405);
+        assertThat(recordsNotAllowed.body()).contains("this path does not take that method");
     }
 
     @Test
@@ -151,9 +155,11 @@ class AppIT {
 
         for (HttpResponse<String> response : List.of(write, read)) {
             assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(response.body())
-                    .contains("no database is configured for this app (set HADR_DB_URL)")
-                    .doesNotContain("Exception");
+                    .isEqualTo(
+                            "{\"status\":503,\"error\":\"Service Unavailable\",\"message\":"
+                                    + "\"no database is configured for this app (set HADR_DB_URL)\",\"path\":\"/api/records\"}");
         }
     }
 
