@@ -643,7 +643,10 @@ public final class AzurePlatform implements Platform {
                 null,
                 regions,
                 database,
-                topology.nonAzureSettings());
+                topology.nonAzureSettings(),
+                null,
+                // What the template sets as JAVA_OPTS; App Service adds its own defaults.
+                topology.app().jvmOptions());
     }
 
     /** Whether the strategy keeps the secondary's app stopped until a disaster. */

@@ -111,7 +111,10 @@ class HadrCommandIT {
                 .contains("centralindia")
                 .contains("South India")
                 .contains("running")
-                .contains("front door id " + status.path("frontDoorId").asText());
+                .contains("front door id " + status.path("frontDoorId").asText())
+                .contains("app JVM options: -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1")
+                .contains("quick start: C1 JIT only");
+        assertThat(status.path("appJvmOptions").toString()).contains("\"-XX:TieredStopAtLevel=1\"");
         assertContractFields(status);
     }
 

@@ -35,6 +35,23 @@ class StatusViewTest {
     }
 
     @Test
+    void shouldShowTheAppsJvmOptionsAndWhatTheQuickStartChoiceCosts() {
+        List<String> quick = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+        assertThat(StatusView.jvmLine("local", quick))
+                .isEqualTo("app JVM options: -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 · quick start:"
+                        + " C1 JIT only (ready sooner, about a fifth less throughput); app.jvmOptions"
+                        + " [\"-XX:TieredStopAtLevel=4\"] gives the full JIT");
+        List<String> fullJit = new java.util.ArrayList<>(quick);
+        fullJit.add("-XX:TieredStopAtLevel=4");
+        assertThat(StatusView.jvmLine("local", fullJit))
+                .isEqualTo("app JVM options: -Xms64m -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                        + " -XX:TieredStopAtLevel=4");
+        assertThat(StatusView.jvmLine("azure", List.of()))
+                .isEqualTo("app JVM options: none (JAVA_OPTS, on top of App Service's defaults)");
+    }
+
+    @Test
     void shouldSayWhenACrashedAppWillBeRestarted() {
         String text = render(app(
                 "crashed",

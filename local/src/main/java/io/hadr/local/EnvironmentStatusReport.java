@@ -48,6 +48,7 @@ final class EnvironmentStatusReport {
                 regions,
                 db == null ? null : Databases.status(db, backups.summary()),
                 topology.nonAzureSettings(),
-                db == null ? null : Databases.link(db.link()));
+                db == null ? null : Databases.link(db.link()),
+                AppSettings.jvmOptions(topology));
     }
 }

@@ -21,6 +21,9 @@ import java.util.List;
  * @param nonAzureSettings settings Azure itself would not accept, one sentence each
  * @param link the link between the regions (local: latency, partition); null on Azure, where
  *     the network between regions is Azure's
+ * @param appJvmOptions the options every app instance's JVM starts with (local: hadr's
+ *     quick-start defaults, then the topology's {@code app.jvmOptions}; Azure: the {@code JAVA_OPTS}
+ *     app setting), or null where they are not known
  */
 public record EnvironmentStatus(
         String platform,
@@ -34,7 +37,38 @@ public record EnvironmentStatus(
         List<RegionStatus> regions,
         DatabaseStatus database,
         List<String> nonAzureSettings,
-        LinkStatus link) {
+        LinkStatus link,
+        List<String> appJvmOptions) {
+
+    /** An environment whose apps' JVM options are not known. */
+    public EnvironmentStatus(
+            String platform,
+            String name,
+            String strategy,
+            String topology,
+            String endpoint,
+            String frontDoorId,
+            Instant startedAt,
+            Long pid,
+            List<RegionStatus> regions,
+            DatabaseStatus database,
+            List<String> nonAzureSettings,
+            LinkStatus link) {
+        this(
+                platform,
+                name,
+                strategy,
+                topology,
+                endpoint,
+                frontDoorId,
+                startedAt,
+                pid,
+                regions,
+                database,
+                nonAzureSettings,
+                link,
+                null);
+    }
 
     /** An environment without a link of its own (Azure). */
     public EnvironmentStatus(
@@ -61,6 +95,7 @@ public record EnvironmentStatus(
                 regions,
                 database,
                 nonAzureSettings,
+                null,
                 null);
     }
 
