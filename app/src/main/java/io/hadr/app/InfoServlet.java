@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.util.HtmlUtils;
 
@@ -64,27 +63,7 @@ final class InfoServlet extends HttpServlet {
      * (curl, wrk, the drills) send no Accept or {@code *}{@code /*}: answered without parsing.
      */
     static MediaType negotiate(String accept) {
-        if (accept == null || accept.isBlank() || accept.equals("*/*") || accept.equals("application/json")) {
-            return MediaType.APPLICATION_JSON;
-        }
-        List<MediaType> wanted;
-        try {
-            wanted = MediaType.parseMediaTypes(accept);
-        } catch (InvalidMediaTypeException e) {
-            return MediaType.APPLICATION_JSON;
-        }
-        MediaType.sortBySpecificityAndQuality(wanted);
-        for (MediaType candidate : wanted) {
-            if (candidate.getQualityValue() == 0) {
-                continue;
-            }
-            for (MediaType offered : OFFERED) {
-                if (candidate.includes(offered)) {
-                    return offered;
-                }
-            }
-        }
-        return null;
+        return AcceptHeader.choose(accept, OFFERED);
     }
 
     private byte[] json() {

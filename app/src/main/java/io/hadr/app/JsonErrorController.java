@@ -6,11 +6,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -41,21 +38,8 @@ class JsonErrorController implements ErrorController {
                 ? HttpStatus.valueOf(value)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
         Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status.value());
-        body.put("error", status.getReasonPhrase());
-        String message = message(status);
-        if (message != null) {
-            body.put("message", message);
-        }
-        body.put("path", path == null ? "" : path.toString());
-        byte[] bytes = json.writeValueAsBytes(body);
-        response.resetBuffer();
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ErrorBody.write(response, json, status, message(status), path == null ? "" : path.toString());
     }
 
     private static String message(HttpStatus status) {

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 
 /**
@@ -33,6 +32,8 @@ import org.springframework.http.MediaType;
 final class RecordsServlet extends HttpServlet {
 
     static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final String NO_DATABASE = "no database is configured for this app (set HADR_DB_URL)";
+    private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON);
 
     private final RecordStore store;
     private final JsonFactory json;
@@ -90,11 +91,7 @@ final class RecordsServlet extends HttpServlet {
             return;
         }
         if (store == null) {
-            error(
-                    request,
-                    response,
-                    HttpStatus.SERVICE_UNAVAILABLE,
-                    noDatabase().getMessage());
+            error(request, response, HttpStatus.SERVICE_UNAVAILABLE, NO_DATABASE);
             return;
         }
         response.setStatus(HttpServletResponse.SC_OK);
@@ -109,8 +106,7 @@ final class RecordsServlet extends HttpServlet {
             count = store.streamByWriter(writer, record -> writeRecord(out, record));
         } catch (RecordStore.DatabaseUnavailableException e) {
             if (!response.isCommitted()) {
-                // Nothing has left the app yet: drop what is buffered and answer 503 instead.
-                response.resetBuffer();
+                // Nothing has left the app yet: what is buffered is dropped for the 503.
                 error(request, response, HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
                 return;
             }
@@ -135,56 +131,30 @@ final class RecordsServlet extends HttpServlet {
         out.writeEndObject();
     }
 
-    /**
-     * The answer is JSON: a client that accepts none (a browser's {@code Accept: text/html}) gets
-     * the JSON 406 from the error page. Programs send no Accept or {@code *}{@code /*}: answered
-     * without parsing.
-     */
+    /** The answer is JSON: a client that accepts none (a browser's {@code Accept: text/html}) gets the JSON 406. */
     private static boolean acceptsJson(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String accept = request.getHeader("Accept");
-        if (accept == null || accept.isBlank() || accept.equals("*/*") || accept.equals("application/json")) {
-            return true;
-        }
-        try {
-            List<MediaType> wanted = MediaType.parseMediaTypes(accept);
-            for (MediaType candidate : wanted) {
-                if (candidate.getQualityValue() > 0 && candidate.includes(MediaType.APPLICATION_JSON)) {
-                    return true;
-                }
-            }
-        } catch (InvalidMediaTypeException e) {
+        if (AcceptHeader.choose(request.getHeader("Accept"), JSON) != null) {
             return true;
         }
         response.sendError(HttpServletResponse.SC_NOT_ACCEPTABLE);
         return false;
     }
 
-    /** The app's error shape: status, reason, a sentence that says what to do, path; 503s say when to retry. */
+    /** The app's error shape ({@link ErrorBody}); 503s say when to retry. */
     private void error(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String message)
             throws IOException {
-        ErrorBody body = new ErrorBody(status.value(), status.getReasonPhrase(), message, request.getRequestURI());
-        byte[] bytes = mapper.writeValueAsBytes(body);
-        response.setStatus(status.value());
         if (status == HttpStatus.SERVICE_UNAVAILABLE) {
             // Fail fast while the database is away (failover, outage): the client retries, nothing hangs.
             response.setHeader("Retry-After", "1");
         }
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+        ErrorBody.write(response, mapper, status, message, request.getRequestURI());
     }
-
-    private record ErrorBody(int status, String error, String message, String path) {}
 
     private RecordStore store() {
         if (store == null) {
-            throw noDatabase();
+            throw new RecordStore.DatabaseUnavailableException(NO_DATABASE);
         }
         return store;
-    }
-
-    private static RecordStore.DatabaseUnavailableException noDatabase() {
-        return new RecordStore.DatabaseUnavailableException("no database is configured for this app (set HADR_DB_URL)");
     }
 
     private static byte[] readBody(InputStream in) throws IOException {
