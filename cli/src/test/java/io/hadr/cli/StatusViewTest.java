@@ -251,7 +251,8 @@ class StatusViewTest {
                 List.of(new EnvironmentStatus.RegionStatus("southindia", "South India", "secondary", apps, null)),
                 null,
                 List.of(),
-                link);
+                link,
+                null);
     }
 
     private String render(EnvironmentStatus status) {
@@ -273,7 +274,9 @@ class StatusViewTest {
                 List.of(new EnvironmentStatus.RegionStatus(
                         "southindia", "South India", "secondary", List.of(app), null)),
                 null,
-                List.of());
+                List.of(),
+                null,
+                null);
         StringWriter text = new StringWriter();
         StatusView.print(status, new PrintWriter(text), clock);
         return text.toString();

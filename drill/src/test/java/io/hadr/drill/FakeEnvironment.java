@@ -666,7 +666,9 @@ final class FakeEnvironment implements AutoCloseable {
                 null,
                 list,
                 database,
-                List.of());
+                List.of(),
+                null,
+                null);
     }
 
     private static void sleepQuietly(long ms) {

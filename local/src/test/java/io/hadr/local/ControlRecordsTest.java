@@ -157,7 +157,9 @@ class ControlRecordsTest {
                 null,
                 List.of(),
                 null,
-                List.of());
+                List.of(),
+                null,
+                null);
 
         String text = json.writeValueAsString(status);
 
@@ -234,7 +236,8 @@ class ControlRecordsTest {
                         2,
                         List.of(
                                 new EnvironmentStatus.LinkDirection("centralindia", "southindia", 1000, 64),
-                                new EnvironmentStatus.LinkDirection("southindia", "centralindia", 100, 0))));
+                                new EnvironmentStatus.LinkDirection("southindia", "centralindia", 100, 0))),
+                null);
 
         String text = json.writeValueAsString(status);
 

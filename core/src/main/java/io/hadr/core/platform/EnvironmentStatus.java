@@ -40,65 +40,6 @@ public record EnvironmentStatus(
         LinkStatus link,
         List<String> appJvmOptions) {
 
-    /** An environment whose apps' JVM options are not known. */
-    public EnvironmentStatus(
-            String platform,
-            String name,
-            String strategy,
-            String topology,
-            String endpoint,
-            String frontDoorId,
-            Instant startedAt,
-            Long pid,
-            List<RegionStatus> regions,
-            DatabaseStatus database,
-            List<String> nonAzureSettings,
-            LinkStatus link) {
-        this(
-                platform,
-                name,
-                strategy,
-                topology,
-                endpoint,
-                frontDoorId,
-                startedAt,
-                pid,
-                regions,
-                database,
-                nonAzureSettings,
-                link,
-                null);
-    }
-
-    /** An environment without a link of its own (Azure). */
-    public EnvironmentStatus(
-            String platform,
-            String name,
-            String strategy,
-            String topology,
-            String endpoint,
-            String frontDoorId,
-            Instant startedAt,
-            Long pid,
-            List<RegionStatus> regions,
-            DatabaseStatus database,
-            List<String> nonAzureSettings) {
-        this(
-                platform,
-                name,
-                strategy,
-                topology,
-                endpoint,
-                frontDoorId,
-                startedAt,
-                pid,
-                regions,
-                database,
-                nonAzureSettings,
-                null,
-                null);
-    }
-
     /** The region with this id. */
     public RegionStatus region(String id) {
         return regions.stream()
